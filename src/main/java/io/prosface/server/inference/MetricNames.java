@@ -1,0 +1,23 @@
+package io.prosface.server.inference;
+
+/**
+ * Names of the serving metrics (Micrometer names; Prometheus shows dots as underscores and adds unit suffixes such as
+ * {@code _seconds_bucket}). The Kubernetes autoscaler and the load-test report read these, so they are part of the
+ * product's contract.
+ */
+public final class MetricNames {
+    /** Timer: time a request waited in the batcher queue. Prometheus: {@code pros_inference_queue_seconds_*}. */
+    public static final String QUEUE_TIME = "pros.inference.queue";
+    /** Timer: time of one batched forward (backbone + heads). Prometheus: {@code pros_inference_compute_seconds_*}. */
+    public static final String INFERENCE_TIME = "pros.inference.compute";
+    /** Distribution summary: achieved batch size. Prometheus: {@code pros_inference_batch_size_*}. */
+    public static final String BATCH_SIZE = "pros.inference.batch.size";
+    /** Gauge: requests waiting in the queue. Prometheus: {@code pros_inference_queue_depth}. */
+    public static final String QUEUE_DEPTH = "pros.inference.queue.depth";
+    /** Gauge: requests accepted and not yet answered (queued + computing). Prometheus: {@code pros_inference_in_flight}. */
+    public static final String IN_FLIGHT = "pros.inference.in.flight";
+    /** Counter: requests by {@code method} and {@code status} tags. Prometheus: {@code pros_requests_total}. */
+    public static final String REQUESTS = "pros.requests";
+
+    private MetricNames() {}
+}
