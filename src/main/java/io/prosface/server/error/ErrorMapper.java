@@ -4,6 +4,7 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
+import io.prosface.core.data.InvalidImageException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,7 +32,11 @@ public class ErrorMapper {
         if (cause instanceof ServingException serving) {
             return new ApiError(serving.code(), serving.getMessage(), serving.retryAfter());
         }
-        // MERGE-DATA: InvalidImageException mapping
+        if (cause instanceof InvalidImageException invalid) {
+            ErrorCode code = invalid.reason() == InvalidImageException.Reason.TOO_MANY_BYTES
+                    ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.INVALID_ARGUMENT;
+            return new ApiError(code, "invalid image: " + invalid.getMessage(), Optional.empty());
+        }
         if (cause instanceof TimeoutException) {
             return new ApiError(ErrorCode.DEADLINE_EXCEEDED, "deadline exceeded", Optional.empty());
         }
