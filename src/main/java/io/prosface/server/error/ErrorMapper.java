@@ -27,6 +27,20 @@ public class ErrorMapper {
 
     private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
 
+    /** The code {@link #map} would answer, without logging (for metrics). */
+    public ErrorCode code(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        if (cause instanceof ServingException serving) {
+            return serving.code();
+        }
+        if (cause instanceof InvalidImageException || cause instanceof TimeoutException
+                || cause instanceof StatusRuntimeException || cause instanceof StatusException
+                || cause instanceof RejectedExecutionException) {
+            return map(cause).code();
+        }
+        return ErrorCode.INTERNAL;
+    }
+
     public ApiError map(Throwable failure) {
         Throwable cause = unwrap(failure);
         if (cause instanceof ServingException serving) {
