@@ -76,6 +76,68 @@ final class Resampler {
         }
     }
 
+    /** {@link #resizeRegion} packed back into 8-bit RGB (a pre-shrink step before a bilinear warp). */
+    static RgbImage resizeRegionToRgb(RgbImage source, double left, double top, double regionWidth, double regionHeight,
+            int outWidth, int outHeight) {
+        float[] chw = new float[3 * outWidth * outHeight];
+        resizeRegion(source, left, top, regionWidth, regionHeight, outWidth, outHeight, chw, 0);
+        int plane = outWidth * outHeight;
+        int[] packed = new int[plane];
+        for (int i = 0; i < plane; i++) {
+            int red = Math.round(chw[i] * 255);
+            int green = Math.round(chw[plane + i] * 255);
+            int blue = Math.round(chw[2 * plane + i] * 255);
+            packed[i] = (red << 16) | (green << 8) | blue;
+        }
+        return new RgbImage(outWidth, outHeight, packed);
+    }
+
+    /**
+     * Bilinear warp: output pixel centre (x + 0.5, y + 0.5) samples the source at {@code outputToSource} of it;
+     * taps outside the source read black. No antialiasing: shrink first with {@link #resizeRegionToRgb} when the
+     * warp scales down by more than about 1.5.
+     *
+     * @param matrix the output-to-source affine map as {m00, m10, m01, m11, m02, m12} (AffineTransform order)
+     */
+    static void warpAffine(RgbImage source, double[] matrix, int outWidth, int outHeight, float[] target) {
+        int width = source.width();
+        int height = source.height();
+        int[] pixels = source.pixels();
+        int plane = outWidth * outHeight;
+        for (int y = 0; y < outHeight; y++) {
+            for (int x = 0; x < outWidth; x++) {
+                double centreX = x + 0.5;
+                double centreY = y + 0.5;
+                // source position in pixel-centre index space (pixel i has its centre at i + 0.5)
+                double sourceX = matrix[0] * centreX + matrix[2] * centreY + matrix[4] - 0.5;
+                double sourceY = matrix[1] * centreX + matrix[3] * centreY + matrix[5] - 0.5;
+                int x0 = (int) Math.floor(sourceX);
+                int y0 = (int) Math.floor(sourceY);
+                float fx = (float) (sourceX - x0);
+                float fy = (float) (sourceY - y0);
+                float red = 0;
+                float green = 0;
+                float blue = 0;
+                for (int tap = 0; tap < 4; tap++) {
+                    int tapX = x0 + (tap & 1);
+                    int tapY = y0 + (tap >> 1);
+                    if (tapX < 0 || tapY < 0 || tapX >= width || tapY >= height) {
+                        continue;
+                    }
+                    float weight = ((tap & 1) == 0 ? 1 - fx : fx) * ((tap >> 1) == 0 ? 1 - fy : fy);
+                    int pixel = pixels[tapY * width + tapX];
+                    red += weight * ((pixel >> 16) & 0xFF);
+                    green += weight * ((pixel >> 8) & 0xFF);
+                    blue += weight * (pixel & 0xFF);
+                }
+                int index = y * outWidth + x;
+                target[index] = red * (1f / 255f);
+                target[plane + index] = green * (1f / 255f);
+                target[2 * plane + index] = blue * (1f / 255f);
+            }
+        }
+    }
+
     /** Filter taps of one axis: for output index i, source indices start[i] .. start[i]+count[i]-1. */
     static final class AxisWeights {
         final int[] start;
