@@ -1,7 +1,13 @@
 package io.prosface.server.inference;
 
+import ai.djl.ndarray.BaseNDManager;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import io.prosface.core.data.Preprocessing;
+import io.prosface.core.model.CheckpointException;
+import io.prosface.core.model.HeadArtifact;
+import io.prosface.core.model.VisionTransformerConfig;
+import java.nio.file.Path;
 import io.prosface.server.error.ServingException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -24,20 +30,50 @@ public final class ModelRegistry implements AutoCloseable {
 
     private final String modelVersion;
     private final Preprocessing preprocessing;
+    private final VisionTransformerConfig architecture;
+    private final String backboneSha256;
     private final Block backbone;
-    private final AutoCloseable backboneResources;
+    private final NDManager manager;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
 
     /**
      * @param modelVersion identifies the checkpoint in answers and logs
+     * @param backboneSha256 checksum of the backbone weights (heads trained on other weights are refused), or null
      * @param backbone the ViT: images (B, 3, S, S) -> classToken (B, D), patchTokens (B, N, D)
-     * @param backboneResources frees the backbone's native memory on {@link #close}
+     * @param manager owns the backbone's (and the checkpoint heads') arrays; closed by {@link #close}
      */
-    public ModelRegistry(String modelVersion, Preprocessing preprocessing, Block backbone, AutoCloseable backboneResources) {
+    public ModelRegistry(String modelVersion, Preprocessing preprocessing, VisionTransformerConfig architecture,
+            String backboneSha256, Block backbone, NDManager manager) {
         this.modelVersion = modelVersion;
         this.preprocessing = preprocessing;
+        this.architecture = architecture;
+        this.backboneSha256 = backboneSha256;
         this.backbone = backbone;
-        this.backboneResources = backboneResources;
+        this.manager = manager;
+    }
+
+    /**
+     * Loads a published head ({@link HeadArtifact} directory) on the caller's thread, off the request path, and
+     * swaps it in as the next version of its name. Its arrays live in their own manager, freed when it is retired.
+     */
+    public LoadedHead installArtifact(Path directory, boolean makeDefault) throws CheckpointException {
+        NDManager headManager = manager.newSubManager();
+        try {
+            HeadArtifact.Loaded loaded = HeadArtifact.load(directory, headManager, architecture, backboneSha256);
+            FaceTask task = ModelTasks.taskOf(loaded.config().kind()).orElseThrow(() -> new CheckpointException(
+                    directory + ": heads of kind " + loaded.config().kind() + " are not served by the face API"));
+            loaded.head().freezeParameters(true);
+            return install(loaded.config().name(), loaded.config().version(), task, loaded.config().labelNames(),
+                    loaded.head(), headManager, makeDefault);
+        } catch (CheckpointException | RuntimeException failure) {
+            headManager.close();
+            throw failure;
+        }
+    }
+
+    /** Arrays held by the model's manager and its children (a leak check for tests: constant under traffic). */
+    public int managedArrayCount() {
+        return manager instanceof BaseNDManager base ? base.getManagedArrays().size() : -1;
     }
 
     public String modelVersion() {
@@ -53,10 +89,12 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     /**
-     * Publishes a head as the next version of {@code name}; becomes the task's default if the task has none or
-     * {@code makeDefault} is set. Returns the installed version.
+     * Publishes version {@code version} of head {@code name} (it must be newer than the current one); it becomes the
+     * task's default if the task has none or {@code makeDefault} is set.
+     *
+     * @param resources frees the head's native memory once it is retired and no batch uses it any more
      */
-    public synchronized LoadedHead install(String name, FaceTask task, List<String> labels, Block block,
+    public synchronized LoadedHead install(String name, int version, FaceTask task, List<String> labels, Block block,
             AutoCloseable resources, boolean makeDefault) {
         if (task == FaceTask.EMBEDDING) {
             throw new IllegalArgumentException("the embedding comes from the backbone, not from a head");
@@ -66,7 +104,11 @@ public final class ModelRegistry implements AutoCloseable {
         if (previous != null && previous.task() != task) {
             throw new IllegalArgumentException("head " + name + " answers " + previous.task().label() + ", not " + task.label());
         }
-        LoadedHead head = new LoadedHead(name, previous == null ? 1 : previous.version() + 1, task, labels, block, resources);
+        if (previous != null && version <= previous.version()) {
+            throw new IllegalArgumentException("head " + name + "@v" + version + " is not newer than the loaded "
+                    + previous.key());
+        }
+        LoadedHead head = new LoadedHead(name, version, task, labels, block, resources);
         Map<String, LoadedHead> heads = new LinkedHashMap<>(current.heads());
         heads.put(name, head);
         Map<FaceTask, String> defaults = new EnumMap<>(FaceTask.class);
@@ -118,7 +160,7 @@ public final class ModelRegistry implements AutoCloseable {
         head.release();
     }
 
-    /** Current heads, in installation order. */
+    /** Current heads (one version per name). */
     public List<LoadedHead> heads() {
         return new ArrayList<>(snapshot.heads().values());
     }
@@ -137,6 +179,6 @@ public final class ModelRegistry implements AutoCloseable {
         Snapshot last = snapshot;
         snapshot = new Snapshot(Map.of(), Map.of());
         last.heads().values().forEach(LoadedHead::release);
-        backboneResources.close();
+        manager.close();
     }
 }
