@@ -19,7 +19,7 @@ public class CheckpointModelLoader implements ModelLoader {
 
     @Override
     public ModelRegistry load(Path directory, Device device) {
-        NDManager manager = NDManager.newBaseManager(device, "pros-model");
+        NDManager manager = NDManager.newBaseManager(device);
         try {
             Checkpoint checkpoint = Checkpoint.load(directory, manager);
             checkpoint.backbone().freezeParameters(true);

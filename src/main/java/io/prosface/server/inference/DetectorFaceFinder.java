@@ -4,12 +4,17 @@ import io.prosface.core.data.FaceBox;
 import io.prosface.detect.FaceDetector;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import org.jboss.logging.Logger;
 
-/** The server's face finder: the same OpenCV detector the offline curation uses. Thread-safe (it pools cascades). */
+/**
+ * The server's face finder: the same OpenCV detector the offline curation uses. Thread-safe (it pools cascades).
+ * Created at start ({@link Startup}) so that loading OpenCV does not delay the first request.
+ */
+@Startup
 @ApplicationScoped
 public class DetectorFaceFinder implements FaceFinder {
 

@@ -30,7 +30,7 @@ final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceOutputs>
 
     FaceBatchProcessor(ModelRegistry registry, Device device) {
         this.registry = registry;
-        this.workerManager = NDManager.newBaseManager(device, "pros-inference-worker");
+        this.workerManager = NDManager.newBaseManager(device);
         this.imageSize = registry.preprocessing().imageSize();
     }
 
