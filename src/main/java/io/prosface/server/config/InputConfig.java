@@ -15,7 +15,11 @@ public interface InputConfig {
     @WithDefault("40000000")
     long maxPixels();
 
-    /** Faces answered per image when the request sets no limit. */
+    /** Faces answered per image when the request sets no limit ({@code max_faces} 0). */
     @WithDefault("10")
     int defaultMaxFaces();
+
+    /** Largest {@code max_faces} a request may ask for; more is INVALID_ARGUMENT. */
+    @WithDefault("100")
+    int maxFacesLimit();
 }

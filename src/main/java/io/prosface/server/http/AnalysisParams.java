@@ -5,6 +5,7 @@ import io.prosface.server.error.ServingException;
 import io.prosface.server.inference.AnalysisRequest;
 import io.prosface.server.inference.ClientBoxes;
 import io.prosface.server.inference.FaceTask;
+import io.prosface.server.inference.HeadChoice;
 import io.prosface.server.inference.HeadSelector;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,8 +21,8 @@ import org.jboss.resteasy.reactive.RestQuery;
 public class AnalysisParams {
 
     @RestQuery
-    @Parameter(description = "Tasks for /v1/analyze, comma-separated: attributes, expression, landmarks, embedding "
-            + "(default: all four). Ignored by the single-task routes.")
+    @Parameter(description = "Tasks for /v1/analyze, comma-separated: attributes, expression, landmarks, embedding, "
+            + "regression (default: the first four). Ignored by the single-task routes.")
     String tasks;
 
     @RestQuery
@@ -65,9 +66,10 @@ public class AnalysisParams {
         return System.nanoTime() + millis * 1_000_000L;
     }
 
+    /** Comma-separated task names; none: attributes, expression, landmarks and embedding (not regression). */
     static Set<FaceTask> parseTasks(String text) {
         if (text == null || text.isBlank()) {
-            return EnumSet.allOf(FaceTask.class);
+            return EnumSet.of(FaceTask.ATTRIBUTES, FaceTask.EXPRESSION, FaceTask.LANDMARKS, FaceTask.EMBEDDING);
         }
         Set<FaceTask> parsed = EnumSet.noneOf(FaceTask.class);
         for (String name : text.split(",")) {
@@ -78,11 +80,12 @@ public class AnalysisParams {
         return parsed;
     }
 
-    static List<HeadSelector> parseHeads(List<String> values) {
-        List<HeadSelector> heads = new ArrayList<>();
+    /** Each head answers the task of its kind (a multilabel head attributes, a landmark head landmarks, ...). */
+    static List<HeadChoice> parseHeads(List<String> values) {
+        List<HeadChoice> heads = new ArrayList<>();
         if (values != null) {
             values.stream().flatMap(value -> Arrays.stream(value.split(","))).filter(name -> !name.isBlank())
-                    .map(HeadSelector::parse).forEach(heads::add);
+                    .map(name -> new HeadChoice(null, HeadSelector.parse(name))).forEach(heads::add);
         }
         return heads;
     }

@@ -8,14 +8,10 @@ import io.prosface.core.model.HeadConfig;
 import io.prosface.core.model.TaskHead;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
-import java.util.Optional;
-import org.jboss.logging.Logger;
 
 /** Loads a {@link Checkpoint} directory (verified checksums and architecture) into a {@link ModelRegistry}. */
 @ApplicationScoped
 public class CheckpointModelLoader implements ModelLoader {
-
-    private static final Logger LOG = Logger.getLogger(CheckpointModelLoader.class);
 
     @Override
     public ModelRegistry load(Path directory, Device device) {
@@ -24,19 +20,16 @@ public class CheckpointModelLoader implements ModelLoader {
             Checkpoint checkpoint = Checkpoint.load(directory, manager);
             checkpoint.backbone().freezeParameters(true);
             String sha = checkpoint.backboneSha256().orElse(null);
-            String version = directory.getFileName() + (sha == null ? "" : "@" + sha.substring(0, 12));
+            // "architecture@content-hash", e.g. vit_tiny_patch8_64@3f9a1c2e: embeddings compare only within one
+            String version = checkpoint.config().architecture().name() + (sha == null ? "" : "@" + sha.substring(0, 8));
             ModelRegistry registry = new ModelRegistry(version, checkpoint.config().preprocessing(),
                     checkpoint.config().architecture(), sha, checkpoint.backbone(), manager);
             for (HeadConfig config : checkpoint.config().heads()) {
                 TaskHead head = checkpoint.heads().get(config.name());
-                Optional<FaceTask> task = ModelTasks.taskOf(config.kind());
-                if (task.isEmpty()) {
-                    LOG.infof("head %s (%s) is not served by the face API; skipped", config.name(), config.kind());
-                    continue;
-                }
                 head.freezeParameters(true);
                 // checkpoint heads share the model's manager: they are freed with the backbone, not on their own
-                registry.install(config.name(), config.version(), task.get(), config.labelNames(), head, () -> {}, false);
+                registry.install(config.name(), config.version(), config.kind(), config.labelNames(), head, () -> {},
+                        false);
             }
             return registry;
         } catch (CheckpointException | RuntimeException failure) {

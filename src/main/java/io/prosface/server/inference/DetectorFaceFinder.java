@@ -34,9 +34,9 @@ public class DetectorFaceFinder implements FaceFinder {
     }
 
     @Override
-    public List<FaceBox> find(BufferedImage image, int maxFaces) {
+    public List<DetectedFace> find(BufferedImage image, int maxFaces) {
         return detector.detect(image, maxFaces).stream()
-                .map(box -> new FaceBox(box.x(), box.y(), box.width(), box.height()))
+                .map(box -> new DetectedFace(new FaceBox(box.x(), box.y(), box.width(), box.height()), box.neighbours()))
                 .toList();
     }
 }

@@ -95,7 +95,7 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
      *
      * @param deadlineNanos absolute {@link System#nanoTime()} after which the caller no longer wants the answer
      */
-    public CompletableFuture<O> submit(I input, long deadlineNanos) {
+    public CompletableFuture<Batched<O>> submit(I input, long deadlineNanos) {
         long now = System.nanoTime();
         Pending<I, O> pending = new Pending<>(input, now, deadlineNanos);
         if (!accepting) {
@@ -189,9 +189,12 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         try {
             batchHook.accept(batch.size());
             List<O> outputs = processor.process(inputs);
+            long computeNanos = System.nanoTime() - start;
             computedItems.increment(batch.size());
             for (int index = 0; index < batch.size(); index++) {
-                batch.get(index).result.complete(outputs.get(index));
+                Pending<I, O> pending = batch.get(index);
+                pending.result.complete(new Batched<>(outputs.get(index), start - pending.enqueuedNanos, computeNanos,
+                        batch.size()));
             }
         } catch (Throwable failure) {
             LOG.debugf(failure, "batch of %d failed", batch.size());

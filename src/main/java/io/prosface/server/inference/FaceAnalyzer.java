@@ -29,12 +29,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * detector's, largest first) -> one crop per face into the batcher -> answers with landmarks mapped back to the
  * input image's pixels.
  *
- * <p>Nothing here runs on the caller's thread except validation: decoding and detection run on a bounded pool of
+ * <p>Only validation runs on the caller's thread (an event loop): decoding and detection run on a bounded pool of
  * preprocessing threads, the model on the batcher's workers, and the caller gets a future. Heads are resolved when
- * the request is admitted (unknown head: NOT_FOUND at once) and held until it is answered.
+ * the request is admitted (unknown head: NOT_FOUND at once) and held until it is answered, so a head swapped in the
+ * meantime does not change the answer and is freed only afterwards.
  */
 @ApplicationScoped
 public class FaceAnalyzer {
+
+    /** A face to run: the box to crop around and what to report. */
+    private record Candidate(FaceBox cropBox, FaceBox reportedBox, boolean detected, float score) {}
 
     @Inject
     InferenceEngine engine;
@@ -54,7 +58,7 @@ public class FaceAnalyzer {
         int threads = inferenceConfig.preprocessThreads() > 0 ? inferenceConfig.preprocessThreads()
                 : Runtime.getRuntime().availableProcessors();
         AtomicInteger counter = new AtomicInteger();
-        // bounded like the batcher's queue: when both are full, refuse instead of piling up decoded images
+        // bounded like the batcher's queue: when it is full, refuse instead of piling up decoded images
         preprocessing = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(inferenceConfig.maxQueueSize()), runnable -> {
                     Thread thread = new Thread(runnable, "pros-preprocess-" + counter.incrementAndGet());
@@ -79,22 +83,23 @@ public class FaceAnalyzer {
      */
     public CompletableFuture<AnalysisResult> analyze(AnalysisRequest request) {
         try {
-            return admit(request);
+            return admit(request, System.nanoTime());
         } catch (RuntimeException refused) {
             return CompletableFuture.failedFuture(refused);
         }
     }
 
-    private CompletableFuture<AnalysisResult> admit(AnalysisRequest request) {
+    private CompletableFuture<AnalysisResult> admit(AnalysisRequest request, long started) {
         ModelRegistry registry = engine.readyRegistry();
         validate(request);
-        Map<FaceTask, LoadedHead> heads = retainHeads(registry, request);
+        Map<FaceTask, LoadedHead> heads = HeadResolution.retain(registry, request);
         CompletableFuture<AnalysisResult> answer = new CompletableFuture<>();
         answer.whenComplete((result, failure) -> heads.values().forEach(registry::release));
         try {
-            preprocessing.execute(() -> prepareAndSubmit(registry, request, heads, answer));
+            preprocessing.execute(() -> prepareAndSubmit(registry, request, heads, answer, started));
         } catch (RejectedExecutionException full) {
-            answer.completeExceptionally(ServingException.queueFull("preprocessing queue full", inferenceConfig.retryAfter()));
+            answer.completeExceptionally(ServingException.queueFull("preprocessing queue full ("
+                    + inferenceConfig.maxQueueSize() + " waiting)", inferenceConfig.retryAfter()));
         }
         return answer;
     }
@@ -103,8 +108,9 @@ public class FaceAnalyzer {
         if (request.tasks().isEmpty()) {
             throw ServingException.invalidArgument("no task requested");
         }
-        if (request.maxFaces() < 0) {
-            throw ServingException.invalidArgument("max_faces must be >= 0 (0: server default), got " + request.maxFaces());
+        if (request.maxFaces() < 0 || request.maxFaces() > inputConfig.maxFacesLimit()) {
+            throw ServingException.invalidArgument("max_faces must be in [0, " + inputConfig.maxFacesLimit()
+                    + "] (0: server default " + inputConfig.defaultMaxFaces() + "), got " + request.maxFaces());
         }
         if (request.image() == null || request.image().length == 0) {
             throw ServingException.invalidArgument("invalid image: EMPTY: no image bytes");
@@ -115,42 +121,8 @@ public class FaceAnalyzer {
         }
     }
 
-    /** Resolves every head now so that an unknown head is refused before any work; NOT_FOUND / INVALID_ARGUMENT. */
-    private static Map<FaceTask, LoadedHead> retainHeads(ModelRegistry registry, AnalysisRequest request) {
-        Map<FaceTask, HeadSelector> chosen = new EnumMap<>(FaceTask.class);
-        for (HeadSelector selector : request.heads()) {
-            FaceTask task = headTask(registry, selector);
-            if (!request.tasks().contains(task)) {
-                throw ServingException.invalidArgument("head " + selector + " answers " + task.label()
-                        + ", which this request does not ask for");
-            }
-            if (chosen.put(task, selector) != null) {
-                throw ServingException.invalidArgument("two heads given for " + task.label());
-            }
-        }
-        Map<FaceTask, LoadedHead> heads = new EnumMap<>(FaceTask.class);
-        try {
-            for (FaceTask task : request.tasks()) {
-                if (task != FaceTask.EMBEDDING) {
-                    heads.put(task, registry.retain(task, chosen.get(task)));
-                }
-            }
-        } catch (RuntimeException failure) {
-            heads.values().forEach(registry::release);
-            throw failure;
-        }
-        return heads;
-    }
-
-    private static FaceTask headTask(ModelRegistry registry, HeadSelector selector) {
-        return registry.heads().stream().filter(head -> head.name().equals(selector.name())).findFirst()
-                .map(LoadedHead::task)
-                .orElseThrow(() -> ServingException.notFound("unknown head '" + selector + "'; loaded: "
-                        + registry.heads().stream().map(LoadedHead::key).toList()));
-    }
-
     private void prepareAndSubmit(ModelRegistry registry, AnalysisRequest request, Map<FaceTask, LoadedHead> heads,
-            CompletableFuture<AnalysisResult> answer) {
+            CompletableFuture<AnalysisResult> answer, long started) {
         try {
             if (answer.isDone()) {
                 return;
@@ -158,31 +130,53 @@ public class FaceAnalyzer {
             if (System.nanoTime() - request.deadlineNanos() >= 0) {
                 throw ServingException.deadlineExceeded("deadline exceeded before the image was decoded");
             }
+            long decodeStart = System.nanoTime();
             BufferedImage image = decoder.decode(request.image());
-            int maxFaces = request.maxFaces() > 0 ? request.maxFaces() : inputConfig.defaultMaxFaces();
-            List<FaceBox> boxes = request.box().map(List::of).orElseGet(() -> faceFinder.find(image, maxFaces));
+            long detectStart = System.nanoTime();
+            List<Candidate> candidates = candidates(request, image);
+            long detectEnd = System.nanoTime();
             FacePreprocessor preprocessor = new FacePreprocessor(registry.preprocessing(), decoder);
-            List<PreparedFace> faces = new ArrayList<>(boxes.size());
-            for (FaceBox box : boxes) {
-                faces.add(prepare(preprocessor, image, box));
+            List<PreparedFace> faces = new ArrayList<>(candidates.size());
+            for (Candidate candidate : candidates) {
+                faces.add(preprocessor.prepare(image, candidate.cropBox()));
             }
-            submitAll(request, heads, image, boxes, faces, registry.modelVersion(), answer);
+            Map<FaceTask, HeadId> headIds = new EnumMap<>(FaceTask.class);
+            heads.forEach((task, head) -> headIds.put(task, new HeadId(head.name(), head.version())));
+            ResultShape shape = new ResultShape(registry.modelVersion(), headIds, image.getWidth(), image.getHeight(),
+                    ImageFormats.sniff(request.image()), detectStart - decodeStart,
+                    request.box().isPresent() ? 0 : detectEnd - detectStart, started);
+            submitAll(request, heads, candidates, faces, shape, answer);
         } catch (RuntimeException failure) {
             answer.completeExceptionally(failure);
         }
     }
 
-    private static PreparedFace prepare(FacePreprocessor preprocessor, BufferedImage image, FaceBox box) {
-        try {
-            return preprocessor.prepare(image, box);
-        } catch (IllegalArgumentException outside) {
-            throw ServingException.invalidArgument(outside.getMessage());
+    /** The client's box (checked against the image and clipped for the answer), or the detector's faces. */
+    private List<Candidate> candidates(AnalysisRequest request, BufferedImage image) {
+        if (request.box().isPresent()) {
+            FaceBox box = request.box().get();
+            float left = Math.max(0, box.x());
+            float top = Math.max(0, box.y());
+            float right = Math.min(image.getWidth(), box.x() + box.width());
+            float bottom = Math.min(image.getHeight(), box.y() + box.height());
+            if (right <= left || bottom <= top) {
+                throw ServingException.invalidArgument("face_box " + box.x() + "," + box.y() + " " + box.width() + "x"
+                        + box.height() + " does not overlap the " + image.getWidth() + "x" + image.getHeight() + " image");
+            }
+            return List.of(new Candidate(box, new FaceBox(left, top, right - left, bottom - top), false, 0f));
         }
+        int maxFaces = request.maxFaces() > 0 ? request.maxFaces() : inputConfig.defaultMaxFaces();
+        return faceFinder.find(image, maxFaces).stream()
+                .map(face -> new Candidate(face.box(), face.box(), true, face.score())).toList();
     }
 
-    private void submitAll(AnalysisRequest request, Map<FaceTask, LoadedHead> heads, BufferedImage image,
-            List<FaceBox> boxes, List<PreparedFace> faces, String modelVersion, CompletableFuture<AnalysisResult> answer) {
-        List<CompletableFuture<FaceOutputs>> pending = new ArrayList<>(faces.size());
+    /** What every face's answer shares. */
+    private record ResultShape(String backbone, Map<FaceTask, HeadId> heads, int width, int height, String format,
+            long decodeNanos, long detectNanos, long startedNanos) {}
+
+    private void submitAll(AnalysisRequest request, Map<FaceTask, LoadedHead> heads, List<Candidate> candidates,
+            List<PreparedFace> faces, ResultShape shape, CompletableFuture<AnalysisResult> answer) {
+        List<CompletableFuture<Batched<FaceOutputs>>> pending = new ArrayList<>(faces.size());
         Set<FaceTask> tasks = Set.copyOf(request.tasks());
         for (PreparedFace face : faces) {
             pending.add(engine.submit(new FaceInput(face.pixels(), tasks, heads), request.deadlineNanos()));
@@ -196,19 +190,27 @@ public class FaceAnalyzer {
         }));
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenRun(() -> {
             List<FaceResult> results = new ArrayList<>(faces.size());
+            long queue = 0;
+            long compute = 0;
             for (int index = 0; index < faces.size(); index++) {
-                results.add(toImageCoordinates(boxes.get(index), faces.get(index), pending.get(index).join()));
+                Batched<FaceOutputs> batched = pending.get(index).join();
+                queue = Math.max(queue, batched.queueNanos());
+                compute = Math.max(compute, batched.computeNanos());
+                results.add(toResult(candidates.get(index), faces.get(index), batched.output()));
             }
-            answer.complete(new AnalysisResult(results, modelVersion, image.getWidth(), image.getHeight()));
+            RequestTiming timing = new RequestTiming(shape.decodeNanos(), shape.detectNanos(), queue, compute,
+                    System.nanoTime() - shape.startedNanos());
+            answer.complete(new AnalysisResult(results, shape.backbone(), shape.heads(), shape.width(), shape.height(),
+                    shape.format(), timing));
         });
     }
 
     /** Landmarks come out in [0,1] of the model input square; clients want pixels of the image they sent. */
-    private static FaceResult toImageCoordinates(FaceBox box, PreparedFace face, FaceOutputs outputs) {
+    private static FaceResult toResult(Candidate candidate, PreparedFace face, FaceOutputs outputs) {
         Map<FaceTask, TaskOutput> mapped = new EnumMap<>(FaceTask.class);
         outputs.outputs().forEach((task, output) -> mapped.put(task, task == FaceTask.LANDMARKS
                 ? new TaskOutput(output.head(), output.labels(), face.crop().normalizedToImage(output.values()))
                 : output));
-        return new FaceResult(box, mapped);
+        return new FaceResult(candidate.reportedBox(), candidate.detected(), candidate.score(), mapped);
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import io.prosface.core.data.FacePreprocessor;
+import io.prosface.core.model.HeadKind;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -55,20 +56,20 @@ final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceOutputs>
             }
             for (LoadedHead head : distinctHeads(inputs)) {
                 NDArray output = head.block().forward(parameters, features, false).head();
-                fill(answers, inputs, head, postprocess(head.task(), output));
+                fill(answers, inputs, head, postprocess(head.kind(), output));
             }
         }
         return answers.stream().map(FaceOutputs::new).toList();
     }
 
-    /** Logits to what clients get: independent probabilities, a distribution, or points as (B, 2K). */
-    private static NDArray postprocess(FaceTask task, NDArray output) {
-        return switch (task) {
-            case ATTRIBUTES -> Activation.sigmoid(output);
-            case EXPRESSION -> output.softmax(-1);
+    /** Head outputs to what clients get: independent probabilities, a distribution, points, or raw values. */
+    private static NDArray postprocess(HeadKind kind, NDArray output) {
+        return switch (kind) {
+            case ATTRIBUTES, MULTILABEL -> Activation.sigmoid(output);
+            case EXPRESSION, CLASSIFICATION -> output.softmax(-1);
             // (B, K, 2) -> (B, 2K), interleaved x0, y0, x1, y1, ...
             case LANDMARKS -> output.reshape(output.getShape().get(0), -1);
-            case EMBEDDING -> throw new IllegalStateException("the embedding has no head");
+            case REGRESSION -> output;
         };
     }
 

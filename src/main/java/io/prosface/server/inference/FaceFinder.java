@@ -1,6 +1,5 @@
 package io.prosface.server.inference;
 
-import io.prosface.core.data.FaceBox;
 import java.awt.image.BufferedImage;
 import java.util.List;
 
@@ -8,5 +7,5 @@ import java.util.List;
 public interface FaceFinder {
 
     /** Faces in image pixels, largest first, at most {@code maxFaces} (&gt; 0); empty when there is none. */
-    List<FaceBox> find(BufferedImage image, int maxFaces);
+    List<DetectedFace> find(BufferedImage image, int maxFaces);
 }

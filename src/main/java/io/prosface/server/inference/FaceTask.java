@@ -11,7 +11,9 @@ public enum FaceTask {
     /** 68 iBUG points. */
     LANDMARKS,
     /** The backbone's L2-normalised class token, for face search and clustering. */
-    EMBEDDING;
+    EMBEDDING,
+    /** Real-valued outputs of a regression head (few-shot heads such as age); no built-in default head. */
+    REGRESSION;
 
     /** Lower-case name as used in query parameters and JSON. */
     public String label() {
@@ -26,6 +28,6 @@ public enum FaceTask {
             }
         }
         throw io.prosface.server.error.ServingException.invalidArgument("unknown task '" + label
-                + "'; known: attributes, expression, landmarks, embedding");
+                + "'; known: attributes, expression, landmarks, embedding, regression");
     }
 }

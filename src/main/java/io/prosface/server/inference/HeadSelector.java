@@ -13,9 +13,20 @@ import java.util.regex.Pattern;
  */
 public record HeadSelector(String name, OptionalInt version) {
 
-    private static final Pattern FORMAT = Pattern.compile("([A-Za-z0-9][A-Za-z0-9_.-]{0,63})(?:@v([0-9]{1,6}))?");
+    private static final Pattern FORMAT = Pattern.compile("([A-Za-z0-9][A-Za-z0-9_.-]{0,63})(?:@v?([0-9]{1,6}))?");
 
-    /** Parses {@code name} or {@code name@vN}; anything else is INVALID_ARGUMENT. */
+    /** A gRPC {@code HeadRef}: name plus version "vN", "N" or empty (current); null when the name is empty. */
+    public static HeadSelector of(String name, String version) {
+        if (name == null || name.isEmpty()) {
+            if (version != null && !version.isEmpty()) {
+                throw ServingException.invalidArgument("head version '" + version + "' given without a head name");
+            }
+            return null;
+        }
+        return parse(version == null || version.isEmpty() ? name : name + "@" + version);
+    }
+
+    /** Parses {@code name}, {@code name@vN} or {@code name@N}; anything else is INVALID_ARGUMENT. */
     public static HeadSelector parse(String text) {
         Matcher matcher = FORMAT.matcher(text.trim());
         if (!matcher.matches()) {

@@ -162,7 +162,7 @@ public class InferenceEngine {
     }
 
     /** Queues one face; the future fails with UNAVAILABLE before the model is ready or while stopping. */
-    public CompletableFuture<FaceOutputs> submit(FaceInput input, long deadlineNanos) {
+    public CompletableFuture<Batched<FaceOutputs>> submit(FaceInput input, long deadlineNanos) {
         DynamicBatcher<FaceInput, FaceOutputs> current = batcher;
         if (state != State.READY || current == null) {
             return CompletableFuture.failedFuture(notReady());

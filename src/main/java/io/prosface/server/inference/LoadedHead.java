@@ -1,6 +1,7 @@
 package io.prosface.server.inference;
 
 import ai.djl.nn.Block;
+import io.prosface.core.model.HeadKind;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
@@ -16,16 +17,18 @@ public final class LoadedHead {
 
     private final String name;
     private final int version;
+    private final HeadKind kind;
     private final FaceTask task;
     private final List<String> labels;
     private final Block block;
     private final AutoCloseable resources;
     private final AtomicInteger references = new AtomicInteger(1);
 
-    LoadedHead(String name, int version, FaceTask task, List<String> labels, Block block, AutoCloseable resources) {
+    LoadedHead(String name, int version, HeadKind kind, List<String> labels, Block block, AutoCloseable resources) {
         this.name = name;
         this.version = version;
-        this.task = task;
+        this.kind = kind;
+        this.task = ModelTasks.taskOf(kind);
         this.labels = List.copyOf(labels);
         this.block = block;
         this.resources = resources;
@@ -44,6 +47,12 @@ public final class LoadedHead {
         return name + "@v" + version;
     }
 
+    /** What the head computes, which fixes how its output is turned into answers. */
+    public HeadKind kind() {
+        return kind;
+    }
+
+    /** The task this head can answer. */
     public FaceTask task() {
         return task;
     }

@@ -6,6 +6,7 @@ import ai.djl.nn.Block;
 import io.prosface.core.data.Preprocessing;
 import io.prosface.core.model.CheckpointException;
 import io.prosface.core.model.HeadArtifact;
+import io.prosface.core.model.HeadKind;
 import io.prosface.core.model.VisionTransformerConfig;
 import java.nio.file.Path;
 import io.prosface.server.error.ServingException;
@@ -60,10 +61,9 @@ public final class ModelRegistry implements AutoCloseable {
         NDManager headManager = manager.newSubManager();
         try {
             HeadArtifact.Loaded loaded = HeadArtifact.load(directory, headManager, architecture, backboneSha256);
-            FaceTask task = ModelTasks.taskOf(loaded.config().kind()).orElseThrow(() -> new CheckpointException(
-                    directory + ": heads of kind " + loaded.config().kind() + " are not served by the face API"));
             loaded.head().freezeParameters(true);
-            return install(loaded.config().name(), loaded.config().version(), task, loaded.config().labelNames(),
+            return install(loaded.config().name(), loaded.config().version(), loaded.config().kind(),
+                    loaded.config().labelNames(),
                     loaded.head(), headManager, makeDefault);
         } catch (CheckpointException | RuntimeException failure) {
             headManager.close();
@@ -94,21 +94,19 @@ public final class ModelRegistry implements AutoCloseable {
      *
      * @param resources frees the head's native memory once it is retired and no batch uses it any more
      */
-    public synchronized LoadedHead install(String name, int version, FaceTask task, List<String> labels, Block block,
+    public synchronized LoadedHead install(String name, int version, HeadKind kind, List<String> labels, Block block,
             AutoCloseable resources, boolean makeDefault) {
-        if (task == FaceTask.EMBEDDING) {
-            throw new IllegalArgumentException("the embedding comes from the backbone, not from a head");
-        }
+        FaceTask task = ModelTasks.taskOf(kind);
         Snapshot current = snapshot;
         LoadedHead previous = current.heads().get(name);
-        if (previous != null && previous.task() != task) {
-            throw new IllegalArgumentException("head " + name + " answers " + previous.task().label() + ", not " + task.label());
+        if (previous != null && previous.kind() != kind) {
+            throw new IllegalArgumentException("head " + name + " is a " + previous.kind() + " head, not " + kind);
         }
         if (previous != null && version <= previous.version()) {
             throw new IllegalArgumentException("head " + name + "@v" + version + " is not newer than the loaded "
                     + previous.key());
         }
-        LoadedHead head = new LoadedHead(name, version, task, labels, block, resources);
+        LoadedHead head = new LoadedHead(name, version, kind, labels, block, resources);
         Map<String, LoadedHead> heads = new LinkedHashMap<>(current.heads());
         heads.put(name, head);
         Map<FaceTask, String> defaults = new EnumMap<>(FaceTask.class);
@@ -123,13 +121,16 @@ public final class ModelRegistry implements AutoCloseable {
         return head;
     }
 
-    /** The head that would answer {@code task} now: NOT_FOUND for unknown names/versions, INVALID_ARGUMENT for a
-     * head of another task. {@code selector} null means the task's default head. */
+    /**
+     * The head that would answer {@code task} now ({@code selector} null: the task's default head). NOT_FOUND for an
+     * unknown name or version; INVALID_ARGUMENT for a head of another kind, or a task without a default head.
+     */
     public LoadedHead resolve(FaceTask task, HeadSelector selector) {
         Snapshot current = snapshot;
         String name = selector != null ? selector.name() : current.defaults().get(task);
         if (name == null) {
-            throw ServingException.notFound("this model has no " + task.label() + " head");
+            throw ServingException.invalidArgument("no default " + task.label() + " head is loaded; choose "
+                    + ModelTasks.expectedKind(task) + " from " + keys(current));
         }
         LoadedHead head = current.heads().get(name);
         if (head == null) {
@@ -139,8 +140,8 @@ public final class ModelRegistry implements AutoCloseable {
             throw ServingException.notFound("head " + selector + " is not loaded; current version is " + head.key());
         }
         if (head.task() != task) {
-            throw ServingException.invalidArgument("head " + head.key() + " answers " + head.task().label() + ", not "
-                    + task.label());
+            throw ServingException.invalidArgument("head " + head.key() + " is a " + head.kind() + " head; "
+                    + task.label() + " needs " + ModelTasks.expectedKind(task));
         }
         return head;
     }

@@ -10,7 +10,7 @@ final class Pending<I, O> {
     final I input;
     final long enqueuedNanos;
     final long deadlineNanos;
-    final CompletableFuture<O> result = new CompletableFuture<>();
+    final CompletableFuture<Batched<O>> result = new CompletableFuture<>();
     /**
      * Taken exactly once: by the worker that puts the item into a batch, or by the deadline timer / a cancellation
      * that drops it from the queue. Whoever loses the race leaves the item alone, so a dropped item is never

@@ -59,13 +59,13 @@ class DynamicBatcherTest {
     @Test
     void waitingItemsAreAnsweredInBatches() throws Exception {
         start(4, 64, Duration.ofMillis(20));
-        List<CompletableFuture<Integer>> answers = new ArrayList<>();
+        List<CompletableFuture<Batched<Integer>>> answers = new ArrayList<>();
         for (int value = 0; value < 13; value++) {
             answers.add(batcher.submit(value, in(Duration.ofSeconds(10))));
         }
         gate.countDown();
         for (int value = 0; value < 13; value++) {
-            assertEquals(value * 2, answers.get(value).get(5, TimeUnit.SECONDS));
+            assertEquals(value * 2, answers.get(value).get(5, TimeUnit.SECONDS).output());
         }
         assertTrue(batchSizes.stream().allMatch(size -> size <= 4), "batches never exceed max: " + batchSizes);
         assertTrue(batchSizes.stream().anyMatch(size -> size > 1), "queued items share a batch: " + batchSizes);
@@ -76,28 +76,28 @@ class DynamicBatcherTest {
     @Test
     void aFullQueueRefusesAtOnceWithRetryAfter() throws Exception {
         start(1, 2, Duration.ZERO);
-        CompletableFuture<Integer> computing = batcher.submit(1, in(Duration.ofSeconds(10)));
+        CompletableFuture<Batched<Integer>> computing = batcher.submit(1, in(Duration.ofSeconds(10)));
         awaitQueueDepth(0); // the worker holds item 1 at the gate
         batcher.submit(2, in(Duration.ofSeconds(10)));
         batcher.submit(3, in(Duration.ofSeconds(10)));
         long before = System.nanoTime();
-        CompletableFuture<Integer> refused = batcher.submit(4, in(Duration.ofSeconds(10)));
+        CompletableFuture<Batched<Integer>> refused = batcher.submit(4, in(Duration.ofSeconds(10)));
         assertTrue(refused.isCompletedExceptionally(), "refused without waiting");
         assertTrue(System.nanoTime() - before < TimeUnit.MILLISECONDS.toNanos(100));
         ServingException failure = failureOf(refused);
         assertEquals(ErrorCode.RESOURCE_EXHAUSTED, failure.code());
         assertEquals(Duration.ofSeconds(2), failure.retryAfter().orElseThrow());
         gate.countDown();
-        assertEquals(2, computing.get(5, TimeUnit.SECONDS));
+        assertEquals(2, computing.get(5, TimeUnit.SECONDS).output());
     }
 
     @Test
     void anItemWhoseDeadlinePassesWhileQueuedIsAnsweredThenAndNeverComputed() throws Exception {
         start(1, 8, Duration.ZERO);
-        CompletableFuture<Integer> computing = batcher.submit(1, in(Duration.ofSeconds(10)));
+        CompletableFuture<Batched<Integer>> computing = batcher.submit(1, in(Duration.ofSeconds(10)));
         awaitQueueDepth(0);
         long before = System.nanoTime();
-        CompletableFuture<Integer> late = batcher.submit(2, in(Duration.ofMillis(100)));
+        CompletableFuture<Batched<Integer>> late = batcher.submit(2, in(Duration.ofMillis(100)));
         ServingException failure = failureOf(late);
         long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
         assertEquals(ErrorCode.DEADLINE_EXCEEDED, failure.code());
@@ -112,12 +112,12 @@ class DynamicBatcherTest {
     @Test
     void aCancelledItemIsNeverComputed() throws Exception {
         start(1, 8, Duration.ZERO);
-        CompletableFuture<Integer> computing = batcher.submit(1, in(Duration.ofSeconds(10)));
+        CompletableFuture<Batched<Integer>> computing = batcher.submit(1, in(Duration.ofSeconds(10)));
         awaitQueueDepth(0);
         batcher.submit(2, in(Duration.ofSeconds(10))).cancel(true);
-        CompletableFuture<Integer> kept = batcher.submit(3, in(Duration.ofSeconds(10)));
+        CompletableFuture<Batched<Integer>> kept = batcher.submit(3, in(Duration.ofSeconds(10)));
         gate.countDown();
-        assertEquals(6, kept.get(5, TimeUnit.SECONDS));
+        assertEquals(6, kept.get(5, TimeUnit.SECONDS).output());
         computing.get(5, TimeUnit.SECONDS);
         assertEquals(List.of(1, 3), computed);
     }
@@ -125,7 +125,7 @@ class DynamicBatcherTest {
     @Test
     void closeFinishesQueuedWorkThenRefuses() throws Exception {
         start(2, 8, Duration.ZERO);
-        List<CompletableFuture<Integer>> answers = new ArrayList<>();
+        List<CompletableFuture<Batched<Integer>>> answers = new ArrayList<>();
         for (int value = 0; value < 5; value++) {
             answers.add(batcher.submit(value, in(Duration.ofSeconds(10))));
         }
@@ -137,7 +137,7 @@ class DynamicBatcherTest {
         gate.countDown();
         closer.join(5000);
         for (int value = 0; value < 5; value++) {
-            assertEquals(value * 2, answers.get(value).get(1, TimeUnit.SECONDS), "queued work drained");
+            assertEquals(value * 2, answers.get(value).get(1, TimeUnit.SECONDS).output(), "queued work drained");
         }
     }
 
