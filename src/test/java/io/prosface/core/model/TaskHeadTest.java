@@ -89,11 +89,11 @@ class TaskHeadTest {
             NDList inputs = features(manager, 8);
             NDArray targets = manager.randomUniform(0.05f, 0.95f, new Shape(8, 5, 2));
             var config = new DefaultTrainingConfig(Loss.l2Loss())
-                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(3e-3f)).build());
+                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-2f)).build());
             float error = Float.NaN;
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(8, WIDTH), new Shape(8, PATCHES, WIDTH));
-                for (int step = 0; step < 400; step++) {
+                for (int step = 0; step < 150; step++) {
                     try (GradientCollector collector = trainer.newGradientCollector()) {
                         NDArray points = trainer.forward(inputs).head();
                         NDArray loss = points.sub(targets).pow(2).mean();
@@ -107,6 +107,19 @@ class TaskHeadTest {
             System.out.printf("landmark head fit: mean point error %.4f of the image side%n", error);
             assertTrue(error < 0.01f, "mean point error " + error);
         }
+    }
+
+    /** Like the backbone's, these names are the on-disk format of head and ProS-head parameter files. */
+    @Test
+    void headParameterNamesArePinned() {
+        assertEquals(List.of("01probe_01linear_weight", "01probe_01linear_bias"),
+                new ExpressionHead().getParameters().keys());
+        assertEquals(List.of("01landmarks_01hidden_weight", "01landmarks_01hidden_bias", "01landmarks_02heatmap_weight",
+                "01landmarks_02heatmap_bias", "01landmarks_03offset_weight", "01landmarks_03offset_bias"),
+                new LandmarkHead(68).getParameters().keys());
+        assertEquals(List.of("01projection_01input_weight", "01projection_01input_bias", "01projection_02hidden_weight",
+                "01projection_02hidden_bias", "01projection_03bottleneck_weight", "01projection_03bottleneck_bias",
+                "02prototypes_weight"), new ProsHead(64, 128, 256, 100).getParameters().keys());
     }
 
     @Test
