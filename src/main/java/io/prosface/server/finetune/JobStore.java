@@ -172,6 +172,19 @@ public class JobStore {
                 Database.timestamp(Instant.now()), id);
     }
 
+    /** A sign of life of the replica running the job (see {@link #failStale}). */
+    public void heartbeat(String id) {
+        update("UPDATE finetune_job SET heartbeat_at = ? WHERE id = ? AND state = 'RUNNING'",
+                Database.timestamp(Instant.now()), id);
+    }
+
+    /** RUNNING -> QUEUED (its replica is shutting down): another replica, or this one after its restart, runs it. */
+    public void requeue(String id) {
+        update("UPDATE finetune_job SET state = 'QUEUED', owner = NULL, started_at = NULL, heartbeat_at = NULL, "
+                + "epoch = 0, step = 0, train_metrics = NULL, validation_metrics = NULL, revision = revision + 1 "
+                + "WHERE id = ? AND state = 'RUNNING' AND cancel_requested = FALSE", id);
+    }
+
     public boolean cancelRequested(String id) {
         return database.transaction(connection -> {
             try (PreparedStatement select = connection.prepareStatement(
