@@ -198,10 +198,7 @@ public final class PretrainingRun {
         Checkpoint checkpoint = new Checkpoint(config, teacherNetwork.backbone(),
                 pros ? (ProsHead) teacherNetwork.head() : null, Map.of());
         Path target = output.resolve(CHECKPOINT_DIRECTORY).toAbsolutePath().normalize();
-        Path staging = target.resolveSibling(target.getFileName() + ".tmp");
-        PretrainingState.deleteRecursively(staging);
-        checkpoint.save(staging);
-        DirectorySwap.replace(staging, target);
+        DirectorySwap.saveCheckpoint(checkpoint, target);
         PretrainingState.save(output.resolve(RESUME_DIRECTORY),
                 new PretrainingState.Position(nextStep, settings.seed(), recipe), student, teacher, loss.centerValues());
         listener.checkpointWritten(target, nextStep);

@@ -55,7 +55,7 @@ public final class PretrainingState {
             throws IOException {
         Path target = directory.toAbsolutePath().normalize();
         Path staging = target.resolveSibling(target.getFileName() + ".tmp");
-        deleteRecursively(staging);
+        DirectorySwap.deleteRecursively(staging);
         Files.createDirectories(staging);
         saveParameters(student, staging.resolve(STUDENT_FILE));
         saveParameters(teacher, staging.resolve(TEACHER_FILE));
@@ -97,17 +97,6 @@ public final class PretrainingState {
             block.loadParameters(manager, data);
         } catch (MalformedModelException e) {
             throw new IOException(file + " does not match the recipe's architecture: " + e.getMessage(), e);
-        }
-    }
-
-    static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (var walk = Files.walk(path)) {
-            for (Path entry : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(entry);
-            }
         }
     }
 }
