@@ -44,4 +44,17 @@ public record CachedFeatures(int count, int embedDim, int numPatches, float[] cl
         return new NDList(manager.create(classBatch, new Shape(indices.size(), embedDim)),
                 manager.create(patchBatch, new Shape(indices.size(), numPatches, embedDim)));
     }
+
+    /** The features of the given images only, in that order (copies). */
+    public CachedFeatures subset(List<Integer> indices) {
+        int patchLength = numPatches * embedDim;
+        float[] classSubset = new float[indices.size() * embedDim];
+        float[] patchSubset = new float[indices.size() * patchLength];
+        for (int b = 0; b < indices.size(); b++) {
+            int index = indices.get(b);
+            System.arraycopy(classTokens, index * embedDim, classSubset, b * embedDim, embedDim);
+            System.arraycopy(patchTokens, index * patchLength, patchSubset, b * patchLength, patchLength);
+        }
+        return new CachedFeatures(indices.size(), embedDim, numPatches, classSubset, patchSubset);
+    }
 }

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pros-train", mixinStandardHelpOptions = true, version = "pros-train 0.1.0",
         description = {"Offline ProS Face training: synthetic data, self-distillation pretraining, task heads,",
                 "face-aware curation, downstream evaluation and benchmarks. `pros-train <command> --help` for each."},
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {SynthCommand.class, PretrainCommand.class, HeadsCommand.class, EvaluateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     private Main() {}
@@ -19,6 +19,7 @@ public final class Main {
     /** Runs one command line and returns its exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
         CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setUsageHelpWidth(120);
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             // a clear one-line message for expected failures (bad recipe, diverged loss, missing data);
             // the stack trace only where it helps, i.e. for bugs

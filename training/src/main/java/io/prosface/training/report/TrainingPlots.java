@@ -34,9 +34,10 @@ public final class TrainingPlots {
         try {
             Files.createDirectories(directory);
             for (Plot plot : plots) {
-                XYChart chart = new XYChartBuilder().width(640).height(400).title(plot.title())
+                XYChart chart = new XYChartBuilder().width(720).height(420).title(plot.title())
                         .xAxisTitle("step").yAxisTitle(plot.yLabel()).build();
                 chart.getStyler().setLegendVisible(plot.columns().size() > 1);
+                chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
                 boolean any = false;
                 for (String column : plot.columns()) {
                     double[] values = series.get(column);
