@@ -44,15 +44,13 @@ public final class TaskLosses {
      * @param labelSmoothing ε in [0, 1)
      */
     public static NDArray crossEntropy(NDArray logits, NDArray labels, double labelSmoothing) {
-        // the smoothed targets are built by oneHot with plain floats: constants, not part of the graph
         if (labelSmoothing < 0 || labelSmoothing >= 1) {
             throw new IllegalArgumentException("labelSmoothing must be in [0, 1), got " + labelSmoothing);
         }
         int classes = Math.toIntExact(logits.getShape().get(1));
-        // (B) -> (B, C): smoothed target distribution q
-        NDArray target = labels.toType(DataType.INT64, false)
-                .oneHot(classes, (float) (1 - labelSmoothing + labelSmoothing / classes),
-                        (float) (labelSmoothing / classes), logits.getDataType());
+        // (B) -> (B, C): smoothed target distribution q, a constant outside the graph
+        NDArray target = labels.toType(DataType.INT64, false).oneHot(classes, logits.getDataType())
+                .mul(1 - labelSmoothing).add(labelSmoothing / classes);
         return target.mul(logits.logSoftmax(1)).sum(new int[] {1}).neg().mean();
     }
 
