@@ -87,7 +87,7 @@ public final class PretrainReporter implements PretrainingRun.Listener, AutoClos
             row.put("images_per_second", imagesPerSecond);
             metrics.append(row);
             if (bar == null) {
-                log.printf(Locale.ROOT, "step %d/%d epoch %d loss %.4f lr %.2e entropy %.3f usage %d %.1f img/s%n",
+                log.printf(Locale.ROOT, "step %d (%d/%d) epoch %d loss %.4f lr %.2e entropy %.3f usage %d %.1f img/s%n", step.step(),
                         step.step() + 1, totalSteps, step.epoch(), step.loss(), step.learningRate(),
                         step.teacherEntropy(), step.prototypeUsage(), imagesPerSecond);
             }
