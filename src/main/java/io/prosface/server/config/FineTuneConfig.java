@@ -100,7 +100,7 @@ public interface FineTuneConfig {
         double learningRate();
 
         /** Examples per optimiser step. */
-        @WithDefault("32")
+        @WithDefault("64")
         int batchSize();
 
         /** Share of the examples held out for validation. */

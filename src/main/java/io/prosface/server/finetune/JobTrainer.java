@@ -37,6 +37,7 @@ import java.util.stream.IntStream;
 final class JobTrainer {
 
     static final int ROUNDS = 10;
+    private static final Object GRADIENT_COLLECTOR = new Object();
 
     /** Callbacks of a running job. */
     interface Listener {
@@ -51,9 +52,9 @@ final class JobTrainer {
                 Map<String, Double> validation);
     }
 
-    /** The trained head (its arrays in the manager given to {@link #train}) and its final metrics. */
+    /** The trained head (its arrays in the manager given to {@link #train}), its final metrics, where time went. */
     record Result(TaskHead head, Map<String, Double> train, Map<String, Double> validation, int trainExamples,
-            int validationExamples) {
+            int validationExamples, String timing) {
     }
 
     private final VisionTransformer backbone;
@@ -73,15 +74,21 @@ final class JobTrainer {
         TrainingOptions options = spec.options();
         HeadKind kind = spec.kind();
         DataSplit split = DataSplit.of(examples, kind, options.validationSplit(), options.seed());
+        long start = System.nanoTime();
         TrainingViews views = new TrainingViews(preprocessor, options.detectFaces() ? faceLocator : null);
         TrainingViews.Views train = views.build(examples, split.train(), kind, options.augmentedViews(), options.seed());
         TrainingViews.Views validation = views.build(examples, split.validation(), kind, 0, options.seed());
         int total = train.pixels().size() + validation.pixels().size();
+        long t1 = System.nanoTime();
         boolean pooled = kind != HeadKind.LANDMARKS;
         CachedFeatures trainFeatures = extract(train.pixels(), pooled, manager, listener, 0, total);
         CachedFeatures validationFeatures = extract(validation.pixels(), pooled, manager, listener,
                 train.pixels().size(), total);
 
+        long t2 = System.nanoTime();
+        FeatureScaler features = FeatureScaler.fit(trainFeatures);
+        trainFeatures = features.apply(trainFeatures);
+        validationFeatures = features.apply(validationFeatures);
         Standardizer scale = kind == HeadKind.REGRESSION ? Standardizer.fit(train.targets()) : Standardizer.NONE;
         List<float[]> trainTargets = train.targets().stream().map(scale::forward).toList();
         TaskHead head = HeadTrainer.newHead(kind, spec.labels(), backbone.config().embedDim(),
@@ -100,7 +107,10 @@ final class JobTrainer {
             double peak = options.learningRate() * 0.5 * (1 + Math.cos(Math.PI * round / rounds));
             HeadTrainer.Settings settings = new HeadTrainer.Settings(epochs, 0, options.batchSize(),
                     Math.max(peak, options.learningRate() / 20), 1e-4, 0, options.seed() + round);
-            HeadTrainer.trainOnFeatures(head, trainFeatures, trainTargets, settings, manager);
+            // DJL's PyTorch engine allows one open gradient collector per JVM: concurrent jobs take turns by round
+            synchronized (GRADIENT_COLLECTOR) {
+                HeadTrainer.trainOnFeatures(head, trainFeatures, trainTargets, settings, manager);
+            }
             epochsDone += epochs;
             trainMetrics = HeadMetrics.of(kind, scale.inverse(predict(head, trainFeatures, manager)), train.targets());
             validationMetrics = HeadMetrics.of(kind, scale.inverse(predict(head, validationFeatures, manager)),
@@ -108,8 +118,13 @@ final class JobTrainer {
             listener.epochs(epochsDone, options.epochs(), stepsPerEpoch * epochsDone, totalSteps, trainMetrics,
                     validationMetrics);
         }
+        long t3 = System.nanoTime();
+        // raw features -> standardised targets, then -> the targets' own units
+        features.foldInto(head, kind, manager);
         scale.foldInto(head, manager);
-        return new Result(head, trainMetrics, validationMetrics, split.train().size(), split.validation().size());
+        return new Result(head, trainMetrics, validationMetrics, split.train().size(), split.validation().size(),
+                String.format("views %d ms, features %d ms (%d views), training %d ms", (t1 - start) / 1_000_000,
+                        (t2 - t1) / 1_000_000, total, (t3 - t2) / 1_000_000));
     }
 
     /** Backbone features of {@code pixels}, chunk by chunk with a checkpoint before each chunk. */
@@ -126,6 +141,7 @@ final class JobTrainer {
             int end = Math.min(count, start + chunkSize);
             CachedFeatures chunk = FeatureExtractor.extract(backbone, pixels.subList(start, end),
                     preprocessor.imageSize(), chunkSize, manager);
+
             System.arraycopy(chunk.classTokens(), 0, classTokens, start * embedDim, chunk.classTokens().length);
             if (pooled) {
                 meanPatch(chunk, patchTokens, start);

@@ -77,6 +77,63 @@ final class FewShotData {
         }
     }
 
+    /** A balanced gender set: {@code perClass} "female" and "male" UTKFace faces, after skipping as many of each. */
+    static List<Item> genders(int perClass, int skipPerClass) {
+        List<Item> all = utkFace(4 * (perClass + skipPerClass) + 200, 0, true);
+        List<Item> chosen = new ArrayList<>();
+        for (String gender : List.of("female", "male")) {
+            List<Item> ofGender = all.stream().filter(item -> item.label().equals(gender)).skip(skipPerClass)
+                    .limit(perClass).toList();
+            assumeTrue(ofGender.size() == perClass, "not enough " + gender + " faces in the shared data");
+            chosen.addAll(ofGender);
+        }
+        return chosen;
+    }
+
+    /**
+     * CelebA faces by hair colour: {@code perClass} "blond" (Blond_Hair and not Black_Hair) and "black" (the
+     * reverse), after skipping as many of each. Hair colour is a global colour cue, which even the random test
+     * backbone's features carry; expression or gender need a trained backbone.
+     */
+    static List<Item> hairColours(int perClass, int skipPerClass) {
+        Path folder = TestImages.DATA.resolve("celeba");
+        Path attributes = folder.resolve("list_attr_celeba.txt");
+        assumeTrue(Files.isRegularFile(attributes), "shared data absent: " + attributes.toAbsolutePath());
+        try {
+            List<String> lines = Files.readAllLines(attributes);
+            List<String> names = List.of(lines.get(1).trim().split("\\s+"));
+            int blond = names.indexOf("Blond_Hair");
+            int black = names.indexOf("Black_Hair");
+            Map<String, List<Item>> byColour = new LinkedHashMap<>();
+            byColour.put("blond", new ArrayList<>());
+            byColour.put("black", new ArrayList<>());
+            int[] skipped = new int[2];
+            for (String line : lines.subList(2, lines.size())) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields.length != names.size() + 1) {
+                    continue;
+                }
+                boolean isBlond = fields[blond + 1].equals("1") && fields[black + 1].equals("-1");
+                boolean isBlack = fields[black + 1].equals("1") && fields[blond + 1].equals("-1");
+                if (!isBlond && !isBlack) {
+                    continue;
+                }
+                String colour = isBlond ? "blond" : "black";
+                List<Item> chosen = byColour.get(colour);
+                if (skipped[isBlond ? 0 : 1]++ < skipPerClass || chosen.size() >= perClass) {
+                    continue;
+                }
+                Path image = folder.resolve("images").resolve(fields[0]);
+                chosen.add(new Item(fields[0], Files.readAllBytes(image), colour));
+            }
+            List<Item> items = new ArrayList<>(byColour.get("blond"));
+            items.addAll(byColour.get("black"));
+            return items;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** "image,label" CSV of the items. */
     static String csv(List<Item> items, String header) {
         StringBuilder csv = new StringBuilder("image," + header + "\n");

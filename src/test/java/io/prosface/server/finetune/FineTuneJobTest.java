@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = TestCheckpoint.class, scope = TestResourceScope.GLOBAL)
 class FineTuneJobTest {
 
-    static final List<String> CLASSES = List.of("happiness", "neutral");
+    static final List<String> CLASSES = List.of("black", "blond");
 
     @GrpcClient("face")
     FineTuningGrpc.FineTuningBlockingStub fineTuning;
@@ -49,19 +49,19 @@ class FineTuneJobTest {
 
     @Test
     void aFewShotJobIsServedByNameAndVersionOverGrpc() {
-        String name = "smile-" + Long.toHexString(System.nanoTime());
-        List<FewShotData.Item> items = FewShotData.expressions(CLASSES, 40, 0);
+        String name = "hair-" + Long.toHexString(System.nanoTime());
+        List<FewShotData.Item> items = FewShotData.hairColours(50, 0);
         Response accepted = given().header("Authorization", FewShotData.ADMIN)
                 .multiPart("kind", "classification").multiPart("head_name", name)
-                .multiPart("validation_split", "0.25").multiPart("seed", "7")
-                .multiPart("archive", "smiles.zip", FewShotData.zip(items, "manifest.csv", FewShotData.csv(items, "label")),
+                .multiPart("validation_split", "0.3").multiPart("seed", "7")
+                .multiPart("archive", "hair.zip", FewShotData.zip(items, "manifest.csv", FewShotData.csv(items, "label")),
                         "application/zip")
                 .when().post("/v1/finetune/jobs")
                 .then().statusCode(202).body("state", equalTo("queued")).body("headName", equalTo(name))
                 .header("Location", containsString("/v1/finetune/jobs/")).extract().response();
         String id = accepted.path("id");
-        assertEquals(60, (int) accepted.path("trainExamples"));
-        assertEquals(20, (int) accepted.path("validationExamples"));
+        assertEquals(70, (int) accepted.path("trainExamples"));
+        assertEquals(30, (int) accepted.path("validationExamples"));
 
         // the gRPC stream follows the job until it ends
         List<WatchJobResponse> updates = new ArrayList<>();
@@ -82,7 +82,7 @@ class FineTuneJobTest {
                 "validation accuracy " + validation + " must beat always answering the majority class");
 
         // served at once by name@v1, answering the job's classes
-        List<FewShotData.Item> heldOut = FewShotData.expressions(CLASSES, 10, 40);
+        List<FewShotData.Item> heldOut = FewShotData.hairColours(10, 50);
         int correct = 0;
         int answered = 0;
         for (FewShotData.Item item : heldOut) {
