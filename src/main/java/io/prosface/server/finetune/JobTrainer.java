@@ -27,16 +27,16 @@ import java.util.stream.IntStream;
  * core.eval's {@link HeadTrainer} (AdamW, warm-up + cosine, the loss of the head's kind).
  *
  * <p>The work is cut into pieces so a job can be cancelled and yield the device to inference between them: feature
- * chunks of a few images, and up to {@value #ROUNDS} training rounds (each a call to HeadTrainer with its share of
- * the epochs; the rounds' peak learning rates follow one cosine over the whole job). Metrics are computed after every
- * round on the training and validation examples.
+ * chunks of a few images, then single optimiser steps (HeadTrainer's step hook). Metrics on the training and
+ * validation examples are computed {@value #REPORTS} times per job.
  *
  * <p>Memory: heads other than landmarks read only the class token and the MEAN patch token (core's linear probe), so
  * their cache keeps one pooled patch token per view instead of N (the probe's mean over one token is that token).
  */
 final class JobTrainer {
 
-    static final int ROUNDS = 10;
+    /** Progress records with fresh metrics per job. */
+    static final int REPORTS = 10;
     private static final Object GRADIENT_COLLECTOR = new Object();
 
     /** Callbacks of a running job. */
@@ -94,30 +94,33 @@ final class JobTrainer {
         TaskHead head = HeadTrainer.newHead(kind, spec.labels(), backbone.config().embedDim(),
                 trainFeatures.numPatches(), manager);
 
-        int rounds = Math.min(ROUNDS, options.epochs());
         long stepsPerEpoch = (train.pixels().size() + options.batchSize() - 1) / options.batchSize();
         long totalSteps = stepsPerEpoch * options.epochs();
-        int epochsDone = 0;
-        Map<String, Double> trainMetrics = Map.of();
-        Map<String, Double> validationMetrics = Map.of();
-        for (int round = 0; round < rounds; round++) {
-            listener.checkpoint();
-            int epochs = options.epochs() * (round + 1) / rounds - epochsDone;
-            // one cosine over the job: round r starts at lr * (1 + cos(pi r / R)) / 2, decays within the round
-            double peak = options.learningRate() * 0.5 * (1 + Math.cos(Math.PI * round / rounds));
-            HeadTrainer.Settings settings = new HeadTrainer.Settings(epochs, 0, options.batchSize(),
-                    Math.max(peak, options.learningRate() / 20), 1e-4, 0, options.seed() + round);
-            // DJL's PyTorch engine allows one open gradient collector per JVM: concurrent jobs take turns by round
-            synchronized (GRADIENT_COLLECTOR) {
-                HeadTrainer.trainOnFeatures(head, trainFeatures, trainTargets, settings, manager);
-            }
-            epochsDone += epochs;
-            trainMetrics = HeadMetrics.of(kind, scale.inverse(predict(head, trainFeatures, manager)), train.targets());
-            validationMetrics = HeadMetrics.of(kind, scale.inverse(predict(head, validationFeatures, manager)),
-                    validation.targets());
-            listener.epochs(epochsDone, options.epochs(), stepsPerEpoch * epochsDone, totalSteps, trainMetrics,
-                    validationMetrics);
+        // metrics (and a progress record) at every tenth of the job; every step is a checkpoint
+        long reportEvery = Math.max(1, totalSteps / REPORTS);
+        Map<String, Map<String, Double>> latest = new java.util.HashMap<>();
+        CachedFeatures scaledTrain = trainFeatures;
+        CachedFeatures scaledValidation = validationFeatures;
+        HeadTrainer.Settings settings = new HeadTrainer.Settings(options.epochs(), 0, options.batchSize(),
+                options.learningRate(), 1e-4, 0, options.seed());
+        listener.checkpoint();
+        // DJL's PyTorch engine allows one open gradient collector per JVM: concurrent jobs train one after the other
+        synchronized (GRADIENT_COLLECTOR) {
+            HeadTrainer.trainOnFeatures(head, scaledTrain, trainTargets, settings, manager, (step, steps) -> {
+                if (step % reportEvery == 0 || step == steps) {
+                    latest.put("train", HeadMetrics.of(kind, scale.inverse(predict(head, scaledTrain, manager)),
+                            train.targets()));
+                    latest.put("validation", HeadMetrics.of(kind,
+                            scale.inverse(predict(head, scaledValidation, manager)), validation.targets()));
+                    int epoch = (int) Math.min(options.epochs(), (step + stepsPerEpoch - 1) / stepsPerEpoch);
+                    listener.epochs(epoch, options.epochs(), step, steps, latest.get("train"),
+                            latest.get("validation"));
+                }
+                listener.checkpoint();
+            });
         }
+        Map<String, Double> trainMetrics = latest.getOrDefault("train", Map.of());
+        Map<String, Double> validationMetrics = latest.getOrDefault("validation", Map.of());
         long t3 = System.nanoTime();
         // raw features -> standardised targets, then -> the targets' own units
         features.foldInto(head, kind, manager);
