@@ -85,6 +85,7 @@ public class HeadCatalog {
             HeadStore.Artifact artifact = store.artifact(head.name(), head.version());
             directory = Files.createTempDirectory("pros-head-");
             ArtifactZip.unpack(artifact.bytes(), directory);
+            checkIdentity(directory, head);
             LoadedHead served = registry.addVersion(directory, head.current());
             loaded.add(head.key());
             LOG.infof("serving head %s (%s, %d outputs) from the store", served.key(), served.kind(),
@@ -94,6 +95,17 @@ public class HeadCatalog {
             LOG.errorf("head %s cannot be served: %s", head.key(), failure.getMessage());
         } finally {
             ArtifactZip.deleteTree(directory);
+        }
+    }
+
+    /** The artifact must describe the row it is stored under (a copied or mislabelled blob is refused). */
+    private static void checkIdentity(Path directory, HeadRecord head) throws java.io.IOException {
+        var description = Database.JSON.readTree(directory.resolve(io.prosface.core.model.HeadArtifact.HEAD_FILE)
+                .toFile()).path("head");
+        if (!head.name().equals(description.path("name").asText())
+                || head.version() != description.path("version").asInt()) {
+            throw new java.io.IOException("the artifact describes " + description.path("name").asText() + "@v"
+                    + description.path("version").asInt() + ", not " + head.key());
         }
     }
 
