@@ -76,8 +76,10 @@ final class JobTrainer {
         DataSplit split = DataSplit.of(examples, kind, options.validationSplit(), options.seed());
         long start = System.nanoTime();
         TrainingViews views = new TrainingViews(preprocessor, options.detectFaces() ? faceLocator : null);
-        TrainingViews.Views train = views.build(examples, split.train(), kind, options.augmentedViews(), options.seed());
-        TrainingViews.Views validation = views.build(examples, split.validation(), kind, 0, options.seed());
+        TrainingViews.Views train = views.build(examples, split.train(), kind, options.augmentedViews(), options.seed(),
+                listener::checkpoint);
+        TrainingViews.Views validation = views.build(examples, split.validation(), kind, 0, options.seed(),
+                listener::checkpoint);
         int total = train.pixels().size() + validation.pixels().size();
         long t1 = System.nanoTime();
         boolean pooled = kind != HeadKind.LANDMARKS;

@@ -42,12 +42,17 @@ final class TrainingViews {
                 preprocessor.preprocessing(), null);
     }
 
-    Views build(List<Example> examples, List<Integer> indices, HeadKind kind, int augmentedViews, long seed) {
+    /**
+     * @param beforeEach runs before each example (a job checkpoint: cancellation, yielding to inference)
+     */
+    Views build(List<Example> examples, List<Integer> indices, HeadKind kind, int augmentedViews, long seed,
+            Runnable beforeEach) {
         List<float[]> pixels = new ArrayList<>();
         List<float[]> targets = new ArrayList<>();
         SplittableRandom random = new SplittableRandom(seed);
         ImageDecoder decoder = preprocessor.decoder();
         for (int index : indices) {
+            beforeEach.run();
             Example example = examples.get(index);
             BufferedImage image = decoder.decode(example.image());
             RgbImage rgb = RgbImage.of(image);
