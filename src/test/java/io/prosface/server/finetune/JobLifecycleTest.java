@@ -89,13 +89,15 @@ class JobLifecycleTest {
     @Test
     void versionsAreServedSideBySidePromotedAndDeleted() {
         String name = "hair-" + Long.toHexString(System.nanoTime());
-        String first = upload(name, Map.of("epochs", "5"));
+        // long enough (a few thousand small steps) for the event stream to see it move
+        String first = upload(name, Map.of("epochs", "200", "batch_size", "2"));
         // server-sent events: the job as it changes, ending with its terminal state
         String events = given().header("Authorization", FewShotData.READER).accept("text/event-stream")
                 .when().get("/v1/finetune/jobs/" + first + "/events").then().statusCode(200).extract().asString();
         List<String> data = events.lines().filter(line -> line.startsWith("data:")).toList();
         assertTrue(data.get(data.size() - 1).contains("\"state\":\"succeeded\""), events);
         assertTrue(data.size() >= 2, "at least the first state and the last: " + events);
+        assertTrue(data.stream().anyMatch(line -> line.contains("\"state\":\"running\"")), events);
 
         String second = upload(name, Map.of("epochs", "5", "promote", "false"));
         awaitState(second, "succeeded").then().body("headVersion", equalTo("v2"));
