@@ -92,7 +92,8 @@ public final class SyntheticDatasetWriter {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while writing " + directory, e);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException("writing a sample failed", e.getCause());
+            throw e.getCause() instanceof IOException io ? io
+                    : new IOException("writing a sample failed", e.getCause());
         } finally {
             pool.shutdownNow();
         }
