@@ -47,13 +47,6 @@ final class Curves {
                 + (3 * p1 - p0 - 3 * p2 + p3) * t3);
     }
 
-    /** Sub-array of interleaved 2D points from point {@code from} to point {@code to}, inclusive. */
-    static float[] slice(float[] xy, int from, int to) {
-        float[] out = new float[(to - from + 1) * 2];
-        System.arraycopy(xy, from * 2, out, 0, out.length);
-        return out;
-    }
-
     /** The points of {@code xy} in reverse order. */
     static float[] reverse(float[] xy) {
         float[] out = new float[xy.length];
