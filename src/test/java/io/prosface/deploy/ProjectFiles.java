@@ -45,6 +45,15 @@ final class ProjectFiles {
         throw new AssertionError("pom.xml has no profile " + id);
     }
 
+    /** Walks nested child elements, taking the first of each name: path(profile, "build", "plugins", "plugin"). */
+    static Element path(Element from, String... names) {
+        Element element = from;
+        for (String name : names) {
+            element = child(element, name);
+        }
+        return element;
+    }
+
     static Element child(Element parent, String name) {
         List<Element> found = children(parent, name);
         if (found.isEmpty()) {
@@ -121,7 +130,9 @@ final class ProjectFiles {
         Map<String, String> environment() {
             Map<String, String> environment = new LinkedHashMap<>();
             for (String value : all("ENV")) {
-                if (!value.contains("=") || value.indexOf(' ') < value.indexOf('=')) {
+                int space = value.indexOf(' ');
+                int equals = value.indexOf('=');
+                if (equals < 0 || (space >= 0 && space < equals)) { // the legacy "ENV KEY value" form
                     String[] keyAndValue = value.split("\\s+", 2);
                     environment.put(keyAndValue[0], keyAndValue[1]);
                     continue;
