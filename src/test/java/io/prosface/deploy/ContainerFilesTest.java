@@ -45,10 +45,7 @@ class ContainerFilesTest {
         assertTrue(nativeImage.baseImage().startsWith("registry.access.redhat.com/ubi9/ubi-minimal"), nativeImage.baseImage());
         Map<String, String> copies = Map.ofEntries(nativeImage.copies().toArray(Map.Entry[]::new));
         assertTrue(copies.containsKey("target/*-runner"), "copies the native runner");
-        String unpacked = ProjectFiles.text(ProjectFiles.path(ProjectFiles.profile("native"),
-                        "build", "plugins", "plugin", "executions", "execution", "configuration", "outputDirectory"))
-                .replace("${project.build.directory}", "target");
-        String libtorchSource = unpacked + "/native/lib/";
+        String libtorchSource = NativeImageConfigTest.unpackedLibtorchDirectory();
         assertTrue(copies.containsKey(libtorchSource), "Dockerfile.native must copy " + libtorchSource + ", copies " + copies.keySet());
         Map<String, String> environment = nativeImage.environment();
         assertEquals(copies.get(libtorchSource).replaceAll("/$", ""), environment.get("PYTORCH_LIBRARY_PATH"));
