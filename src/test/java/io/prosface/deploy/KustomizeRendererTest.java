@@ -141,25 +141,41 @@ class KustomizeRendererTest {
 
     private static boolean kubectlAvailable() {
         try {
-            Process process = new ProcessBuilder("kubectl", "version", "--client").redirectErrorStream(true).start();
-            process.getInputStream().readAllBytes();
-            return process.waitFor(60, TimeUnit.SECONDS) && process.exitValue() == 0;
+            return run(List.of("kubectl", "version", "--client")).exitCode() == 0;
         } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            return false; // not installed
         }
     }
 
-    private static String kubectlKustomize(Path directory) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("kubectl", "kustomize", directory.toString()).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new AssertionError("kubectl kustomize " + directory + " failed: " + errors);
+    private static String kubectlKustomize(Path directory) throws IOException {
+        Result result = run(List.of("kubectl", "kustomize", directory.toString()));
+        if (result.exitCode() != 0) {
+            throw new AssertionError("kubectl kustomize " + directory + " failed: " + result.errors());
         }
-        return output;
+        return result.output();
+    }
+
+    record Result(int exitCode, String output, String errors) {}
+
+    /** Runs a command with its output in a file (no pipe to block on), killed after 60 s. */
+    private static Result run(List<String> command) throws IOException {
+        Path output = Files.createTempFile("kubectl", ".out");
+        Path errors = Files.createTempFile("kubectl", ".err");
+        try {
+            Process process = new ProcessBuilder(command).redirectOutput(output.toFile()).redirectError(errors.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return new Result(-1, "", "timed out: " + command);
+            }
+            return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8), Files.readString(errors, StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, "", "interrupted");
+        } finally {
+            Files.deleteIfExists(output);
+            Files.deleteIfExists(errors);
+        }
     }
 
     /** Resources keyed by kind/namespace/name, lists of named elements sorted (kustomize may order them differently). */

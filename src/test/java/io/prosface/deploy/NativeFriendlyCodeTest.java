@@ -54,7 +54,7 @@ class NativeFriendlyCodeTest {
         noClasses().that(HAND_WRITTEN)
                 .should().callCodeUnitWhere(RESOLVES_CODE_AT_RUN_TIME)
                 .orShould().dependOnClassesThat().resideInAnyPackage("net.bytebuddy..", "javassist..", "net.sf.cglib..", "org.objectweb.asm..")
-                .because("native images need every reflective target registered at build time (README, 'Native build')")
+                .because("native images need every reflective target registered at build time (k8s/README.md, 'Native build')")
                 .check(product);
     }
 }

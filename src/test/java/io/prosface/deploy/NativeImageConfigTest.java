@@ -102,7 +102,7 @@ class NativeImageConfigTest {
     }
 
     /** Catches: libtorch (~450 MB) embedded in the executable after all: a library matched by one of our include globs
-     *  or by DJL's own resource-config.json, and by no exclude glob. */
+     *  or by DJL's own resource-config.json (Quarkus 3.33 deprecates excludes, so nothing may include it). */
     @Test
     void libtorchStaysOutOfTheExecutable() throws IOException {
         List<Pattern> includes = new ArrayList<>(globs("quarkus.native.resources.includes"));
