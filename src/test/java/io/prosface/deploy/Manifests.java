@@ -51,20 +51,12 @@ final class Manifests {
         return document.get("apiVersion") + "/" + document.get("kind");
     }
 
-    static boolean isKnownKind(Map<String, Object> document) {
-        return KINDS.containsKey(typeKey(document));
-    }
-
     static HasMetadata typed(Map<String, Object> document) {
         Class<? extends HasMetadata> type = KINDS.get(typeKey(document));
         if (type == null) {
             throw new AssertionError("unexpected kind " + typeKey(document) + " (known: " + KINDS.keySet() + ")");
         }
         return JSON.convertValue(document, type);
-    }
-
-    static <T extends HasMetadata> T typed(Map<String, Object> document, Class<T> type) {
-        return type.cast(typed(document));
     }
 
     /**

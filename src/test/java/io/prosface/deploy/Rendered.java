@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +25,6 @@ record Rendered(String name, List<Map<String, Object>> documents) {
 
     static Rendered of(String directoryUnderK8s) {
         return new Rendered(directoryUnderK8s, KustomizeRenderer.render(Manifests.K8S.resolve(directoryUnderK8s)));
-    }
-
-    static Rendered of(Path directory) {
-        return new Rendered(Manifests.K8S.relativize(directory).toString(), KustomizeRenderer.render(directory));
     }
 
     /** A deep copy to break on purpose. */
