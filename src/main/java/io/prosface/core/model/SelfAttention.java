@@ -57,8 +57,10 @@ public final class SelfAttention extends AbstractBlock {
         // slower than over an inner axis for these row lengths (measured 2.8 ms vs 0.13 ms for 32x3x65x65).
         // (B, H, T, D/H) @ (B, H, D/H, T) -> (B, H, T_key, T_query)
         NDArray scores = key.matMul(query.swapAxes(2, 3));
-        // in place on a fresh product whose value no backward step needs: saves one (B, H, T, T) allocation
-        scores.muli(scale);
+        // in place on a fresh product: saves one (B, H, T, T) allocation. The scale is a libtorch-owned 0-d array,
+        // not a Java float: DJL 0.36 frees a Number operand's direct buffer right away while autograd still reads
+        // it in backward (NaN gradients after a GC; see core.train.GraphScalars)
+        scores.muli(scores.getManager().full(new Shape(), scale, scores.getDataType(), scores.getDevice()));
         NDArray weights = scores.softmax(2);
         // (B, H, T_key, T_query) -> (B, H, T_query, T_key) view; @ (B, H, T_key, D/H) -> (B, H, T_query, D/H)
         NDArray attended = weights.swapAxes(2, 3).matMul(value);
