@@ -31,8 +31,8 @@ public record FaceDetectorSettings(double scaleFactor, int minNeighbors, double 
     /**
      * scaleFactor 1.1, minNeighbors 5, faces from 10% of the shorter side (48 px on a 640×480 photo), 10 faces,
      * search at ≤ 640 px, 20% border. The time per image grows quickly as minFaceFraction shrinks (more, smaller
-     * scales): on a 640 px image filled by one face, one thread took ~150 ms at 0.08, ~100 ms at 0.1 and ~45 ms at
-     * 0.15 (2 busy shared cores); curation, which only needs large faces, can raise it.
+     * scales): on a 640 px image filled by one face, one call took ~150 ms at 0.08, ~90 ms at 0.1 and ~45 ms at
+     * 0.15 (CPU time); curation, which only needs large faces, can raise it.
      */
     public static FaceDetectorSettings defaults() {
         return new FaceDetectorSettings(1.1, 5, 0.1, 10, 640, 0.2);

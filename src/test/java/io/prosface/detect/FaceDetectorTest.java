@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,19 +138,27 @@ class FaceDetectorTest {
     @Test
     void printsDetectionSpeed() {
         BufferedImage face = TestImages.readRgb(TestImages.dataFiles("lfpw/train", ".jpg", 1).get(0));
-        for (int side : new int[] {128, 640}) {
-            BufferedImage image = TestImages.resized(face, side, side);
-            for (int i = 0; i < 3; i++) {
-                detector.detect(image); // warm-up
-            }
-            int runs = 20;
-            long start = System.nanoTime();
-            for (int i = 0; i < runs; i++) {
-                detector.detect(image);
-            }
-            System.out.printf("[detect] speed at %d x %d px: %.1f ms/image (one thread)%n", side, side,
-                    (System.nanoTime() - start) / 1e6 / runs);
+        BufferedImage shapes = TestImages.nonFace(TestImages.NonFace.SHAPES, new Random(3), 640);
+        printSpeed("one face filling", TestImages.resized(face, 128, 128));
+        printSpeed("one face filling", TestImages.resized(face, 640, 640));
+        printSpeed("no face (shapes),", shapes);
+    }
+
+    /** Wall time depends on what else runs on the machine; process CPU time (all threads) much less so. */
+    private void printSpeed(String what, BufferedImage image) {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        for (int i = 0; i < 3; i++) {
+            detector.detect(image); // warm-up
         }
+        int runs = 20;
+        long cpuStart = os.getProcessCpuTime();
+        long start = System.nanoTime();
+        for (int i = 0; i < runs; i++) {
+            detector.detect(image);
+        }
+        System.out.printf("[detect] speed, %s %d x %d px: %.1f ms/image wall, %.1f ms/image CPU%n", what,
+                image.getWidth(), image.getHeight(), (System.nanoTime() - start) / 1e6 / runs,
+                (os.getProcessCpuTime() - cpuStart) / 1e6 / runs);
     }
 
     private int countImagesWithAFace(List<Path> files) {

@@ -140,14 +140,14 @@ final class AccessoryPainter {
             Color shirt = Palette.rgb(236, 236, 240);
             for (int side = 0; side < 2; side++) {
                 double s = FaceGeometry.sign(side);
-                canvas.fill(FaceCanvas.path(canvas.body.project(new double[] {s * 0.62, 1.84, -0.1, s * 0.05, 2.32, 0.15,
-                    s * 0.42, 2.55, 0.05}), true), shirt);
+                double[] collar = {s * 0.62, 1.84, -0.1, s * 0.05, 2.32, 0.15, s * 0.42, 2.55, 0.05};
+                canvas.fill(FaceCanvas.path(canvas.body.project(collar), true), shirt);
             }
             Color tie = accessories.tie();
-            canvas.fill(FaceCanvas.path(canvas.body.project(new double[] {-0.12, 2.2, 0.16, 0.12, 2.2, 0.16, 0.08, 2.42,
-                0.16, -0.08, 2.42, 0.16}), true), Palette.shade(tie, 0.85));
-            canvas.fill(FaceCanvas.path(canvas.body.project(new double[] {-0.08, 2.42, 0.16, 0.08, 2.42, 0.16, 0.24, 3.7,
-                0.16, 0, 3.95, 0.16, -0.24, 3.7, 0.16}), true), tie);
+            double[] knot = {-0.12, 2.2, 0.16, 0.12, 2.2, 0.16, 0.08, 2.42, 0.16, -0.08, 2.42, 0.16};
+            double[] blade = {-0.08, 2.42, 0.16, 0.08, 2.42, 0.16, 0.24, 3.7, 0.16, 0, 3.95, 0.16, -0.24, 3.7, 0.16};
+            canvas.fill(FaceCanvas.path(canvas.body.project(knot), true), Palette.shade(tie, 0.85));
+            canvas.fill(FaceCanvas.path(canvas.body.project(blade), true), tie);
         }
         if (accessories.necklace()) {
             PointList chain = new PointList();

@@ -50,7 +50,8 @@ public final class ContactSheet {
             graphics.fillRect(0, 0, sheet.getWidth(), sheet.getHeight());
             graphics.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
             for (int i = 0; i < samples.size(); i++) {
-                drawCell(graphics, samples.get(i), (i % columns) * (cellSize + 2), (i / columns) * cellHeight, cellSize);
+                int x = (i % columns) * (cellSize + 2);
+                drawCell(graphics, samples.get(i), x, (i / columns) * cellHeight, cellSize);
             }
         } finally {
             graphics.dispose();

@@ -43,14 +43,8 @@ final class Curves {
     private static float spline(float p0, float p1, float p2, float p3, float t) {
         float t2 = t * t;
         float t3 = t2 * t;
-        return 0.5f * (2 * p1 + (p2 - p0) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t2 + (3 * p1 - p0 - 3 * p2 + p3) * t3);
-    }
-
-    /** Sub-array of interleaved 2D points from point {@code from} to point {@code to}, inclusive. */
-    static float[] slice(float[] xy, int from, int to) {
-        float[] out = new float[(to - from + 1) * 2];
-        System.arraycopy(xy, from * 2, out, 0, out.length);
-        return out;
+        return 0.5f * (2 * p1 + (p2 - p0) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t2
+                + (3 * p1 - p0 - 3 * p2 + p3) * t3);
     }
 
     /** The points of {@code xy} in reverse order. */

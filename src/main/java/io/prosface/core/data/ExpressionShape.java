@@ -75,7 +75,8 @@ record ExpressionShape(double browInner, double browOuter, double browAll, doubl
     private ExpressionShape towards(ExpressionShape target, double t) {
         return new ExpressionShape(lerp(browInner, target.browInner, t), lerp(browOuter, target.browOuter, t),
                 lerp(browAll, target.browAll, t), lerp(browTogether, target.browTogether, t),
-                lerp(upperLid, target.upperLid, t), lerp(lowerLid, target.lowerLid, t), lerp(lidDroop, target.lidDroop, t),
+                lerp(upperLid, target.upperLid, t), lerp(lowerLid, target.lowerLid, t),
+                lerp(lidDroop, target.lidDroop, t),
                 target.smile > 0 ? target.smile : target.smile * t,
                 target.mouthOpen, lerp(mouthWidth, target.mouthWidth, t), lerp(lipPress, target.lipPress, t),
                 target.upperLipRaise * t, target.roundness, target.teeth, target.noseWrinkle * t,

@@ -14,17 +14,15 @@ import java.awt.geom.Path2D;
 final class FaceCanvas {
 
     final Graphics2D graphics;
-    final int size;
     final FaceIdentity identity;
     final SceneSettings scene;
     final FaceGeometry geometry;
     final Projection head;
     final Projection body;
 
-    FaceCanvas(Graphics2D graphics, int size, FaceIdentity identity, SceneSettings scene, FaceGeometry geometry,
+    FaceCanvas(Graphics2D graphics, FaceIdentity identity, SceneSettings scene, FaceGeometry geometry,
             Projection head, Projection body) {
         this.graphics = graphics;
-        this.size = size;
         this.identity = identity;
         this.scene = scene;
         this.geometry = geometry;

@@ -85,7 +85,8 @@ final class FaceGeometry {
         double sin = Math.sin(theta);
         double x = -structure.faceWidth() * Math.signum(cos) * Math.pow(Math.abs(cos), exponent)
                 * (1 - structure.jawNarrowing() * sin * sin);
-        double y = structure.jawTop() + (structure.chin() + jawDrop * sin - structure.jawTop()) * Math.pow(sin, exponent);
+        double height = structure.chin() + jawDrop * sin - structure.jawTop();
+        double y = structure.jawTop() + height * Math.pow(sin, exponent);
         points.add(x, y, -0.45 + 1.05 * Math.pow(sin, 0.9));
     }
 
@@ -179,8 +180,10 @@ final class FaceGeometry {
         double sneerCenter = Math.signum(expression.upperLipRaise()) * 0.35;
         double sneer = Math.abs(expression.upperLipRaise()) * Math.exp(-Math.pow((u - sneerCenter) / 0.4, 2));
         double middle = structure.mouthY() - expression.smile() * u * u - sneer;
+        // superellipse profile of the opening: round for small exponents, flat-topped for large ones
+        double roundness = expression.roundness();
         double inner = Math.abs(u) >= INNER_CORNER ? 0
-                : Math.pow(1 - Math.pow(Math.abs(u) / INNER_CORNER, expression.roundness()), 1 / expression.roundness());
+                : Math.pow(1 - Math.pow(Math.abs(u) / INNER_CORNER, roundness), 1 / roundness);
         double gap = expression.mouthOpen() * inner;
         double innerUpper = middle - 0.25 * gap;
         double innerLower = middle + 0.75 * gap;

@@ -107,7 +107,8 @@ record FaceIdentity(long seed, boolean male, int age, Structure structure, Color
     private static Traits traits(SyntheticRandom random, boolean male, int age) {
         boolean chubby = random.chance(0.1);
         double wrinkles = age < 35 ? 0 : Math.min(1, (age - 35) / 40.0 + random.uniform(-0.1, 0.1));
-        return new Traits(chubby, random.chance(male ? 0.3 : 0.15), random.chance(0.2), random.chance(male ? 0.15 : 0.35),
+        return new Traits(chubby, random.chance(male ? 0.3 : 0.15), random.chance(0.2),
+                random.chance(male ? 0.15 : 0.35),
                 random.chance(male ? 0.3 : 0.08), random.chance(male ? 0.12 : 0.5), random.chance(0.3),
                 random.chance(chubby ? 0.5 : (age > 50 ? 0.1 : 0.02)), random.chance(age > 45 ? 0.45 : 0.1),
                 Math.max(0, wrinkles));

@@ -24,12 +24,17 @@ final class FacialHairPainter {
             canvas.fill(FaceCanvas.path(canvas.project(lowerFace(canvas, 4, 0.0, true)), true), stubble);
         }
         if (hair.sideburns()) {
+            boolean turned = Math.abs(canvas.scene.pose().yaw()) > 0.2;
             for (int side = 0; side < 2; side++) {
+                if (turned && canvas.farSide(side)) {
+                    continue; // on the side of the head turned away: hidden by the face
+                }
                 double s = FaceGeometry.sign(side);
                 double width = canvas.geometry.structure.faceWidth();
-                // a tapering strip down the cheek in front of the ear, from the hair to the jaw's corner
-                double[] strip = {s * width * 1.0, -0.4, -0.4, s * width * 0.99, 0.3, -0.3, s * width * 0.95, 0.45,
-                    -0.2, s * width * 0.9, 0.38, -0.05, s * width * 0.86, -0.4, -0.05};
+                // a tapering strip from the hair down to the jaw's corner on the side of the head, in front of the
+                // ear: seen from the front only its front edge shows, from the side all of it
+                double[] strip = {s * width, -0.4, -0.4, s * width * 0.99, 0.32, -0.3, s * width * 0.96, 0.45, -0.1,
+                    s * width * 0.93, 0.34, 0.15, s * width * 0.92, -0.4, 0.2};
                 canvas.fill(FaceCanvas.path(canvas.project(strip), true), color);
             }
         }
@@ -90,7 +95,8 @@ final class FacialHairPainter {
         points.add(width * 0.8, 0.32, geometry.surface(0.8, 0.32)).add(width * 0.62, 0.55, geometry.surface(0.6, 0.55));
         if (overUpperLip) {
             double under = geometry.landmark(33)[1] + 0.03;
-            points.add(rightCorner[0] + 0.08, under + 0.04, rightCorner[2]).add(0, under, geometry.surface(0, under) + 0.15)
+            points.add(rightCorner[0] + 0.08, under + 0.04, rightCorner[2])
+                    .add(0, under, geometry.surface(0, under) + 0.15)
                     .add(leftCorner[0] - 0.08, under + 0.04, leftCorner[2]);
         } else {
             double[] lowerLip = geometry.landmark(57);
@@ -99,7 +105,8 @@ final class FacialHairPainter {
                     .add(0, lowerLip[1] + 0.07, lowerLip[2]).add(leftCorner[0] * 0.5, lowerLip[1] + 0.05, lowerLip[2])
                     .add(leftCorner[0] - 0.07, leftCorner[1], leftCorner[2]);
         }
-        points.add(-width * 0.62, 0.55, geometry.surface(0.6, 0.55)).add(-width * 0.8, 0.32, geometry.surface(0.8, 0.32));
+        points.add(-width * 0.62, 0.55, geometry.surface(0.6, 0.55))
+                .add(-width * 0.8, 0.32, geometry.surface(0.8, 0.32));
         return points.toArray();
     }
 

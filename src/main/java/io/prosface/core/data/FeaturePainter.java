@@ -104,13 +104,13 @@ final class FeaturePainter {
         int shadowSide = canvas.farSide(0) ? 0 : 1;
         double sign = FaceGeometry.sign(shadowSide);
         PointList wall = new PointList();
-        double[] heights = {0.0, tip * 0.45, tip - 0.07};
-        double[] offsets = {0.075, 0.09, width * 0.85};
+        double[] heights = {tip * 0.25, tip * 0.6, tip - 0.07};
+        double[] offsets = {0.08, 0.09, width * 0.85};
         for (int k = 0; k < 3; k++) {
             double y = heights[k];
             wall.add(sign * offsets[k], y, geometry.surface(0, y) + 0.3 * scale * y / tip - 0.02);
         }
-        canvas.stroke(Curves.catmullRom(canvas.project(wall), 4, false), Palette.alpha(Palette.shade(skin, 0.6), 0.45),
+        canvas.stroke(Curves.catmullRom(canvas.project(wall), 4, false), Palette.alpha(Palette.shade(skin, 0.6), 0.3),
                 0.04);
         for (int side = 0; side < 2; side++) {
             double s = FaceGeometry.sign(side);

@@ -28,20 +28,28 @@ final class HairPainter {
         double length = hair.length() == HairLength.LONG ? 2.5 : 1.35;
         PointList points = new PointList();
         int steps = 12;
+        // the top starts inside the cap's silhouette and the sides flare out gradually, so the two hair shapes
+        // join without a step at the temples
         for (int k = 0; k <= steps; k++) {
-            double y = -0.5 + (length + 0.5) * k / steps;
-            double wave = hair.wavy() ? 0.07 * Math.sin(y * 7) : 0;
-            points.add(-(width + 0.08 * k / steps + wave), y, -0.45);
+            points.add(-drapeEdge(hair, width, length, k, steps, 0), drapeY(length, k, steps), -0.45);
         }
         points.add(-0.6, length + 0.12, -0.5).add(0.6, length + 0.12, -0.5);
         for (int k = steps; k >= 0; k--) {
-            double y = -0.5 + (length + 0.5) * k / steps;
-            double wave = hair.wavy() ? 0.07 * Math.sin(y * 7 + 1) : 0;
-            points.add(width + 0.08 * k / steps + wave, y, -0.45);
+            points.add(drapeEdge(hair, width, length, k, steps, 1), drapeY(length, k, steps), -0.45);
         }
         Path2D.Float drape = FaceCanvas.path(canvas.project(points), true);
         canvas.fill(drape, Palette.shade(hair.color(), 0.85));
         strands(canvas, drape, 0.0, length);
+    }
+
+    private static double drapeY(double length, int k, int steps) {
+        return -0.3 + (length + 0.3) * k / steps;
+    }
+
+    private static double drapeEdge(Hair hair, double width, double length, int k, int steps, double phase) {
+        double t = (double) k / steps;
+        double wave = hair.wavy() ? 0.07 * Math.sin(drapeY(length, k, steps) * 7 + phase) * t : 0;
+        return width * (0.9 + 0.1 * Math.min(1, 3 * t)) + 0.08 * t + wave;
     }
 
     /** Hair (or bare skin, for the bald) over the top of the skull. */
@@ -130,27 +138,28 @@ final class HairPainter {
         canvas.graphics.setClip(clip);
     }
 
-    /** A fringe over the upper forehead, its lower edge cut in soft scallops. */
+    /**
+     * A fringe over the upper forehead, its lower edge cut in soft scallops. It lies on the hair cap's ellipsoid
+     * (slightly outside it), so it stays within the hair's silhouette under any pose.
+     */
     static void paintBangs(FaceCanvas canvas) {
         Hair hair = canvas.identity.hair();
         if (!hair.bangs()) {
             return;
         }
         FaceGeometry geometry = canvas.geometry;
-        double width = geometry.structure.faceWidth() * 0.98;
+        double top = geometry.structure.hairline() - 0.3;
         double fringe = geometry.structure.browHeight() - 0.2;
         PointList points = new PointList();
         int steps = 24;
         for (int k = 0; k <= steps; k++) {
-            double x = -width + 2 * width * k / steps;
-            double y = geometry.structure.hairline() - 0.2;
-            points.add(x, y, geometry.surface(x, y) + 0.05);
+            addSkullPoint(canvas, points, azimuth(k, steps), top, 1.02);
         }
         for (int k = steps; k >= 0; k--) {
-            double x = -width + 2 * width * k / steps;
-            double relative = x / width;
-            double y = fringe + 0.16 * relative * relative + 0.035 * Math.abs(Math.sin(k * Math.PI / 3));
-            points.add(x, y, geometry.surface(x, y) + 0.05);
+            double azimuth = azimuth(k, steps);
+            double side = Math.cos(azimuth);
+            double y = fringe + 0.16 * side * side + 0.035 * Math.abs(Math.sin(k * Math.PI / 3));
+            addSkullPoint(canvas, points, azimuth, y, 1.02);
         }
         Path2D.Float bangs = FaceCanvas.path(canvas.project(points), true);
         canvas.fill(bangs, hair.color());
@@ -158,11 +167,26 @@ final class HairPainter {
         canvas.graphics.clip(bangs);
         Color dark = Palette.alpha(Palette.shade(hair.color(), 0.6), 0.55);
         for (int k = 1; k < steps; k += 2) {
-            double x = -width + 2 * width * k / steps;
-            double y = geometry.structure.hairline() - 0.1;
-            canvas.stroke(canvas.project(new double[] {x * 0.9, y, geometry.surface(x, y) + 0.05, x, fringe + 0.2,
-                geometry.surface(x, fringe) + 0.05}), dark, 0.02);
+            PointList strand = new PointList();
+            addSkullPoint(canvas, strand, azimuth(k, steps) + 0.05, top, 1.02);
+            addSkullPoint(canvas, strand, azimuth(k, steps), fringe + 0.2, 1.02);
+            canvas.stroke(canvas.project(strand), dark, 0.02);
         }
         canvas.graphics.setClip(clip);
+    }
+
+    /** Azimuth of fringe sample k: across the front of the head from the subject's right temple to the left. */
+    private static double azimuth(int k, int steps) {
+        return Math.toRadians(165 - 150.0 * k / steps);
+    }
+
+    /** The point of the hair cap's ellipsoid (scaled by {@code lift}) at height y and the given azimuth. */
+    private static void addSkullPoint(FaceCanvas canvas, PointList points, double azimuth, double y, double lift) {
+        double volume = canvas.identity.hair().volume() * lift;
+        double radiusY = 1.22 * volume;
+        double cosPolar = Math.max(-1, Math.min(1, (SKULL_Y - y) / radiusY));
+        double ring = Math.sqrt(1 - cosPolar * cosPolar);
+        points.add(1.06 * canvas.geometry.structure.faceWidth() * volume * ring * Math.cos(azimuth), y,
+                SKULL_Z + 1.08 * volume * ring * Math.sin(azimuth));
     }
 }

@@ -53,7 +53,8 @@ final class IdentityStructure {
         return new Structure(shape, faceWidth, random.uniform(0.02, 0.1), chin, jawExponent, jawNarrowing,
                 random.uniform(0.4, 0.45), eyeHalfWidth, eyeOpening, lowerLid, random.uniform(-0.01, 0.035),
                 random.uniform(-0.31, -0.26), browThickness, browArch, noseTip,
-                noseHalfWidth, noseScale, mouthY, random.uniform(0.27, 0.33) * (male ? 1.03 : 0.98), upperLip, lowerLip, random.uniform(0.9, 1.1),
+                noseHalfWidth, noseScale, mouthY, random.uniform(0.27, 0.33) * (male ? 1.03 : 0.98), upperLip,
+                lowerLip, random.uniform(0.9, 1.1),
                 random.uniform(-1.02, -0.9));
     }
 }

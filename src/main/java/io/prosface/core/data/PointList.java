@@ -18,16 +18,6 @@ final class PointList {
         return this;
     }
 
-    /** Appends the points of {@code points}, optionally in reverse order. */
-    PointList addAll(double[] points, boolean reversed) {
-        int count = points.length / 3;
-        for (int k = 0; k < count; k++) {
-            int i = (reversed ? count - 1 - k : k) * 3;
-            add(points[i], points[i + 1], points[i + 2]);
-        }
-        return this;
-    }
-
     double[] toArray() {
         return Arrays.copyOf(values, size);
     }

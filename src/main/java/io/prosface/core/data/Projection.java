@@ -65,8 +65,10 @@ final class Projection {
             double x = points[i] - pivotX;
             double y = points[i + 1] - pivotY;
             double z = points[i + 2] - pivotZ;
-            out[j] = (float) (centerX + pixelsPerUnit * (rotation[0] * x + rotation[1] * y + rotation[2] * z + pivotX));
-            out[j + 1] = (float) (centerY + pixelsPerUnit * (rotation[3] * x + rotation[4] * y + rotation[5] * z + pivotY));
+            double rotatedX = rotation[0] * x + rotation[1] * y + rotation[2] * z + pivotX;
+            double rotatedY = rotation[3] * x + rotation[4] * y + rotation[5] * z + pivotY;
+            out[j] = (float) (centerX + pixelsPerUnit * rotatedX);
+            out[j + 1] = (float) (centerY + pixelsPerUnit * rotatedY);
         }
         return out;
     }

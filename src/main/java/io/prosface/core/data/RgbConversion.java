@@ -32,6 +32,10 @@ final class RgbConversion {
             image.getRGB(0, 0, width, height, target, 0, width);
             if (image.getColorModel().hasAlpha()) {
                 compositeOntoBlack(target);
+            } else {
+                for (int i = 0; i < target.length; i++) {
+                    target[i] &= 0xFFFFFF; // keep the unused top byte clear, as TYPE_INT_RGB images normally have it
+                }
             }
         }
         return rgb;

@@ -52,6 +52,7 @@ record SceneSettings(Pose pose, double gazeX, double gazeY, Accessories accessor
 
     static SceneSettings sample(long sceneSeed, FaceIdentity identity, boolean clean) {
         SyntheticRandom random = new SyntheticRandom(SyntheticRandom.derive(sceneSeed, 2));
+        // products of uniforms: most photos are near frontal (as in real data sets), the extremes stay reachable
         Pose pose = new Pose(Math.toRadians(random.uniform(-40, 40) * random.uniform(0.2, 1)),
                 Math.toRadians(random.uniform(-20, 20) * random.uniform(0.3, 1)),
                 Math.toRadians(random.uniform(-30, 30) * random.uniform(0, 1) * random.uniform(0, 1)),

@@ -26,9 +26,10 @@ final class SkinDetailPainter {
             for (int side = 0; side < 2; side++) {
                 double x = FaceGeometry.sign(side) * 0.62;
                 glow(canvas, new double[] {x, 0.2 - lift, geometry.surface(x, 0.2)}, 0.2, Color.WHITE, 0.28);
-                double s = FaceGeometry.sign(side);
-                canvas.stroke(canvas.project(new double[] {s * 0.88, 0.38, geometry.surface(0.88, 0.38),
-                    s * 0.62, 0.58, geometry.surface(0.62, 0.58)}), shadow(canvas, 0.3), 0.05);
+                // the hollow under the cheekbone: a soft shadow, not a line
+                double hollow = FaceGeometry.sign(side) * 0.74;
+                glow(canvas, new double[] {hollow, 0.52, geometry.surface(hollow, 0.52)}, 0.17,
+                        Palette.shade(canvas.identity.skin(), 0.5), 0.35);
             }
         }
         wrinkles(canvas);

@@ -92,7 +92,8 @@ public final class SyntheticDatasetWriter {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while writing " + directory, e);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException("writing a sample failed", e.getCause());
+            throw e.getCause() instanceof IOException io ? io
+                    : new IOException("writing a sample failed", e.getCause());
         } finally {
             pool.shutdownNow();
         }
@@ -115,18 +116,17 @@ public final class SyntheticDatasetWriter {
         return sample.labels();
     }
 
+    /** Encodes in memory: ImageIO's stream helpers may otherwise cache through temporary files. */
     private byte[] encode(BufferedImage image) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        if (format == ImageFormat.PNG) {
-            ImageIO.write(image, "png", bytes);
-            return bytes.toByteArray();
-        }
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ImageWriter writer = ImageIO.getImageWritersByFormatName(format == ImageFormat.PNG ? "png" : "jpeg").next();
         try (MemoryCacheImageOutputStream output = new MemoryCacheImageOutputStream(bytes)) {
             writer.setOutput(output);
             ImageWriteParam parameters = writer.getDefaultWriteParam();
-            parameters.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            parameters.setCompressionQuality(JPEG_QUALITY);
+            if (format == ImageFormat.JPG) {
+                parameters.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                parameters.setCompressionQuality(JPEG_QUALITY);
+            }
             writer.write(null, new IIOImage(image, null, null), parameters);
         } finally {
             writer.dispose();

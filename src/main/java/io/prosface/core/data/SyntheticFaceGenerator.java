@@ -102,7 +102,7 @@ public final class SyntheticFaceGenerator {
         try {
             applyHints(graphics);
             PhotoPainter.paintBackground(graphics, imageSize, scene.photo());
-            FaceCanvas canvas = new FaceCanvas(graphics, imageSize, identity, scene, geometry, head, body);
+            FaceCanvas canvas = new FaceCanvas(graphics, identity, scene, geometry, head, body);
             paintPerson(canvas);
             PhotoPainter.paintOccluder(graphics, scene.photo(), bounds(landmarks), identity.skin());
             PhotoPainter.paintLight(graphics, imageSize, scene.photo());

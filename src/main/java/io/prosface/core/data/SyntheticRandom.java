@@ -39,11 +39,6 @@ final class SyntheticRandom {
         return random.nextLong();
     }
 
-    /** Gaussian with the given standard deviation, clipped to ±3σ so no draw produces an absurd geometry. */
-    double gaussian(double sigma) {
-        return Math.max(-3, Math.min(3, random.nextGaussian())) * sigma;
-    }
-
     <T> T pick(T[] options) {
         return options[random.nextInt(options.length)];
     }

@@ -20,7 +20,8 @@ class ContactSheetTest {
         BufferedImage sheet = ImageIO.read(file.toFile());
         assertEquals(8 * 130, sheet.getWidth());
         assertEquals(8 * (128 + 3 * 11 + 4), sheet.getHeight());
-        ContactSheet.write(faces(new SyntheticFaceGenerator(64), 64), 8, 128, Path.of("target", "contact-sheet-64px.png"));
+        Path small = Path.of("target", "contact-sheet-64px.png");
+        ContactSheet.write(faces(new SyntheticFaceGenerator(64), 64), 8, 128, small);
     }
 
     @Test

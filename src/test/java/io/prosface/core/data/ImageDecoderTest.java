@@ -55,6 +55,23 @@ class ImageDecoderTest {
     }
 
     @Test
+    void jpegWhoseFrameHeaderClaimsHugeDimensionsIsRefused() {
+        byte[] jpeg = TestImages.encode(TestImages.gradient(16, 16), "jpeg");
+        for (int i = 0; i + 8 < jpeg.length; i++) {
+            if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == 0xC0) { // SOF0: length(2) precision(1) height(2) width(2)
+                jpeg[i + 5] = (byte) 0xEA;
+                jpeg[i + 6] = (byte) 0x60;
+                jpeg[i + 7] = (byte) 0xEA;
+                jpeg[i + 8] = (byte) 0x60;
+                break;
+            }
+        }
+        InvalidImageException refused = assertThrows(InvalidImageException.class, () -> decoder.decode(jpeg));
+        assertEquals(Reason.TOO_MANY_PIXELS, refused.reason());
+        assertTrue(refused.getMessage().contains("60000x60000"), refused.getMessage());
+    }
+
+    @Test
     void truncatedGeneratedJpegIsCorrupt() {
         byte[] jpeg = TestImages.encode(TestImages.gradient(96, 96), "jpeg");
         assertEquals(Reason.CORRUPT, reasonFor(Arrays.copyOf(jpeg, jpeg.length / 2)));
@@ -105,6 +122,9 @@ class ImageDecoderTest {
         BufferedImage decodedGray = decoder.decode(TestImages.encode(gray, "png"));
         assertEquals(BufferedImage.TYPE_INT_RGB, decodedGray.getType());
         assertEquals(0x646464, decodedGray.getRGB(1, 2) & 0xFFFFFF, "no linear-grey gamma shift");
+        BufferedImage deepGray = new BufferedImage(4, 4, BufferedImage.TYPE_USHORT_GRAY);
+        deepGray.getRaster().setSample(2, 1, 0, 0x8080);
+        assertEquals(0x808080, decoder.decode(TestImages.encode(deepGray, "png")).getRGB(2, 1) & 0xFFFFFF, "16-bit grey");
 
         BufferedImage translucent = new BufferedImage(4, 4, BufferedImage.TYPE_INT_ARGB);
         translucent.setRGB(0, 0, 0x80FF0000); // half-transparent red
