@@ -68,7 +68,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     long syntheticSeed;
 
     @Option(names = "--budgets", split = ",", defaultValue = "1%,10%,100%",
-            description = "Label budgets of the training pool: N% or K-shot (K per class for expression, K images otherwise). (default: ${DEFAULT-VALUE})")
+            description = "Label budgets of the training pool: N%% or K-shot (K per class for expression, K images otherwise). (default: ${DEFAULT-VALUE})")
     List<String> budgets;
 
     @Option(names = "--modes", split = ",", defaultValue = "linear",
