@@ -25,7 +25,8 @@ import java.util.function.Predicate;
  *
  * <p>All arrays of a step live in a sub-manager closed when the step ends; the views are attached to it only
  * temporarily and go back to the caller's manager afterwards. This object owns the loss and the optimizer it is
- * given and closes them in {@link #close()}.
+ * given and closes them in {@link #close()}. Not thread-safe; DJL's PyTorch engine allows one gradient collector
+ * at a time per process, so run one pretrainer per JVM.
  */
 public final class ProsPretrainer implements AutoCloseable {
 
