@@ -28,7 +28,7 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 if [ ! -f target/pros-train.jar ]; then
   mvn -B -q package -DskipTests
 fi
-train() { java -Xmx6g -jar target/pros-train.jar "$@"; }
+train() { java -Xmx3g -jar target/pros-train.jar "$@"; }
 
 # 1. data: byte-identical for these arguments, so an existing folder is reused as is
 [ -f "$WORK/unlabeled/synthetic.json" ] || train synth --count 8000 --size 64 --seed 0 --out "$WORK/unlabeled"
