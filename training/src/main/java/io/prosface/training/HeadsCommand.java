@@ -67,7 +67,7 @@ public final class HeadsCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "100", description = "Head epochs over the cached features. [50-300] (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--lr", defaultValue = "0.001", description = "Head AdamW peak learning rate. [3e-4-3e-3] (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr", defaultValue = "0.01", description = "Head AdamW peak learning rate (cosine decay). [3e-3-3e-2] (default: ${DEFAULT-VALUE})")
     double learningRate;
 
     @Option(names = "--batch-size", defaultValue = "64", description = "Head batch size. [32-256] (default: ${DEFAULT-VALUE})")
