@@ -47,7 +47,7 @@ public final class HeadTrainer {
 
         /** Frozen-backbone defaults: many cheap epochs on cached features. */
         public static Settings probe() {
-            return new Settings(100, 300, 64, 1e-3, 1e-4, 0, 0);
+            return new Settings(100, 300, 64, 1e-2, 1e-4, 0, 0);
         }
 
         /** End-to-end defaults: few epochs, backbone at a tenth of the head's rate. */

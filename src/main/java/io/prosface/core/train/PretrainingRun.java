@@ -179,7 +179,9 @@ public final class PretrainingRun {
             }
             return pretrainer.step(views, step);
         } catch (NonFiniteLossException e) {
-            throw new IllegalStateException("loss became " + e.loss() + " at step " + e.step() + " (epoch "
+            String what = Double.isFinite(e.loss()) ? "gradient became non-finite (loss " + e.loss() + ")"
+                    : "loss became " + e.loss();
+            throw new IllegalStateException(what + " at step " + e.step() + " (epoch "
                     + step / stepsPerEpoch() + "); training stopped before the weights were touched. Usual causes: "
                     + "learning rate too high for the batch size (lower lr), gradient clipping off (clip.grad), or a "
                     + "teacher temperature too low. The last checkpoint in " + output.resolve(CHECKPOINT_DIRECTORY)

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Block;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.GradientCollector;
@@ -24,7 +25,8 @@ import java.util.function.Predicate;
  *
  * <p>All arrays of a step live in a sub-manager closed when the step ends; the views are attached to it only
  * temporarily and go back to the caller's manager afterwards. This object owns the loss and the optimizer it is
- * given and closes them in {@link #close()}.
+ * given and closes them in {@link #close()}. Not thread-safe; DJL's PyTorch engine allows one gradient collector
+ * at a time per process, so run one pretrainer per JVM.
  */
 public final class ProsPretrainer implements AutoCloseable {
 
@@ -89,10 +91,21 @@ public final class ProsPretrainer implements AutoCloseable {
         double learningRate = schedule.learningRate(step);
         double weightDecay = schedule.weightDecay(step);
         double momentum = schedule.teacherMomentum(step);
+        // The scope closes every array created during the step, including those a block derives from its
+        // parameters (which DJL attaches to the parameters' long-lived manager, not to the step's). Persistent
+        // state created on the first step (optimizer moments, centre) is unregistered by its owner.
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            return runStep(views, step, epoch, learningRate, weightDecay, momentum);
+        }
+    }
+
+    private StepMetrics runStep(List<NDArray> views, long step, int epoch, double learningRate, double weightDecay,
+            double momentum) {
+        int globalViews = settings.globalViews();
         Block student = networks.student();
         ParameterList parameters = student.getParameters();
         GradientClipping.zeroGradients(parameters);
-
         double lossValue;
         TeacherStatistics statistics;
         try (NDManager stepManager = NDManager.subManagerOf(views.get(0))) {

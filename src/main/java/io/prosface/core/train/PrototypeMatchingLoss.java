@@ -167,7 +167,8 @@ public final class PrototypeMatchingLoss implements AutoCloseable {
     /** (s_t - c) / τ_t without gradient: the teacher is a target, never trained through this loss. */
     private NDArray teacherLogits(NDArray teacherSimilarities, int epoch) {
         NDArray detached = teacherSimilarities.stopGradient();
-        return detached.sub(center(detached.getDevice())).div(teacherTemperature.at(epoch));
+        NDArray centred = detached.sub(center(detached.getDevice()));
+        return centred.div(GraphScalars.of(centred, teacherTemperature.at(epoch)));
     }
 
     /** The centre on the teachers' device, created as zeros on first use (DINO starts from zeros too). */

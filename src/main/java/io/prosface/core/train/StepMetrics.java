@@ -21,6 +21,14 @@ public record StepMetrics(
         double teacherTemperature, double teacherEntropy, double maxEntropy, int prototypeUsage,
         double prototypePerplexity, double gradientNorm) {
 
+    /**
+     * loss - teacherEntropy: the mean KL(p_t || p_s) over the view pairs, the part of the loss the student can still
+     * reduce. The loss itself also moves with the teacher's entropy (centring, temperature), the gap does not.
+     */
+    public double distillationGap() {
+        return loss - teacherEntropy;
+    }
+
     @Override
     public String toString() {
         return String.format(java.util.Locale.ROOT,

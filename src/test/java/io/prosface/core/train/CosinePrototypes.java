@@ -33,9 +33,15 @@ final class CosinePrototypes extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray features = inputs.head().normalize(2, 1);
-        NDArray weights = store.getValue(prototypes, features.getDevice(), training).normalize(2, 1);
+        NDArray weights = store.getValue(prototypes, features.getDevice(), training);
+        // arrays derived from a parameter land in the parameter's long-lived manager: move them to the input's
+        NDArray normalised = weights.normalize(2, 1);
+        normalised.attach(features.getManager());
+        // (K, D) -> (D, K)
+        NDArray transposed = normalised.transpose();
+        transposed.attach(features.getManager());
         // (B, D) x (D, K) -> (B, K)
-        return new NDList(features.matMul(weights.transpose()));
+        return new NDList(features.matMul(transposed));
     }
 
     @Override

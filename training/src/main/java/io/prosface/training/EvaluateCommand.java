@@ -68,7 +68,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     long syntheticSeed;
 
     @Option(names = "--budgets", split = ",", defaultValue = "1%,10%,100%",
-            description = "Label budgets of the training pool: N% or K-shot (K per class for expression, K images otherwise). (default: ${DEFAULT-VALUE})")
+            description = "Label budgets of the training pool: N%% or K-shot (K per class for expression, K images otherwise). (default: ${DEFAULT-VALUE})")
     List<String> budgets;
 
     @Option(names = "--modes", split = ",", defaultValue = "linear",
@@ -90,6 +90,14 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--finetune-epochs", defaultValue = "10", description = "Fine-tuning epochs (at least 100 steps). [5-50] (default: ${DEFAULT-VALUE})")
     int fineTuneEpochs;
+
+    @Option(names = "--probe-lr", defaultValue = "0.01",
+            description = "Peak AdamW learning rate of heads on cached features (cosine decay). [3e-3-3e-2] (default: ${DEFAULT-VALUE})")
+    double probeLearningRate;
+
+    @Option(names = "--finetune-lr", defaultValue = "0.0005",
+            description = "Peak learning rate of the head when fine-tuning; the backbone gets a tenth. [1e-4-1e-3] (default: ${DEFAULT-VALUE})")
+    double fineTuneLearningRate;
 
     @Option(names = "--probe-min-steps", defaultValue = "300", description = "Minimum head steps on cached features, for tiny budgets. (default: ${DEFAULT-VALUE})")
     int probeMinSteps;
@@ -146,8 +154,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 budgets.stream().map(LabelBudget::parse).toList(),
                 modes.stream().map(EvaluationProtocol.Mode::parse).toList(),
                 fineTuneBudgets.stream().map(LabelBudget::parse).toList(),
-                new HeadTrainer.Settings(probeEpochs, probeMinSteps, 64, 1e-3, 1e-4, 0, seed),
-                new HeadTrainer.Settings(fineTuneEpochs, fineTuneMinSteps, 32, 5e-4, 0.05, 0.1, seed), seed);
+                new HeadTrainer.Settings(probeEpochs, probeMinSteps, 64, probeLearningRate, 1e-4, 0, seed),
+                new HeadTrainer.Settings(fineTuneEpochs, fineTuneMinSteps, 32, fineTuneLearningRate, 0.05, 0.1, seed), seed);
         List<EvaluationProtocol.Result> results;
         try (NDManager manager = NDManager.newBaseManager(chosen)) {
             results = EvaluationProtocol.run(methods, splits, settings, manager, result -> System.out.printf(

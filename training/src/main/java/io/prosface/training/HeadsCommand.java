@@ -47,6 +47,11 @@ public final class HeadsCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Write the checkpoint with heads here (default: replace --checkpoint in place).")
     Path out;
 
+    @Option(names = "--without-pros-head",
+            description = "Leave the ProS head (projection + prototypes) out of the written checkpoint: serving needs only "
+                    + "the backbone and the task heads (keeps models/default under 25 MB).")
+    boolean withoutProsHead;
+
     @Option(names = "--tasks", split = ",", defaultValue = "attributes,expression,landmarks",
             description = "Heads to train, among those the folders have labels for. (default: ${DEFAULT-VALUE})")
     List<String> tasks;
@@ -62,7 +67,7 @@ public final class HeadsCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "100", description = "Head epochs over the cached features. [50-300] (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--lr", defaultValue = "0.001", description = "Head AdamW peak learning rate. [3e-4-3e-3] (default: ${DEFAULT-VALUE})")
+    @Option(names = "--lr", defaultValue = "0.01", description = "Head AdamW peak learning rate (cosine decay). [3e-3-3e-2] (default: ${DEFAULT-VALUE})")
     double learningRate;
 
     @Option(names = "--batch-size", defaultValue = "64", description = "Head batch size. [32-256] (default: ${DEFAULT-VALUE})")
@@ -126,8 +131,12 @@ public final class HeadsCommand implements Callable<Integer> {
                         task.label(), version, train.size(), dataset.describe(), task.metricName(), metric));
             }
             CheckpointConfig config = model.config();
-            Checkpoint withData = new Checkpoint(config.withRecipe(config.recipe(), config.data() + trained),
-                    model.backbone(), model.prosHead().orElse(null), model.heads());
+            CheckpointConfig written = config.withRecipe(config.recipe(), config.data() + trained);
+            if (withoutProsHead) {
+                written = written.withProsHead(null);
+            }
+            Checkpoint withData = new Checkpoint(written, model.backbone(),
+                    withoutProsHead ? null : model.prosHead().orElse(null), model.heads());
             Path target = out != null ? out : checkpoint;
             DirectorySwap.saveCheckpoint(withData, target);
             System.out.println();

@@ -20,6 +20,10 @@ public final class Main {
     public static int run(String... args) {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setUsageHelpWidth(120);
+        // the recipe keys are pretrain's real options: list them with defaults and recommended ranges
+        commandLine.getSubcommands().get("pretrain").getCommandSpec().usageMessage().footer(
+                "%nRecipe keys (default value, then what it does and the recommended [range]):",
+                io.prosface.training.recipe.RecipeProperties.reference().replace("%", "%%"));
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             // a clear one-line message for expected failures (bad recipe, diverged loss, missing data);
             // the stack trace only where it helps, i.e. for bugs

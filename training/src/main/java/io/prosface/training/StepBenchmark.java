@@ -32,7 +32,7 @@ final class StepBenchmark {
     /** Timing of one recipe. */
     record Timing(double millisPerStep, double imagesPerSecond, double trainGflops) {}
 
-    static Timing run(RecipeProperties recipe, int steps, double peakGflops) throws IOException {
+    static Timing run(RecipeProperties recipe, int steps, double peakGflops, double gemmPerCpuSecond) throws IOException {
         int warmup = 2;
         RecipeProperties timed = recipe.with(List.of("max.steps=" + (steps + warmup), "checkpoint.every.steps=0",
                 "log.every.steps=1000000"));
@@ -52,6 +52,7 @@ final class StepBenchmark {
             PretrainingRun run = new PretrainingRun(settings, data, Devices.choose(recipe.string("device")),
                     temp.resolve("run"), recipe.deltas());
             long[] last = {0};
+            long[] cpu = {0, 0};
             run.run(false, new PretrainingRun.Listener() {
                 @Override
                 public void started(long firstStep, long totalSteps, long stepsPerEpoch, String device) {
@@ -64,6 +65,11 @@ final class StepBenchmark {
                     if (metrics.step() >= warmup) {
                         stepNanos.add(now - last[0]);
                     }
+                    if (metrics.step() == warmup - 1) {
+                        cpu[0] = processCpuTicks();
+                    } else if (metrics.step() == warmup + steps - 1) {
+                        cpu[1] = processCpuTicks();
+                    }
                     last[0] = now;
                 }
             });
@@ -75,18 +81,37 @@ final class StepBenchmark {
                     + 3 * (ModelFlops.forward(architecture, 2 * batch)
                             + ModelFlops.forward(architecture, locals * batch, settings.views().localSize()));
             Timing timing = new Timing(millis, batch / (millis / 1000), flops / (millis / 1000) / 1e9);
+            double cpuSeconds = (cpu[1] - cpu[0]) / 100.0; // USER_HZ ticks
+            double perCpuSecond = cpu[0] > 0 && cpuSeconds > 0 ? flops * steps / cpuSeconds / 1e9 : Double.NaN;
+            int cores = Runtime.getRuntime().availableProcessors();
             System.out.println("## Pretraining step: " + recipe.string("recipe.name") + " (" + architecture.name() + ", batch "
                     + batch + ", 2x" + architecture.imageSize() + " px + " + locals + "x" + settings.views().localSize()
                     + " px views, K " + settings.head().numPrototypes() + ")");
             System.out.println();
-            System.out.println("| ms/step (median of " + stepNanos.size() + ") | img/s | train GFLOP/s | MFU |");
-            System.out.println("|---:|---:|---:|---:|");
-            System.out.println(String.format(Locale.ROOT, "| %.0f | %.1f | %.1f | %s |", timing.millisPerStep(),
-                    timing.imagesPerSecond(), timing.trainGflops(), peakGflops > 0
-                            ? String.format(Locale.ROOT, "%.0f%%", 100 * timing.trainGflops() / peakGflops) : "n/a"));
+            System.out.println("| ms/step (median of " + stepNanos.size() + ") | img/s | GFLOP/step | train GFLOP/s "
+                    + "| MFU (wall) | train GFLOP per CPU-s | MFU per CPU-s | img/s if all " + cores + " cores were ours |");
+            System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
+            double idleImagesPerSecond = perCpuSecond * cores / (flops / 1e9) * batch;
+            System.out.println(String.format(Locale.ROOT, "| %.0f | %.1f | %.0f | %.1f | %s | %.1f | %s | %.1f |",
+                    timing.millisPerStep(), timing.imagesPerSecond(), flops / 1e9, timing.trainGflops(),
+                    peakGflops > 0 ? String.format(Locale.ROOT, "%.0f%%", 100 * timing.trainGflops() / peakGflops) : "n/a",
+                    perCpuSecond, Double.isFinite(gemmPerCpuSecond)
+                            ? String.format(Locale.ROOT, "%.0f%%", 100 * perCpuSecond / gemmPerCpuSecond) : "n/a",
+                    idleImagesPerSecond));
             return timing;
         } finally {
             DirectorySwap.deleteRecursively(temp);
+        }
+    }
+
+    /** User + system CPU time of this process in clock ticks (Linux), or 0 where unavailable. */
+    private static long processCpuTicks() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException unavailable) {
+            return 0;
         }
     }
 }

@@ -189,4 +189,36 @@ public final class RecipeProperties {
     public Map<String, String> deltas() {
         return new TreeMap<>(deltas);
     }
+
+    /**
+     * The defaults file as help text: each key with its default value, under the comment lines that document it
+     * (recommended ranges in brackets). Shown by {@code pretrain --help}.
+     */
+    public static String reference() {
+        StringBuilder text = new StringBuilder();
+        try (InputStream in = RecipeProperties.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + DEFAULTS_RESOURCE);
+            }
+            List<String> comment = new ArrayList<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                String trimmed = line.trim();
+                if (trimmed.startsWith("# ----")) {
+                    text.append('\n').append(trimmed.replaceAll("^#\\s*-+\\s*|\\s*-+$", "")).append(":\n");
+                    comment.clear();
+                } else if (trimmed.startsWith("#")) {
+                    comment.add(trimmed.substring(1).trim());
+                } else if (trimmed.contains("=")) {
+                    text.append("  ").append(trimmed).append('\n');
+                    comment.forEach(c -> text.append("      ").append(c).append('\n'));
+                    comment.clear();
+                } else {
+                    comment.clear();
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + DEFAULTS_RESOURCE, e);
+        }
+        return text.toString();
+    }
 }
