@@ -1,0 +1,107 @@
+package io.prosface.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Vision Transformer (Dosovitskiy et al. 2021) backbone as used by DINO and ProS: patch embedding, a learned class
+ * token x_class, learned position embedding E_pos, L pre-norm transformer blocks and a final LayerNorm.
+ *
+ * <p>Input {@code NDList(images (B, 3, S, S))}, normalised float32. Output {@code NDList(classToken (B, D),
+ * patchTokens (B, N, D))}. When S differs from {@link VisionTransformerConfig#imageSize()} the patch part of E_pos is
+ * bicubically resized to the new grid, so one model serves multi-crop views of several sizes.
+ */
+public final class VisionTransformer extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final VisionTransformerConfig config;
+    private final Parameter classToken;
+    private final Parameter positionEmbedding;
+    private final PatchEmbedding patchEmbedding;
+    private final List<TransformerBlock> blocks = new ArrayList<>();
+    private final LayerNorm norm;
+
+    public VisionTransformer(VisionTransformerConfig config) {
+        super(VERSION);
+        this.config = config;
+        int width = config.embedDim();
+        classToken = addParameter(Parameter.builder().setName("classToken").setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(1, 1, width)).build());
+        positionEmbedding = addParameter(Parameter.builder().setName("positionEmbedding")
+                .setType(Parameter.Type.WEIGHT).optShape(new Shape(1, 1 + config.numPatches(), width)).build());
+        patchEmbedding = addChildBlock("patchEmbedding", new PatchEmbedding(config.patchSize(), width));
+        for (int index = 0; index < config.depth(); index++) {
+            // stochastic depth grows linearly with depth, 0 at the first block (DINO, timm)
+            float rate = config.depth() == 1 ? 0f : (float) (config.dropPath() * index / (config.depth() - 1));
+            blocks.add(addChildBlock("block", new TransformerBlock(width, config.numHeads(), config.mlpRatio(), rate)));
+        }
+        norm = addChildBlock("norm", TransformerBlock.layerNorm());
+        setInitializer(Tensors.weightInitializer(), Parameter.Type.WEIGHT);
+    }
+
+    public VisionTransformerConfig config() {
+        return config;
+    }
+
+    /** Allocates and initialises all parameters for inputs of the configured size (trunc-normal 0.02, LN 1/0). */
+    public void initializeParameters(NDManager manager) {
+        initialize(manager, DataType.FLOAT32, new Shape(1, 3, config.imageSize(), config.imageSize()));
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
+            PairList<String, Object> params) {
+        NDArray images = inputs.head();
+        NDManager manager = images.getManager();
+        NDArray patches = patchEmbedding.forward(parameterStore, new NDList(images), training).head();
+        long batch = patches.getShape().get(0);
+        long gridHeight = images.getShape().get(2) / config.patchSize();
+        long gridWidth = images.getShape().get(3) / config.patchSize();
+
+        NDArray cls = Tensors.borrow(parameterStore.getValue(classToken, images.getDevice(), training), manager);
+        // (1, 1, D) -> (B, 1, D) broadcast view; the concatenation below copies once into the token sequence
+        NDArray clsPerImage = cls.broadcast(batch, 1, config.embedDim());
+        // (B, 1, D) ++ (B, N, D) -> (B, 1 + N, D)
+        NDArray tokens = NDArrays.concat(new NDList(clsPerImage, patches), 1);
+        NDArray position = Tensors.borrow(
+                parameterStore.getValue(positionEmbedding, images.getDevice(), training), manager);
+        tokens = tokens.add(PositionEmbeddings.resize(position, config.imageSize() / config.patchSize(),
+                gridHeight, gridWidth));
+
+        for (TransformerBlock block : blocks) {
+            tokens = block.forward(parameterStore, new NDList(tokens), training).head();
+        }
+        tokens = norm.forward(parameterStore, new NDList(tokens), training).head();
+        // (B, 1 + N, D) -> (B, D) and (B, N, D), both views
+        return new NDList(tokens.get(":, 0, :"), tokens.get(":, 1:, :"));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape patches = patchEmbedding.getOutputShapes(inputShapes)[0];
+        return new Shape[] {new Shape(patches.get(0), config.embedDim()), patches};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        patchEmbedding.initialize(manager, dataType, inputShapes[0]);
+        Shape patches = patchEmbedding.getOutputShapes(inputShapes)[0];
+        Shape tokens = new Shape(patches.get(0), patches.get(1) + 1, patches.get(2));
+        for (TransformerBlock block : blocks) {
+            block.initialize(manager, dataType, tokens);
+        }
+        norm.initialize(manager, dataType, tokens);
+    }
+}
