@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * The load test, as run.sh calls it from the repository root: {@code LoadTest [scenario] [key=value ...]}, or
- * {@code LoadTest --parameters} for the scenario header. Order: in-process ceiling, start the server, pre-flight,
+ * {@code LoadTest --parameters} for the scenario header ({@code --ceiling-only}: stop after the in-process ceiling). Order: in-process ceiling, start the server, pre-flight,
  * closed-loop steps, open-loop steps, stop the server, ceiling again, report.
  */
 public final class LoadTest {
@@ -29,6 +29,7 @@ public final class LoadTest {
         }
         Path root = Path.of("").toAbsolutePath();
         List<String> rest = new ArrayList<>(Arrays.asList(args));
+        boolean ceilingOnly = rest.remove("--ceiling-only");
         Path scenarioFile = root.resolve("load-tests/scenarios/default.properties");
         if (!rest.isEmpty() && !rest.get(0).contains("=")) {
             scenarioFile = scenarioPath(root, rest.remove(0));
@@ -48,6 +49,9 @@ public final class LoadTest {
         int maxBatch = scenario.integer(Parameter.SERVER_MAX_BATCH_SIZE);
         System.out.println("image: " + image.description() + "; face box: " + boxText(image));
         CeilingBenchmark.Result before = ceiling(model, image, tasks, maxBatch, scenario, "before");
+        if (ceilingOnly) {
+            return;
+        }
 
         WrkDriver wrk = null;
         if (scenario.text(Parameter.HTTP_CLIENT).equals("wrk")
