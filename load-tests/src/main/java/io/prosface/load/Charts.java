@@ -4,6 +4,7 @@ import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -19,7 +20,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * report.png: four panels. Closed loop against concurrency (categories, so 1, 4, 16, 64 are evenly spaced):
- * throughput with the in-process ceiling, p50/p99 latency (log scale), achieved batch size; and open-loop latency
+ * throughput with the in-process ceiling, p50/p99 latency, achieved batch size; and open-loop latency
  * per target rate.
  */
 final class Charts {
@@ -36,29 +37,21 @@ final class Charts {
 
         CategoryChart throughput = chart("Closed loop: throughput", "calls in flight", "ok / s");
         perProtocol(throughput, closed, concurrency, Charts::concurrency, StepResult::okPerSecond, "", false);
-        double[] ceiling = new double[concurrency.size()];
-        java.util.Arrays.fill(ceiling, run.ceiling());
-        if (!concurrency.isEmpty()) {
-            CategorySeries line = throughput.addSeries(String.format("in-process ceiling (batch %d)",
-                    run.maxBatchSize()), concurrency, toList(ceiling));
-            line.setMarker(SeriesMarkers.NONE);
-            line.setLineStyle(SeriesLines.DASH_DASH);
-            line.setLineColor(Color.DARK_GRAY);
-        }
+        level(throughput, String.format("in-process ceiling (batch %d)", run.maxBatchSize()), concurrency,
+                run.ceiling());
 
         CategoryChart latency = chart("Closed loop: latency p50 (solid) and p99 (dashed)", "calls in flight", "ms");
-        latency.getStyler().setYAxisLogarithmic(true);
         perProtocol(latency, closed, concurrency, Charts::concurrency, StepResult::p50Millis, " p50", false);
         perProtocol(latency, closed, concurrency, Charts::concurrency, StepResult::p99Millis, " p99", true);
 
         CategoryChart batch = chart("Closed loop: achieved batch size (server)", "calls in flight", "faces / forward");
         perProtocol(batch, closed, concurrency, Charts::concurrency, step -> step.server().meanBatchSize(), "", false);
+        level(batch, "server max batch size", concurrency, run.maxBatchSize());
 
         // Nx rates differ in req/s per protocol but share their setting, so the setting is the category
         List<String> rates = categories(open, StepResult::rateSetting);
         CategoryChart openLatency = chart("Open loop: latency from scheduled send, p50 (solid), p99 (dashed)",
                 "target rate (Nx: N times the protocol's best closed-loop ok/s)", "ms");
-        openLatency.getStyler().setYAxisLogarithmic(true);
         perProtocol(openLatency, open, rates, StepResult::rateSetting, StepResult::p50Millis, " p50", false);
         perProtocol(openLatency, open, rates, StepResult::rateSetting, StepResult::p99Millis, " p99", true);
 
@@ -73,8 +66,10 @@ final class Charts {
     private static CategoryChart chart(String title, String xTitle, String yTitle) {
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
+        // overlapped: every series at the same x for a category (the default shifts each series sideways)
         chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line)
-                .setLegendPosition(Styler.LegendPosition.InsideNW);
+                .setOverlapped(true).setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         return chart;
     }
@@ -120,11 +115,14 @@ final class Charts {
         return new ArrayList<>(categories);
     }
 
-    private static List<Double> toList(double[] values) {
-        List<Double> list = new ArrayList<>();
-        for (double value : values) {
-            list.add(value);
+    /** A dashed grey reference line at {@code value} across all categories. */
+    private static void level(CategoryChart chart, String name, List<String> categories, double value) {
+        if (categories.isEmpty()) {
+            return;
         }
-        return list;
+        CategorySeries line = chart.addSeries(name, categories, Collections.nCopies(categories.size(), value));
+        line.setMarker(SeriesMarkers.NONE);
+        line.setLineStyle(SeriesLines.DASH_DASH);
+        line.setLineColor(Color.DARK_GRAY);
     }
 }

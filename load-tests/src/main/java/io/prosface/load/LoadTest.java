@@ -68,22 +68,26 @@ public final class LoadTest {
         System.out.println("starting the server (" + model + ") ...");
         try (ServerProcess server = ServerProcess.start(root, scenario, model, output);
                 StepRunner runner = new StepRunner(scenario, server.port, image, wrk,
-                        step -> System.out.println(Report.row(step, before.imagesPerSecond())))) {
+                        step -> System.out.println(Report.row(step.withCeiling(before.imagesPerSecond(),
+                                before.imagesPerCpuSecond()))))) {
             System.out.println("server ready on port " + server.port + " (log: " + server.log + ")");
             preflight(runner);
-            System.out.println(Report.heading() + "   (eff against the ceiling measured before)");
+            System.out.println("warming the server up (" + scenario.text(Parameter.SERVER_WARMUP) + ") ...");
+            runner.warmUp();
+            System.out.println(Report.heading() + "   (eff: against the ceiling measured before)");
             steps.addAll(runner.closedSteps());
             steps.addAll(runner.openSteps(steps));
         }
         CeilingBenchmark.Result after = ceiling(model, image, tasks, maxBatch, scenario, "after");
         double ceiling = Math.max(before.imagesPerSecond(), after.imagesPerSecond());
+        double ceilingPerCpu = Math.max(before.imagesPerCpuSecond(), after.imagesPerCpuSecond());
 
         Report.Run run = new Report.Run(scenario.name, scenario.asMap(), startedAt, now(),
                 new Report.Machine(Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " "
                         + System.getProperty("os.arch"), System.getProperty("java.version"),
                         new double[] {loadAtStart, loadAverage()}),
                 model.toString(), standIn, image.description(), boxText(image), maxBatch, before, after, ceiling,
-                steps.stream().map(step -> step.withCeiling(ceiling)).toList());
+                ceilingPerCpu, steps.stream().map(step -> step.withCeiling(ceiling, ceilingPerCpu)).toList());
         Report.write(run, output);
         Charts.write(run, output.resolve("report.png"));
         System.out.println();
@@ -98,9 +102,9 @@ public final class LoadTest {
         System.out.println("in-process ceiling " + when + " the server runs ...");
         CeilingBenchmark.Result result = CeilingBenchmark.run(model, image, tasks, maxBatch,
                 scenario.integer(Parameter.CEILING_ROUNDS), scenario.duration(Parameter.CEILING_ROUND_TIME));
-        System.out.printf("  %s batch %d: %.1f img/s best, %.1f median; batch-1 pass %.1f ms%n",
-                result.architecture(), result.batchSize(), result.imagesPerSecond(), result.medianImagesPerSecond(),
-                result.singleMillis());
+        System.out.printf("  %s batch %d: %.1f img/s best, %.1f median, %.1f img per CPU-second; batch-1 pass "
+                + "%.1f ms%n", result.architecture(), result.batchSize(), result.imagesPerSecond(),
+                result.medianImagesPerSecond(), result.imagesPerCpuSecond(), result.singleMillis());
         return result;
     }
 

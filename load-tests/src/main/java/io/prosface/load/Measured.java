@@ -9,11 +9,15 @@ import java.util.Map;
  * @param ok successful calls counted in the window
  * @param errors failed calls by outcome code
  * @param latency percentiles in milliseconds (successful calls; wrk: all answered calls)
+ * @param clientCpuCores CPU time the load generator itself used per second (on a small machine it competes with
+ *     the server for the same cores)
  */
-record Measured(double seconds, long ok, Map<String, Long> errors, StepRecorder.Latency latency) {
+record Measured(double seconds, long ok, Map<String, Long> errors, StepRecorder.Latency latency,
+        double clientCpuCores) {
 
-    static Measured of(StepRecorder recorder, double seconds) {
-        return new Measured(seconds, recorder.count(StepRecorder.OK), recorder.errors(), recorder.latency());
+    static Measured of(StepRecorder recorder, double seconds, double clientCpuCores) {
+        return new Measured(seconds, recorder.count(StepRecorder.OK), recorder.errors(), recorder.latency(),
+                clientCpuCores);
     }
 
     double okPerSecond() {

@@ -16,6 +16,8 @@ enum Parameter {
     SERVER_WORKERS("server.workers", "1", "pros.inference.workers"),
     SERVER_JVM_OPTIONS("server.jvm-options", "-Xmx2g", "extra JVM options of the server, space-separated"),
     SERVER_START_TIMEOUT("server.start-timeout", "180s", "longest wait for /q/health/ready"),
+    SERVER_WARMUP("server.warmup", "12s",
+            "unmeasured load once after start, shared by the protocols used (JIT of the serving path)"),
     IMAGE_SOURCE("image.source", "synthetic",
             "synthetic (SyntheticFaceGenerator, drawn at run time) or a JPEG/PNG path, e.g. ../shared/data/..."),
     IMAGE_SIZE("image.size", "256", "side of the synthetic image in pixels"),

@@ -4,7 +4,9 @@ import io.prosface.grpc.v1.AnalyzeRequest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,6 +58,26 @@ final class StepRunner implements AutoCloseable {
         };
     }
 
+    /**
+     * Unmeasured closed-loop load at the max batch size, split over every protocol the scenario uses, so that the
+     * first measured step does not pay for the server's JIT compilation of its serving path.
+     */
+    void warmUp() throws Exception {
+        Set<String> protocols = new LinkedHashSet<>(scenario.list(Parameter.CLOSED_PROTOCOLS));
+        protocols.addAll(scenario.list(Parameter.OPEN_PROTOCOLS));
+        Duration total = scenario.duration(Parameter.SERVER_WARMUP);
+        if (protocols.isEmpty() || total.isZero()) {
+            return;
+        }
+        Duration each = total.dividedBy(protocols.size());
+        for (String protocol : protocols) {
+            try (LoadTarget target = target(protocol)) {
+                ClosedLoop.run(target, scenario.integer(Parameter.SERVER_MAX_BATCH_SIZE), 1, System.nanoTime(), each,
+                        Duration.ZERO, drain, callbacks);
+            }
+        }
+    }
+
     List<StepResult> closedSteps() throws Exception {
         Duration warmup = scenario.duration(Parameter.CLOSED_WARMUP);
         Duration duration = scenario.duration(Parameter.CLOSED_DURATION);
@@ -83,7 +105,7 @@ final class StepRunner implements AutoCloseable {
         StepRecorder recorder = ClosedLoop.run(target, concurrency, usersPerLane, start, warmup, duration, drain,
                 callbacks);
         return StepResult.of(target.name(), "closed", "java", concurrency, "", 0, 0,
-                Measured.of(recorder, duration.toNanos() / 1e9), window.delta());
+                Measured.of(recorder, duration.toNanos() / 1e9, window.clientCpuCores()), window.delta());
     }
 
     private StepResult closedWrk(int concurrency, Duration warmup, Duration duration) throws Exception {
@@ -111,7 +133,7 @@ final class StepRunner implements AutoCloseable {
                             scenario.integer(Parameter.OPEN_MAX_OUTSTANDING));
                     double seconds = duration.toNanos() / 1e9;
                     StepResult result = StepResult.of(protocol, "open", "java", 0, rateSpecification, rate, run.scheduled() / seconds,
-                            Measured.of(run.recorder(), seconds), window.delta());
+                            Measured.of(run.recorder(), seconds, window.clientCpuCores()), window.delta());
                     progress.accept(result);
                     results.add(result);
                 }
@@ -133,22 +155,30 @@ final class StepRunner implements AutoCloseable {
         return Math.max(1, factor * best);
     }
 
-    /** Scrapes scheduled at a measured window's start and end. */
+    /** Scrapes and this process's CPU time, taken at a measured window's start and end. */
     private final class Window {
         private final Future<ServerMetrics.Snapshot> before;
         private final Future<ServerMetrics.Snapshot> after;
+        private final Future<Long> cpuBefore;
+        private final Future<Long> cpuAfter;
+        private final double seconds;
 
         Window(long measureStart, Duration duration) {
-            before = scrapeAt(measureStart);
-            after = scrapeAt(measureStart + duration.toNanos());
+            long measureEnd = measureStart + duration.toNanos();
+            seconds = duration.toNanos() / 1e9;
+            cpuBefore = scraper.schedule(CeilingBenchmark::processCpuNanos, measureStart - System.nanoTime(),
+                    TimeUnit.NANOSECONDS);
+            before = scraper.schedule(metrics::scrape, measureStart - System.nanoTime(), TimeUnit.NANOSECONDS);
+            cpuAfter = scraper.schedule(CeilingBenchmark::processCpuNanos, measureEnd - System.nanoTime(), TimeUnit.NANOSECONDS);
+            after = scraper.schedule(metrics::scrape, measureEnd - System.nanoTime(), TimeUnit.NANOSECONDS);
         }
 
         ServerMetrics.Delta delta() throws ExecutionException, InterruptedException {
             return after.get().since(before.get());
         }
 
-        private Future<ServerMetrics.Snapshot> scrapeAt(long nanoTime) {
-            return scraper.schedule(metrics::scrape, nanoTime - System.nanoTime(), TimeUnit.NANOSECONDS);
+        double clientCpuCores() throws ExecutionException, InterruptedException {
+            return (cpuAfter.get() - cpuBefore.get()) / 1e9 / seconds;
         }
     }
 

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Closed-loop HTTP through wrk (Debian package {@code wrk}): C, event-driven, so on a small machine it takes less CPU
@@ -69,15 +71,18 @@ final class WrkDriver {
             }
         }
         JsonObject latency = result.getAsJsonObject("latency_us");
-        return new Measured(result.get("duration_us").getAsLong() / 1e6, ok, errors, new StepRecorder.Latency(
+        double seconds = result.get("duration_us").getAsLong() / 1e6;
+        return new Measured(seconds, ok, errors, new StepRecorder.Latency(
                 latency.get("p50").getAsLong() / 1e3, latency.get("p95").getAsLong() / 1e3,
-                latency.get("p99").getAsLong() / 1e3, latency.get("max").getAsLong() / 1e3));
+                latency.get("p99").getAsLong() / 1e3, latency.get("max").getAsLong() / 1e3),
+                result.get("cpu_seconds").getAsDouble() / seconds);
     }
 
     private JsonObject invoke(URI uri, int concurrency, Duration duration) throws IOException, InterruptedException {
         // a wrk thread is an event loop; two keep up with this server on a small machine, more only steal its CPU
         int threads = Math.min(concurrency, 2);
-        List<String> command = new ArrayList<>(List.of("wrk", "-t", Integer.toString(threads), "-c",
+        // bash's 'times' prints the CPU time of its finished children (wrk) on its second line
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "wrk \"$@\" && times", "wrk", "-t", Integer.toString(threads), "-c",
                 Integer.toString(concurrency), "-d", seconds(duration), "--timeout", seconds(deadline), "-s", script.toString(), uri.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("PROS_IMAGE", image.toString());
@@ -86,12 +91,25 @@ final class WrkDriver {
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         process.waitFor();
-        for (String line : output.split("\n")) {
+        String[] lines = output.split("\n");
+        for (String line : lines) {
             if (line.startsWith("WRK_JSON ")) {
-                return JsonParser.parseString(line.substring("WRK_JSON ".length())).getAsJsonObject();
+                JsonObject result = JsonParser.parseString(line.substring("WRK_JSON ".length())).getAsJsonObject();
+                result.addProperty("cpu_seconds", childCpuSeconds(lines[lines.length - 1]));
+                return result;
             }
         }
         throw new IOException("wrk printed no result (exit " + process.exitValue() + "):\n" + output);
+    }
+
+    /** {@code 0m1.250s 0m0.310s}: user + system seconds. */
+    private static double childCpuSeconds(String timesLine) {
+        Matcher matcher = Pattern.compile("(\\d+)m([\\d.]+)s").matcher(timesLine);
+        double seconds = 0;
+        while (matcher.find()) {
+            seconds += Integer.parseInt(matcher.group(1)) * 60 + Double.parseDouble(matcher.group(2));
+        }
+        return seconds;
     }
 
     /** wrk reads whole seconds only. */
