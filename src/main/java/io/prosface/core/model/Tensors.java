@@ -3,7 +3,6 @@ package io.prosface.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.initializer.Initializer;
-import ai.djl.training.initializer.TruncatedNormalInitializer;
 
 /** Small helpers shared by the blocks of this package. */
 final class Tensors {
@@ -16,7 +15,7 @@ final class Tensors {
 
     /** Truncated normal (std 0.02, cut at two standard deviations) for every linear, convolution and token weight. */
     static Initializer weightInitializer() {
-        return new TruncatedNormalInitializer(WEIGHT_INIT_STD);
+        return new TruncatedNormal(WEIGHT_INIT_STD);
     }
 
     /**

@@ -87,7 +87,8 @@ public final class LoadedHead {
         }
     }
 
-    boolean isClosed() {
+    /** True once the last reference is gone and the native memory is freed. */
+    public boolean isClosed() {
         return references.get() <= 0;
     }
 }

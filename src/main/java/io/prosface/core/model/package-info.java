@@ -1,0 +1,32 @@
+/**
+ * The ProS face model: a Vision Transformer backbone, the ProS self-distillation head and small task heads, plus the
+ * checkpoint format that carries them. Pure DJL; runs on any engine DJL runs, tuned on PyTorch.
+ *
+ * <h2>Blocks</h2>
+ * <ul>
+ *   <li>{@link io.prosface.core.model.VisionTransformer}: {@code NDList(images (B,3,S,S))} →
+ *       {@code NDList(classToken (B,D), patchTokens (B,N,D))}; built from {@link
+ *       io.prosface.core.model.PatchEmbedding}, {@link io.prosface.core.model.TransformerBlock} ({@link
+ *       io.prosface.core.model.SelfAttention}, {@link io.prosface.core.model.MultiLayerPerceptron}).</li>
+ *   <li>{@link io.prosface.core.model.ProsHead} = {@link io.prosface.core.model.ProjectionHead} + {@link
+ *       io.prosface.core.model.Prototypes}: class token → cosine similarities (B,K).</li>
+ *   <li>{@link io.prosface.core.model.TaskHead}s on {@code NDList(classToken, patchTokens)}: attributes,
+ *       expression, landmarks and {@link io.prosface.core.model.GenericHead} for few-shot jobs.</li>
+ * </ul>
+ *
+ * <h2>Checkpoint directory</h2>
+ * <pre>
+ * config.json              architecture, preprocessing, ProS head sizes, heads (name, version, kind, labels), recipe
+ * backbone.params          VisionTransformer parameters (DJL format; parameter names pinned by tests)
+ * pros-head.params         optional ProS head
+ * head-&lt;name&gt;.params       one file per task head
+ * SHA256SUMS               sha256sum-compatible list of all of the above
+ * </pre>
+ * A published single head is a directory with {@code head.json}, {@code head-<name>.params} and {@code SHA256SUMS}
+ * ({@link io.prosface.core.model.HeadArtifact}).
+ *
+ * <h2>Memory</h2>
+ * Every array a forward pass creates belongs to the manager of its input; parameters stay in the manager the blocks
+ * were initialised or loaded with. Close the per-batch manager after reading the outputs.
+ */
+package io.prosface.core.model;
