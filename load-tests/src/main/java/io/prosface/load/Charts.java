@@ -36,6 +36,7 @@ final class Charts {
         List<String> concurrency = categories(closed, Charts::concurrency);
 
         CategoryChart throughput = chart("Closed loop: throughput", "calls in flight", "ok / s");
+        throughput.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE); // the ceiling line runs along the top
         perProtocol(throughput, closed, concurrency, Charts::concurrency, StepResult::okPerSecond, "", false);
         level(throughput, String.format("in-process ceiling (batch %d)", run.maxBatchSize()), concurrency,
                 run.ceiling());
