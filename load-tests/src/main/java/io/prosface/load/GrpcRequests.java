@@ -15,7 +15,8 @@ final class GrpcRequests {
 
     private GrpcRequests() {}
 
-    /** Plaintext HTTP/2 to the server's HTTP port (the Vert.x gRPC server shares it); one connection, as real clients. */
+    /** Plaintext HTTP/2 to the server's HTTP port (the Vert.x gRPC server shares it); one connection, like real
+     *  clients. */
     static ManagedChannel channel(int port) {
         return NettyChannelBuilder.forAddress("localhost", port).usePlaintext()
                 .maxInboundMessageSize(16 << 20).build();

@@ -12,9 +12,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The load test, as run.sh calls it from the repository root: {@code LoadTest [scenario] [key=value ...]}, or
- * {@code LoadTest --parameters} for the scenario header ({@code --ceiling-only}: stop after the in-process ceiling). Order: in-process ceiling, start the server, pre-flight,
- * closed-loop steps, open-loop steps, stop the server, ceiling again, report.
+ * The load test, as run.sh calls it from the repository root: {@code LoadTest [scenario] [key=value ...]}.
+ * Order: in-process ceiling, start the server, pre-flight, server warm-up, closed-loop steps, open-loop steps, stop
+ * the server, ceiling again, report. {@code --parameters} prints the scenario header; {@code --ceiling-only} stops
+ * after the first ceiling.
  */
 public final class LoadTest {
 
@@ -143,7 +144,8 @@ public final class LoadTest {
     }
 
     private static String boxText(TestImage image) {
-        return image.box() == null ? "none: the server detects faces" : image.boxQuery() + " (client box, no detection)";
+        return image.box() == null ? "none: the server detects faces"
+                : image.boxQuery() + " (client box, no detection)";
     }
 
     private static String now() {

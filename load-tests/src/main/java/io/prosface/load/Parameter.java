@@ -57,8 +57,8 @@ enum Parameter {
 
     /** The header block every scenario file starts with. */
     static String header() {
-        StringBuilder text = new StringBuilder("# Parameters (key = default: meaning). A scenario sets only what differs;\n"
-                + "# run.sh SCENARIO key=value ... overrides any of them.\n");
+        StringBuilder text = new StringBuilder("# Parameters (key = default: meaning). A scenario sets only what "
+                + "differs;\n# run.sh SCENARIO key=value ... overrides any of them.\n");
         for (Parameter parameter : values()) {
             text.append(String.format("#   %s = %s: %s%n", parameter.key, parameter.defaultValue,
                     parameter.description));

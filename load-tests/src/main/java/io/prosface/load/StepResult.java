@@ -17,9 +17,9 @@ import java.util.Map;
  *     path costs beyond the bare batched forward, whatever share of a busy machine the server got
  */
 record StepResult(String protocol, String mode, String client, int concurrency, String rateSetting,
-        double targetRate, double offeredRate, double seconds, double okPerSecond, double p50Millis, double p95Millis, double p99Millis,
-        double maxMillis, Map<String, Long> errors, ServerMetrics.Delta server, double clientCpuCores,
-        double efficiency, double cpuEfficiency) {
+        double targetRate, double offeredRate, double seconds, double okPerSecond, double p50Millis,
+        double p95Millis, double p99Millis, double maxMillis, Map<String, Long> errors, ServerMetrics.Delta server,
+        double clientCpuCores, double efficiency, double cpuEfficiency) {
 
     static StepResult of(String protocol, String mode, String client, int concurrency, String rateSetting,
             double targetRate, double offeredRate, Measured measured, ServerMetrics.Delta server) {

@@ -132,7 +132,8 @@ final class StepRunner implements AutoCloseable {
                     OpenLoop.Result run = OpenLoop.run(target, rate, lanes, start, warmup, duration, drain,
                             scenario.integer(Parameter.OPEN_MAX_OUTSTANDING));
                     double seconds = duration.toNanos() / 1e9;
-                    StepResult result = StepResult.of(protocol, "open", "java", 0, rateSpecification, rate, run.scheduled() / seconds,
+                    StepResult result = StepResult.of(protocol, "open", "java", 0, rateSpecification, rate,
+                            run.scheduled() / seconds,
                             Measured.of(run.recorder(), seconds, window.clientCpuCores()), window.delta());
                     progress.accept(result);
                     results.add(result);
@@ -169,7 +170,8 @@ final class StepRunner implements AutoCloseable {
             cpuBefore = scraper.schedule(CeilingBenchmark::processCpuNanos, measureStart - System.nanoTime(),
                     TimeUnit.NANOSECONDS);
             before = scraper.schedule(metrics::scrape, measureStart - System.nanoTime(), TimeUnit.NANOSECONDS);
-            cpuAfter = scraper.schedule(CeilingBenchmark::processCpuNanos, measureEnd - System.nanoTime(), TimeUnit.NANOSECONDS);
+            cpuAfter = scraper.schedule(CeilingBenchmark::processCpuNanos, measureEnd - System.nanoTime(),
+                    TimeUnit.NANOSECONDS);
             after = scraper.schedule(metrics::scrape, measureEnd - System.nanoTime(), TimeUnit.NANOSECONDS);
         }
 

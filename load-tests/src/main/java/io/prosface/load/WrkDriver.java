@@ -82,8 +82,9 @@ final class WrkDriver {
         // a wrk thread is an event loop; two keep up with this server on a small machine, more only steal its CPU
         int threads = Math.min(concurrency, 2);
         // bash's 'times' prints the CPU time of its finished children (wrk) on its second line
-        List<String> command = new ArrayList<>(List.of("bash", "-c", "wrk \"$@\" && times", "wrk", "-t", Integer.toString(threads), "-c",
-                Integer.toString(concurrency), "-d", seconds(duration), "--timeout", seconds(deadline), "-s", script.toString(), uri.toString()));
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "wrk \"$@\" && times", "wrk",
+                "-t", Integer.toString(threads), "-c", Integer.toString(concurrency), "-d", seconds(duration),
+                "--timeout", seconds(deadline), "-s", script.toString(), uri.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("PROS_IMAGE", image.toString());
         builder.environment().put("PROS_MEDIA_TYPE", mediaType);
