@@ -23,7 +23,7 @@ final class Report {
     /** @param loadAverage one-minute load averages at start and end: other work on the machine shows here */
     record Machine(int cores, String os, String java, double[] loadAverage) {}
 
-    private static final String COLUMNS = "%-11s %-6s %-4s %-7s %7s %7s %7s %7s %7s  %-20s %5s %8s %7s %5s %7s";
+    private static final String COLUMNS = "%-11s %-6s %-4s %-7s %7s %7s %7s %7s %7s  %-24s %5s %8s %7s %5s %7s";
 
     private Report() {}
 
