@@ -21,7 +21,17 @@ public final class LoadTest {
 
     private LoadTest() {}
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (Exception | Error failure) {
+            failure.printStackTrace();
+            System.exit(1); // client threads must not keep a failed run alive; the hook stops the server
+        }
+        System.exit(0); // gRPC and HTTP client threads would otherwise keep the JVM a while
+    }
+
+    private static void run(String[] args) throws Exception {
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("java.awt.headless", "true");
         if (args.length > 0 && args[0].equals("--parameters")) {
@@ -95,7 +105,6 @@ public final class LoadTest {
         System.out.print(Report.table(run));
         System.out.println("\nwritten: " + output.resolve("report.json") + ", " + output.resolve("report.png") + ", "
                 + output.resolve("table.txt"));
-        System.exit(0); // gRPC and HTTP client threads would otherwise keep the JVM a while
     }
 
     private static CeilingBenchmark.Result ceiling(Path model, TestImage image, List<String> tasks, int maxBatch,
