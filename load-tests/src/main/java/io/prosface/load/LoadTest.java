@@ -72,7 +72,7 @@ public final class LoadTest {
                         scenario.duration(Parameter.REQUEST_DEADLINE));
             } else {
                 System.out.println("NOTE wrk not found (Debian: apt-get install wrk): closed-loop HTTP uses the "
-                        + "JDK client instead (client column 'java')");
+                        + "JDK client instead (column via: java)");
             }
         }
         List<StepResult> steps = new ArrayList<>();
