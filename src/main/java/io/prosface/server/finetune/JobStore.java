@@ -197,14 +197,28 @@ public class JobStore {
         });
     }
 
-    /** QUEUED -> CANCELLED at once; RUNNING gets a cancel request its trainer sees at the next step. */
+    /** QUEUED -> CANCELLED at once (its inputs dropped in the same transaction); RUNNING gets a cancel request its
+     * trainer sees at the next step. */
     public void requestCancel(String id, String reason) {
         Instant now = Instant.now();
-        update("UPDATE finetune_job SET state = 'CANCELLED', error_message = ?, ended_at = ?, revision = revision + 1 "
-                + "WHERE id = ? AND state = 'QUEUED'", reason, Database.timestamp(now), id);
+        database.transaction(connection -> {
+            try (PreparedStatement cancel = connection.prepareStatement("UPDATE finetune_job SET state = 'CANCELLED', "
+                    + "error_message = ?, ended_at = ?, revision = revision + 1 WHERE id = ? AND state = 'QUEUED'")) {
+                cancel.setString(1, reason);
+                cancel.setTimestamp(2, Database.timestamp(now));
+                cancel.setString(3, id);
+                if (cancel.executeUpdate() == 1) {
+                    try (PreparedStatement drop = connection.prepareStatement(
+                            "DELETE FROM finetune_job_input WHERE job_id = ?")) {
+                        drop.setString(1, id);
+                        drop.executeUpdate();
+                    }
+                }
+            }
+            return null;
+        });
         update("UPDATE finetune_job SET cancel_requested = TRUE, error_message = ?, revision = revision + 1 "
                 + "WHERE id = ? AND state = 'RUNNING' AND cancel_requested = FALSE", reason, id);
-        dropEndedInputs();
     }
 
     /** RUNNING -> FAILED or CANCELLED, inputs dropped; false when the job was no longer running. */

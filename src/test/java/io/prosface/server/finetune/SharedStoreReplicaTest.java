@@ -132,11 +132,12 @@ abstract class SharedStoreReplicaTest {
 
     private void awaitSucceeded(String id) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-        while (jobs.find(id).orElseThrow().state() != JobState.SUCCEEDED && Instant.now().isBefore(deadline)) {
-            assertTrue(!jobs.find(id).orElseThrow().state().terminal(), jobs.find(id).orElseThrow().toString());
+        JobRecord job = jobs.find(id).orElseThrow();
+        while (!job.state().terminal() && Instant.now().isBefore(deadline)) {
             sleep();
+            job = jobs.find(id).orElseThrow();
         }
-        assertEquals(JobState.SUCCEEDED, jobs.find(id).orElseThrow().state());
+        assertEquals(JobState.SUCCEEDED, job.state(), job.toString());
     }
 
     @Inject
