@@ -95,7 +95,8 @@ public class FineTuneResource {
     @Path("/jobs/{id}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "One job: state, progress, train and validation metrics")
-    public FineTuneJson.Job job(@PathParam("id") String id) {
+    public FineTuneJson.Job job(@HeaderParam("Authorization") String authorization, @PathParam("id") String id) {
+        keys.require(authorization, ApiKeys.Role.READ);
         return FineTuneJson.job(service.job(id));
     }
 
@@ -103,8 +104,10 @@ public class FineTuneResource {
     @Path("/jobs")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Jobs, newest first, a page at a time (page_size, page_token, state, head_name)")
-    public FineTuneJson.JobPage jobs(@QueryParam("page_size") int pageSize, @QueryParam("page_token") String pageToken,
+    public FineTuneJson.JobPage jobs(@HeaderParam("Authorization") String authorization,
+            @QueryParam("page_size") int pageSize, @QueryParam("page_token") String pageToken,
             @QueryParam("state") List<String> states, @QueryParam("head_name") String headName) {
+        keys.require(authorization, ApiKeys.Role.READ);
         Set<JobState> filter = EnumSet.noneOf(JobState.class);
         for (String state : states) {
             try {
@@ -132,7 +135,9 @@ public class FineTuneResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Blocking
     @Operation(summary = "Server-sent events: the job now and at every change until it is terminal")
-    public Multi<FineTuneJson.Job> events(@PathParam("id") String id) {
+    public Multi<FineTuneJson.Job> events(@HeaderParam("Authorization") String authorization,
+            @PathParam("id") String id) {
+        keys.require(authorization, ApiKeys.Role.READ);
         return watcher.watch(id).map(FineTuneJson::job);
     }
 
@@ -140,8 +145,10 @@ public class FineTuneResource {
     @Path("/heads")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Heads (built in and few-shot), by name then newest version (page_size, page_token, name, type)")
-    public FineTuneJson.HeadPage heads(@QueryParam("page_size") int pageSize, @QueryParam("page_token") String pageToken,
+    public FineTuneJson.HeadPage heads(@HeaderParam("Authorization") String authorization,
+            @QueryParam("page_size") int pageSize, @QueryParam("page_token") String pageToken,
             @QueryParam("name") String name, @QueryParam("type") String type) {
+        keys.require(authorization, ApiKeys.Role.READ);
         Page<HeadView> page = service.heads(pageSize, pageToken, name, ProtoKinds.kinds(type));
         return new FineTuneJson.HeadPage(page.items().stream().map(FineTuneJson::head).toList(), page.nextPageToken());
     }

@@ -238,8 +238,4 @@ public class HeadStore {
             return rows.getLong(1);
         }
     }
-
-    static Instant now() {
-        return Instant.now();
-    }
 }

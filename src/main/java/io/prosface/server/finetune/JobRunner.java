@@ -95,6 +95,12 @@ public class JobRunner {
     private int publish(JobRecord job, ModelRegistry registry, VisionTransformer backbone, JobTrainer.Result result)
             throws java.io.IOException {
         TaskSpec spec = job.spec();
+        // another job may have published this name with another kind since this one was accepted
+        heads.published().stream().filter(head -> head.name().equals(spec.headName()) && head.kind() != spec.kind())
+                .findFirst().ifPresent(head -> {
+                    throw new IllegalStateException("head " + spec.headName() + " is now a "
+                            + head.kind().name().toLowerCase(java.util.Locale.ROOT) + " head (" + head.key() + ")");
+                });
         Database.StoreException last = null;
         // a version number may be taken by another replica between reading and inserting it: take the next one
         for (int attempt = 0; attempt < 5; attempt++) {
