@@ -31,7 +31,7 @@ fi
 train() { java -Xmx3g -jar target/pros-train.jar "$@"; }
 
 # 1. data: byte-identical for these arguments, so an existing folder is reused as is
-[ -f "$WORK/unlabeled/synthetic.json" ] || train synth --count 8000 --size 64 --seed 0 --out "$WORK/unlabeled"
+[ -f "$WORK/unlabeled/synthetic.json" ] || train synth --count 4000 --size 64 --seed 0 --out "$WORK/unlabeled"
 [ -f "$WORK/labeled/synthetic.json" ] || train synth --count 4000 --size 64 --seed 1 --out "$WORK/labeled"
 
 # 2. ProS pretraining (the long step; --resume continues from <run>/resume)
