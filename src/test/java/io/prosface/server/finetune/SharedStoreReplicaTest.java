@@ -129,11 +129,14 @@ abstract class SharedStoreReplicaTest {
 
     private void awaitSucceeded(String id) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-        while (jobs.find(id).orElseThrow().state() != JobState.SUCCEEDED && Instant.now().isBefore(deadline)) {
-            assertTrue(!jobs.find(id).orElseThrow().state().terminal(), jobs.find(id).orElseThrow().toString());
+        // one read per round: reading twice raced with the job finishing between the reads
+        var job = jobs.find(id).orElseThrow();
+        while (job.state() != JobState.SUCCEEDED && Instant.now().isBefore(deadline)) {
+            assertTrue(!job.state().terminal(), job.toString());
             sleep();
+            job = jobs.find(id).orElseThrow();
         }
-        assertEquals(JobState.SUCCEEDED, jobs.find(id).orElseThrow().state());
+        assertEquals(JobState.SUCCEEDED, job.state(), job.toString());
     }
 
     @Inject
