@@ -176,7 +176,8 @@ public class FineTuneService {
         }
         for (HeadRecord head : heads.published()) {
             all.add(new HeadView(head.name(), head.version(), head.kind(), head.labels(), head.backbone(),
-                    head.current(), false, stored.contains(head.key()), head.jobId(), head.validationMetrics(),
+                    head.current(), false, stored.contains(head.key()), head.jobId() == null ? "" : head.jobId(),
+                    head.validationMetrics(),
                     head.createdAt()));
         }
         all.sort(Comparator.comparing(HeadView::name).thenComparing(HeadView::version, Comparator.reverseOrder()));

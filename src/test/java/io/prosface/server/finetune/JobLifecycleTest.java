@@ -144,6 +144,18 @@ class JobLifecycleTest {
         var cancelled = withKey(FewShotData.READER).listJobs(ListJobsRequest.newBuilder().setHeadName(name)
                 .addStates(io.prosface.grpc.v1.JobState.JOB_STATE_CANCELLED).build());
         assertEquals(2, cancelled.getJobsCount());
+
+        // paging: newest first, one per page; a token only works with the filters it was issued for
+        Response page = given().header("Authorization", FewShotData.READER).queryParam("head_name", name)
+                .queryParam("page_size", 1).get("/v1/finetune/jobs");
+        assertEquals(List.of(queued), page.path("jobs.id"));
+        String token = page.path("nextPageToken");
+        given().header("Authorization", FewShotData.READER).queryParam("head_name", name).queryParam("page_size", 1)
+                .queryParam("page_token", token).get("/v1/finetune/jobs").then().statusCode(200)
+                .body("jobs.id", equalTo(List.of(running))).body("nextPageToken", equalTo(""));
+        given().header("Authorization", FewShotData.READER).queryParam("head_name", name).queryParam("state", "queued")
+                .queryParam("page_token", token).get("/v1/finetune/jobs").then().statusCode(400)
+                .body("message", equalTo("page token was issued for different filter arguments"));
     }
 
     @Test

@@ -82,6 +82,9 @@ abstract class SharedStoreReplicaTest {
         publishElsewhere(name, 2);
         awaitServed(name + "@v2");
         assertEquals("v2", predict(name, "v2").getModel().getHeads(0).getHead().getVersion());
+        given().header("Authorization", FewShotData.READER).queryParam("name", name).get("/v1/finetune/heads").then()
+                .statusCode(200).body("heads.ref", equalTo(List.of(name + "@v2", name + "@v1")))
+                .body("heads.served", equalTo(List.of(true, true)));
         assertEquals("v1", predict(name, "").getModel().getHeads(0).getHead().getVersion(), "v1 stays current");
         String second = given().header("Authorization", FewShotData.ADMIN).multiPart("kind", "classification")
                 .multiPart("head_name", name).multiPart("epochs", "5").multiPart("crop", "none")
