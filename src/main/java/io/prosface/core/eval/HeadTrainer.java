@@ -75,8 +75,23 @@ public final class HeadTrainer {
     /** Frozen backbone: trains {@code head} (initialised, in a long-lived manager) on cached features. */
     public static void trainOnFeatures(TaskHead head, CachedFeatures features, List<float[]> targets,
             Settings settings, NDManager manager) {
+        trainOnFeatures(head, features, targets, settings, manager, (step, steps) -> {});
+    }
+
+    /**
+     * Runs after every optimiser step, outside gradient recording; it may read the head (evaluate it) and may throw
+     * to stop training there (the server's few-shot jobs: progress, cancellation, yielding to inference).
+     */
+    @FunctionalInterface
+    public interface StepHook {
+        void afterStep(long stepsDone, long totalSteps);
+    }
+
+    /** {@link #trainOnFeatures} with a hook called after every step. */
+    public static void trainOnFeatures(TaskHead head, CachedFeatures features, List<float[]> targets,
+            Settings settings, NDManager manager, StepHook hook) {
         run(head, null, settings, targets.size(), manager, (indices, stepManager) ->
-                features.batch(stepManager, indices), targets);
+                features.batch(stepManager, indices), targets, hook);
     }
 
     /** Fine-tuning: trains {@code backbone} (an own copy: its weights change) and {@code head} end to end. */
@@ -87,7 +102,7 @@ public final class HeadTrainer {
             indices.forEach(index -> images.add(pixels.get(index)));
             NDArray batch = FacePreprocessor.stack(stepManager, images, imageSize);
             return backbone.forward(new ParameterStore(stepManager, false), new NDList(batch), true);
-        }, targets);
+        }, targets, (step, steps) -> {});
     }
 
     @FunctionalInterface
@@ -96,7 +111,7 @@ public final class HeadTrainer {
     }
 
     private static void run(TaskHead head, VisionTransformer backbone, Settings settings, int samples,
-            NDManager manager, Inputs inputs, List<float[]> targets) {
+            NDManager manager, Inputs inputs, List<float[]> targets, StepHook hook) {
         long steps = settings.steps(samples);
         long warmup = Math.max(1, steps / 20);
         SplittableRandom random = new SplittableRandom(settings.seed());
@@ -134,6 +149,7 @@ public final class HeadTrainer {
                     backboneOptimizer.step(backbone.getParameters(), learningRate * settings.backboneLearningRateScale(),
                             settings.weightDecay(), name -> false);
                 }
+                hook.afterStep(step + 1, steps);
             }
         }
     }

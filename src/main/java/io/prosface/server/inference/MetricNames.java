@@ -18,6 +18,13 @@ public final class MetricNames {
     public static final String IN_FLIGHT = "pros.inference.in.flight";
     /** Counter: requests by {@code method} and {@code status} tags. Prometheus: {@code pros_requests_total}. */
     public static final String REQUESTS = "pros.requests";
+    /** Counter: face crops run through the model. Prometheus: {@code pros_inference_items_total}. */
+    public static final String COMPUTED_ITEMS = "pros.inference.items";
+    /**
+     * Counter: queued items dropped uncomputed because their deadline passed or their caller cancelled.
+     * Prometheus: {@code pros_inference_expired_total}.
+     */
+    public static final String EXPIRED_ITEMS = "pros.inference.expired";
 
     private MetricNames() {}
 }

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# A real gRPC client against a RUNNING server: `buf curl` over server reflection (no .proto files needed) calls
+# pros.v1.FaceAnalysis/Analyze on a real face image and checks the answer's structure, then checks that garbage is
+# refused with INVALID_ARGUMENT while the server keeps answering.
+#
+# usage: scripts/grpc-smoke.sh [host:port] [image]
+#   defaults: localhost:8080, ../shared/data/lfpw/train/image_0001.jpg (relative to the repository root)
+# needs: jq, and buf (on PATH, in $BUF, or installed here with npm into $BUF_PREFIX, default ~/.cache/pros-face/buf)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+address=${1:-localhost:8080}
+image=${2:-../shared/data/lfpw/train/image_0001.jpg}
+
+fail() { echo "grpc-smoke: FAIL: $*" >&2; exit 1; }
+[ -f "$image" ] || fail "image $image not found (real face data lives in ../shared/data)"
+command -v jq >/dev/null || fail "jq is needed to check the answers"
+
+buf=${BUF:-}
+if [ -z "$buf" ]; then
+  if command -v buf >/dev/null; then
+    buf=buf
+  else
+    prefix=${BUF_PREFIX:-$HOME/.cache/pros-face/buf}
+    if [ ! -x "$prefix/node_modules/.bin/buf" ]; then
+      echo "grpc-smoke: installing @bufbuild/buf into $prefix" >&2
+      npm i --silent --prefix "$prefix" @bufbuild/buf >/dev/null
+    fi
+    buf=$prefix/node_modules/.bin/buf
+  fi
+fi
+call() { "$buf" curl --protocol grpc --http2-prior-knowledge --timeout 60s "$@"; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# 1. reflection lists the service
+call --list-services "http://$address" > "$work/services" || fail "reflection: cannot list services at $address"
+grep -qx 'pros.v1.FaceAnalysis' "$work/services" || fail "pros.v1.FaceAnalysis not listed: $(tr '\n' ' ' < "$work/services")"
+
+# 2. Analyze on a real face: every default task, one backbone pass
+printf '{"image":"%s"}' "$(base64 -w0 "$image")" > "$work/request.json"
+start=$(date +%s%N)
+call -d @"$work/request.json" "http://$address/pros.v1.FaceAnalysis/Analyze" > "$work/answer.json" \
+  || fail "Analyze failed: $(cat "$work/answer.json")"
+millis=$(( ($(date +%s%N) - start) / 1000000 ))
+jq -e '
+  .image.width as $w | .image.height as $h
+  | (.faces | length) >= 1
+  and (.faces[0].boxSource == "BOX_SOURCE_DETECTED")
+  and (.faces[0].box.width > 0) and (.faces[0].box.height > 0)
+  and (.faces[0].landmarks.points | length) == 68
+  and ([.faces[0].landmarks.points[] | select((.x // 0) < -0.5 * $w or (.x // 0) > 1.5 * $w
+        or (.y // 0) < -0.5 * $h or (.y // 0) > 1.5 * $h)] | length) == 0
+  and (.faces[0].attributes.labels | length) > 0
+  and ([.faces[0].attributes.labels[].probability | select(. < 0 or . > 1)] | length) == 0
+  and (([.faces[0].expression.distribution[].probability] | add) - 1 | fabs) < 0.001
+  and (([.faces[0].embedding.values[] | . * .] | add | sqrt) - 1 | fabs) < 0.001
+  and (.image.width > 0) and (.model.backbone | length) > 0
+' "$work/answer.json" > /dev/null || fail "unexpected Analyze answer: $(head -c 2000 "$work/answer.json")"
+echo "grpc-smoke: Analyze OK in ${millis} ms: $(jq -c '{faces: (.faces | length), box: .faces[0].box,
+  expression: .faces[0].expression.label, backbone: .model.backbone, image: .image}' "$work/answer.json")"
+
+# 3. garbage is INVALID_ARGUMENT, and the server still answers afterwards
+if call -d '{"image":"bm90IGFuIGltYWdl"}' "http://$address/pros.v1.FaceAnalysis/Analyze" > "$work/bad.json" 2>&1; then
+  fail "garbage was accepted: $(cat "$work/bad.json")"
+fi
+grep -q 'invalid_argument' "$work/bad.json" || fail "garbage: expected invalid_argument, got $(cat "$work/bad.json")"
+call -d @"$work/request.json" "http://$address/pros.v1.FaceAnalysis/Embed" > "$work/embed.json" \
+  || fail "Embed after a bad request failed: $(cat "$work/embed.json")"
+jq -e '(.faces[0].embedding.values | length) > 0' "$work/embed.json" > /dev/null || fail "Embed: no embedding"
+echo "grpc-smoke: INVALID_ARGUMENT for garbage, then Embed OK"
+echo "grpc-smoke: PASS ($address)"

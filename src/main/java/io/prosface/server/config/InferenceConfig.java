@@ -1,0 +1,60 @@
+package io.prosface.server.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The serving engine: device and the dynamic batcher, in the spirit of Triton's {@code dynamic_batching} block.
+ * Every key lives under {@code pros.inference.}; the README lists them.
+ */
+@ConfigMapping(prefix = "pros.inference")
+public interface InferenceConfig {
+
+    /** Where the model runs. {@code auto} takes a GPU when libtorch sees one and the CPU otherwise. */
+    @WithDefault("auto")
+    DeviceChoice device();
+
+    /** Largest number of face crops run through the backbone in one forward pass. */
+    @WithDefault("8")
+    int maxBatchSize();
+
+    /**
+     * Longest time a request may wait in the queue for others to join its batch (Triton's
+     * {@code max_queue_delay_microseconds}); under load batches fill up long before this.
+     */
+    @WithDefault("5ms")
+    Duration maxQueueDelay();
+
+    /** Face crops that may wait for a worker; one more is refused at once with RESOURCE_EXHAUSTED / HTTP 429. */
+    @WithDefault("64")
+    int maxQueueSize();
+
+    /** Inference workers, each a thread that owns its inference path (a model replica in Triton's terms). */
+    @WithDefault("1")
+    int workers();
+
+    /** Threads that decode images and detect faces before batching; 0 means one per CPU core. */
+    @WithDefault("0")
+    int preprocessThreads();
+
+    /** Batch sizes run once at start, before the server reports ready (first calls of a shape are slow). */
+    @WithDefault("1,2,4,8")
+    List<Integer> warmUpBatchSizes();
+
+    /** Deadline of a request that brings none (no gRPC deadline, no {@code timeout_ms} / {@code X-Timeout-Ms}). */
+    @WithDefault("30s")
+    Duration requestTimeout();
+
+    /** Value of {@code Retry-After} sent with 429 and 503 answers. */
+    @WithDefault("1s")
+    Duration retryAfter();
+
+    /** Responses an {@code AnalyzeStream} call may have in progress before it stops reading frames (flow control). */
+    @WithDefault("8")
+    int streamWindow();
+
+    /** Device choices for {@link #device()}. */
+    enum DeviceChoice { AUTO, CPU, GPU }
+}

@@ -1,0 +1,112 @@
+package io.prosface.server.http;
+
+import io.prosface.core.data.FaceBox;
+import io.prosface.server.error.ServingException;
+import io.prosface.server.inference.AnalysisRequest;
+import io.prosface.server.inference.ClientBoxes;
+import io.prosface.server.inference.FaceTask;
+import io.prosface.server.inference.HeadChoice;
+import io.prosface.server.inference.HeadSelector;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestQuery;
+
+/** Query parameters (and the timeout header) shared by every {@code /v1} route. */
+public class AnalysisParams {
+
+    @RestQuery
+    @Parameter(description = "Tasks for /v1/analyze, comma-separated: attributes, expression, landmarks, embedding, "
+            + "regression (default: the first four). Ignored by the single-task routes.")
+    String tasks;
+
+    @RestQuery
+    @Parameter(description = "Head to use, 'name' (current version) or 'name@vN'; repeat or comma-separate for "
+            + "several tasks. Default: each task's default head.")
+    List<String> head;
+
+    @RestQuery
+    @Parameter(description = "Face box 'x,y,width,height' in image pixels; skips detection. Default: detect faces.")
+    String box;
+
+    @RestQuery("max_faces")
+    @Parameter(description = "Most faces answered, largest first (>= 0; 0 or absent: server default, 10).")
+    Integer maxFaces;
+
+    @RestQuery("timeout_ms")
+    @Parameter(description = "Deadline in milliseconds; past it the answer is 504 and queued work is dropped. "
+            + "Default: the server's pros.inference.request-timeout (30 s).")
+    Long timeoutMs;
+
+    @RestHeader("X-Timeout-Ms")
+    @Parameter(description = "Same as timeout_ms, as a header; timeout_ms wins when both are set.")
+    Long timeoutHeader;
+
+    /** Builds the service request; {@code formBox} (a multipart field) wins over the {@code box} query parameter. */
+    AnalysisRequest toRequest(byte[] image, Set<FaceTask> fixedTasks, String formBox, long defaultDeadlineNanos) {
+        Set<FaceTask> chosenTasks = fixedTasks != null ? fixedTasks : parseTasks(tasks);
+        String boxText = formBox != null && !formBox.isBlank() ? formBox : box;
+        return new AnalysisRequest(image, parseBox(boxText), chosenTasks, parseHeads(head),
+                maxFaces == null ? 0 : maxFaces, deadline(defaultDeadlineNanos));
+    }
+
+    private long deadline(long defaultDeadlineNanos) {
+        Long millis = timeoutMs != null ? timeoutMs : timeoutHeader;
+        if (millis == null) {
+            return defaultDeadlineNanos;
+        }
+        if (millis <= 0) {
+            throw ServingException.invalidArgument("timeout_ms must be > 0, got " + millis);
+        }
+        return System.nanoTime() + millis * 1_000_000L;
+    }
+
+    /** Comma-separated task names; none: attributes, expression, landmarks and embedding (not regression). */
+    static Set<FaceTask> parseTasks(String text) {
+        if (text == null || text.isBlank()) {
+            return EnumSet.of(FaceTask.ATTRIBUTES, FaceTask.EXPRESSION, FaceTask.LANDMARKS, FaceTask.EMBEDDING);
+        }
+        Set<FaceTask> parsed = EnumSet.noneOf(FaceTask.class);
+        for (String name : text.split(",")) {
+            if (!name.isBlank()) {
+                parsed.add(FaceTask.fromLabel(name));
+            }
+        }
+        return parsed;
+    }
+
+    /** Each head answers the task of its kind (a multilabel head attributes, a landmark head landmarks, ...). */
+    static List<HeadChoice> parseHeads(List<String> values) {
+        List<HeadChoice> heads = new ArrayList<>();
+        if (values != null) {
+            values.stream().flatMap(value -> Arrays.stream(value.split(","))).filter(name -> !name.isBlank())
+                    .map(name -> new HeadChoice(null, HeadSelector.parse(name))).forEach(heads::add);
+        }
+        return heads;
+    }
+
+    /** "x,y,width,height" in pixels; width and height must be positive. */
+    static Optional<FaceBox> parseBox(String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.empty();
+        }
+        String[] parts = text.split(",");
+        if (parts.length != 4) {
+            throw ServingException.invalidArgument("box must be 'x,y,width,height', got '" + text + "'");
+        }
+        float[] numbers = new float[4];
+        try {
+            for (int index = 0; index < 4; index++) {
+                numbers[index] = Float.parseFloat(parts[index].trim());
+            }
+        } catch (NumberFormatException notANumber) {
+            throw ServingException.invalidArgument("box must be 4 numbers 'x,y,width,height', got '" + text + "'");
+        }
+        return Optional.of(ClientBoxes.checked(numbers[0], numbers[1], numbers[2], numbers[3]));
+    }
+}

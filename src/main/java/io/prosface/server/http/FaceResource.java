@@ -1,0 +1,171 @@
+package io.prosface.server.http;
+
+import io.prosface.server.error.ServingException;
+import io.prosface.server.inference.AnalysisRequest;
+import io.prosface.server.inference.AnalysisResult;
+import io.prosface.server.inference.FaceAnalyzer;
+import io.prosface.server.inference.FaceTask;
+import io.prosface.server.inference.RequestMetrics;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+/**
+ * REST JSON equivalents of the gRPC FaceAnalysis service. Each route takes the image either as the raw request body
+ * ({@code image/*} or {@code application/octet-stream}) or as multipart form data (file part {@code image}, optional
+ * field {@code box}); options are query parameters ({@link AnalysisParams}).
+ *
+ * <p>Thin adapter: the work runs in {@link FaceAnalyzer} off the event loop and the answer arrives asynchronously.
+ * Only the multipart variants are {@link Blocking}: they read the uploaded part from a temporary file.
+ */
+@Path("/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Face analysis")
+public class FaceResource {
+
+    private static final String RAW_IMAGE = "image/*";
+
+    @Inject
+    FaceAnalyzer analyzer;
+    @Inject
+    RequestMetrics metrics;
+
+    @POST
+    @Path("/analyze")
+    @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
+    @Operation(summary = "Any subset of attributes, expression, landmarks and embedding from one backbone pass",
+            description = "Without a box every detected face is answered, largest first; no face: empty list.")
+    public Uni<FaceJson.Analysis> analyze(byte[] image, @BeanParam AnalysisParams params) {
+        return answer("analyze", () -> image, null, params, null);
+    }
+
+    @POST
+    @Path("/analyze")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Blocking
+    @Operation(summary = "As POST /v1/analyze, image as multipart file part 'image' (optional field 'box')")
+    public Uni<FaceJson.Analysis> analyzeForm(@RestForm("image") FileUpload image, @RestForm("box") String box,
+            @BeanParam AnalysisParams params) {
+        return answer("analyze", () -> read(image), null, params, box);
+    }
+
+    @POST
+    @Path("/attributes")
+    @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
+    @Operation(summary = "Facial attribute probabilities (CelebA names) per face")
+    public Uni<FaceJson.Analysis> attributes(byte[] image, @BeanParam AnalysisParams params) {
+        return answer("attributes", () -> image, EnumSet.of(FaceTask.ATTRIBUTES), params, null);
+    }
+
+    @POST
+    @Path("/attributes")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Blocking
+    @Operation(summary = "As POST /v1/attributes, multipart")
+    public Uni<FaceJson.Analysis> attributesForm(@RestForm("image") FileUpload image, @RestForm("box") String box,
+            @BeanParam AnalysisParams params) {
+        return answer("attributes", () -> read(image), EnumSet.of(FaceTask.ATTRIBUTES), params, box);
+    }
+
+    @POST
+    @Path("/expression")
+    @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
+    @Operation(summary = "Expression class and distribution over the 7 basic expressions per face")
+    public Uni<FaceJson.Analysis> expression(byte[] image, @BeanParam AnalysisParams params) {
+        return answer("expression", () -> image, EnumSet.of(FaceTask.EXPRESSION), params, null);
+    }
+
+    @POST
+    @Path("/expression")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Blocking
+    @Operation(summary = "As POST /v1/expression, multipart")
+    public Uni<FaceJson.Analysis> expressionForm(@RestForm("image") FileUpload image, @RestForm("box") String box,
+            @BeanParam AnalysisParams params) {
+        return answer("expression", () -> read(image), EnumSet.of(FaceTask.EXPRESSION), params, box);
+    }
+
+    @POST
+    @Path("/landmarks")
+    @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
+    @Operation(summary = "68 iBUG landmarks per face, as {x, y} in input-image pixels")
+    public Uni<FaceJson.Analysis> landmarks(byte[] image, @BeanParam AnalysisParams params) {
+        return answer("landmarks", () -> image, EnumSet.of(FaceTask.LANDMARKS), params, null);
+    }
+
+    @POST
+    @Path("/landmarks")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Blocking
+    @Operation(summary = "As POST /v1/landmarks, multipart")
+    public Uni<FaceJson.Analysis> landmarksForm(@RestForm("image") FileUpload image, @RestForm("box") String box,
+            @BeanParam AnalysisParams params) {
+        return answer("landmarks", () -> read(image), EnumSet.of(FaceTask.LANDMARKS), params, box);
+    }
+
+    @POST
+    @Path("/embed")
+    @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
+    @Operation(summary = "L2-normalised face embedding (backbone class token) per face")
+    public Uni<FaceJson.Analysis> embed(byte[] image, @BeanParam AnalysisParams params) {
+        return answer("embed", () -> image, EnumSet.of(FaceTask.EMBEDDING), params, null);
+    }
+
+    @POST
+    @Path("/embed")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Blocking
+    @Operation(summary = "As POST /v1/embed, multipart")
+    public Uni<FaceJson.Analysis> embedForm(@RestForm("image") FileUpload image, @RestForm("box") String box,
+            @BeanParam AnalysisParams params) {
+        return answer("embed", () -> read(image), EnumSet.of(FaceTask.EMBEDDING), params, box);
+    }
+
+    private Uni<FaceJson.Analysis> answer(String method, Supplier<byte[]> image, Set<FaceTask> tasks,
+            AnalysisParams params, String formBox) {
+        CompletableFuture<AnalysisResult> result;
+        try {
+            AnalysisRequest request = params.toRequest(image.get(), tasks, formBox, analyzer.defaultDeadlineNanos());
+            result = analyzer.analyze(request);
+        } catch (RuntimeException refused) {
+            result = CompletableFuture.failedFuture(refused);
+        }
+        // cancelling the Uni (client went away) cancels the future, which drops faces still queued
+        return Uni.createFrom().completionStage(result).map(JsonAnswers::toJson)
+                .onItemOrFailure().invoke((answer, failure) -> {
+                    if (failure == null) {
+                        metrics.ok("http", method);
+                    } else {
+                        metrics.failed("http", method, failure);
+                    }
+                });
+    }
+
+    private static byte[] read(FileUpload upload) {
+        if (upload == null) {
+            throw ServingException.invalidArgument("multipart request needs a file part named 'image'");
+        }
+        try {
+            return Files.readAllBytes(upload.uploadedFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the uploaded image", e);
+        }
+    }
+}

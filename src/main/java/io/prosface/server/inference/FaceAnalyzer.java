@@ -1,0 +1,216 @@
+package io.prosface.server.inference;
+
+import io.prosface.core.data.FaceBox;
+import io.prosface.core.data.FacePreprocessor;
+import io.prosface.core.data.ImageDecoder;
+import io.prosface.core.data.PreparedFace;
+import io.prosface.server.config.InferenceConfig;
+import io.prosface.server.config.InputConfig;
+import io.prosface.server.error.ServingException;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The service both APIs adapt: image bytes -> decode (size and header guards) -> faces (the client's box, or the
+ * detector's, largest first) -> one crop per face into the batcher -> answers with landmarks mapped back to the
+ * input image's pixels.
+ *
+ * <p>Only validation runs on the caller's thread (an event loop): decoding and detection run on a bounded pool of
+ * preprocessing threads, the model on the batcher's workers, and the caller gets a future. Heads are resolved when
+ * the request is admitted (unknown head: NOT_FOUND at once) and held until it is answered, so a head swapped in the
+ * meantime does not change the answer and is freed only afterwards.
+ */
+@ApplicationScoped
+public class FaceAnalyzer {
+
+    /** A face to run: the box to crop around and what to report. */
+    private record Candidate(FaceBox cropBox, FaceBox reportedBox, boolean detected, float score) {}
+
+    @Inject
+    InferenceEngine engine;
+    @Inject
+    InferenceConfig inferenceConfig;
+    @Inject
+    InputConfig inputConfig;
+    @Inject
+    FaceFinder faceFinder;
+
+    private ImageDecoder decoder;
+    private ThreadPoolExecutor preprocessing;
+
+    @PostConstruct
+    void start() {
+        decoder = new ImageDecoder(inputConfig.maxImageBytes(), inputConfig.maxPixels());
+        int threads = inferenceConfig.preprocessThreads() > 0 ? inferenceConfig.preprocessThreads()
+                : Runtime.getRuntime().availableProcessors();
+        AtomicInteger counter = new AtomicInteger();
+        // bounded like the batcher's queue: when it is full, refuse instead of piling up decoded images
+        preprocessing = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(inferenceConfig.maxQueueSize()), runnable -> {
+                    Thread thread = new Thread(runnable, "pros-preprocess-" + counter.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+    }
+
+    @PreDestroy
+    void stop() {
+        preprocessing.shutdown();
+    }
+
+    /** Deadline for a request that brings none. */
+    public long defaultDeadlineNanos() {
+        return System.nanoTime() + inferenceConfig.requestTimeout().toNanos();
+    }
+
+    /**
+     * Answers every face of the image; cancelling the returned future drops the faces that still wait. Never throws:
+     * every failure, including a refused request, is a failed future.
+     */
+    public CompletableFuture<AnalysisResult> analyze(AnalysisRequest request) {
+        try {
+            return admit(request, System.nanoTime());
+        } catch (RuntimeException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+    }
+
+    private CompletableFuture<AnalysisResult> admit(AnalysisRequest request, long started) {
+        ModelRegistry registry = engine.readyRegistry();
+        validate(request);
+        Map<FaceTask, LoadedHead> heads = HeadResolution.retain(registry, request);
+        CompletableFuture<AnalysisResult> answer = new CompletableFuture<>();
+        answer.whenComplete((result, failure) -> heads.values().forEach(registry::release));
+        try {
+            preprocessing.execute(() -> prepareAndSubmit(registry, request, heads, answer, started));
+        } catch (RejectedExecutionException full) {
+            answer.completeExceptionally(ServingException.queueFull("preprocessing queue full ("
+                    + inferenceConfig.maxQueueSize() + " waiting)", inferenceConfig.retryAfter()));
+        }
+        return answer;
+    }
+
+    private void validate(AnalysisRequest request) {
+        if (request.tasks().isEmpty()) {
+            throw ServingException.invalidArgument("no task requested");
+        }
+        if (request.maxFaces() < 0 || request.maxFaces() > inputConfig.maxFacesLimit()) {
+            throw ServingException.invalidArgument("max_faces must be in [0, " + inputConfig.maxFacesLimit()
+                    + "] (0: server default " + inputConfig.defaultMaxFaces() + "), got " + request.maxFaces());
+        }
+        if (request.image() == null || request.image().length == 0) {
+            throw ServingException.invalidArgument("invalid image: EMPTY: no image bytes");
+        }
+        if (request.image().length > inputConfig.maxImageBytes()) {
+            throw ServingException.tooLarge("image is " + request.image().length + " bytes, limit "
+                    + inputConfig.maxImageBytes());
+        }
+    }
+
+    private void prepareAndSubmit(ModelRegistry registry, AnalysisRequest request, Map<FaceTask, LoadedHead> heads,
+            CompletableFuture<AnalysisResult> answer, long started) {
+        try {
+            if (answer.isDone()) {
+                return;
+            }
+            if (System.nanoTime() - request.deadlineNanos() >= 0) {
+                throw ServingException.deadlineExceeded("deadline exceeded before the image was decoded");
+            }
+            long decodeStart = System.nanoTime();
+            BufferedImage image = decoder.decode(request.image());
+            long detectStart = System.nanoTime();
+            List<Candidate> candidates = candidates(request, image);
+            long detectEnd = System.nanoTime();
+            FacePreprocessor preprocessor = new FacePreprocessor(registry.preprocessing(), decoder);
+            List<PreparedFace> faces = new ArrayList<>(candidates.size());
+            for (Candidate candidate : candidates) {
+                faces.add(preprocessor.prepare(image, candidate.cropBox()));
+            }
+            Map<FaceTask, HeadId> headIds = new EnumMap<>(FaceTask.class);
+            heads.forEach((task, head) -> headIds.put(task, new HeadId(head.name(), head.version())));
+            ResultShape shape = new ResultShape(registry.modelVersion(), headIds, image.getWidth(), image.getHeight(),
+                    ImageFormats.sniff(request.image()), detectStart - decodeStart,
+                    request.box().isPresent() ? 0 : detectEnd - detectStart, started);
+            submitAll(request, heads, candidates, faces, shape, answer);
+        } catch (RuntimeException failure) {
+            answer.completeExceptionally(failure);
+        }
+    }
+
+    /** The client's box (checked against the image and clipped for the answer), or the detector's faces. */
+    private List<Candidate> candidates(AnalysisRequest request, BufferedImage image) {
+        if (request.box().isPresent()) {
+            FaceBox box = request.box().get();
+            float left = Math.max(0, box.x());
+            float top = Math.max(0, box.y());
+            float right = Math.min(image.getWidth(), box.x() + box.width());
+            float bottom = Math.min(image.getHeight(), box.y() + box.height());
+            if (right <= left || bottom <= top) {
+                throw ServingException.invalidArgument("face_box " + box.x() + "," + box.y() + " " + box.width() + "x"
+                        + box.height() + " does not overlap the " + image.getWidth() + "x" + image.getHeight() + " image");
+            }
+            return List.of(new Candidate(box, new FaceBox(left, top, right - left, bottom - top), false, 0f));
+        }
+        int maxFaces = request.maxFaces() > 0 ? request.maxFaces() : inputConfig.defaultMaxFaces();
+        return faceFinder.find(image, maxFaces).stream()
+                .map(face -> new Candidate(face.box(), face.box(), true, face.score())).toList();
+    }
+
+    /** What every face's answer shares. */
+    private record ResultShape(String backbone, Map<FaceTask, HeadId> heads, int width, int height, String format,
+            long decodeNanos, long detectNanos, long startedNanos) {}
+
+    private void submitAll(AnalysisRequest request, Map<FaceTask, LoadedHead> heads, List<Candidate> candidates,
+            List<PreparedFace> faces, ResultShape shape, CompletableFuture<AnalysisResult> answer) {
+        List<CompletableFuture<Batched<FaceOutputs>>> pending = new ArrayList<>(faces.size());
+        Set<FaceTask> tasks = Set.copyOf(request.tasks());
+        for (PreparedFace face : faces) {
+            pending.add(engine.submit(new FaceInput(face.pixels(), tasks, heads), request.deadlineNanos()));
+        }
+        // the caller gave up (cancelled, deadline, another face failed): faces still queued are dropped uncomputed
+        answer.whenComplete((result, failure) -> pending.forEach(face -> face.cancel(false)));
+        pending.forEach(face -> face.whenComplete((outputs, failure) -> {
+            if (failure != null) {
+                answer.completeExceptionally(failure);
+            }
+        }));
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenRun(() -> {
+            List<FaceResult> results = new ArrayList<>(faces.size());
+            long queue = 0;
+            long compute = 0;
+            for (int index = 0; index < faces.size(); index++) {
+                Batched<FaceOutputs> batched = pending.get(index).join();
+                queue = Math.max(queue, batched.queueNanos());
+                compute = Math.max(compute, batched.computeNanos());
+                results.add(toResult(candidates.get(index), faces.get(index), batched.output()));
+            }
+            RequestTiming timing = new RequestTiming(shape.decodeNanos(), shape.detectNanos(), queue, compute,
+                    System.nanoTime() - shape.startedNanos());
+            answer.complete(new AnalysisResult(results, shape.backbone(), shape.heads(), shape.width(), shape.height(),
+                    shape.format(), timing));
+        });
+    }
+
+    /** Landmarks come out in [0,1] of the model input square; clients want pixels of the image they sent. */
+    private static FaceResult toResult(Candidate candidate, PreparedFace face, FaceOutputs outputs) {
+        Map<FaceTask, TaskOutput> mapped = new EnumMap<>(FaceTask.class);
+        outputs.outputs().forEach((task, output) -> mapped.put(task, task == FaceTask.LANDMARKS
+                ? new TaskOutput(output.head(), output.labels(), face.crop().normalizedToImage(output.values()))
+                : output));
+        return new FaceResult(candidate.reportedBox(), candidate.detected(), candidate.score(), mapped);
+    }
+}

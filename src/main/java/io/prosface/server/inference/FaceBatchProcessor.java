@@ -1,0 +1,110 @@
+package io.prosface.server.inference;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Activation;
+import ai.djl.training.ParameterStore;
+import io.prosface.core.data.FacePreprocessor;
+import io.prosface.core.model.HeadKind;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One worker's inference path: ONE backbone forward for the whole batch, then every head that any face of the batch
+ * asked for runs once on those same features. Every array of a batch lives in a manager that is closed when the
+ * batch is done, so native memory does not grow with traffic.
+ */
+final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceOutputs> {
+
+    /** Keeps the division finite for an all-zero class token. */
+    private static final float NORM_EPSILON = 1e-12f;
+
+    private final ModelRegistry registry;
+    private final NDManager workerManager;
+    private final int imageSize;
+
+    FaceBatchProcessor(ModelRegistry registry, Device device) {
+        this.registry = registry;
+        this.workerManager = NDManager.newBaseManager(device);
+        this.imageSize = registry.preprocessing().imageSize();
+    }
+
+    @Override
+    public List<FaceOutputs> process(List<FaceInput> inputs) {
+        int batchSize = inputs.size();
+        List<Map<FaceTask, TaskOutput>> answers = new ArrayList<>(batchSize);
+        for (int index = 0; index < batchSize; index++) {
+            answers.add(new EnumMap<>(FaceTask.class));
+        }
+        try (NDManager batch = workerManager.newSubManager()) {
+            ParameterStore parameters = new ParameterStore(batch, false);
+            NDArray images = FacePreprocessor.stack(batch, inputs.stream().map(FaceInput::pixels).toList(), imageSize);
+            // (B, 3, S, S) -> classToken (B, D), patchTokens (B, N, D)
+            NDList features = registry.backbone().forward(parameters, new NDList(images), false);
+
+            if (inputs.stream().anyMatch(input -> input.tasks().contains(FaceTask.EMBEDDING))) {
+                NDArray classToken = features.get(0);
+                // (B, D) / (B, 1): unit length, so a dot product is the cosine similarity
+                NDArray embedding = classToken.div(classToken.norm(new int[] {1}, true).maximum(NORM_EPSILON));
+                fill(answers, inputs, FaceTask.EMBEDDING, registry.modelVersion(), List.of(), embedding);
+            }
+            for (LoadedHead head : distinctHeads(inputs)) {
+                NDArray output = head.block().forward(parameters, features, false).head();
+                fill(answers, inputs, head, postprocess(head.kind(), output));
+            }
+        }
+        return answers.stream().map(FaceOutputs::new).toList();
+    }
+
+    /** Head outputs to what clients get: independent probabilities, a distribution, points, or raw values. */
+    private static NDArray postprocess(HeadKind kind, NDArray output) {
+        return switch (kind) {
+            case ATTRIBUTES, MULTILABEL -> Activation.sigmoid(output);
+            case EXPRESSION, CLASSIFICATION -> output.softmax(-1);
+            // (B, K, 2) -> (B, 2K), interleaved x0, y0, x1, y1, ...
+            case LANDMARKS -> output.reshape(output.getShape().get(0), -1);
+            case REGRESSION -> output;
+        };
+    }
+
+    private static List<LoadedHead> distinctHeads(List<FaceInput> inputs) {
+        Map<LoadedHead, Boolean> heads = new IdentityHashMap<>();
+        inputs.forEach(input -> input.heads().values().forEach(head -> heads.put(head, Boolean.TRUE)));
+        return new ArrayList<>(heads.keySet());
+    }
+
+    /** Copies row i of {@code rows} (B, V) to the faces that asked {@code head}. */
+    private static void fill(List<Map<FaceTask, TaskOutput>> answers, List<FaceInput> inputs, LoadedHead head, NDArray rows) {
+        float[] values = rows.toFloatArray();
+        int width = values.length / inputs.size();
+        for (int index = 0; index < inputs.size(); index++) {
+            if (inputs.get(index).heads().get(head.task()) == head) {
+                float[] row = Arrays.copyOfRange(values, index * width, (index + 1) * width);
+                answers.get(index).put(head.task(), new TaskOutput(head.key(), head.labels(), row));
+            }
+        }
+    }
+
+    private static void fill(List<Map<FaceTask, TaskOutput>> answers, List<FaceInput> inputs, FaceTask task,
+            String head, List<String> labels, NDArray rows) {
+        float[] values = rows.toFloatArray();
+        int width = values.length / inputs.size();
+        for (int index = 0; index < inputs.size(); index++) {
+            if (inputs.get(index).tasks().contains(task)) {
+                float[] row = Arrays.copyOfRange(values, index * width, (index + 1) * width);
+                answers.get(index).put(task, new TaskOutput(head, labels, row));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        workerManager.close();
+    }
+}

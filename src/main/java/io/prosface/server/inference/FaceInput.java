@@ -1,0 +1,15 @@
+package io.prosface.server.inference;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One face crop queued for the model.
+ *
+ * @param pixels model input, 3 x S x S normalised floats (channel planes R, G, B)
+ * @param tasks what to answer
+ * @param heads the head answering each task but {@link FaceTask#EMBEDDING}, resolved and retained when the request
+ *     was admitted, so the version the request was accepted with is the one that answers it even across a swap
+ */
+public record FaceInput(float[] pixels, Set<FaceTask> tasks, Map<FaceTask, LoadedHead> heads) {
+}

@@ -1,0 +1,227 @@
+package io.prosface.server.inference;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.prosface.server.config.InferenceConfig;
+import io.prosface.server.config.ModelConfig;
+import io.prosface.server.error.ServingException;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Owns the served model and the batcher: loads the checkpoint on the configured device at start, warms every
+ * configured batch size on every worker, then reports ready; on shutdown stops accepting and drains the queue.
+ */
+@ApplicationScoped
+public class InferenceEngine {
+
+    private static final Logger LOG = Logger.getLogger(InferenceEngine.class);
+
+    /** Lifecycle as the health checks report it. */
+    public enum State { STARTING, LOADED, READY, STOPPING, FAILED }
+
+    @Inject
+    InferenceConfig config;
+    @Inject
+    ModelConfig modelConfig;
+    @Inject
+    ModelLoader loader;
+    @Inject
+    BatchHook batchHook;
+    @Inject
+    MeterRegistry meters;
+    @ConfigProperty(name = "quarkus.shutdown.timeout", defaultValue = "30s")
+    Duration shutdownTimeout;
+
+    private volatile State state = State.STARTING;
+    private volatile ModelRegistry registry;
+    private volatile DynamicBatcher<FaceInput, FaceOutputs> batcher;
+    private volatile Device device;
+
+    void onStart(@Observes @Priority(10) StartupEvent event) {
+        try {
+            start();
+        } catch (RuntimeException failure) {
+            state = State.FAILED;
+            throw failure;
+        }
+    }
+
+    private void start() {
+        device = chooseDevice(config.device());
+        Path checkpoint = Path.of(modelConfig.path()).toAbsolutePath().normalize();
+        long begin = System.nanoTime();
+        registry = loader.load(checkpoint, device);
+        state = State.LOADED;
+        LOG.infof("loaded model %s from %s on %s in %d ms; heads %s", registry.modelVersion(), checkpoint, device,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin),
+                registry.heads().stream().map(LoadedHead::key).toList());
+
+        CountDownLatch warmed = new CountDownLatch(config.workers());
+        AtomicReference<RuntimeException> warmUpFailure = new AtomicReference<>();
+        BatchSettings settings = new BatchSettings(config.maxBatchSize(), config.maxQueueDelay(), config.maxQueueSize(),
+                config.workers(), config.retryAfter());
+        batcher = new DynamicBatcher<>("pros-inference", settings, () -> {
+            FaceBatchProcessor processor = new FaceBatchProcessor(registry, device);
+            try {
+                warmUp(processor);
+            } catch (RuntimeException failure) {
+                warmUpFailure.set(failure);
+                throw failure;
+            } finally {
+                warmed.countDown();
+            }
+            return processor;
+        }, meters, batchHook::beforeBatch);
+        awaitWarmUp(warmed, warmUpFailure);
+        state = State.READY;
+        LOG.infof("inference ready: device %s, workers %d, max batch %d, max queue delay %s, max queue %d, warmed %s",
+                device, config.workers(), config.maxBatchSize(), config.maxQueueDelay(), config.maxQueueSize(),
+                warmUpSizes());
+    }
+
+    private static void awaitWarmUp(CountDownLatch warmed, AtomicReference<RuntimeException> failure) {
+        try {
+            if (!warmed.await(10, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("warm-up did not finish within 10 minutes");
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during warm-up", interrupted);
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("warm-up failed: " + failure.get().getMessage(), failure.get());
+        }
+    }
+
+    /** Runs each configured batch size once through the backbone and every head (first calls of a shape are slow). */
+    private void warmUp(FaceBatchProcessor processor) {
+        int imageSize = registry.preprocessing().imageSize();
+        Map<FaceTask, LoadedHead> heads = new EnumMap<>(FaceTask.class);
+        List<LoadedHead> retained = new ArrayList<>();
+        try {
+            for (FaceTask task : FaceTask.values()) {
+                if (task != FaceTask.EMBEDDING && registry.hasHeadFor(task)) {
+                    LoadedHead head = registry.retain(task, null);
+                    retained.add(head);
+                    heads.put(task, head);
+                }
+            }
+            for (int size : warmUpSizes()) {
+                List<FaceInput> inputs = new ArrayList<>();
+                for (int index = 0; index < size; index++) {
+                    inputs.add(new FaceInput(new float[3 * imageSize * imageSize], EnumSet.allOf(FaceTask.class), heads));
+                }
+                processor.process(inputs);
+            }
+        } finally {
+            retained.forEach(registry::release);
+        }
+    }
+
+    private List<Integer> warmUpSizes() {
+        return config.warmUpBatchSizes().stream().filter(size -> size >= 1 && size <= config.maxBatchSize())
+                .distinct().sorted().toList();
+    }
+
+    private static Device chooseDevice(InferenceConfig.DeviceChoice choice) {
+        Engine engine = Engine.getEngine("PyTorch");
+        int gpus = engine.getGpuCount();
+        Device chosen = switch (choice) {
+            case CPU -> Device.cpu();
+            case GPU -> {
+                if (gpus == 0) {
+                    throw new IllegalStateException("pros.inference.device=gpu but libtorch sees no GPU; supply a CUDA "
+                            + "libtorch (PYTORCH_LIBRARY_PATH, PYTORCH_VERSION=2.7.1, PYTORCH_FLAVOR=cu128) or use auto/cpu");
+                }
+                yield Device.gpu();
+            }
+            case AUTO -> gpus > 0 ? Device.gpu() : Device.cpu();
+        };
+        LOG.infof("inference device %s (pros.inference.device=%s; %s %s, %d GPU(s) visible)", chosen,
+                choice.name().toLowerCase(), engine.getEngineName(), engine.getVersion(), gpus);
+        return chosen;
+    }
+
+    /** Queues one face; the future fails with UNAVAILABLE before the model is ready or while stopping. */
+    public CompletableFuture<Batched<FaceOutputs>> submit(FaceInput input, long deadlineNanos) {
+        DynamicBatcher<FaceInput, FaceOutputs> current = batcher;
+        if (state != State.READY || current == null) {
+            return CompletableFuture.failedFuture(notReady());
+        }
+        return current.submit(input, deadlineNanos);
+    }
+
+    /** Throws UNAVAILABLE unless requests are being accepted. */
+    public ModelRegistry readyRegistry() {
+        if (state != State.READY) {
+            throw notReady();
+        }
+        return registry;
+    }
+
+    private ServingException notReady() {
+        return ServingException.unavailable(state == State.STOPPING ? "server is shutting down"
+                : "model is not ready (" + state.name().toLowerCase() + ")", config.retryAfter());
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public boolean workersAlive() {
+        DynamicBatcher<FaceInput, FaceOutputs> current = batcher;
+        return current == null || current.workersAlive();
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    /** The registry for administration (hot swap); null before the model is loaded. */
+    public ModelRegistry registry() {
+        return registry;
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop(shutdownTimeout);
+    }
+
+    /** Stops accepting, answers what is queued (for up to {@code drainTimeout}), frees the model. */
+    public synchronized void stop(Duration drainTimeout) {
+        if (state == State.STOPPING) {
+            return;
+        }
+        state = State.STOPPING;
+        DynamicBatcher<FaceInput, FaceOutputs> current = batcher;
+        if (current != null) {
+            LOG.infof("draining %d queued face(s)", current.queueDepth());
+            current.close(drainTimeout);
+        }
+        if (registry != null) {
+            try {
+                registry.close();
+            } catch (Exception failure) {
+                LOG.warn("closing the model failed", failure);
+            }
+        }
+    }
+}

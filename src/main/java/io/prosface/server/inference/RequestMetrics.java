@@ -1,0 +1,33 @@
+package io.prosface.server.inference;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.prosface.server.error.ErrorMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Counts answered requests by API ({@code grpc}/{@code http}), method ({@code analyze}, {@code attributes}, ...) and
+ * status ({@code OK} or the error code name), as {@link MetricNames#REQUESTS}.
+ */
+@ApplicationScoped
+public class RequestMetrics {
+
+    @Inject
+    MeterRegistry meters;
+    @Inject
+    ErrorMapper errorMapper;
+
+    public void ok(String api, String method) {
+        counter(api, method, "OK").increment();
+    }
+
+    public void failed(String api, String method, Throwable failure) {
+        counter(api, method, errorMapper.code(failure).name()).increment();
+    }
+
+    private Counter counter(String api, String method, String status) {
+        return Counter.builder(MetricNames.REQUESTS).description("answered requests")
+                .tag("api", api).tag("method", method).tag("status", status).register(meters);
+    }
+}

@@ -1,0 +1,233 @@
+package io.prosface.server;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.prosface.grpc.v1.BoundingBox;
+import io.prosface.grpc.v1.FaceAnalysis;
+import io.prosface.grpc.v1.FaceAnalysisGrpc;
+import io.prosface.grpc.v1.PredictExpressionRequest;
+import io.prosface.grpc.v1.PredictExpressionResponse;
+import io.prosface.server.error.ErrorMapper;
+import io.prosface.server.inference.InferenceEngine;
+import io.prosface.server.inference.MetricNames;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Admission control and deadlines on a deliberately slow server ({@link OverloadProfile}: 1 worker, batches of 1,
+ * 2 queue slots, every batch 600 ms): a full queue refuses at once with 429 / RESOURCE_EXHAUSTED and a retry-after;
+ * a request whose deadline passes in the queue is answered 504 / DEADLINE_EXCEEDED and never computed; on shutdown
+ * queued work is finished and new work is refused with 503 / UNAVAILABLE.
+ */
+@QuarkusTest
+@TestProfile(OverloadProfile.class)
+@WithTestResource(value = TestCheckpoint.class, scope = TestResourceScope.GLOBAL)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OverloadTest {
+
+    private static final String BOX = "box=20,20,150,160";
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @GrpcClient("face")
+    FaceAnalysis client;
+    @GrpcClient("face")
+    FaceAnalysisGrpc.FaceAnalysisBlockingStub blocking;
+    @Inject
+    InferenceEngine engine;
+    @Inject
+    io.prosface.server.inference.BatchHook hook;
+
+    private CompletableFuture<HttpResponse<String>> postAsync(String query) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
+                        + "/v1/expression?" + query))
+                .header("Content-Type", "image/jpeg").POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.lfpwJpeg()))
+                .build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static PredictExpressionRequest grpcRequest() {
+        return PredictExpressionRequest.newBuilder().setImage(ByteString.copyFrom(TestImages.lfpwJpeg()))
+                .setFaceBox(BoundingBox.newBuilder().setX(20).setY(20).setWidth(150).setHeight(160)).build();
+    }
+
+    private static double metric(String name) {
+        return Metrics.value(Metrics.scrape(), name.replace('.', '_') + "_total");
+    }
+
+    /** Waits until the gauge {@code name} reads {@code value} (the batcher's state, not a guess by sleeping). */
+    private static void awaitGauge(String name, double value) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        double seen = Double.NaN;
+        while (System.nanoTime() < until) {
+            seen = Metrics.value(Metrics.scrape(), name.replace('.', '_'));
+            if (seen == value) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError(name + " stayed at " + seen + ", expected " + value);
+    }
+
+    /** Posts one request and waits until the worker holds it in its (slow) batch. */
+    private CompletableFuture<HttpResponse<String>> occupyTheWorker() throws InterruptedException {
+        CompletableFuture<HttpResponse<String>> busy = postAsync(BOX);
+        awaitGauge(MetricNames.IN_FLIGHT, 1);
+        awaitGauge(MetricNames.QUEUE_DEPTH, 0);
+        return busy;
+    }
+
+    @AfterEach
+    void normalSpeed() {
+        SlowBatchHook.delayMillis = 600;
+    }
+
+    @Test
+    @Order(1)
+    void aFullQueueIsRefusedAtOnceWithRetryAfterOverRest() throws Exception {
+        assertTrue(hook.getClass().getName().startsWith(SlowBatchHook.class.getName()), hook.getClass().getName());
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int index = 0; index < 8; index++) {
+            calls.add(postAsync(BOX));
+        }
+        int ok = 0;
+        int refused = 0;
+        for (CompletableFuture<HttpResponse<String>> call : calls) {
+            HttpResponse<String> response = call.get(60, TimeUnit.SECONDS);
+            if (response.statusCode() == 429) {
+                refused++;
+                assertEquals("2", response.headers().firstValue("Retry-After").orElseThrow());
+                assertTrue(response.body().contains("RESOURCE_EXHAUSTED"), response.body());
+            } else {
+                assertEquals(200, response.statusCode(), response.body());
+                ok++;
+            }
+        }
+        // the first face may still be queued when the third arrives, so 2 is the guaranteed minimum
+        assertTrue(ok >= 2, "the busy worker and the queue slots are answered: " + ok);
+        assertTrue(refused >= 1, "the rest is refused: " + refused);
+        SlowBatchHook.delayMillis = 3000;
+        CompletableFuture<HttpResponse<String>> busy = occupyTheWorker();
+        List<CompletableFuture<HttpResponse<String>>> fill = List.of(postAsync(BOX), postAsync(BOX));
+        awaitGauge(MetricNames.QUEUE_DEPTH, 2);
+        long start = System.nanoTime();
+        HttpResponse<String> extra = postAsync(BOX).get(10, TimeUnit.SECONDS);
+        assertEquals(429, extra.statusCode());
+        assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(1000), "refused at once, not queued");
+        busy.get(30, TimeUnit.SECONDS);
+        for (CompletableFuture<HttpResponse<String>> call : fill) {
+            call.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aFullQueueIsRefusedWithResourceExhaustedOverGrpc() {
+        List<Uni<PredictExpressionResponse>> calls = new ArrayList<>();
+        for (int index = 0; index < 8; index++) {
+            calls.add(client.predictExpression(grpcRequest()));
+        }
+        List<Object> outcomes = Uni.join().all(calls.stream().map(call -> call.map(Object.class::cast)
+                .onFailure().recoverWithItem(failure -> failure)).toList()).andCollectFailures()
+                .await().atMost(Duration.ofSeconds(60));
+        long refused = outcomes.stream().filter(StatusRuntimeException.class::isInstance)
+                .map(StatusRuntimeException.class::cast)
+                .peek(failure -> {
+                    assertEquals(Status.Code.RESOURCE_EXHAUSTED, failure.getStatus().getCode());
+                    assertEquals("2", failure.getTrailers().get(ErrorMapper.RETRY_AFTER));
+                }).count();
+        assertTrue(refused >= 1, "some calls were refused: " + outcomes.size() + " outcomes");
+        assertTrue(outcomes.size() - refused >= 2, "the worker and the queue slots were answered");
+    }
+
+    @Test
+    @Order(3)
+    void aRequestWhoseDeadlinePassesInTheQueueIsAnswered504AndNeverComputed() throws Exception {
+        SlowBatchHook.delayMillis = 3000;
+        CompletableFuture<HttpResponse<String>> busy = occupyTheWorker();
+        double computedBefore = metric(MetricNames.COMPUTED_ITEMS);
+        double expiredBefore = metric(MetricNames.EXPIRED_ITEMS);
+
+        long start = System.nanoTime();
+        HttpResponse<String> late = postAsync(BOX + "&timeout_ms=800").get(10, TimeUnit.SECONDS);
+        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(504, late.statusCode());
+        assertTrue(late.body().contains("DEADLINE_EXCEEDED"), late.body());
+        assertTrue(waitedMillis >= 800 && waitedMillis < 2500, "answered at its deadline: " + waitedMillis + " ms");
+        assertFalse(busy.isDone(), "while the worker was still busy");
+
+        assertEquals(200, busy.get(30, TimeUnit.SECONDS).statusCode());
+        Thread.sleep(100);
+        assertEquals(1.0, metric(MetricNames.COMPUTED_ITEMS) - computedBefore, "only the busy request was computed");
+        assertEquals(1.0, metric(MetricNames.EXPIRED_ITEMS) - expiredBefore, "the late one was dropped uncomputed");
+    }
+
+    @Test
+    @Order(4)
+    void aGrpcDeadlineThatPassesInTheQueueDropsTheWork() throws Exception {
+        SlowBatchHook.delayMillis = 3000;
+        CompletableFuture<HttpResponse<String>> busy = occupyTheWorker();
+        double computedBefore = metric(MetricNames.COMPUTED_ITEMS);
+        double expiredBefore = metric(MetricNames.EXPIRED_ITEMS);
+        StatusRuntimeException failure = assertThrows(StatusRuntimeException.class,
+                () -> blocking.withDeadlineAfter(800, TimeUnit.MILLISECONDS).predictExpression(grpcRequest()));
+        assertEquals(Status.Code.DEADLINE_EXCEEDED, failure.getStatus().getCode());
+        assertEquals(200, busy.get(30, TimeUnit.SECONDS).statusCode());
+        Thread.sleep(200);
+        assertEquals(1.0, metric(MetricNames.COMPUTED_ITEMS) - computedBefore, "only the busy request was computed");
+        assertEquals(1.0, metric(MetricNames.EXPIRED_ITEMS) - expiredBefore,
+                "the server saw the gRPC deadline and dropped the queued request");
+    }
+
+    @Test
+    @Order(5)
+    void shutdownFinishesQueuedWorkThenAnswers503() throws Exception {
+        SlowBatchHook.delayMillis = 2000;
+        CompletableFuture<HttpResponse<String>> first = occupyTheWorker();
+        CompletableFuture<HttpResponse<String>> queued = postAsync(BOX);
+        awaitGauge(MetricNames.QUEUE_DEPTH, 1);
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> engine.stop(Duration.ofSeconds(20)));
+        Thread.sleep(100);
+
+        given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
+                .when().post("/v1/expression?" + BOX)
+                .then().statusCode(503).header("Retry-After", "2").body("code", equalTo("UNAVAILABLE"))
+                .body("message", containsString("shutting down"));
+        StatusRuntimeException failure = assertThrows(StatusRuntimeException.class,
+                () -> blocking.predictExpression(grpcRequest()));
+        assertEquals(Status.Code.UNAVAILABLE, failure.getStatus().getCode());
+        given().when().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
+
+        assertEquals(200, first.get(30, TimeUnit.SECONDS).statusCode(), "in progress when stopping: finished");
+        assertEquals(200, queued.get(30, TimeUnit.SECONDS).statusCode(), "queued when stopping: finished (drained)");
+        stopping.get(30, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,122 @@
+package io.prosface.server;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import io.prosface.core.data.Expression;
+import io.prosface.core.model.HeadArtifact;
+import io.prosface.core.model.HeadConfig;
+import io.prosface.core.model.HeadKind;
+import io.prosface.core.model.TaskHead;
+import io.prosface.core.model.VisionTransformerConfig;
+import io.prosface.server.inference.FaceTask;
+import io.prosface.server.inference.InferenceEngine;
+import io.prosface.server.inference.LoadedHead;
+import io.prosface.server.inference.MetricNames;
+import io.prosface.server.inference.ModelRegistry;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** Health, OpenAPI, metrics names, hot swap of heads, and native memory under traffic. */
+@QuarkusTest
+@WithTestResource(value = TestCheckpoint.class, scope = TestResourceScope.GLOBAL)
+class ServingOpsTest {
+
+    private static final VisionTransformerConfig MICRO = VisionTransformerConfig.variant("vit_micro_patch8_32");
+
+    @Inject
+    InferenceEngine engine;
+
+    @Test
+    void healthChecksReportLiveStartedAndReady() {
+        given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'model' }.data.state", equalTo("READY"))
+                .body("checks.find { it.name == 'model' }.data.device", equalTo("cpu()"));
+    }
+
+    @Test
+    void openApiDescribesTheRoutesAndSwaggerUiIsServed() {
+        String openApi = given().when().get("/q/openapi?format=json").then().statusCode(200).extract().asString();
+        for (String route : new String[] {"/v1/analyze", "/v1/attributes", "/v1/expression", "/v1/landmarks", "/v1/embed"}) {
+            assertTrue(openApi.contains("\"" + route + "\""), route + " documented");
+        }
+        assertTrue(openApi.contains("multipart/form-data") && openApi.contains("image/*"));
+        given().when().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger"));
+    }
+
+    @Test
+    void servingMetricsUseTheContractNames() {
+        given().contentType("image/jpeg").body(TestImages.lfpwJpeg()).when().post("/v1/embed?box=20,20,150,160")
+                .then().statusCode(200);
+        String scrape = Metrics.scrape();
+        for (String name : new String[] {"pros_inference_queue_seconds_bucket", "pros_inference_compute_seconds_bucket",
+                "pros_inference_batch_size_bucket", "pros_inference_queue_depth", "pros_inference_in_flight",
+                "pros_requests_total"}) {
+            assertTrue(scrape.contains(name), name + " exported");
+        }
+        assertTrue(Metrics.value(scrape, "pros_requests_total", "api=\"http\"", "method=\"embed\"",
+                "status=\"OK\"") >= 1);
+        assertTrue(MetricNames.QUEUE_TIME.startsWith("pros.inference"));
+    }
+
+    @Test
+    void aHeadIsSwappedWithoutARestartAndTheOldOneClosedAfterItsLastUse() throws Exception {
+        ModelRegistry registry = engine.registry();
+        Path second = writeExpressionHead(2);
+        LoadedHead v2 = registry.installArtifact(second, false);
+        assertEquals("expression@v2", v2.key());
+        given().contentType("image/jpeg").body(TestImages.lfpwJpeg()).when().post("/v1/expression?box=20,20,150,160")
+                .then().statusCode(200).body("model.heads.head.version", hasItem("v2"));
+        given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
+                .when().post("/v1/expression?box=20,20,150,160&head=expression@v1")
+                .then().statusCode(404).body("code", equalTo("NOT_FOUND"));
+
+        // a request in flight holds v2: swapping in v3 must not free it under that request
+        LoadedHead inUse = registry.retain(FaceTask.EXPRESSION, null);
+        assertEquals(v2, inUse);
+        LoadedHead v3 = registry.installArtifact(writeExpressionHead(3), false);
+        assertFalse(v2.isClosed(), "still in use");
+        registry.release(inUse);
+        assertTrue(v2.isClosed(), "closed after its last use");
+        assertFalse(v3.isClosed());
+        given().contentType("image/jpeg").body(TestImages.lfpwJpeg()).when().post("/v1/expression?box=20,20,150,160")
+                .then().statusCode(200).body("model.heads.head.version", hasItem("v3"))
+                .body("faces[0].expression.distribution.label", equalTo(Expression.labels()));
+    }
+
+    @Test
+    void nativeArraysDoNotGrowWithTraffic() {
+        ModelRegistry registry = engine.registry();
+        byte[] image = TestImages.lfpwJpeg();
+        given().contentType("image/jpeg").body(image).when().post("/v1/analyze").then().statusCode(200);
+        int before = registry.managedArrayCount();
+        for (int index = 0; index < 20; index++) {
+            given().contentType("image/jpeg").body(image).when().post("/v1/analyze").then().statusCode(200);
+        }
+        assertEquals(before, registry.managedArrayCount(), "every batch's arrays were freed with its manager");
+    }
+
+    private static Path writeExpressionHead(int version) throws Exception {
+        Path directory = Files.createTempDirectory("pros-head-").resolve("expression-v" + version);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TaskHead head = TaskHead.create(HeadKind.EXPRESSION, Expression.labels());
+            head.initializeParameters(manager, MICRO.embedDim(), MICRO.numPatches());
+            HeadArtifact.save(directory, new HeadConfig("expression", version, HeadKind.EXPRESSION, Expression.labels()),
+                    head, MICRO, null);
+        }
+        return directory;
+    }
+}
