@@ -5,7 +5,9 @@
 # Usage (from anywhere):  training/scripts/make-default-model.sh [--resume] [--with-ablation]
 #   --resume          continue an interrupted run (data is reused, pretraining resumes from its last checkpoint)
 #   --with-ablation   also pretrain the same recipe with loss=dino and evaluate it (doubles the pretraining time)
-# Environment: WORK (default training/target/default-model) holds data, runs and evaluations.
+# Environment: WORK (default training/target/default-model) holds data, runs and evaluations; RECIPE (default
+# configs/default-synthetic.properties) and UNLABELED (pretraining faces, default 4000) select another recipe, e.g.
+#   RECIPE=configs/default-synthetic-sharp.properties UNLABELED=8000 training/scripts/make-default-model.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."   # training/
 
@@ -20,7 +22,8 @@ for argument in "$@"; do
 done
 
 WORK="${WORK:-target/default-model}"
-RECIPE=configs/default-synthetic.properties
+RECIPE="${RECIPE:-configs/default-synthetic.properties}"
+UNLABELED="${UNLABELED:-4000}"
 export DJL_OFFLINE=true
 # libtorch's OpenMP threads spin-wait by default, which is very slow on a shared or busy machine
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
@@ -31,14 +34,15 @@ fi
 train() { java -Xmx3g -jar target/pros-train.jar "$@"; }
 
 # 1. data: byte-identical for these arguments, so an existing folder is reused as is
-[ -f "$WORK/unlabeled/synthetic.json" ] || train synth --count 8000 --size 64 --seed 0 --out "$WORK/unlabeled"
+[ -f "$WORK/unlabeled-$UNLABELED/synthetic.json" ] || train synth --count "$UNLABELED" --size 64 --seed 0 \
+  --out "$WORK/unlabeled-$UNLABELED"
 [ -f "$WORK/labeled/synthetic.json" ] || train synth --count 4000 --size 64 --seed 1 --out "$WORK/labeled"
 
 # 2. ProS pretraining (the long step; --resume continues from <run>/resume)
-train pretrain --recipe "$RECIPE" --data "$WORK/unlabeled/images" --out "$WORK/run" --no-progress $RESUME
+train pretrain --recipe "$RECIPE" --data "$WORK/unlabeled-$UNLABELED/images" --out "$WORK/run" --no-progress $RESUME
 if [ "$ABLATION" = true ]; then
   train pretrain --recipe "$RECIPE" --set loss=dino --set recipe.name=default-synthetic-dino-ablation \
-    --data "$WORK/unlabeled/images" --out "$WORK/run-dino" --no-progress $RESUME
+    --data "$WORK/unlabeled-$UNLABELED/images" --out "$WORK/run-dino" --no-progress $RESUME
 fi
 
 # 3. task heads on the frozen teacher, from held-apart labelled synthetic faces (seed 1); the served checkpoint

@@ -9,6 +9,9 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
+import io.prosface.core.model.ProsHead;
+import io.prosface.core.model.VisionTransformer;
+import io.prosface.core.model.VisionTransformerConfig;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
@@ -23,8 +26,10 @@ final class StandInStudents {
      * side it is built for, and the selector of its prototype parameters.
      *
      * @param factory builds a fresh, uninitialised network with K prototypes
+     * @param peakLearningRate AdamW peak rate of the 50-step run (a ViT needs a far smaller one than the conv net)
      */
-    record StudentSpec(String name, IntFunction<Block> factory, int imageSize, Predicate<String> lastLayer) {
+    record StudentSpec(String name, IntFunction<Block> factory, int imageSize, Predicate<String> lastLayer,
+            double peakLearningRate) {
 
         /** A new network, initialised for (1, 3, imageSize, imageSize) images. */
         Block create(NDManager manager, int numPrototypes) {
@@ -61,7 +66,19 @@ final class StandInStudents {
                 .add(Activation::gelu)
                 .add(Linear.builder().setUnits(bottleneck).build())
                 .add(new CosinePrototypes(numPrototypes));
-        return new StudentSpec("tiny-conv", factory, 16, name -> name.endsWith("prototypes"));
+        return new StudentSpec("tiny-conv", factory, 16, name -> name.endsWith("prototypes"), 2e-2);
+    }
+
+    /**
+     * The real thing at test size: the micro ViT with a ProS head (projection to a 256-wide bottleneck, L2-normalised
+     * prototypes), 32 px global views and 16 px local views (position embedding interpolated to the 2x2 grid).
+     */
+    static StudentSpec microVisionTransformer() {
+        VisionTransformerConfig config = VisionTransformerConfig.variant("vit_micro_patch8_32");
+        IntFunction<Block> factory = numPrototypes -> new BackboneWithHead(new VisionTransformer(config),
+                new ProsHead(config.embedDim(), 128, 256, numPrototypes));
+        return new StudentSpec(config.name(), factory, config.imageSize(), name -> name.contains("prototypes"),
+                1e-3);
     }
 
     /** Linear + GELU + Linear + prototypes on flat 4-vectors: small enough to check by hand. */
