@@ -23,6 +23,7 @@ public class ReadinessCheck implements HealthCheck {
         if (engine.registry() != null) {
             response.withData("model", engine.registry().modelVersion());
         }
+        response.withData("queueDepth", engine.queueDepth()).withData("inFlight", engine.inFlight());
         if (engine.device() != null) {
             response.withData("device", engine.device().toString());
         }

@@ -3,6 +3,7 @@ package io.prosface.server.inference;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.prosface.server.error.ServingException;
@@ -44,6 +45,8 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
     private final IntConsumer batchHook;
     private volatile boolean accepting = true;
 
+    private final MeterRegistry meters;
+    private final List<Meter> registered = new ArrayList<>();
     private final Timer queueTime;
     private final Timer computeTime;
     private final DistributionSummary batchSize;
@@ -60,26 +63,27 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         this.settings = settings;
         this.queue = new ArrayBlockingQueue<>(settings.maxQueueSize());
         this.batchHook = batchHook;
+        this.meters = meters;
         this.deadlines = new ScheduledThreadPoolExecutor(1, daemonThreads(name + "-deadlines"));
         // a cancelled timer must not keep its item (and the pixels in it) alive until the timer's original time
         deadlines.setRemoveOnCancelPolicy(true);
 
-        queueTime = Timer.builder(MetricNames.QUEUE_TIME).description("time an item waited for a batch")
-                .publishPercentileHistogram().publishPercentiles(0.5, 0.95, 0.99).register(meters);
-        computeTime = Timer.builder(MetricNames.INFERENCE_TIME).description("time of one batched forward")
-                .publishPercentileHistogram().publishPercentiles(0.5, 0.95, 0.99).register(meters);
-        batchSize = DistributionSummary.builder(MetricNames.BATCH_SIZE).description("achieved batch size")
+        queueTime = keep(Timer.builder(MetricNames.QUEUE_TIME).description("time an item waited for a batch")
+                .publishPercentileHistogram().publishPercentiles(0.5, 0.95, 0.99).register(meters));
+        computeTime = keep(Timer.builder(MetricNames.INFERENCE_TIME).description("time of one batched forward")
+                .publishPercentileHistogram().publishPercentiles(0.5, 0.95, 0.99).register(meters));
+        batchSize = keep(DistributionSummary.builder(MetricNames.BATCH_SIZE).description("achieved batch size")
                 .serviceLevelObjectives(batchBuckets(settings.maxBatchSize())).publishPercentiles(0.5, 0.95)
-                .register(meters);
-        computedItems = Counter.builder(MetricNames.COMPUTED_ITEMS).description("items run through the model")
-                .register(meters);
-        expiredItems = Counter.builder(MetricNames.EXPIRED_ITEMS)
+                .register(meters));
+        computedItems = keep(Counter.builder(MetricNames.COMPUTED_ITEMS).description("items run through the model")
+                .register(meters));
+        expiredItems = keep(Counter.builder(MetricNames.EXPIRED_ITEMS)
                 .description("items dropped uncomputed because their deadline passed or their caller went away")
-                .register(meters);
-        Gauge.builder(MetricNames.QUEUE_DEPTH, queue, BlockingQueue::size).description("items waiting")
-                .strongReference(true).register(meters);
-        Gauge.builder(MetricNames.IN_FLIGHT, inFlight, AtomicInteger::get)
-                .description("items accepted and not yet answered").strongReference(true).register(meters);
+                .register(meters));
+        keep(Gauge.builder(MetricNames.QUEUE_DEPTH, queue, BlockingQueue::size).description("items waiting")
+                .strongReference(true).register(meters));
+        keep(Gauge.builder(MetricNames.IN_FLIGHT, inFlight, AtomicInteger::get)
+                .description("items accepted and not yet answered").strongReference(true).register(meters));
 
         for (int index = 0; index < settings.workers(); index++) {
             Thread worker = new Thread(() -> runWorker(processors), name + "-worker-" + index);
@@ -87,6 +91,11 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
             workers.add(worker);
             worker.start();
         }
+    }
+
+    private <M extends Meter> M keep(M meter) {
+        registered.add(meter);
+        return meter;
     }
 
     /**
@@ -239,6 +248,9 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         }
         workers.forEach(Thread::interrupt);
         deadlines.shutdownNow();
+        // a registry may outlive this batcher (Quarkus shares a global composite between restarts in one JVM): a
+        // gauge left behind would keep reading this dead batcher's queue instead of the next one's
+        registered.forEach(meters::remove);
     }
 
     @Override

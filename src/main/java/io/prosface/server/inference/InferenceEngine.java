@@ -187,6 +187,18 @@ public class InferenceEngine {
         return state;
     }
 
+    /** Faces waiting for a worker (the {@link MetricNames#QUEUE_DEPTH} gauge). */
+    public int queueDepth() {
+        DynamicBatcher<FaceInput, FaceOutputs> current = batcher;
+        return current == null ? 0 : current.queueDepth();
+    }
+
+    /** Faces accepted and not yet answered (the {@link MetricNames#IN_FLIGHT} gauge). */
+    public int inFlight() {
+        DynamicBatcher<FaceInput, FaceOutputs> current = batcher;
+        return current == null ? 0 : current.inFlight();
+    }
+
     public boolean workersAlive() {
         DynamicBatcher<FaceInput, FaceOutputs> current = batcher;
         return current == null || current.workersAlive();
