@@ -163,12 +163,14 @@ public class FaceAnalysisService implements FaceAnalysis {
         } catch (RuntimeException refused) {
             result = CompletableFuture.failedFuture(refused);
         }
-        Uni<T> answer = Uni.createFrom().completionStage(result).map(toAnswer);
+        // back on the call's event loop before building the response: the inference worker that completed the
+        // future goes straight back to batching
+        Uni<AnalysisResult> analysis = Uni.createFrom().completionStage(result);
         Executor eventLoop = callContext();
         if (eventLoop != null) {
-            answer = answer.emitOn(eventLoop);
+            analysis = analysis.emitOn(eventLoop);
         }
-        return answer.onItemOrFailure().invoke((item, failure) -> {
+        return analysis.map(toAnswer).onItemOrFailure().invoke((item, failure) -> {
             if (failure == null) {
                 metrics.ok(API, method);
             } else {

@@ -8,6 +8,8 @@ import io.prosface.server.inference.FaceTask;
 import io.prosface.server.inference.RequestMetrics;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
@@ -147,8 +149,14 @@ public class FaceResource {
         } catch (RuntimeException refused) {
             result = CompletableFuture.failedFuture(refused);
         }
-        // cancelling the Uni (client went away) cancels the future, which drops faces still queued
-        return Uni.createFrom().completionStage(result).map(JsonAnswers::toJson)
+        // cancelling the Uni (client went away) cancels the future, which drops faces still queued; the answer is
+        // turned into JSON back on the request's Vert.x context, not on the inference worker that completed it
+        Uni<AnalysisResult> analysis = Uni.createFrom().completionStage(result);
+        Context context = Vertx.currentContext();
+        if (context != null) {
+            analysis = analysis.emitOn(task -> context.runOnContext(ignored -> task.run()));
+        }
+        return analysis.map(JsonAnswers::toJson)
                 .onItemOrFailure().invoke((answer, failure) -> {
                     if (failure == null) {
                         metrics.ok("http", method);
