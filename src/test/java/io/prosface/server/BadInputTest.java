@@ -101,11 +101,10 @@ class BadInputTest {
                         Status.Code.INVALID_ARGUMENT, "head"),
                 new Case("negative max_faces", jpeg, "max_faces=-1", builder -> builder.setMaxFaces(-1), 400,
                         Status.Code.INVALID_ARGUMENT, "max_faces"),
+                // (no "regression without a head" case here: the fine-tuning tests share this server and may have
+                // promoted a default regression head by the time this runs, which makes such a request valid)
                 new Case("unknown task", jpeg, "tasks=age", builder -> builder.addTasks(Task.TASK_UNSPECIFIED), 400,
-                        Status.Code.INVALID_ARGUMENT, "task"),
-                new Case("regression without a head", jpeg, "tasks=regression",
-                        builder -> builder.addTasks(Task.TASK_REGRESSION), 400, Status.Code.INVALID_ARGUMENT,
-                        "no default regression head"));
+                        Status.Code.INVALID_ARGUMENT, "task"));
     }
 
     private static BoundingBox box(int x, int y, int width, int height) {

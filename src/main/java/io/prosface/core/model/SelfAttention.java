@@ -53,12 +53,15 @@ public final class SelfAttention extends AbstractBlock {
         NDArray query = heads.get(0);
         NDArray key = heads.get(1);
         NDArray value = heads.get(2);
-        // Scores are built transposed, keys along axis 2: libtorch 2.7's CPU softmax over the LAST axis is ~20x
-        // slower than over an inner axis for these row lengths (measured 2.8 ms vs 0.13 ms for 32x3x65x65).
+        // Scores are built transposed, keys along axis 2: for these short rows libtorch 2.7's CPU softmax over an
+        // inner axis beats the last-axis kernel (32x3x65x65: 0.22 vs 0.36 ms on one thread, 0.13 vs 2.8 ms in a
+        // two-thread run), and the transposed product below costs nothing extra (BLAS reads it transposed).
         // (B, H, T, D/H) @ (B, H, D/H, T) -> (B, H, T_key, T_query)
         NDArray scores = key.matMul(query.swapAxes(2, 3));
-        // in place on a fresh product whose value no backward step needs: saves one (B, H, T, T) allocation
-        scores.muli(scale);
+        // in place on a fresh product: saves one (B, H, T, T) allocation. The scale is a libtorch-owned 0-d array,
+        // not a Java float: DJL 0.36 frees a Number operand's direct buffer right away while autograd still reads
+        // it in backward (NaN gradients after a GC; see core.train.GraphScalars)
+        scores.muli(scores.getManager().full(new Shape(), scale, scores.getDataType(), scores.getDevice()));
         NDArray weights = scores.softmax(2);
         // (B, H, T_key, T_query) -> (B, H, T_query, T_key) view; @ (B, H, T_key, D/H) -> (B, H, T_query, D/H)
         NDArray attended = weights.swapAxes(2, 3).matMul(value);

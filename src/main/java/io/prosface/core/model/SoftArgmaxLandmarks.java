@@ -51,8 +51,10 @@ final class SoftArgmaxLandmarks extends AbstractBlock {
         // softmax over the tokens, axis 1 of (B, N, K): p_kn sums to 1 over n for each point k
         NDArray weights = heatmap.forward(parameterStore, new NDList(features), training).head().softmax(1);
         // (B, N, 2K) -> (B, N, K, 2), each offset within ±half a patch
-        NDArray offsets = offset.forward(parameterStore, new NDList(features), training).head().tanh()
-                .mul(0.5f / grid).reshape(batch, numPatches, numPoints, 2);
+        NDArray raw = offset.forward(parameterStore, new NDList(features), training).head().tanh();
+        // a libtorch-owned scalar: a Java float operand is freed before backward reads it (see core.train.GraphScalars)
+        NDArray halfPatch = raw.getManager().full(new Shape(), 0.5f / grid, raw.getDataType(), raw.getDevice());
+        NDArray offsets = raw.mul(halfPatch).reshape(batch, numPatches, numPoints, 2);
         NDArray centres = patchCentres(patches.getManager(), grid).toDevice(patches.getDevice(), false);
         // (B, N, K) -> (B, K, N) view; @ (N, 2) -> (B, K, 2): Σ_n p_kn c_n
         NDArray expectedCentre = weights.swapAxes(1, 2).matMul(centres);

@@ -23,7 +23,13 @@ public enum ErrorCode {
     /** Not ready yet (loading, warming up) or shutting down. */
     UNAVAILABLE(503, Status.Code.UNAVAILABLE),
     /** The request's deadline passed before it was answered. */
-    DEADLINE_EXCEEDED(504, Status.Code.DEADLINE_EXCEEDED);
+    DEADLINE_EXCEEDED(504, Status.Code.DEADLINE_EXCEEDED),
+    /** No credential, or one the server does not know (the answer never says which). */
+    UNAUTHENTICATED(401, Status.Code.UNAUTHENTICATED),
+    /** A known credential without the role the call needs. */
+    PERMISSION_DENIED(403, Status.Code.PERMISSION_DENIED),
+    /** The target is in the wrong state: cancelling a finished job, deleting the current head version. */
+    FAILED_PRECONDITION(409, Status.Code.FAILED_PRECONDITION);
 
     private final int httpStatus;
     private final Status.Code grpcCode;

@@ -26,8 +26,16 @@ import java.util.Map;
  */
 public final class ModelRegistry implements AutoCloseable {
 
-    /** Immutable view published atomically: current head per name, default head name per task. */
-    private record Snapshot(Map<String, LoadedHead> heads, Map<FaceTask, String> defaults) {}
+    /**
+     * Immutable view published atomically: current head per name, default head name per task, and the other loaded
+     * versions by {@code name@vN} (few-shot heads keep older versions servable; see {@link #addVersion}).
+     */
+    private record Snapshot(Map<String, LoadedHead> heads, Map<FaceTask, String> defaults,
+            Map<String, LoadedHead> others) {
+        Snapshot(Map<String, LoadedHead> heads, Map<FaceTask, String> defaults) {
+            this(heads, defaults, Map.of());
+        }
+    }
 
     private final String modelVersion;
     private final Preprocessing preprocessing;
@@ -114,11 +122,122 @@ public final class ModelRegistry implements AutoCloseable {
         if (makeDefault || !defaults.containsKey(task)) {
             defaults.put(task, name);
         }
-        snapshot = new Snapshot(Map.copyOf(heads), Map.copyOf(defaults));
+        snapshot = new Snapshot(Map.copyOf(heads), Map.copyOf(defaults), current.others());
         if (previous != null) {
             previous.release();
         }
         return head;
+    }
+
+    // ---- versions kept side by side (hook for io.prosface.server.finetune: published few-shot heads) ----
+
+    /** SHA-256 of the served backbone weights, or null when the checkpoint does not record it. */
+    public String backboneSha256() {
+        return backboneSha256;
+    }
+
+    /**
+     * Loads a head artifact off the request path and adds it as one more servable version of its name: it becomes
+     * the name's current version when {@code makeCurrent} is set or the name has none; otherwise it is served only
+     * to requests naming {@code name@vN}. Versions already loaded stay servable (unlike {@link #installArtifact}).
+     */
+    public LoadedHead addVersion(Path directory, boolean makeCurrent) throws CheckpointException {
+        NDManager headManager = manager.newSubManager();
+        try {
+            HeadArtifact.Loaded loaded = HeadArtifact.load(directory, headManager, architecture, backboneSha256);
+            loaded.head().freezeParameters(true);
+            return addVersion(new LoadedHead(loaded.config().name(), loaded.config().version(), loaded.config().kind(),
+                    loaded.config().labelNames(), loaded.head(), headManager), makeCurrent);
+        } catch (CheckpointException | RuntimeException failure) {
+            headManager.close();
+            throw failure;
+        }
+    }
+
+    synchronized LoadedHead addVersion(LoadedHead head, boolean makeCurrent) {
+        Snapshot current = snapshot;
+        LoadedHead previous = current.heads().get(head.name());
+        if (previous != null && previous.kind() != head.kind()) {
+            throw new IllegalArgumentException("head " + head.name() + " is a " + previous.kind() + " head, not "
+                    + head.kind());
+        }
+        if ((previous != null && previous.version() == head.version()) || current.others().containsKey(head.key())) {
+            throw new IllegalArgumentException("head " + head.key() + " is already loaded");
+        }
+        Map<String, LoadedHead> heads = new LinkedHashMap<>(current.heads());
+        Map<String, LoadedHead> others = new LinkedHashMap<>(current.others());
+        if (previous == null || makeCurrent) {
+            heads.put(head.name(), head);
+            if (previous != null) {
+                others.put(previous.key(), previous);
+            }
+        } else {
+            others.put(head.key(), head);
+        }
+        Map<FaceTask, String> defaults = new EnumMap<>(FaceTask.class);
+        defaults.putAll(current.defaults());
+        defaults.putIfAbsent(head.task(), head.name());
+        snapshot = new Snapshot(Map.copyOf(heads), Map.copyOf(defaults), Map.copyOf(others));
+        return head;
+    }
+
+    /** Makes a loaded version its name's current one; false when that version is not loaded. */
+    public synchronized boolean promote(String name, int version) {
+        Snapshot current = snapshot;
+        LoadedHead chosen = current.others().get(name + "@v" + version);
+        if (chosen == null) {
+            LoadedHead head = current.heads().get(name);
+            return head != null && head.version() == version;
+        }
+        Map<String, LoadedHead> heads = new LinkedHashMap<>(current.heads());
+        Map<String, LoadedHead> others = new LinkedHashMap<>(current.others());
+        others.remove(chosen.key());
+        LoadedHead previous = heads.put(name, chosen);
+        if (previous != null) {
+            others.put(previous.key(), previous);
+        }
+        snapshot = new Snapshot(Map.copyOf(heads), current.defaults(), Map.copyOf(others));
+        return true;
+    }
+
+    /**
+     * Stops serving one version; batches already using it finish, then its memory is freed. When it was current, the
+     * newest other loaded version of the name takes over (none left: the name disappears, and so does a task default
+     * that pointed at it). False when the version is not loaded.
+     */
+    public synchronized boolean removeVersion(String name, int version) {
+        Snapshot current = snapshot;
+        Map<String, LoadedHead> heads = new LinkedHashMap<>(current.heads());
+        Map<String, LoadedHead> others = new LinkedHashMap<>(current.others());
+        Map<FaceTask, String> defaults = new EnumMap<>(FaceTask.class);
+        defaults.putAll(current.defaults());
+        LoadedHead removed = others.remove(name + "@v" + version);
+        if (removed == null) {
+            LoadedHead head = heads.get(name);
+            if (head == null || head.version() != version) {
+                return false;
+            }
+            removed = heads.remove(name);
+            others.values().stream().filter(other -> other.name().equals(name))
+                    .max(java.util.Comparator.comparingInt(LoadedHead::version)).ifPresent(successor -> {
+                        others.remove(successor.key());
+                        heads.put(name, successor);
+                    });
+            if (!heads.containsKey(name)) {
+                defaults.values().removeIf(name::equals);
+            }
+        }
+        snapshot = new Snapshot(Map.copyOf(heads), Map.copyOf(defaults), Map.copyOf(others));
+        removed.release();
+        return true;
+    }
+
+    /** Every loaded version, current or not. */
+    public List<LoadedHead> allVersions() {
+        Snapshot current = snapshot;
+        List<LoadedHead> all = new ArrayList<>(current.heads().values());
+        all.addAll(current.others().values());
+        return all;
     }
 
     /**
@@ -137,7 +256,11 @@ public final class ModelRegistry implements AutoCloseable {
             throw ServingException.notFound("unknown head '" + name + "'; loaded: " + keys(current));
         }
         if (selector != null && selector.version().isPresent() && selector.version().getAsInt() != head.version()) {
-            throw ServingException.notFound("head " + selector + " is not loaded; current version is " + head.key());
+            head = current.others().get(name + "@v" + selector.version().getAsInt());
+            if (head == null) {
+                throw ServingException.notFound("head " + selector + " is not loaded; current version is "
+                        + current.heads().get(name).key());
+            }
         }
         if (head.task() != task) {
             throw ServingException.invalidArgument("head " + head.key() + " is a " + head.kind() + " head; "
@@ -180,6 +303,7 @@ public final class ModelRegistry implements AutoCloseable {
         Snapshot last = snapshot;
         snapshot = new Snapshot(Map.of(), Map.of());
         last.heads().values().forEach(LoadedHead::release);
+        last.others().values().forEach(LoadedHead::release);
         manager.close();
     }
 }

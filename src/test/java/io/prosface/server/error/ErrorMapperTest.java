@@ -49,7 +49,14 @@ class ErrorMapperTest {
                 Arguments.of(ServingException.deadlineExceeded("late"), 504, Status.Code.DEADLINE_EXCEEDED, null),
                 Arguments.of(new TimeoutException(), 504, Status.Code.DEADLINE_EXCEEDED, null),
                 Arguments.of(new CompletionException(ServingException.notFound("wrapped")), 404, Status.Code.NOT_FOUND,
-                        null));
+                        null),
+                // fine-tuning and head management: credentials and state conflicts
+                Arguments.of(new ServingException(ErrorCode.UNAUTHENTICATED, "missing or invalid credential"), 401,
+                        Status.Code.UNAUTHENTICATED, null),
+                Arguments.of(new ServingException(ErrorCode.PERMISSION_DENIED, "permission denied"), 403,
+                        Status.Code.PERMISSION_DENIED, null),
+                Arguments.of(new ServingException(ErrorCode.FAILED_PRECONDITION, "job already succeeded"), 409,
+                        Status.Code.FAILED_PRECONDITION, null));
     }
 
     @ParameterizedTest(name = "{0} -> {1} / {2}")

@@ -1,0 +1,206 @@
+package io.prosface.server.finetune;
+
+import io.prosface.server.error.ServingException;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.jboss.resteasy.reactive.server.multipart.FormValue;
+import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
+
+/**
+ * Fine-tuning over HTTP: {@code /v1/finetune/jobs} (upload, read, list, cancel, follow as server-sent events) and
+ * {@code /v1/finetune/heads} (list, promote, delete). Every route needs {@code Authorization: Bearer <key>}
+ * ({@link FineTuneAuthFilter} refuses before the body is read; reads need the read role, changes the admin role).
+ * Thin: {@link FineTuneService} does the work, {@code HttpErrorMapper} the failures.
+ */
+@Path("/v1/finetune")
+public class FineTuneResource {
+
+    /** Multipart parts that carry files; every other part is a form field of the task spec. */
+    private static final Set<String> FILE_PARTS = Set.of("archive", "images", "image", "manifest");
+    private static final Set<String> FIELDS = Set.of("kind", "head_name", "classes", "labels", "points", "epochs",
+            "learning_rate", "batch_size", "validation_split", "unfrozen_blocks", "augmented_views", "seed",
+            "promote", "crop");
+
+    @Inject
+    FineTuneService service;
+    @Inject
+    JobWatcher watcher;
+    @Inject
+    ApiKeys keys;
+
+    @POST
+    @Path("/jobs")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Upload labelled images (parts 'archive' zip/tar.gz and/or 'images', plus 'manifest' CSV/JSON) "
+            + "and a task spec (fields kind, head_name, classes, points, epochs, learning_rate, batch_size, "
+            + "validation_split, augmented_views, seed, promote, crop): 202 with the queued job")
+    public Response submit(@HeaderParam("Authorization") String authorization, MultipartFormDataInput input) {
+        keys.require(authorization, ApiKeys.Role.ADMIN);
+        Map<String, String> form = new HashMap<>();
+        List<UploadedFile> archives = new ArrayList<>();
+        List<UploadedFile> images = new ArrayList<>();
+        UploadedFile manifest = null;
+        for (Map.Entry<String, Collection<FormValue>> part : input.getValues().entrySet()) {
+            String name = part.getKey();
+            if (!FILE_PARTS.contains(name) && !FIELDS.contains(name)) {
+                throw ServingException.invalidArgument("unknown form part '" + name + "'; files: archive, images, "
+                        + "manifest; fields: " + String.join(", ", FIELDS.stream().sorted().toList()));
+            }
+            for (FormValue value : part.getValue()) {
+                if (FIELDS.contains(name)) {
+                    form.put(name, value.isFileItem() ? text(value) : value.getValue());
+                } else if (name.equals("manifest")) {
+                    manifest = new UploadedFile(value.getFileName() == null ? "manifest" : value.getFileName(),
+                            value.isFileItem() ? bytes(value) : value.getValue().getBytes(StandardCharsets.UTF_8));
+                } else if (name.equals("archive")) {
+                    archives.add(new UploadedFile(fileName(value), bytes(value)));
+                } else {
+                    images.add(new UploadedFile(fileName(value), bytes(value)));
+                }
+            }
+        }
+        JobRecord job = service.submit(form, archives, images, manifest);
+        return Response.accepted(FineTuneJson.job(job)).location(URI.create("/v1/finetune/jobs/" + job.id())).build();
+    }
+
+    @GET
+    @Path("/jobs/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "One job: state, progress, train and validation metrics")
+    public FineTuneJson.Job job(@HeaderParam("Authorization") String authorization, @PathParam("id") String id) {
+        keys.require(authorization, ApiKeys.Role.READ);
+        return FineTuneJson.job(service.job(id));
+    }
+
+    @GET
+    @Path("/jobs")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Jobs, newest first, a page at a time (page_size, page_token, state, head_name)")
+    public FineTuneJson.JobPage jobs(@HeaderParam("Authorization") String authorization,
+            @QueryParam("page_size") int pageSize, @QueryParam("page_token") String pageToken,
+            @QueryParam("state") List<String> states, @QueryParam("head_name") String headName) {
+        keys.require(authorization, ApiKeys.Role.READ);
+        Set<JobState> filter = EnumSet.noneOf(JobState.class);
+        for (String state : states) {
+            try {
+                filter.add(JobState.valueOf(state.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException unknown) {
+                throw ServingException.invalidArgument("unknown job state '" + state
+                        + "'; known: queued, running, succeeded, failed, cancelled");
+            }
+        }
+        Page<JobRecord> page = service.jobs(pageSize, pageToken, filter, headName);
+        return new FineTuneJson.JobPage(page.items().stream().map(FineTuneJson::job).toList(), page.nextPageToken());
+    }
+
+    @DELETE
+    @Path("/jobs/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Cancel a job: a queued one at once, a running one at its next step (then watch it)")
+    public FineTuneJson.Job cancel(@HeaderParam("Authorization") String authorization, @PathParam("id") String id) {
+        return FineTuneJson.job(service.cancel(id, keys.require(authorization, ApiKeys.Role.ADMIN)));
+    }
+
+    @GET
+    @Path("/jobs/{id}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Blocking
+    @Operation(summary = "Server-sent events: the job now and at every change until it is terminal")
+    public Multi<FineTuneJson.Job> events(@HeaderParam("Authorization") String authorization,
+            @PathParam("id") String id) {
+        keys.require(authorization, ApiKeys.Role.READ);
+        return watcher.watch(id).map(FineTuneJson::job);
+    }
+
+    @GET
+    @Path("/heads")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Heads (built in and few-shot), by name then newest version (page_size, page_token, name, type)")
+    public FineTuneJson.HeadPage heads(@HeaderParam("Authorization") String authorization,
+            @QueryParam("page_size") int pageSize, @QueryParam("page_token") String pageToken,
+            @QueryParam("name") String name, @QueryParam("type") String type) {
+        keys.require(authorization, ApiKeys.Role.READ);
+        Page<HeadView> page = service.heads(pageSize, pageToken, name, ProtoKinds.kinds(type));
+        return new FineTuneJson.HeadPage(page.items().stream().map(FineTuneJson::head).toList(), page.nextPageToken());
+    }
+
+    @POST
+    @Path("/heads/{name}/{version}/promote")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Make a head version current: the one name-only selectors get")
+    public FineTuneJson.Head promote(@HeaderParam("Authorization") String authorization, @PathParam("name") String name,
+            @PathParam("version") String version) {
+        keys.require(authorization, ApiKeys.Role.ADMIN);
+        return FineTuneJson.head(service.promote(name, version(version)));
+    }
+
+    @DELETE
+    @Path("/heads/{name}/{version}")
+    @Operation(summary = "Delete a head version (not the current one while others exist; never a built-in head)")
+    public Response delete(@HeaderParam("Authorization") String authorization, @PathParam("name") String name,
+            @PathParam("version") String version) {
+        keys.require(authorization, ApiKeys.Role.ADMIN);
+        service.delete(name, version(version));
+        return Response.noContent().build();
+    }
+
+    /** "v3" or "3". */
+    static int version(String text) {
+        String digits = text.startsWith("v") || text.startsWith("V") ? text.substring(1) : text;
+        try {
+            int version = Integer.parseInt(digits);
+            if (version < 1) {
+                throw new NumberFormatException();
+            }
+            return version;
+        } catch (NumberFormatException bad) {
+            throw ServingException.invalidArgument("head version must look like 'v3', got '" + text + "'");
+        }
+    }
+
+    private static String fileName(FormValue value) {
+        return value.getFileName() == null || value.getFileName().isBlank() ? "upload" : value.getFileName();
+    }
+
+    private static byte[] bytes(FormValue value) {
+        try {
+            return value.isFileItem() ? Files.readAllBytes(value.getFileItem().getFile())
+                    : value.getValue().getBytes(StandardCharsets.UTF_8);
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException("cannot read an uploaded part", unreadable);
+        }
+    }
+
+    private static String text(FormValue value) {
+        return new String(bytes(value), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,186 @@
+package io.prosface.server.finetune;
+
+import io.prosface.core.model.HeadKind;
+import io.prosface.server.config.FineTuneConfig;
+import io.prosface.server.config.InferenceConfig;
+import io.prosface.server.error.ErrorCode;
+import io.prosface.server.error.ServingException;
+import io.prosface.server.inference.InferenceEngine;
+import io.prosface.server.inference.LoadedHead;
+import io.prosface.server.inference.ModelRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Fine-tuning as the HTTP and gRPC adapters see it: accept an upload as a QUEUED job, read and cancel jobs, list,
+ * promote and delete heads. Callers are already authenticated ({@link ApiKeys}); every method may block (database).
+ */
+@ApplicationScoped
+public class FineTuneService {
+
+    @Inject
+    FineTuneConfig config;
+    @Inject
+    InferenceConfig inferenceConfig;
+    @Inject
+    JobStore jobs;
+    @Inject
+    HeadStore heads;
+    @Inject
+    HeadCatalog catalog;
+    @Inject
+    JobExecutor executor;
+    @Inject
+    InferenceEngine engine;
+
+    /**
+     * Validates an upload completely, then stores it as one QUEUED job (one transaction). A refused upload stores
+     * nothing.
+     */
+    public JobRecord submit(Map<String, String> form, List<UploadedFile> archives, List<UploadedFile> images,
+            UploadedFile manifest) {
+        TaskSpec declared = SpecForm.parse(form, config.defaults());
+        ModelRegistry registry = engine.readyRegistry();
+        if (declared.options().unfrozenBlocks() > 0) {
+            throw ServingException.invalidArgument("unfrozen_blocks > 0 is not available: few-shot heads are served on "
+                    + "the shared frozen backbone pass, so only frozen-backbone jobs (unfrozen_blocks=0) are accepted");
+        }
+        if (catalog.builtInNames().contains(declared.headName())) {
+            throw ServingException.invalidArgument("head_name '" + declared.headName()
+                    + "' belongs to a built-in head; choose another name");
+        }
+        heads.published().stream().filter(head -> head.name().equals(declared.headName())
+                && head.kind() != declared.kind()).findFirst().ifPresent(head -> {
+                    throw ServingException.invalidArgument("head '" + head.name() + "' is a "
+                            + head.kind().name().toLowerCase(java.util.Locale.ROOT) + " head; a job can only add "
+                            + "versions of the same kind");
+                });
+        if (jobs.countQueued() >= config.maxQueuedJobs()) {
+            throw ServingException.queueFull("fine-tuning queue full (" + config.maxQueuedJobs() + " jobs waiting)",
+                    inferenceConfig.retryAfter().multipliedBy(10));
+        }
+        TrainingSet set = new UploadValidator(UploadLimits.of(config.upload())).validate(declared, archives, images,
+                manifest);
+        TaskSpec spec = set.spec();
+        DataSplit split = DataSplit.of(set.examples(), spec.kind(), spec.options().validationSplit(),
+                spec.options().seed());
+        JobRecord job = new JobRecord(UUID.randomUUID().toString(), JobState.QUEUED, spec,
+                HeadCatalog.backboneId(registry), null, 0, spec.options().epochs(), 0, 0, Map.of(), Map.of(),
+                split.train().size(), split.validation().size(), null, false, null, 0, Instant.now(), null, null);
+        jobs.insert(job, DatasetCodec.encode(set.examples()));
+        executor.wake();
+        return job;
+    }
+
+    public JobRecord job(String id) {
+        return jobs.find(id).orElseThrow(() -> ServingException.notFound("no job with id '" + id + "'"));
+    }
+
+    public Page<JobRecord> jobs(int pageSize, String pageToken, Set<JobState> states, String headName) {
+        int size = PageTokens.pageSize(pageSize, 20, 100);
+        String filters = new TreeSet<>(states.stream().map(Enum::name).toList()) + "|" + (headName == null ? "" : headName);
+        String afterId = PageTokens.decode(pageToken, filters);
+        JobRecord after = afterId == null ? null : jobs.find(afterId)
+                .orElseThrow(() -> ServingException.invalidArgument("page token refers to an unknown job"));
+        List<JobRecord> page = jobs.page(size + 1, after, states, headName);
+        boolean more = page.size() > size;
+        List<JobRecord> items = more ? page.subList(0, size) : page;
+        return new Page<>(List.copyOf(items), more ? PageTokens.encode(items.get(items.size() - 1).id(), filters) : "");
+    }
+
+    /**
+     * Cancels a QUEUED job at once, a RUNNING one at its next checkpoint. NOT_FOUND, FAILED_PRECONDITION for
+     * SUCCEEDED or FAILED jobs; a CANCELLED job is left as it is.
+     */
+    public JobRecord cancel(String id, ApiKeys.Caller caller) {
+        JobRecord job = job(id);
+        if (job.state() == JobState.SUCCEEDED || job.state() == JobState.FAILED) {
+            throw new ServingException(ErrorCode.FAILED_PRECONDITION, "job " + id + " already "
+                    + job.state().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (job.state() != JobState.CANCELLED) {
+            jobs.requestCancel(id, "cancelled by " + caller.keyName());
+            executor.interrupt(id);
+        }
+        return job(id);
+    }
+
+    /** Built-in and stored heads, by name, then newest version first. */
+    public Page<HeadView> heads(int pageSize, String pageToken, String name, Set<HeadKind> kinds) {
+        int size = PageTokens.pageSize(pageSize, 50, 200);
+        String filters = (name == null ? "" : name) + "|" + (kinds == null ? "" : new TreeSet<>(kinds));
+        String position = PageTokens.decode(pageToken, filters);
+        int offset;
+        try {
+            offset = position == null ? 0 : Integer.parseInt(position);
+        } catch (NumberFormatException garbled) {
+            throw ServingException.invalidArgument("malformed page token");
+        }
+        List<HeadView> all = allHeads().stream()
+                .filter(head -> name == null || name.isEmpty() || head.name().equals(name))
+                .filter(head -> kinds == null || kinds.contains(head.kind())).toList();
+        List<HeadView> items = all.subList(Math.min(offset, all.size()), Math.min(offset + size, all.size()));
+        boolean more = offset + size < all.size();
+        return new Page<>(List.copyOf(items), more ? PageTokens.encode(Integer.toString(offset + size), filters) : "");
+    }
+
+    /** Makes a stored version current (built-in heads are always current). */
+    public HeadView promote(String name, int version) {
+        HeadView head = find(name, version);
+        if (!head.builtIn()) {
+            ModelRegistry registry = engine.readyRegistry();
+            if (!head.backbone().equals(HeadCatalog.backboneId(registry))) {
+                throw new ServingException(ErrorCode.FAILED_PRECONDITION, "head " + head.key()
+                        + " was trained on another backbone than the one being served");
+            }
+            heads.promote(name, version);
+            catalog.refresh();
+        }
+        return find(name, version);
+    }
+
+    /** Deletes a stored version; built-in heads cannot be deleted. */
+    public void delete(String name, int version) {
+        HeadView head = find(name, version);
+        if (head.builtIn()) {
+            throw new ServingException(ErrorCode.FAILED_PRECONDITION, "head " + head.key() + " is built in");
+        }
+        heads.delete(name, version);
+        catalog.refresh();
+    }
+
+    private HeadView find(String name, int version) {
+        return allHeads().stream().filter(head -> head.name().equals(name) && head.version() == version).findFirst()
+                .orElseThrow(() -> ServingException.notFound("no head " + name + "@v" + version));
+    }
+
+    private List<HeadView> allHeads() {
+        List<HeadView> all = new ArrayList<>();
+        ModelRegistry registry = engine.registry();
+        Set<String> stored = catalog.loadedKeys();
+        if (registry != null) {
+            for (LoadedHead head : registry.allVersions()) {
+                if (!stored.contains(head.key())) {
+                    all.add(new HeadView(head.name(), head.version(), head.kind(), head.labels(),
+                            HeadCatalog.backboneId(registry), true, true, true, "", Map.of(), null));
+                }
+            }
+        }
+        for (HeadRecord head : heads.published()) {
+            all.add(new HeadView(head.name(), head.version(), head.kind(), head.labels(), head.backbone(),
+                    head.current(), false, stored.contains(head.key()), head.jobId() == null ? "" : head.jobId(),
+                    head.validationMetrics(),
+                    head.createdAt()));
+        }
+        all.sort(Comparator.comparing(HeadView::name).thenComparing(HeadView::version, Comparator.reverseOrder()));
+        return all;
+    }
+}

@@ -1,0 +1,159 @@
+package io.prosface.training;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import io.prosface.core.data.FaceDataset;
+import io.prosface.core.data.FaceDatasets;
+import io.prosface.core.data.FacePreprocessor;
+import io.prosface.core.data.ImageDecoder;
+import io.prosface.core.eval.CachedFeatures;
+import io.prosface.core.eval.DownstreamTask;
+import io.prosface.core.eval.FeatureExtractor;
+import io.prosface.core.eval.HeadTrainer;
+import io.prosface.core.eval.LabelBudget;
+import io.prosface.core.eval.TaskExamples;
+import io.prosface.core.model.Checkpoint;
+import io.prosface.core.model.CheckpointConfig;
+import io.prosface.core.model.HeadConfig;
+import io.prosface.core.model.TaskHead;
+import io.prosface.core.train.DirectorySwap;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Trains the attribute, expression and landmark heads on a checkpoint's frozen features and stores them in it. */
+@Command(name = "heads", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train the task heads (attributes, expression, 68 landmarks) on the frozen teacher backbone of a",
+                "checkpoint, from labelled folders, and write them into the checkpoint (or --out). The backbone runs",
+                "once per image (cached features); each head then trains in seconds. A held-out share of each task's",
+                "samples gives the reported validation metric. Re-running replaces the heads (version + 1)."})
+public final class HeadsCommand implements Callable<Integer> {
+
+    @Option(names = "--checkpoint", required = true, description = "Checkpoint directory (pretrain's <out>/checkpoint).")
+    Path checkpoint;
+
+    @Option(names = "--labeled", required = true,
+            description = "Labelled folder [NAME=]DIR (repeatable): synth output (all three tasks), a CelebA root "
+                    + "(list_attr_celeba.txt), an expression folder (expressions.csv or labels.csv + images/), or a "
+                    + ".pts folder (iBUG 68 points).")
+    List<String> labeled = new ArrayList<>();
+
+    @Option(names = "--out", description = "Write the checkpoint with heads here (default: replace --checkpoint in place).")
+    Path out;
+
+    @Option(names = "--without-pros-head",
+            description = "Leave the ProS head (projection + prototypes) out of the written checkpoint: serving needs only "
+                    + "the backbone and the task heads (keeps models/default under 25 MB).")
+    boolean withoutProsHead;
+
+    @Option(names = "--tasks", split = ",", defaultValue = "attributes,expression,landmarks",
+            description = "Heads to train, among those the folders have labels for. (default: ${DEFAULT-VALUE})")
+    List<String> tasks;
+
+    @Option(names = "--max-samples", defaultValue = "5000",
+            description = "At most this many labelled samples per task (0 = all). [1000-20000] (default: ${DEFAULT-VALUE})")
+    int maxSamples;
+
+    @Option(names = "--validation", defaultValue = "0.1",
+            description = "Held-out share for the reported metric. [0.05-0.2] (default: ${DEFAULT-VALUE})")
+    double validation;
+
+    @Option(names = "--epochs", defaultValue = "100", description = "Head epochs over the cached features. [50-300] (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--lr", defaultValue = "0.01", description = "Head AdamW peak learning rate (cosine decay). [3e-3-3e-2] (default: ${DEFAULT-VALUE})")
+    double learningRate;
+
+    @Option(names = "--batch-size", defaultValue = "64", description = "Head batch size. [32-256] (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--min-steps", defaultValue = "300", description = "Minimum head steps (small label sets). (default: ${DEFAULT-VALUE})")
+    int minSteps;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Split and batch order. (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto (GPU first), cpu, gpu or gpu:N. (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Override
+    public Integer call() throws Exception {
+        Device chosen = Devices.choose(device);
+        System.out.println(Devices.describe(chosen));
+        ImageDecoder decoder = ImageDecoder.withDefaultLimits();
+        Map<DownstreamTask, List<FaceDataset>> byTask = new EnumMap<>(DownstreamTask.class);
+        List<String> sources = new ArrayList<>();
+        for (String spec : labeled) {
+            LabeledFolders.Source source = LabeledFolders.open(spec, decoder);
+            source.tasks().forEach((task, dataset) -> byTask.computeIfAbsent(task, t -> new ArrayList<>()).add(dataset));
+            sources.add(source.name() + " " + source.tasks().keySet());
+        }
+        HeadTrainer.Settings settings = new HeadTrainer.Settings(epochs, minSteps, batchSize, learningRate, 1e-4, 0, seed);
+        try (NDManager manager = NDManager.newBaseManager(chosen)) {
+            Checkpoint model = Checkpoint.load(checkpoint, manager);
+            FacePreprocessor preprocessor = new FacePreprocessor(model.config().preprocessing(), decoder);
+            StringBuilder trained = new StringBuilder();
+            System.out.println();
+            System.out.println("| head | train samples | validation samples | validation metric |");
+            System.out.println("|---|---:|---:|---:|");
+            for (String name : tasks) {
+                DownstreamTask task = DownstreamTask.fromLabel(name);
+                List<FaceDataset> parts = byTask.get(task);
+                if (parts == null) {
+                    System.out.println("| " + task.label() + " | (no labels in " + sources + ") | | |");
+                    continue;
+                }
+                FaceDataset dataset = parts.size() == 1 ? parts.get(0) : FaceDatasets.concat(parts);
+                TaskExamples examples = TaskExamples.read(dataset, task, preprocessor, maxSamples,
+                        Runtime.getRuntime().availableProcessors());
+                List<Integer> validationIndices = new LabelBudget(validation, 0).select(examples.size(), null, seed);
+                List<Integer> trainIndices = complement(examples.size(), validationIndices);
+                TaskExamples train = examples.subset(trainIndices, "train");
+                TaskExamples held = examples.subset(validationIndices, "validation");
+                int size = model.config().architecture().imageSize();
+                CachedFeatures trainFeatures = FeatureExtractor.extract(model.backbone(), train.pixels(), size, 64, manager);
+                CachedFeatures heldFeatures = FeatureExtractor.extract(model.backbone(), held.pixels(), size, 64, manager);
+                TaskHead head = HeadTrainer.newHead(task.headKind(), examples.labelNames(), trainFeatures.embedDim(),
+                        trainFeatures.numPatches(), manager);
+                HeadTrainer.trainOnFeatures(head, trainFeatures, train.targets(), settings, manager);
+                double metric = HeadTrainer.evaluate(head, heldFeatures, held.targets(), manager);
+                int version = model.config().head(task.label()).map(existing -> existing.version() + 1).orElse(1);
+                model = model.withHead(new HeadConfig(task.label(), version, task.headKind(), examples.labelNames()), head);
+                System.out.printf(Locale.ROOT, "| %s | %d | %d | %s %.4f |%n", task.label(), train.size(), held.size(),
+                        task.metricName(), metric);
+                trained.append(String.format(Locale.ROOT, "; head %s v%d: %d samples of %s, validation %s %.4f",
+                        task.label(), version, train.size(), dataset.describe(), task.metricName(), metric));
+            }
+            CheckpointConfig config = model.config();
+            CheckpointConfig written = config.withRecipe(config.recipe(), config.data() + trained);
+            if (withoutProsHead) {
+                written = written.withProsHead(null);
+            }
+            Checkpoint withData = new Checkpoint(written, model.backbone(),
+                    withoutProsHead ? null : model.prosHead().orElse(null), model.heads());
+            Path target = out != null ? out : checkpoint;
+            DirectorySwap.saveCheckpoint(withData, target);
+            System.out.println();
+            System.out.println("checkpoint with heads " + withData.heads().keySet() + ": " + target);
+        }
+        return 0;
+    }
+
+    private static List<Integer> complement(int size, List<Integer> taken) {
+        boolean[] used = new boolean[size];
+        taken.forEach(index -> used[index] = true);
+        List<Integer> rest = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            if (!used[i]) {
+                rest.add(i);
+            }
+        }
+        return rest;
+    }
+}
