@@ -80,6 +80,7 @@ public final class EmaTeacher {
      * @param momentum m in [0, 1]; 1 leaves the teacher unchanged
      */
     public void update(double momentum) {
+        GradientRecording.pauseOnThisThread(); // in-place parameter updates are never recorded
         if (momentum < 0 || momentum > 1) {
             throw new IllegalArgumentException("momentum must be in [0, 1], got " + momentum);
         }

@@ -68,6 +68,7 @@ public final class ScheduledAdamW implements AutoCloseable {
      * @param skipped names not to touch at all this step (DINO's frozen last layer: no moment, no decay)
      */
     public void step(ParameterList parameters, double learningRate, double weightDecay, Predicate<String> skipped) {
+        GradientRecording.pauseOnThisThread(); // in-place parameter updates are never recorded
         for (Pair<String, Parameter> entry : parameters) {
             Parameter parameter = entry.getValue();
             if (!parameter.requiresGradient() || skipped.test(entry.getKey())) {

@@ -59,7 +59,7 @@ public class JobRunner {
     void run(String jobId, AtomicReference<JobInterruptedException.Cause> stop) {
         JobRecord job = jobs.find(jobId).orElseThrow();
         long begin = System.nanoTime();
-        disableGradientRecording();
+        io.prosface.core.train.GradientRecording.pauseOnThisThread();
         try {
             ModelRegistry registry = engine.readyRegistry();
             TaskSpec spec = job.spec();
@@ -126,17 +126,6 @@ public class JobRunner {
         throw last;
     }
 
-    /**
-     * libtorch's grad mode is per thread and ON in a fresh thread; DJL's gradient collector restores the previous mode
-     * when it closes, so on a job thread it would stay on, and the optimiser's in-place updates of the parameters
-     * (outside the collector) would be refused ("a leaf Variable that requires grad is being used in an in-place
-     * operation"). Threads that initialised the engine have it off already; job threads turn it off themselves.
-     */
-    private static void disableGradientRecording() {
-        if ("PyTorch".equals(ai.djl.engine.Engine.getDefaultEngineName())) {
-            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-        }
-    }
 
     /** The face serving would answer for: the detector's largest face, or null (the whole image is used). */
     private FaceBox largestFace(BufferedImage image) {
