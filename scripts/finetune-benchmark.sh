@@ -41,25 +41,7 @@ else
 fi
 
 # the upload: IMAGES/2 happy and IMAGES/2 neutral faces, manifest at the root of the zip
-python3 - "${DATA}" "${IMAGES}" "${WORK}/upload.zip" "${WORK}/probe.jpg" <<'PY'
-import csv, sys, zipfile, os
-data, count, target, probe = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-per_class = {"happiness": count // 2, "neutral": count - count // 2}
-chosen, spare = [], None
-for row in csv.DictReader(open(os.path.join(data, "labels.csv"))):
-    label = row["expression"].strip().lower()
-    if per_class.get(label, 0) > 0:
-        per_class[label] -= 1
-        chosen.append((row["image"].strip(), label))
-    elif label in per_class and spare is None:
-        spare = row["image"].strip()
-with zipfile.ZipFile(target, "w") as archive:
-    archive.writestr("manifest.csv", "image,label\n" + "".join(f"{n},{l}\n" for n, l in chosen))
-    for name, _ in chosen:
-        archive.write(os.path.join(data, "images", name), "faces/" + name)
-with open(probe, "wb") as out:
-    out.write(open(os.path.join(data, "images", spare), "rb").read())
-PY
+python3 scripts/lib/fewshot_zip.py "${DATA}" "${IMAGES}" "${WORK}/upload.zip" "${WORK}/probe.jpg"
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 KEY=bench-$(date +%s%N)

@@ -15,19 +15,7 @@ fail() { echo "grpc-smoke: FAIL: $*" >&2; exit 1; }
 [ -f "$image" ] || fail "image $image not found (real face data lives in ../shared/data)"
 command -v jq >/dev/null || fail "jq is needed to check the answers"
 
-buf=${BUF:-}
-if [ -z "$buf" ]; then
-  if command -v buf >/dev/null; then
-    buf=buf
-  else
-    prefix=${BUF_PREFIX:-$HOME/.cache/pros-face/buf}
-    if [ ! -x "$prefix/node_modules/.bin/buf" ]; then
-      echo "grpc-smoke: installing @bufbuild/buf into $prefix" >&2
-      npm i --silent --prefix "$prefix" @bufbuild/buf >/dev/null
-    fi
-    buf=$prefix/node_modules/.bin/buf
-  fi
-fi
+buf=$(scripts/lib/find-buf.sh) || fail "no buf CLI (set BUF, or install npm to let it fetch @bufbuild/buf)"
 call() { "$buf" curl --protocol grpc --http2-prior-knowledge --timeout 60s "$@"; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -114,7 +114,7 @@ public final class PretrainingRun {
             PrototypeMatchingLoss loss = new PrototypeMatchingLoss(settings.head().numPrototypes(),
                     new TeacherTemperatureSchedule(settings.teacherTemperatureStart(), settings.teacherTemperature(),
                             settings.teacherTemperatureWarmupEpochs()),
-                    settings.studentTemperature(), settings.centerMomentum());
+                    settings.studentTemperature(), settings.centerMomentum(), settings.centering());
             Predicate<String> lastLayer = settings.loss() == PretrainingSettings.LossKind.PROS
                     ? name -> name.endsWith("prototypes_weight") : name -> name.endsWith("lastLayer_weight");
             ProsPretrainer.Settings stepSettings = new ProsPretrainer.Settings(2, settings.gradientClip(),

@@ -28,6 +28,7 @@ import io.prosface.core.model.VisionTransformerConfig;
  * @param teacherTemperatureWarmupEpochs length of the τ_t ramp
  * @param teacherMomentum EMA momentum m at step 0 (cosine to 1)
  * @param centerMomentum momentum of the centre c
+ * @param centering how teacher similarities become targets (DINO's mean centre or Sinkhorn-Knopp)
  * @param dropPath student stochastic depth
  * @param views multi-crop augmentation settings
  * @param loaderThreads threads decoding and augmenting ahead of the step
@@ -39,7 +40,7 @@ public record PretrainingSettings(VisionTransformerConfig architecture, ProsHead
         int epochs, long maxSteps, int batchSize, double baseLearningRate, double minLearningRate, int warmupEpochs,
         double weightDecayStart, double weightDecayEnd, double gradientClip, int freezeLastLayerEpochs,
         double studentTemperature, double teacherTemperatureStart, double teacherTemperature,
-        int teacherTemperatureWarmupEpochs, double teacherMomentum, double centerMomentum, double dropPath,
+        int teacherTemperatureWarmupEpochs, double teacherMomentum, double centerMomentum, TeacherCentering centering, double dropPath,
         MultiCropConfig views, int loaderThreads, int prefetchBatches, long checkpointEverySteps, long nanAtStep) {
 
     /** Which last layer and therefore which self-distillation objective. */

@@ -19,7 +19,9 @@ import java.util.List;
  * log_softmax(s_s / τ_s) is pulled towards the teacher's centred, sharpened distribution softmax((s_t - c) / τ_t)
  * by cross-entropy; the loss is the mean over those pairs and over the batch. The teacher side never carries a
  * gradient. Centring (subtracting c, an EMA of the teacher's batch means) stops one prototype from winning every
- * image; sharpening (τ_t &lt; τ_s) stops the uniform solution.
+ * image; sharpening (τ_t &lt; τ_s) stops the uniform solution. With {@link TeacherCentering#SINKHORN_KNOPP} the
+ * teacher targets are the batch's Sinkhorn-Knopp equipartition of exp(s_t / τ_t) instead (c is still tracked, for
+ * the statistics, but not used).
  *
  * <p>The centre lives in this object's own {@link NDManager} and is updated in place, so a step allocates nothing
  * that outlives it. Close the loss when training ends.
@@ -35,6 +37,7 @@ public final class PrototypeMatchingLoss implements AutoCloseable {
     private final TeacherTemperatureSchedule teacherTemperature;
     private final double studentTemperature;
     private final double centerMomentum;
+    private final TeacherCentering centering;
     private NDManager centerManager;
     private NDArray center;
 
@@ -51,6 +54,14 @@ public final class PrototypeMatchingLoss implements AutoCloseable {
      */
     public PrototypeMatchingLoss(int numPrototypes, TeacherTemperatureSchedule teacherTemperature,
             double studentTemperature, double centerMomentum) {
+        this(numPrototypes, teacherTemperature, studentTemperature, centerMomentum, TeacherCentering.MEAN);
+    }
+
+    /**
+     * @param centering how teacher similarities become targets (DINO's mean centre or Sinkhorn-Knopp)
+     */
+    public PrototypeMatchingLoss(int numPrototypes, TeacherTemperatureSchedule teacherTemperature,
+            double studentTemperature, double centerMomentum, TeacherCentering centering) {
         if (numPrototypes < 2) {
             throw new IllegalArgumentException("need at least 2 prototypes, got " + numPrototypes);
         }
@@ -62,6 +73,7 @@ public final class PrototypeMatchingLoss implements AutoCloseable {
         this.teacherTemperature = teacherTemperature;
         this.studentTemperature = studentTemperature;
         this.centerMomentum = centerMomentum;
+        this.centering = centering;
     }
 
     /** The loss value and the teacher's collapse detectors of one step. */
@@ -87,9 +99,7 @@ public final class PrototypeMatchingLoss implements AutoCloseable {
     /** The scalar loss with the current centre; changes nothing. */
     public NDArray loss(List<NDArray> teacherSimilarities, List<NDArray> studentSimilarities, int epoch) {
         checkViews(teacherSimilarities, studentSimilarities);
-        List<NDArray> teacherProbabilities = teacherSimilarities.stream()
-                .map(similarities -> teacherLogits(similarities, epoch).softmax(-1))
-                .toList();
+        List<NDArray> teacherProbabilities = teacherTargets(teacherSimilarities, epoch);
         NDArray total = null;
         int pairs = 0;
         for (int view = 0; view < studentSimilarities.size(); view++) {
@@ -113,9 +123,8 @@ public final class PrototypeMatchingLoss implements AutoCloseable {
     /** Entropy, prototype usage and perplexity of the teacher distribution with the current centre. */
     public TeacherStatistics statistics(List<NDArray> teacherSimilarities, int epoch) {
         // (G x (B, K)) -> (G*B, K): every teacher image counts once
-        NDArray logits = teacherLogits(NDArrays.concat(new NDList(teacherSimilarities), 0), epoch);
-        NDArray logProbabilities = logits.logSoftmax(-1);
-        NDArray probabilities = logProbabilities.exp();
+        NDArray probabilities = NDArrays.concat(new NDList(teacherTargets(teacherSimilarities, epoch)), 0);
+        NDArray logProbabilities = probabilities.maximum(1e-30f).log();
         double entropy = probabilities.mul(logProbabilities).sum(new int[] {-1}).neg().mean().getFloat();
         // (G*B, K) -> (K): the batch's average assignment, whose perplexity counts the prototypes in use
         NDArray meanProbabilities = probabilities.mean(new int[] {0}).maximum(1e-12f);
@@ -162,6 +171,33 @@ public final class PrototypeMatchingLoss implements AutoCloseable {
             centerManager = null;
             center = null;
         }
+    }
+
+    /**
+     * The teacher's target distributions, one (B, K) array per global view, without gradient: softmax((s_t - c) /
+     * τ_t) per image, or the Sinkhorn-Knopp equipartition over every teacher image of the batch.
+     */
+    public List<NDArray> teacherTargets(List<NDArray> teacherSimilarities, int epoch) {
+        if (centering == TeacherCentering.MEAN) {
+            return teacherSimilarities.stream()
+                    .map(similarities -> teacherLogits(similarities, epoch).softmax(-1))
+                    .toList();
+        }
+        // (G x (B, K)) -> (G*B, K): the equipartition spans every teacher image of the batch, as in DINOv2
+        NDArray all = NDArrays.concat(new NDList(teacherSimilarities), 0).stopGradient();
+        NDArray logQ = all.div(GraphScalars.of(all, teacherTemperature.at(epoch)));
+        for (int iteration = 0; iteration < TeacherCentering.SINKHORN_ITERATIONS; iteration++) {
+            // every prototype's column to the same total mass (a log-softmax over the batch axis), then every
+            // image's row to one (a log-softmax over the prototypes); constant factors 1/K, 1/B cancel in the next
+            // normalisation, so they are left out
+            logQ = logQ.logSoftmax(0).logSoftmax(1);
+        }
+        // (G*B, K) -> G x (B, K)
+        return logQ.exp().split(teacherSimilarities.size(), 0);
+    }
+
+    public TeacherCentering centering() {
+        return centering;
     }
 
     /** (s_t - c) / τ_t without gradient: the teacher is a target, never trained through this loss. */

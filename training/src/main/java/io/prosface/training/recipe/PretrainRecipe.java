@@ -4,6 +4,7 @@ import io.prosface.core.data.MultiCropConfig;
 import io.prosface.core.model.ProsHeadConfig;
 import io.prosface.core.model.VisionTransformerConfig;
 import io.prosface.core.train.PretrainingSettings;
+import io.prosface.core.train.TeacherCentering;
 
 /** Maps a recipe's keys onto core's typed {@link PretrainingSettings}. */
 public final class PretrainRecipe {
@@ -32,7 +33,8 @@ public final class PretrainRecipe {
                 recipe.number("clip.grad"), recipe.integer("freeze.last.layer.epochs"),
                 recipe.number("student.temperature"), recipe.number("teacher.temperature.warmup"),
                 recipe.number("teacher.temperature"), recipe.integer("teacher.temperature.warmup.epochs"),
-                recipe.number("teacher.momentum"), recipe.number("center.momentum"), recipe.number("drop.path"),
+                recipe.number("teacher.momentum"), recipe.number("center.momentum"),
+                TeacherCentering.parse(recipe.string("teacher.centering")), recipe.number("drop.path"),
                 views, recipe.integer("loader.threads"), recipe.integer("loader.prefetch"),
                 recipe.longValue("checkpoint.every.steps"), recipe.longValue("debug.nan.at.step"));
     }
