@@ -4,7 +4,8 @@
 #
 #   scripts/finetune-benchmark.sh                       # random vit_tiny_patch8_64 stand-in (models/default if present)
 #   MODEL=path/to/checkpoint scripts/finetune-benchmark.sh
-#   ARCH=vit_micro_patch8_32 IMAGES=100 EPOCHS=60 scripts/finetune-benchmark.sh
+#   ARCH=vit_micro_patch8_32 IMAGES=100 EPOCHS=60 scripts/finetune-benchmark.sh   # ARCH: only without models/default
+#   UNFROZEN_BLOCKS=2 scripts/finetune-benchmark.sh     # also train the last 2 backbone blocks (default 0: frozen)
 #
 # It starts its own server (free port, throwaway H2 database, its own API key), uploads happiness vs neutral faces
 # from ../shared/data/facial_expressions as a zip, follows the job, then asks POST /v1/expression?head=<name>@v1
@@ -14,6 +15,7 @@ cd "$(dirname "$0")/.."
 
 IMAGES=${IMAGES:-100}
 EPOCHS=${EPOCHS:-60}
+UNFROZEN_BLOCKS=${UNFROZEN_BLOCKS:-0}
 ARCH=${ARCH:-vit_tiny_patch8_64}
 DATA=${DATA:-../shared/data/facial_expressions}
 APP=target/quarkus-app
@@ -61,7 +63,7 @@ now() { date +%s%3N; }
 HEAD=bench$(date +%s)
 T0=$(now)
 JOB=$(curl -fsS -H "Authorization: Bearer ${KEY}" -F kind=classification -F head_name="${HEAD}" \
-  -F epochs="${EPOCHS}" -F archive=@"${WORK}/upload.zip" "http://127.0.0.1:${PORT}/v1/finetune/jobs")
+  -F epochs="${EPOCHS}" -F unfrozen_blocks="${UNFROZEN_BLOCKS}" -F archive=@"${WORK}/upload.zip" "http://127.0.0.1:${PORT}/v1/finetune/jobs")
 T_UPLOADED=$(now)
 ID=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["id"])' "${JOB}")
 while true; do
@@ -83,7 +85,8 @@ python3 - "${STATE}" "${WORK}/answer.json" <<PY
 import json, sys
 job = json.loads(sys.argv[1]); answer = json.load(open(sys.argv[2]))
 faces = answer["faces"]
-print(f"images: ${IMAGES} (train {job['trainExamples']}, validation {job['validationExamples']}), epochs ${EPOCHS}")
+print(f"images: ${IMAGES} (train {job['trainExamples']}, validation {job['validationExamples']}), epochs ${EPOCHS}, "
+      f"unfrozen_blocks ${UNFROZEN_BLOCKS}")
 print(f"upload accepted:        {${T_UPLOADED} - ${T0}:6d} ms")
 print(f"upload -> succeeded:    {${T_SUCCEEDED} - ${T0}:6d} ms")
 print(f"succeeded -> served:    {${T_SERVED} - ${T_SUCCEEDED}:6d} ms")

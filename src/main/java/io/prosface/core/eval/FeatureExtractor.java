@@ -44,4 +44,31 @@ public final class FeatureExtractor {
         }
         return new CachedFeatures(count, embedDim, numPatches, classTokens, patchTokens);
     }
+
+    /**
+     * The token sequences after the first {@code depth} blocks (the frozen prefix of a last-k-blocks job, depth =
+     * L - k), batch by batch like {@link #extract}.
+     *
+     * @param pixels normalised CHW images of side {@code imageSize}
+     */
+    public static CachedTokens extractTokens(VisionTransformer backbone, int depth, List<float[]> pixels,
+            int imageSize, int batchSize, NDManager manager) {
+        int count = pixels.size();
+        int embedDim = backbone.config().embedDim();
+        int perSide = imageSize / backbone.config().patchSize();
+        int length = 1 + perSide * perSide;
+        float[] tokens = new float[count * length * embedDim];
+        for (int start = 0; start < count; start += batchSize) {
+            int end = Math.min(count, start + batchSize);
+            try (NDManager batchManager = manager.newSubManager(manager.getDevice())) {
+                NDArray images = FacePreprocessor.stack(batchManager, pixels.subList(start, end), imageSize);
+                ParameterStore parameters = new ParameterStore(batchManager, false);
+                NDArray prefix = backbone.runBlocks(parameters, backbone.embed(parameters, images, false), 0, depth,
+                        false);
+                float[] values = prefix.toFloatArray();
+                System.arraycopy(values, 0, tokens, start * length * embedDim, values.length);
+            }
+        }
+        return new CachedTokens(count, length, embedDim, tokens);
+    }
 }

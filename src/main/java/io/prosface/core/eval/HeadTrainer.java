@@ -4,9 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import io.prosface.core.data.FacePreprocessor;
+import io.prosface.core.model.BackboneTail;
 import io.prosface.core.model.HeadKind;
 import io.prosface.core.model.TaskHead;
 import io.prosface.core.model.VisionTransformer;
@@ -19,12 +21,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * Trains a {@link TaskHead} on labelled samples, in the two modes of the evaluation protocol:
  * <ul>
  *   <li>frozen backbone ("linear probe"): the backbone runs once ({@link FeatureExtractor}) and the head trains on
  *       the cached features, which takes seconds;</li>
+ *   <li>last k blocks unfrozen: the frozen prefix runs once ({@link FeatureExtractor#extractTokens}), and a
+ *       {@link BackboneTail} (an own copy of the last k blocks) trains together with the head on the cached tokens,
+ *       at the smaller learning rate of fine-tuning;</li>
  *   <li>fine-tuning: backbone and head train together end to end, the backbone at a smaller learning rate.</li>
  * </ul>
  * The loss follows the head's kind: binary cross-entropy for attributes and multi-label tags, cross-entropy for
@@ -39,7 +45,7 @@ public final class HeadTrainer {
      * @param batchSize samples per step
      * @param learningRate peak learning rate of the head (cosine decay to 1% of it, 5% linear warm-up)
      * @param weightDecay AdamW decoupled weight decay
-     * @param backboneLearningRateScale backbone lr = head lr * this, in fine-tuning
+     * @param backboneLearningRateScale backbone (or tail) lr = head lr * this, in fine-tuning and tail training
      * @param seed batch order
      */
     public record Settings(int epochs, int minSteps, int batchSize, double learningRate, double weightDecay,
@@ -94,6 +100,21 @@ public final class HeadTrainer {
                 features.batch(stepManager, indices), targets, hook);
     }
 
+    /**
+     * Last k blocks unfrozen: trains {@code tail} (its own arrays: they change) and {@code head} together on cached
+     * prefix tokens; the tail's learning rate is the head's times {@link Settings#backboneLearningRateScale()}.
+     *
+     * @param headInput maps the tail's NDList(classToken, patchTokens) to the head's input inside the recorded
+     *     graph (e.g. a standardisation; identity: {@code features -> features}); it must not use {@code Number}
+     *     operands (see core.train.GraphScalars)
+     */
+    public static void trainWithTail(BackboneTail tail, TaskHead head, CachedTokens tokens, List<float[]> targets,
+            Settings settings, NDManager manager, UnaryOperator<NDList> headInput, StepHook hook) {
+        run(head, tail, settings, targets.size(), manager, (indices, stepManager) -> headInput.apply(tail.forward(
+                new ParameterStore(stepManager, false), new NDList(tokens.batch(stepManager, indices)), true)),
+                targets, hook);
+    }
+
     /** Fine-tuning: trains {@code backbone} (an own copy: its weights change) and {@code head} end to end. */
     public static void fineTune(VisionTransformer backbone, TaskHead head, List<float[]> pixels, int imageSize,
             List<float[]> targets, Settings settings, NDManager manager) {
@@ -110,7 +131,8 @@ public final class HeadTrainer {
         NDList forward(List<Integer> indices, NDManager stepManager);
     }
 
-    private static void run(TaskHead head, VisionTransformer backbone, Settings settings, int samples,
+    /** @param trunk trained with the head at the smaller learning rate (backbone or tail), or null: head only */
+    private static void run(TaskHead head, Block trunk, Settings settings, int samples,
             NDManager manager, Inputs inputs, List<float[]> targets, StepHook hook) {
         long steps = settings.steps(samples);
         long warmup = Math.max(1, steps / 20);
@@ -118,7 +140,7 @@ public final class HeadTrainer {
         int[] order = permutation(samples, random);
         int cursor = 0;
         try (ScheduledAdamW headOptimizer = new ScheduledAdamW();
-                ScheduledAdamW backboneOptimizer = new ScheduledAdamW()) {
+                ScheduledAdamW trunkOptimizer = new ScheduledAdamW()) {
             for (long step = 0; step < steps; step++) {
                 List<Integer> indices = new ArrayList<>(settings.batchSize());
                 for (int b = 0; b < Math.min(settings.batchSize(), samples); b++) {
@@ -131,8 +153,8 @@ public final class HeadTrainer {
                 double learningRate = Schedules.warmupCosine(0, settings.learningRate(), settings.learningRate() / 100,
                         warmup, step, steps);
                 GradientClipping.zeroGradients(head.getParameters());
-                if (backbone != null) {
-                    GradientClipping.zeroGradients(backbone.getParameters());
+                if (trunk != null) {
+                    GradientClipping.zeroGradients(trunk.getParameters());
                 }
                 try (NDManager stepManager = manager.newSubManager()) {
                     try (GradientCollector collector = stepManager.getEngine().newGradientCollector()) {
@@ -144,9 +166,9 @@ public final class HeadTrainer {
                     }
                 }
                 headOptimizer.step(head.getParameters(), learningRate, settings.weightDecay(), name -> false);
-                if (backbone != null) {
-                    GradientClipping.clipPerParameter(backbone.getParameters(), 3.0);
-                    backboneOptimizer.step(backbone.getParameters(), learningRate * settings.backboneLearningRateScale(),
+                if (trunk != null) {
+                    GradientClipping.clipPerParameter(trunk.getParameters(), 3.0);
+                    trunkOptimizer.step(trunk.getParameters(), learningRate * settings.backboneLearningRateScale(),
                             settings.weightDecay(), name -> false);
                 }
                 hook.afterStep(step + 1, steps);

@@ -18,13 +18,21 @@ import java.util.Map;
  * {@link HeadConfig} plus the backbone it was trained on), {@code head-<name>.params} and {@code SHA256SUMS}. Loading
  * verifies the checksums and refuses a head trained on a different backbone architecture or, when both sides know
  * it, on different backbone weights.
+ *
+ * <p>A head fine-tuned together with the last k backbone blocks also carries that {@link BackboneTail}:
+ * {@code "tailBlocks": k} in {@code head.json} and its weights in {@code tail-<name>.params}, listed in
+ * {@code SHA256SUMS} like every other file. It reads the backbone's tokens at depth L - k.
  */
 public final class HeadArtifact {
 
     public static final String HEAD_FILE = "head.json";
 
-    /** A verified head and its description. */
-    public record Loaded(HeadConfig config, TaskHead head) {
+    /**
+     * A verified head and its description.
+     *
+     * @param tail the head's own last backbone blocks, or null when it reads the shared backbone's output
+     */
+    public record Loaded(HeadConfig config, TaskHead head, BackboneTail tail) {
     }
 
     private HeadArtifact() {
@@ -35,6 +43,19 @@ public final class HeadArtifact {
      */
     public static void save(Path directory, HeadConfig config, TaskHead head, VisionTransformerConfig backbone,
             String backboneSha256) throws IOException {
+        save(directory, config, head, null, backbone, backboneSha256);
+    }
+
+    /**
+     * @param tail the last backbone blocks trained with the head, or null for a frozen-backbone head
+     * @param backboneSha256 SHA-256 of the backbone parameter file the head was trained on, or null if unknown
+     */
+    public static void save(Path directory, HeadConfig config, TaskHead head, BackboneTail tail,
+            VisionTransformerConfig backbone, String backboneSha256) throws IOException {
+        if (tail != null && !sameArchitecture(tail.config(), backbone)) {
+            throw new IllegalArgumentException("tail of " + tail.config().name() + " does not belong to "
+                    + backbone.name());
+        }
         if (!config.describes(head)) {
             throw new IllegalArgumentException("head (" + head.kind() + ", " + head.labelNames()
                     + ") does not match " + config);
@@ -46,6 +67,9 @@ public final class HeadArtifact {
             root.addProperty("backboneSha256", backboneSha256);
         }
         root.add("head", CheckpointJson.head(config));
+        if (tail != null) {
+            root.addProperty("tailBlocks", tail.blockCount());
+        }
         Path target = directory.toAbsolutePath().normalize();
         Path staging = StagedDirectory.create(target);
         try {
@@ -53,7 +77,12 @@ public final class HeadArtifact {
                     new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root) + "\n",
                     StandardCharsets.UTF_8);
             ParameterFiles.save(head, staging.resolve(config.parameterFile()));
-            Sha256Sums.write(staging, List.of(HEAD_FILE, config.parameterFile()));
+            List<String> files = new java.util.ArrayList<>(List.of(HEAD_FILE, config.parameterFile()));
+            if (tail != null) {
+                ParameterFiles.save(tail, staging.resolve(tailFile(config)));
+                files.add(tailFile(config));
+            }
+            Sha256Sums.write(staging, files);
             StagedDirectory.publish(staging, target);
         } finally {
             StagedDirectory.discard(staging);
@@ -74,6 +103,7 @@ public final class HeadArtifact {
         String source = directory.resolve(HEAD_FILE).toString();
         String json = new String(Sha256Sums.readVerified(directory, sums, HEAD_FILE), StandardCharsets.UTF_8);
         HeadConfig config;
+        int tailBlocks = 0;
         try {
             JsonObject root = JsonParser.parseString(json).getAsJsonObject();
             VisionTransformerConfig trainedOn = CheckpointJson.readArchitecture(root.getAsJsonObject("backbone"), source);
@@ -87,6 +117,17 @@ public final class HeadArtifact {
                         + root.get("backboneSha256").getAsString() + ", the serving backbone is " + backboneSha256);
             }
             config = CheckpointJson.readHead(root.getAsJsonObject("head"), source);
+            if (root.has("tailBlocks")) {
+                tailBlocks = root.get("tailBlocks").getAsInt();
+                if (tailBlocks < 1 || tailBlocks > backbone.depth()) {
+                    throw new CheckpointException(source + ": tailBlocks " + tailBlocks + " is not in 1.."
+                            + backbone.depth());
+                }
+                if (!sums.containsKey(tailFile(config))) {
+                    throw new CheckpointException(source + ": the head has a tail of " + tailBlocks + " blocks but "
+                            + tailFile(config) + " is not listed in " + Sha256Sums.FILE_NAME);
+                }
+            }
         } catch (JsonParseException | IllegalStateException | IllegalArgumentException | ClassCastException
                 | NullPointerException bad) {
             throw new CheckpointException(source + ": invalid head description: " + bad.getMessage(), bad);
@@ -98,11 +139,23 @@ public final class HeadArtifact {
             head.initializeParameters(loading, backbone.embedDim(), backbone.numPatches());
             String file = config.parameterFile();
             ParameterFiles.load(head, loading, directory.resolve(file), sums.get(file));
-            return new Loaded(config, head);
+            BackboneTail tail = null;
+            if (tailBlocks > 0) {
+                tail = new BackboneTail(backbone, tailBlocks);
+                tail.setInitializer(Initializer.ZEROS, parameter -> true);
+                tail.initializeParameters(loading);
+                ParameterFiles.load(tail, loading, directory.resolve(tailFile(config)), sums.get(tailFile(config)));
+            }
+            return new Loaded(config, head, tail);
         } catch (CheckpointException | RuntimeException failure) {
             loading.close();
             throw failure;
         }
+    }
+
+    /** File of a head's {@link BackboneTail} inside the artifact. */
+    static String tailFile(HeadConfig config) {
+        return "tail-" + config.name() + ".params";
     }
 
     /** Equal in everything that shapes the features; dropPath only regularises training. */

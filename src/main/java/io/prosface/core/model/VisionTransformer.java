@@ -63,7 +63,20 @@ public final class VisionTransformer extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
             PairList<String, Object> params) {
-        NDArray images = inputs.head();
+        NDArray tokens = embed(parameterStore, inputs.head(), training);
+        return finish(parameterStore, runBlocks(parameterStore, tokens, 0, config.depth(), training), training);
+    }
+
+    /**
+     * The token sequence before block 0: [x_class ; patch embeddings] + E_pos. Together with {@link #runBlocks} and
+     * {@link #finish} this is the forward pass in parts, so a caller can stop at depth d (the shared prefix of
+     * heads that bring their own copy of the last blocks, {@link BackboneTail}) with the same operations in the same
+     * order as the full forward.
+     *
+     * @param images (B, 3, S, S) normalised float32
+     * @return tokens (B, 1 + N, D), in the manager of {@code images}
+     */
+    public NDArray embed(ParameterStore parameterStore, NDArray images, boolean training) {
         NDManager manager = images.getManager();
         NDArray patches = patchEmbedding.forward(parameterStore, new NDList(images), training).head();
         long batch = patches.getShape().get(0);
@@ -77,15 +90,42 @@ public final class VisionTransformer extends AbstractBlock {
         NDArray tokens = NDArrays.concat(new NDList(clsPerImage, patches), 1);
         NDArray position = Tensors.borrow(
                 parameterStore.getValue(positionEmbedding, images.getDevice(), training), manager);
-        tokens = tokens.add(PositionEmbeddings.resize(position, config.imageSize() / config.patchSize(),
+        return tokens.add(PositionEmbeddings.resize(position, config.imageSize() / config.patchSize(),
                 gridHeight, gridWidth));
+    }
 
-        for (TransformerBlock block : blocks) {
+    /**
+     * Blocks {@code from} .. {@code to - 1} on a token sequence: (B, 1 + N, D) -> (B, 1 + N, D). With from = 0 and
+     * to = d it maps {@link #embed}'s output to the tokens at depth d.
+     */
+    public NDArray runBlocks(ParameterStore parameterStore, NDArray tokens, int from, int to, boolean training) {
+        if (from < 0 || from > to || to > blocks.size()) {
+            throw new IllegalArgumentException("blocks " + from + ".." + to + " of a depth-" + blocks.size() + " ViT");
+        }
+        for (TransformerBlock block : blocks.subList(from, to)) {
             tokens = block.forward(parameterStore, new NDList(tokens), training).head();
         }
-        tokens = norm.forward(parameterStore, new NDList(tokens), training).head();
-        // (B, 1 + N, D) -> (B, D) and (B, N, D), both views
+        return tokens;
+    }
+
+    /** Final LayerNorm on the tokens after the last block, split into NDList(classToken (B, D), patchTokens). */
+    public NDList finish(ParameterStore parameterStore, NDArray tokens, boolean training) {
+        return splitTokens(norm.forward(parameterStore, new NDList(tokens), training).head());
+    }
+
+    /** (B, 1 + N, D) -> NDList((B, D), (B, N, D)), both views. */
+    static NDList splitTokens(NDArray tokens) {
         return new NDList(tokens.get(":, 0, :"), tokens.get(":, 1:, :"));
+    }
+
+    /** The transformer blocks in order (a {@link BackboneTail} copies the last of them). */
+    List<TransformerBlock> blocks() {
+        return List.copyOf(blocks);
+    }
+
+    /** The final LayerNorm. */
+    LayerNorm norm() {
+        return norm;
     }
 
     @Override

@@ -10,6 +10,10 @@
  *       io.prosface.core.model.SelfAttention}, {@link io.prosface.core.model.MultiLayerPerceptron}).</li>
  *   <li>{@link io.prosface.core.model.ProsHead} = {@link io.prosface.core.model.ProjectionHead} + {@link
  *       io.prosface.core.model.Prototypes}: class token → cosine similarities (B,K).</li>
+ *   <li>The same forward in parts ({@code embed}, {@code runBlocks}, {@code finish}): a {@link
+ *       io.prosface.core.model.BackboneTail} is a head's own copy of the last k blocks + final norm, reading the
+ *       shared tokens at depth L - k; {@link io.prosface.core.model.BackbonePass} runs the shared prefix once and
+ *       keeps the token states the tails of a batch need.</li>
  *   <li>{@link io.prosface.core.model.TaskHead}s on {@code NDList(classToken, patchTokens)}: attributes,
  *       expression, landmarks and {@link io.prosface.core.model.GenericHead} for few-shot jobs.</li>
  * </ul>
@@ -23,7 +27,8 @@
  * SHA256SUMS               sha256sum-compatible list of all of the above
  * </pre>
  * A published single head is a directory with {@code head.json}, {@code head-<name>.params} and {@code SHA256SUMS}
- * ({@link io.prosface.core.model.HeadArtifact}).
+ * ({@link io.prosface.core.model.HeadArtifact}), plus {@code tail-<name>.params} when the head was trained with the
+ * last k blocks ({@code "tailBlocks": k} in head.json).
  *
  * <h2>Memory</h2>
  * Every array a forward pass creates belongs to the manager of its input; parameters stay in the manager the blocks

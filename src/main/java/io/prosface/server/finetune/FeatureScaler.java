@@ -1,6 +1,7 @@
 package io.prosface.server.finetune;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
@@ -62,6 +63,28 @@ record FeatureScaler(float[] classMean, float[] classStd, float[] patchMean, flo
     CachedFeatures apply(CachedFeatures features) {
         return new CachedFeatures(features.count(), features.embedDim(), features.numPatches(),
                 scale(features.classTokens(), classMean, classStd), scale(features.patchTokens(), patchMean, patchStd));
+    }
+
+    /**
+     * The same standardisation on arrays, for tail jobs whose features are computed inside the recorded graph:
+     * NDList(classToken (B, D), patchTokens (B, N, D)) -> the same shapes, standardised. The statistics become
+     * arrays of the features' manager (libtorch tensors that live as long as the step, never Number operands: see
+     * core.train.GraphScalars).
+     */
+    NDList apply(NDList features) {
+        NDArray classToken = features.get(0);
+        NDArray patchTokens = features.get(1);
+        NDManager manager = classToken.getManager();
+        // (D) broadcasts over (B, D) and (B, N, D)
+        NDArray classScaled = classToken.sub(array(manager, classMean, classToken)).div(array(manager, classStd,
+                classToken));
+        NDArray patchScaled = patchTokens.sub(array(manager, patchMean, patchTokens)).div(array(manager, patchStd,
+                patchTokens));
+        return new NDList(classScaled, patchScaled);
+    }
+
+    private static NDArray array(NDManager manager, float[] values, NDArray like) {
+        return manager.create(values).toDevice(like.getDevice(), false);
     }
 
     private static float[] scale(float[] values, float[] mean, float[] std) {

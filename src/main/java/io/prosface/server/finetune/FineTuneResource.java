@@ -61,7 +61,8 @@ public class FineTuneResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Upload labelled images (parts 'archive' zip/tar.gz and/or 'images', plus 'manifest' CSV/JSON) "
             + "and a task spec (fields kind, head_name, classes, points, epochs, learning_rate, batch_size, "
-            + "validation_split, augmented_views, seed, promote, crop): 202 with the queued job")
+            + "validation_split, unfrozen_blocks (k: also train the last k backbone blocks, 0..depth, default 0), "
+            + "augmented_views, seed, promote, crop): 202 with the queued job")
     public Response submit(@HeaderParam("Authorization") String authorization, MultipartFormDataInput input) {
         keys.require(authorization, ApiKeys.Role.ADMIN);
         Map<String, String> form = new HashMap<>();

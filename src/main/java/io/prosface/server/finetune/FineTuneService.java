@@ -49,9 +49,11 @@ public class FineTuneService {
             UploadedFile manifest) {
         TaskSpec declared = SpecForm.parse(form, config.defaults());
         ModelRegistry registry = engine.readyRegistry();
-        if (declared.options().unfrozenBlocks() > 0) {
-            throw ServingException.invalidArgument("unfrozen_blocks > 0 is not available: few-shot heads are served on "
-                    + "the shared frozen backbone pass, so only frozen-backbone jobs (unfrozen_blocks=0) are accepted");
+        int depth = registry.architecture().depth();
+        if (declared.options().unfrozenBlocks() > depth) {
+            throw ServingException.invalidArgument("unfrozen_blocks must be in [0, " + depth + "] for the served backbone "
+                    + registry.architecture().name() + " (depth " + depth + "), got "
+                    + declared.options().unfrozenBlocks());
         }
         if (catalog.builtInNames().contains(declared.headName())) {
             throw ServingException.invalidArgument("head_name '" + declared.headName()

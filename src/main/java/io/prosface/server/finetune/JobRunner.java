@@ -108,7 +108,7 @@ public class JobRunner {
             Path directory = Files.createTempDirectory("pros-publish-").resolve("head");
             try {
                 HeadArtifact.save(directory, new HeadConfig(spec.headName(), version, spec.kind(), spec.labels()),
-                        result.head(), backbone.config(), registry.backboneSha256());
+                        result.head(), result.tail(), backbone.config(), registry.backboneSha256());
                 byte[] artifact = ArtifactZip.pack(directory);
                 heads.stage(new HeadRecord(spec.headName(), version, spec.kind(), spec.labels(),
                         HeadCatalog.backboneId(registry), job.id(), result.validation(), false, Instant.now()),

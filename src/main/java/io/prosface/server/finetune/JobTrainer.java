@@ -4,34 +4,31 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.prosface.core.data.FaceBox;
 import io.prosface.core.data.FacePreprocessor;
-import io.prosface.core.eval.CachedFeatures;
-import io.prosface.core.eval.FeatureExtractor;
 import io.prosface.core.eval.HeadTrainer;
+import io.prosface.core.model.BackboneTail;
 import io.prosface.core.model.HeadKind;
 import io.prosface.core.model.TaskHead;
 import io.prosface.core.model.VisionTransformer;
+import io.prosface.core.train.GradientRecording;
 import java.awt.image.BufferedImage;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 
 /**
- * Trains one few-shot head on the frozen backbone, with core's pieces: crops and augmentations from core.data,
- * features from core.eval's {@link FeatureExtractor} (computed once per view and cached), the training loop of
- * core.eval's {@link HeadTrainer} (AdamW, warm-up + cosine, the loss of the head's kind).
+ * Trains one few-shot head, with core's pieces: crops and augmentations from core.data, backbone outputs computed
+ * ONCE per view and cached (core.eval's {@link io.prosface.core.eval.FeatureExtractor}), the training loop of
+ * core.eval's {@link HeadTrainer} (AdamW, warm-up + cosine, the loss of the head's kind). Two modes
+ * ({@link CachedJobModel}): unfrozen_blocks = 0 trains the head alone on the frozen backbone's features
+ * ({@link FrozenFeatures}); k &gt; 0 caches the tokens of the frozen prefix and trains the head together with an own
+ * copy of the last k blocks ({@link TailTokens}), which then travels with the head.
  *
  * <p>The work is cut into pieces so a job can be cancelled and yield the device to inference between them: feature
  * chunks of a few images, then single optimiser steps (HeadTrainer's step hook). Metrics on the training and
  * validation examples are computed {@value #REPORTS} times per job.
- *
- * <p>Memory: heads other than landmarks read only the class token and the MEAN patch token (core's linear probe), so
- * their cache keeps one pooled patch token per view instead of N (the probe's mean over one token is that token).
  */
 final class JobTrainer {
 
@@ -52,9 +49,12 @@ final class JobTrainer {
                 Map<String, Double> validation);
     }
 
-    /** The trained head (its arrays in the manager given to {@link #train}), its final metrics, where time went. */
-    record Result(TaskHead head, Map<String, Double> train, Map<String, Double> validation, int trainExamples,
-            int validationExamples, String timing) {
+    /**
+     * The trained head and, for k &gt; 0, its tail (their arrays in the manager given to {@link #train}), its final
+     * metrics, where time went.
+     */
+    record Result(TaskHead head, BackboneTail tail, Map<String, Double> train, Map<String, Double> validation,
+            int trainExamples, int validationExamples, String timing) {
     }
 
     private final VisionTransformer backbone;
@@ -71,8 +71,15 @@ final class JobTrainer {
     }
 
     Result train(TaskSpec spec, List<Example> examples, NDManager manager, Listener listener) {
+        // parameter updates and folding are in place: never recorded (libtorch's grad mode is per thread)
+        GradientRecording.pauseOnThisThread();
         TrainingOptions options = spec.options();
         HeadKind kind = spec.kind();
+        int blocks = options.unfrozenBlocks();
+        if (blocks < 0 || blocks > backbone.config().depth()) {
+            throw new IllegalArgumentException("unfrozen_blocks must be in [0, " + backbone.config().depth()
+                    + "] for " + backbone.config().name() + ", got " + blocks);
+        }
         DataSplit split = DataSplit.of(examples, kind, options.validationSplit(), options.seed());
         long start = System.nanoTime();
         TrainingViews views = new TrainingViews(preprocessor, options.detectFaces() ? faceLocator : null);
@@ -82,38 +89,31 @@ final class JobTrainer {
                 listener::checkpoint);
         int total = train.pixels().size() + validation.pixels().size();
         long t1 = System.nanoTime();
-        boolean pooled = kind != HeadKind.LANDMARKS;
-        CachedFeatures trainFeatures = extract(train.pixels(), pooled, manager, listener, 0, total);
-        CachedFeatures validationFeatures = extract(validation.pixels(), pooled, manager, listener,
-                train.pixels().size(), total);
+        CachedJobModel model = blocks == 0
+                ? FrozenFeatures.build(backbone, preprocessor.imageSize(), chunkSize, spec, train, validation, manager,
+                        listener)
+                : TailTokens.build(backbone, blocks, preprocessor.imageSize(), chunkSize, spec, train, validation,
+                        manager, listener);
 
         long t2 = System.nanoTime();
-        FeatureScaler features = FeatureScaler.fit(trainFeatures);
-        trainFeatures = features.apply(trainFeatures);
-        validationFeatures = features.apply(validationFeatures);
         Standardizer scale = kind == HeadKind.REGRESSION ? Standardizer.fit(train.targets()) : Standardizer.NONE;
         List<float[]> trainTargets = train.targets().stream().map(scale::forward).toList();
-        TaskHead head = HeadTrainer.newHead(kind, spec.labels(), backbone.config().embedDim(),
-                trainFeatures.numPatches(), manager);
-
         long stepsPerEpoch = (train.pixels().size() + options.batchSize() - 1) / options.batchSize();
         long totalSteps = stepsPerEpoch * options.epochs();
         // metrics (and a progress record) at every tenth of the job; every step is a checkpoint
         long reportEvery = Math.max(1, totalSteps / REPORTS);
         Map<String, Map<String, Double>> latest = new java.util.HashMap<>();
-        CachedFeatures scaledTrain = trainFeatures;
-        CachedFeatures scaledValidation = validationFeatures;
         HeadTrainer.Settings settings = new HeadTrainer.Settings(options.epochs(), 0, options.batchSize(),
                 options.learningRate(), 1e-4, 0, options.seed());
         listener.checkpoint();
         // DJL's PyTorch engine allows one open gradient collector per JVM: concurrent jobs train one after the other
         synchronized (GRADIENT_COLLECTOR) {
-            HeadTrainer.trainOnFeatures(head, scaledTrain, trainTargets, settings, manager, (step, steps) -> {
+            model.train(trainTargets, settings, manager, (step, steps) -> {
                 if (step % reportEvery == 0 || step == steps) {
-                    latest.put("train", HeadMetrics.of(kind, scale.inverse(predict(head, scaledTrain, manager)),
+                    latest.put("train", HeadMetrics.of(kind, scale.inverse(model.predict(false, manager)),
                             train.targets()));
-                    latest.put("validation", HeadMetrics.of(kind,
-                            scale.inverse(predict(head, scaledValidation, manager)), validation.targets()));
+                    latest.put("validation", HeadMetrics.of(kind, scale.inverse(model.predict(true, manager)),
+                            validation.targets()));
                     int epoch = (int) Math.min(options.epochs(), (step + stepsPerEpoch - 1) / stepsPerEpoch);
                     listener.epochs(epoch, options.epochs(), step, steps, latest.get("train"),
                             latest.get("validation"));
@@ -124,74 +124,13 @@ final class JobTrainer {
         Map<String, Double> trainMetrics = latest.getOrDefault("train", Map.of());
         Map<String, Double> validationMetrics = latest.getOrDefault("validation", Map.of());
         long t3 = System.nanoTime();
-        // raw features -> standardised targets, then -> the targets' own units
-        features.foldInto(head, kind, manager);
-        scale.foldInto(head, manager);
-        return new Result(head, trainMetrics, validationMetrics, split.train().size(), split.validation().size(),
-                String.format("views %d ms, features %d ms (%d views), training %d ms", (t1 - start) / 1_000_000,
-                        (t2 - t1) / 1_000_000, total, (t3 - t2) / 1_000_000));
-    }
-
-    /** Backbone features of {@code pixels}, chunk by chunk with a checkpoint before each chunk. */
-    private CachedFeatures extract(List<float[]> pixels, boolean pooled, NDManager manager, Listener listener,
-            int doneBefore, int total) {
-        int count = pixels.size();
-        int embedDim = backbone.config().embedDim();
-        int numPatches = backbone.config().numPatches();
-        int keptPatches = pooled ? 1 : numPatches;
-        float[] classTokens = new float[count * embedDim];
-        float[] patchTokens = new float[count * keptPatches * embedDim];
-        for (int start = 0; start < count; start += chunkSize) {
-            listener.checkpoint();
-            int end = Math.min(count, start + chunkSize);
-            CachedFeatures chunk = FeatureExtractor.extract(backbone, pixels.subList(start, end),
-                    preprocessor.imageSize(), chunkSize, manager);
-
-            System.arraycopy(chunk.classTokens(), 0, classTokens, start * embedDim, chunk.classTokens().length);
-            if (pooled) {
-                meanPatch(chunk, patchTokens, start);
-            } else {
-                System.arraycopy(chunk.patchTokens(), 0, patchTokens, start * numPatches * embedDim,
-                        chunk.patchTokens().length);
-            }
-            listener.features(doneBefore + end, total);
-        }
-        return new CachedFeatures(count, embedDim, keptPatches, classTokens, patchTokens);
-    }
-
-    /** (n, N, D) -> (n, 1, D): the mean patch token of each view, written at view {@code offset}. */
-    private static void meanPatch(CachedFeatures chunk, float[] target, int offset) {
-        int embedDim = chunk.embedDim();
-        int numPatches = chunk.numPatches();
-        for (int view = 0; view < chunk.count(); view++) {
-            int base = (offset + view) * embedDim;
-            for (int token = 0; token < numPatches; token++) {
-                int source = (view * numPatches + token) * embedDim;
-                for (int d = 0; d < embedDim; d++) {
-                    target[base + d] += chunk.patchTokens()[source + d] / numPatches;
-                }
-            }
-        }
-    }
-
-    /** Raw head outputs, one flat array per view ((B, K, 2) landmarks flatten to x0, y0, x1, ...). */
-    private static List<float[]> predict(TaskHead head, CachedFeatures features, NDManager manager) {
-        List<float[]> outputs = new ArrayList<>(features.count());
-        for (int start = 0; start < features.count(); start += 256) {
-            List<Integer> indices = IntStream.range(start, Math.min(features.count(), start + 256)).boxed().toList();
-            try (NDManager batch = manager.newSubManager()) {
-                NDArray output = head.forward(new ParameterStore(batch, false), features.batch(batch, indices), false)
-                        .head();
-                float[] values = output.toFloatArray();
-                int width = values.length / indices.size();
-                for (int b = 0; b < indices.size(); b++) {
-                    float[] one = new float[width];
-                    System.arraycopy(values, b * width, one, 0, width);
-                    outputs.add(one);
-                }
-            }
-        }
-        return outputs;
+        // standardised features -> raw features, then standardised targets -> the targets' own units
+        model.foldScaling(kind, manager);
+        scale.foldInto(model.head(), manager);
+        return new Result(model.head(), model.tail(), trainMetrics, validationMetrics, split.train().size(),
+                split.validation().size(), String.format("views %d ms, %s %d ms (%d views), training %d ms%s",
+                        (t1 - start) / 1_000_000, blocks == 0 ? "features" : "prefix tokens", (t2 - t1) / 1_000_000,
+                        total, (t3 - t2) / 1_000_000, blocks == 0 ? "" : ", last " + blocks + " blocks trained"));
     }
 
     /**

@@ -4,21 +4,32 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Activation;
 import ai.djl.training.ParameterStore;
 import io.prosface.core.data.FacePreprocessor;
+import io.prosface.core.model.BackbonePass;
 import io.prosface.core.model.HeadKind;
+import io.prosface.core.model.VisionTransformer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
- * One worker's inference path: ONE backbone forward for the whole batch, then every head that any face of the batch
+ * One worker's inference path: ONE backbone pass for the whole batch, then every head that any face of the batch
  * asked for runs once on those same features. Every array of a batch lives in a manager that is closed when the
  * batch is done, so native memory does not grow with traffic.
+ *
+ * <p>Heads with a tail (fine-tuned with their last k blocks unfrozen) read the shared tokens at depth L - k: the
+ * same single pass keeps the token states at each depth a requested tail needs ({@link BackbonePass}); each tail
+ * then runs only on the rows of the faces that asked for its head, followed by its head. A batch whose heads have no
+ * tail takes the plain forward, as before.
  */
 final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceOutputs> {
 
@@ -45,21 +56,59 @@ final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceOutputs>
         try (NDManager batch = workerManager.newSubManager()) {
             ParameterStore parameters = new ParameterStore(batch, false);
             NDArray images = FacePreprocessor.stack(batch, inputs.stream().map(FaceInput::pixels).toList(), imageSize);
-            // (B, 3, S, S) -> classToken (B, D), patchTokens (B, N, D)
-            NDList features = registry.backbone().forward(parameters, new NDList(images), false);
+            List<LoadedHead> heads = distinctHeads(inputs);
+            boolean embeddings = inputs.stream().anyMatch(input -> input.tasks().contains(FaceTask.EMBEDDING));
+            Set<Integer> depths = new TreeSet<>();
+            heads.stream().filter(head -> head.tail() != null).forEach(head -> depths.add(head.tail().inputDepth()));
+            boolean needsOutput = embeddings || heads.stream().anyMatch(head -> head.tail() == null);
+            NDList features;
+            Map<Integer, NDArray> tokensAtDepth = Map.of();
+            if (depths.isEmpty()) {
+                // (B, 3, S, S) -> classToken (B, D), patchTokens (B, N, D)
+                features = registry.backbone().forward(parameters, new NDList(images), false);
+            } else {
+                BackbonePass pass = BackbonePass.run((VisionTransformer) registry.backbone(), parameters, images,
+                        depths, needsOutput);
+                features = pass.output();
+                tokensAtDepth = pass.tokensAtDepth();
+            }
 
-            if (inputs.stream().anyMatch(input -> input.tasks().contains(FaceTask.EMBEDDING))) {
+            if (embeddings) {
                 NDArray classToken = features.get(0);
                 // (B, D) / (B, 1): unit length, so a dot product is the cosine similarity
                 NDArray embedding = classToken.div(classToken.norm(new int[] {1}, true).maximum(NORM_EPSILON));
                 fill(answers, inputs, FaceTask.EMBEDDING, registry.modelVersion(), List.of(), embedding);
             }
-            for (LoadedHead head : distinctHeads(inputs)) {
-                NDArray output = head.block().forward(parameters, features, false).head();
-                fill(answers, inputs, head, postprocess(head.kind(), output));
+            for (LoadedHead head : heads) {
+                if (head.tail() == null) {
+                    NDArray output = head.block().forward(parameters, features, false).head();
+                    fill(answers, inputs, head, postprocess(head.kind(), output));
+                } else {
+                    int[] rows = rowsAsking(inputs, head);
+                    NDArray tokens = rows(tokensAtDepth.get(head.tail().inputDepth()), rows, batchSize);
+                    NDList own = head.tail().forward(parameters, new NDList(tokens), false);
+                    NDArray output = head.block().forward(parameters, own, false).head();
+                    fillRows(answers, head, rows, postprocess(head.kind(), output));
+                }
             }
         }
         return answers.stream().map(FaceOutputs::new).toList();
+    }
+
+    /** Indices of the faces whose request names {@code head} for its task. */
+    private static int[] rowsAsking(List<FaceInput> inputs, LoadedHead head) {
+        return IntStream.range(0, inputs.size()).filter(index -> inputs.get(index).heads().get(head.task()) == head)
+                .toArray();
+    }
+
+    /** (B, T, D) -> (R, T, D): the given rows, in order (the whole array when every row asked). */
+    private static NDArray rows(NDArray tokens, int[] rows, int batchSize) {
+        if (rows.length == batchSize) {
+            return tokens;
+        }
+        NDManager manager = tokens.getManager();
+        long[] indices = Arrays.stream(rows).asLongStream().toArray();
+        return tokens.get(new NDIndex("{}", manager.create(indices).toDevice(tokens.getDevice(), false)));
     }
 
     /** Head outputs to what clients get: independent probabilities, a distribution, points, or raw values. */
@@ -88,6 +137,17 @@ final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceOutputs>
                 float[] row = Arrays.copyOfRange(values, index * width, (index + 1) * width);
                 answers.get(index).put(head.task(), new TaskOutput(head.key(), head.labels(), row));
             }
+        }
+    }
+
+    /** Copies row r of {@code output} (R, V) to face rows[r]. */
+    private static void fillRows(List<Map<FaceTask, TaskOutput>> answers, LoadedHead head, int[] rows,
+            NDArray output) {
+        float[] values = output.toFloatArray();
+        int width = values.length / rows.length;
+        for (int row = 0; row < rows.length; row++) {
+            float[] one = Arrays.copyOfRange(values, row * width, (row + 1) * width);
+            answers.get(rows[row]).put(head.task(), new TaskOutput(head.key(), head.labels(), one));
         }
     }
 

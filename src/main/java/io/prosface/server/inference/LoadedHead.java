@@ -1,6 +1,7 @@
 package io.prosface.server.inference;
 
 import ai.djl.nn.Block;
+import io.prosface.core.model.BackboneTail;
 import io.prosface.core.model.HeadKind;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,16 +22,27 @@ public final class LoadedHead {
     private final FaceTask task;
     private final List<String> labels;
     private final Block block;
+    private final BackboneTail tail;
     private final AutoCloseable resources;
     private final AtomicInteger references = new AtomicInteger(1);
 
     LoadedHead(String name, int version, HeadKind kind, List<String> labels, Block block, AutoCloseable resources) {
+        this(name, version, kind, labels, block, null, resources);
+    }
+
+    /**
+     * @param tail the head's own copy of the backbone's last k blocks (it reads the shared tokens at depth L - k), or
+     *     null: the head reads the shared backbone's output
+     */
+    LoadedHead(String name, int version, HeadKind kind, List<String> labels, Block block, BackboneTail tail,
+            AutoCloseable resources) {
         this.name = name;
         this.version = version;
         this.kind = kind;
         this.task = ModelTasks.taskOf(kind);
         this.labels = List.copyOf(labels);
         this.block = block;
+        this.tail = tail;
         this.resources = resources;
     }
 
@@ -63,6 +75,11 @@ public final class LoadedHead {
 
     public Block block() {
         return block;
+    }
+
+    /** The head's last backbone blocks, or null when it reads the shared backbone output. */
+    public BackboneTail tail() {
+        return tail;
     }
 
     /** Takes a reference unless the head is already closed (then the caller looks it up again). */

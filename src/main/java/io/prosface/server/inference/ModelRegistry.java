@@ -4,9 +4,11 @@ import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import io.prosface.core.data.Preprocessing;
+import io.prosface.core.model.BackboneTail;
 import io.prosface.core.model.CheckpointException;
 import io.prosface.core.model.HeadArtifact;
 import io.prosface.core.model.HeadKind;
+import io.prosface.core.model.VisionTransformer;
 import io.prosface.core.model.VisionTransformerConfig;
 import java.nio.file.Path;
 import io.prosface.server.error.ServingException;
@@ -17,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The served model: one backbone plus named, versioned heads ({@code name@vN}) and a default head per task.
+ * The served model: one backbone plus named, versioned heads ({@code name@vN}) and a default head per task. A head
+ * published by a job with unfrozen blocks brings its own copy of the backbone's last k blocks ({@link
+ * LoadedHead#tail()}), loaded, frozen and freed together with it.
  *
  * <p>Hot swap: {@link #install} takes a head that was loaded off the request path and publishes it in one volatile
  * write of an immutable map, so a batch sees either the old or the new version, never a mix. The previous version
@@ -70,13 +74,34 @@ public final class ModelRegistry implements AutoCloseable {
         try {
             HeadArtifact.Loaded loaded = HeadArtifact.load(directory, headManager, architecture, backboneSha256);
             loaded.head().freezeParameters(true);
-            return install(loaded.config().name(), loaded.config().version(), loaded.config().kind(),
-                    loaded.config().labelNames(),
-                    loaded.head(), headManager, makeDefault);
+            BackboneTail tail = servableTail(loaded);
+            return install(new LoadedHead(loaded.config().name(), loaded.config().version(), loaded.config().kind(),
+                    loaded.config().labelNames(), loaded.head(), tail, headManager), makeDefault);
         } catch (CheckpointException | RuntimeException failure) {
             headManager.close();
             throw failure;
         }
+    }
+
+    /**
+     * The loaded head's tail, frozen for serving; a head with a tail needs the ViT's token states, so a registry
+     * whose backbone is some other block refuses it.
+     */
+    private BackboneTail servableTail(HeadArtifact.Loaded loaded) {
+        if (loaded.tail() == null) {
+            return null;
+        }
+        if (!(backbone instanceof VisionTransformer)) {
+            throw new IllegalArgumentException("head " + loaded.config().name() + " brings its own last "
+                    + loaded.tail().blockCount() + " blocks, which only a VisionTransformer backbone can serve");
+        }
+        loaded.tail().freezeParameters(true);
+        return loaded.tail();
+    }
+
+    /** The served backbone's architecture (depth bounds the unfrozen blocks of a job). */
+    public VisionTransformerConfig architecture() {
+        return architecture;
     }
 
     /** Arrays held by the model's manager and its children (a leak check for tests: constant under traffic). */
@@ -102,9 +127,16 @@ public final class ModelRegistry implements AutoCloseable {
      *
      * @param resources frees the head's native memory once it is retired and no batch uses it any more
      */
-    public synchronized LoadedHead install(String name, int version, HeadKind kind, List<String> labels, Block block,
+    public LoadedHead install(String name, int version, HeadKind kind, List<String> labels, Block block,
             AutoCloseable resources, boolean makeDefault) {
-        FaceTask task = ModelTasks.taskOf(kind);
+        return install(new LoadedHead(name, version, kind, labels, block, resources), makeDefault);
+    }
+
+    private synchronized LoadedHead install(LoadedHead head, boolean makeDefault) {
+        String name = head.name();
+        int version = head.version();
+        HeadKind kind = head.kind();
+        FaceTask task = head.task();
         Snapshot current = snapshot;
         LoadedHead previous = current.heads().get(name);
         if (previous != null && previous.kind() != kind) {
@@ -114,7 +146,6 @@ public final class ModelRegistry implements AutoCloseable {
             throw new IllegalArgumentException("head " + name + "@v" + version + " is not newer than the loaded "
                     + previous.key());
         }
-        LoadedHead head = new LoadedHead(name, version, kind, labels, block, resources);
         Map<String, LoadedHead> heads = new LinkedHashMap<>(current.heads());
         heads.put(name, head);
         Map<FaceTask, String> defaults = new EnumMap<>(FaceTask.class);
@@ -146,8 +177,9 @@ public final class ModelRegistry implements AutoCloseable {
         try {
             HeadArtifact.Loaded loaded = HeadArtifact.load(directory, headManager, architecture, backboneSha256);
             loaded.head().freezeParameters(true);
+            BackboneTail tail = servableTail(loaded);
             return addVersion(new LoadedHead(loaded.config().name(), loaded.config().version(), loaded.config().kind(),
-                    loaded.config().labelNames(), loaded.head(), headManager), makeCurrent);
+                    loaded.config().labelNames(), loaded.head(), tail, headManager), makeCurrent);
         } catch (CheckpointException | RuntimeException failure) {
             headManager.close();
             throw failure;

@@ -1,6 +1,7 @@
 package io.prosface.server.finetune;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -17,6 +18,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The training engine without the server: real faces, the test checkpoint's backbone, metrics and timing. */
 class JobTrainerTest {
@@ -90,11 +93,35 @@ class JobTrainerTest {
                     recorder);
             System.out.printf("hair colour, 100 faces: %d ms, train %s, validation %s%n",
                     (System.nanoTime() - start) / 1_000_000, result.train(), result.validation());
+            assertNull(result.tail(), "a frozen-backbone job trains no blocks");
             assertEquals(70, result.trainExamples());
             assertEquals(30, result.validationExamples());
             assertEquals(JobTrainer.REPORTS, recorder.rounds);
             // 70 training faces with one augmented view: 140 views, 3 steps per epoch, 60 epochs
             assertTrue(recorder.checkpoints > 180, "a checkpoint per feature chunk and per step: " + recorder.checkpoints);
+            assertTrue(result.validation().get("accuracy") > result.validation().get("chance"), result.validation()
+                    .toString());
+        }
+    }
+
+    /** The same 100-face job with the last k blocks trained too: the tail comes back with the head, and it learns. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void trainsTheLastBlocksTogetherWithTheHead(int blocks) {
+        List<String> classes = List.of("black", "blond");
+        TaskSpec spec = new TaskSpec(HeadKind.CLASSIFICATION, "hair", classes,
+                new TrainingOptions(60, 0.003, 64, 0.3, blocks, 1, 7, true, true));
+        Recorder recorder = new Recorder();
+        long start = System.nanoTime();
+        try (NDManager job = manager.newSubManager()) {
+            JobTrainer.Result result = trainer().train(spec, examples(FewShotData.hairColours(50, 0), classes), job,
+                    recorder);
+            System.out.printf("hair colour, 100 faces, unfrozen_blocks=%d: %d ms (%s), train %s, validation %s%n",
+                    blocks, (System.nanoTime() - start) / 1_000_000, result.timing(), result.train(),
+                    result.validation());
+            assertEquals(blocks, result.tail().blockCount());
+            assertEquals(JobTrainer.REPORTS, recorder.rounds);
+            assertTrue(recorder.checkpoints > 180, "a checkpoint per token chunk and per step: " + recorder.checkpoints);
             assertTrue(result.validation().get("accuracy") > result.validation().get("chance"), result.validation()
                     .toString());
         }

@@ -86,8 +86,11 @@ abstract class SharedStoreReplicaTest {
                 .statusCode(200).body("heads.ref", equalTo(List.of(name + "@v2", name + "@v1")))
                 .body("heads.served", equalTo(List.of(true, true)));
         assertEquals("v1", predict(name, "").getModel().getHeads(0).getHead().getVersion(), "v1 stays current");
+        // v3 trains the last block too: its artifact (head + tail) goes through PostgreSQL like any other blob, and
+        // the replica that runs second loads it as "the other replica's newest head"
         String second = given().header("Authorization", FewShotData.ADMIN).multiPart("kind", "classification")
                 .multiPart("head_name", name).multiPart("epochs", "5").multiPart("crop", "none")
+                .multiPart("unfrozen_blocks", "1")
                 .multiPart("archive", "set.zip", FewShotData.zip(SET, "manifest.csv", FewShotData.csv(SET, "label")))
                 .when().post("/v1/finetune/jobs").then().statusCode(202).extract().path("id");
         awaitSucceeded(second);
