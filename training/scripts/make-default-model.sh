@@ -6,8 +6,9 @@
 #   --resume          continue an interrupted run (data is reused, pretraining resumes from its last checkpoint)
 #   --with-ablation   also pretrain the same recipe with loss=dino and evaluate it (doubles the pretraining time)
 # Environment: WORK (default training/target/default-model) holds data, runs and evaluations; RECIPE (default
-# configs/default-synthetic.properties) and UNLABELED (pretraining faces, default 4000) select another recipe, e.g.
-#   RECIPE=configs/default-synthetic-sharp.properties UNLABELED=8000 training/scripts/make-default-model.sh
+# configs/default-synthetic-sinkhorn.properties, about 40 min of pretraining on 2 idle cores) and UNLABELED
+# (pretraining faces, default 8000) select another recipe, e.g.
+#   RECIPE=configs/default-synthetic.properties UNLABELED=4000 training/scripts/make-default-model.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."   # training/
 
@@ -22,8 +23,8 @@ for argument in "$@"; do
 done
 
 WORK="${WORK:-target/default-model}"
-RECIPE="${RECIPE:-configs/default-synthetic.properties}"
-UNLABELED="${UNLABELED:-4000}"
+RECIPE="${RECIPE:-configs/default-synthetic-sinkhorn.properties}"
+UNLABELED="${UNLABELED:-8000}"
 export DJL_OFFLINE=true
 # libtorch's OpenMP threads spin-wait by default, which is very slow on a shared or busy machine
 export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"

@@ -63,6 +63,23 @@ public record MultiCropConfig(int globalSize, int localSize, int localCropCount,
                 localBlurProbability, blurSigmaMin, blurSigmaMax, solarizationProbability);
     }
 
+    /**
+     * The same recipe with other photometric probabilities: colour jitter, grayscale and solarisation (each in
+     * [0, 1]). Early in a short run on faces of one layout the only thing a young network can tell images apart
+     * by is their colour, so strong colour augmentation leaves nothing to predict across views.
+     */
+    public MultiCropConfig withColor(double jitter, double grayscale, double solarization) {
+        for (double probability : new double[] {jitter, grayscale, solarization}) {
+            if (!(0 <= probability && probability <= 1)) {
+                throw new IllegalArgumentException("probabilities must lie in [0, 1], got " + probability);
+            }
+        }
+        return new MultiCropConfig(globalSize, localSize, localCropCount, globalScaleMin, globalScaleMax,
+                localScaleMin, localScaleMax, aspectRatioMin, aspectRatioMax, flipProbability, jitter, brightness,
+                contrast, saturation, hue, grayscale, firstGlobalBlurProbability, secondGlobalBlurProbability,
+                localBlurProbability, blurSigmaMin, blurSigmaMax, solarization);
+    }
+
     /** Total views per image: 2 global + the local ones. */
     public int viewCount() {
         return 2 + localCropCount;

@@ -23,7 +23,9 @@ public final class PretrainRecipe {
         double[] globalScale = recipe.range("global.crops.scale");
         double[] localScale = recipe.range("local.crops.scale");
         MultiCropConfig views = MultiCropConfig.dino(size, localSize, recipe.integer("local.crops.number"))
-                .withScales(globalScale[0], globalScale[1], localScale[0], localScale[1]);
+                .withScales(globalScale[0], globalScale[1], localScale[0], localScale[1])
+                .withColor(recipe.number("color.jitter.probability"), recipe.number("grayscale.probability"),
+                        recipe.number("solarization.probability"));
         ProsHeadConfig head = new ProsHeadConfig(recipe.integer("head.hidden.dim"), recipe.integer("head.bottleneck.dim"),
                 recipe.integer("prototypes"));
         return new PretrainingSettings(architecture, head, PretrainingSettings.LossKind.parse(recipe.string("loss")),
