@@ -26,7 +26,18 @@ public final class FineTuneJson {
     public record Job(String id, String url, String state, String headType, String headName, String headVersion,
             String backbone, List<String> labels, Progress progress, Map<String, Double> trainMetrics,
             Map<String, Double> validationMetrics, int trainExamples, int validationExamples, String errorMessage,
-            Instant createTime, Instant startTime, Instant endTime) {}
+            Instant createTime, Instant startTime, Instant endTime, Options options) {}
+
+    /** The job's hyper-parameters as accepted (defaults filled in); field names as in the upload form. */
+    public record Options(int epochs, double learningRate, int batchSize, double validationSplit, int unfrozenBlocks,
+            int augmentedViews, long seed, boolean promote, String crop) {
+
+        static Options of(TrainingOptions options) {
+            return new Options(options.epochs(), options.learningRate(), options.batchSize(),
+                    options.validationSplit(), options.unfrozenBlocks(), options.augmentedViews(), options.seed(),
+                    options.promote(), options.detectFaces() ? "detect" : "none");
+        }
+    }
 
     public record JobPage(List<Job> jobs, String nextPageToken) {}
 
@@ -44,7 +55,8 @@ public final class FineTuneJson {
                 job.headVersion() == null ? null : "v" + job.headVersion(), job.backbone(), job.spec().labels(),
                 new Progress(job.epoch(), job.totalEpochs(), job.step(), job.totalSteps(), job.fraction()),
                 job.trainMetrics(), job.validationMetrics(), job.trainExamples(), job.validationExamples(),
-                job.errorMessage(), job.createdAt(), job.startedAt(), job.endedAt());
+                job.errorMessage(), job.createdAt(), job.startedAt(), job.endedAt(),
+                Options.of(job.spec().options()));
     }
 
     static Head head(HeadView head) {

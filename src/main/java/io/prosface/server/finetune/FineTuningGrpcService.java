@@ -143,7 +143,8 @@ public class FineTuningGrpcService implements FineTuning {
                 .putAllTrainMetrics(job.trainMetrics()).putAllValidationMetrics(job.validationMetrics())
                 .setTrainExamples(job.trainExamples()).setValidationExamples(job.validationExamples())
                 .setErrorMessage(job.errorMessage() == null ? "" : job.errorMessage())
-                .setCreateTime(timestamp(job.createdAt()));
+                .setCreateTime(timestamp(job.createdAt()))
+                .setOptions(options(job.spec().options()));
         if (job.headVersion() != null) {
             proto.setHeadVersion("v" + job.headVersion());
         }
@@ -154,6 +155,14 @@ public class FineTuningGrpcService implements FineTuning {
             proto.setEndTime(timestamp(job.endedAt()));
         }
         return proto.build();
+    }
+
+    static io.prosface.grpc.v1.JobOptions options(TrainingOptions options) {
+        return io.prosface.grpc.v1.JobOptions.newBuilder().setEpochs(options.epochs())
+                .setLearningRate(options.learningRate()).setBatchSize(options.batchSize())
+                .setValidationSplit(options.validationSplit()).setUnfrozenBlocks(options.unfrozenBlocks())
+                .setAugmentedViews(options.augmentedViews()).setSeed(options.seed()).setPromote(options.promote())
+                .setDetectFaces(options.detectFaces()).build();
     }
 
     static Head head(HeadView head) {

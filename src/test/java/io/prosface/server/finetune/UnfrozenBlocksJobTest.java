@@ -106,7 +106,7 @@ class UnfrozenBlocksJobTest {
                         "application/zip")
                 .when().post("/v1/finetune/jobs")
                 .then().statusCode(202).extract().path("id");
-        return id + "/" + name;
+        return id + "/" + name + "/" + unfrozenBlocks;
     }
 
     /** Follows the job over gRPC until it ends; returns the head name once it SUCCEEDED. */
@@ -118,6 +118,14 @@ class UnfrozenBlocksJobTest {
         stream.forEachRemaining(updates::add);
         io.prosface.grpc.v1.Job last = updates.get(updates.size() - 1).getJob();
         assertEquals(JobState.JOB_STATE_SUCCEEDED, last.getState(), last.getErrorMessage());
+        // the job reports what it ran with, over gRPC and REST alike
+        int asked = Integer.parseInt(parts[2]);
+        assertEquals(asked, last.getOptions().getUnfrozenBlocks(), "gRPC Job.options.unfrozen_blocks");
+        assertEquals(30, last.getOptions().getEpochs());
+        given().header("Authorization", FewShotData.READER).when().get("/v1/finetune/jobs/" + parts[0])
+                .then().statusCode(200).body("options.unfrozenBlocks", org.hamcrest.Matchers.equalTo(asked))
+                .body("options.epochs", org.hamcrest.Matchers.equalTo(30))
+                .body("options.crop", org.hamcrest.Matchers.equalTo("detect"));
         System.out.printf("job %s (%s): validation %s%n", parts[1], parts[0], last.getValidationMetricsMap());
         return parts[1];
     }
