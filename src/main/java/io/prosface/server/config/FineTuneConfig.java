@@ -52,6 +52,14 @@ public interface FineTuneConfig {
     @WithDefault("2s")
     Duration maxYield();
 
+    /**
+     * Largest feature cache one job may hold in memory. Jobs that keep every token of every view (unfrozen_blocks
+     * &gt; 0, landmark heads) need views × (1 + patches) × width × 4 bytes; an upload that would need more is refused
+     * at submission with the numbers, before anything is stored. Default 1 GiB.
+     */
+    @WithDefault("1073741824")
+    long maxTokenCacheBytes();
+
     /** Upload limits. */
     interface Upload {
 

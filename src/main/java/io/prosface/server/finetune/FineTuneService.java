@@ -74,12 +74,34 @@ public class FineTuneService {
         TaskSpec spec = set.spec();
         DataSplit split = DataSplit.of(set.examples(), spec.kind(), spec.options().validationSplit(),
                 spec.options().seed());
+        checkTokenCache(spec, split, registry);
         JobRecord job = new JobRecord(UUID.randomUUID().toString(), JobState.QUEUED, spec,
                 HeadCatalog.backboneId(registry), null, 0, spec.options().epochs(), 0, 0, Map.of(), Map.of(),
                 split.train().size(), split.validation().size(), null, false, null, 0, Instant.now(), null, null);
         jobs.insert(job, DatasetCodec.encode(set.examples()));
         executor.wake();
         return job;
+    }
+
+    /**
+     * Jobs that cache every token of every view (a trained tail, or a landmark head) need views × (1 + N) × D floats
+     * of heap; refuse an upload that would exceed {@code max-token-cache-bytes} instead of failing the job later.
+     */
+    private void checkTokenCache(TaskSpec spec, DataSplit split, ModelRegistry registry) {
+        boolean allTokens = spec.options().unfrozenBlocks() > 0 || spec.kind() == io.prosface.core.model.HeadKind.LANDMARKS;
+        if (!allTokens) {
+            return;
+        }
+        var architecture = registry.architecture();
+        long views = (long) split.train().size() * (1 + spec.options().augmentedViews()) + split.validation().size();
+        long bytes = views * (1 + architecture.numPatches()) * architecture.embedDim() * Float.BYTES;
+        if (bytes > config.maxTokenCacheBytes()) {
+            throw ServingException.invalidArgument(String.format(java.util.Locale.ROOT,
+                    "this job would cache %d views x %d tokens x %d floats = %d MiB (limit %d MiB, "
+                            + "pros.finetune.max-token-cache-bytes): upload fewer images, lower augmented_views, or "
+                            + "use unfrozen_blocks=0", views, 1 + architecture.numPatches(), architecture.embedDim(),
+                    bytes >> 20, config.maxTokenCacheBytes() >> 20));
+        }
     }
 
     public JobRecord job(String id) {
