@@ -22,6 +22,10 @@ import java.util.TreeSet;
  * them. Loading checks every checksum and the architecture before it hands anything out; any mismatch, missing or
  * unlisted file is a {@link CheckpointException} naming the file, never a partial model.
  *
+ * <p>A task head trained with its own copy of the backbone's last k blocks ({@link HeadConfig#tailBlocks()} = k)
+ * also stores that {@link BackboneTail} in {@code tail-<name>.params}; it reads the shared tokens at depth L - k
+ * instead of the backbone output. Checkpoints without the field are heads without a tail.
+ *
  * <p>Loaded parameters carry no gradient (ready for inference); a trainer re-enables gradients when it initialises
  * the blocks, or call {@link #attachGradients(Block)}.
  */
@@ -35,6 +39,7 @@ public final class Checkpoint {
     private final VisionTransformer backbone;
     private final ProsHead prosHead;
     private final Map<String, TaskHead> heads;
+    private final Map<String, BackboneTail> tails;
     private final String backboneSha256;
 
     /**
@@ -43,11 +48,20 @@ public final class Checkpoint {
      */
     public Checkpoint(CheckpointConfig config, VisionTransformer backbone, ProsHead prosHead,
             Map<String, TaskHead> heads) {
-        this(config, backbone, prosHead, heads, null);
+        this(config, backbone, prosHead, heads, Map.of(), null);
+    }
+
+    /**
+     * As {@link #Checkpoint(CheckpointConfig, VisionTransformer, ProsHead, Map)}, with the tails of the heads whose
+     * config has {@code tailBlocks} &gt; 0 (by head name; each of exactly that many blocks of this architecture).
+     */
+    public Checkpoint(CheckpointConfig config, VisionTransformer backbone, ProsHead prosHead,
+            Map<String, TaskHead> heads, Map<String, BackboneTail> tails) {
+        this(config, backbone, prosHead, heads, tails, null);
     }
 
     private Checkpoint(CheckpointConfig config, VisionTransformer backbone, ProsHead prosHead,
-            Map<String, TaskHead> heads, String backboneSha256) {
+            Map<String, TaskHead> heads, Map<String, BackboneTail> tails, String backboneSha256) {
         if (!backbone.config().equals(config.architecture())) {
             throw new IllegalArgumentException("backbone is " + backbone.config() + " but the config says "
                     + config.architecture());
@@ -64,14 +78,23 @@ public final class Checkpoint {
                 throw new IllegalArgumentException("head '" + head.name() + "' is missing or does not match " + head);
             }
             ordered.put(head.name(), block);
+            BackboneTail tail = tails.get(head.name());
+            if (head.hasTail() != (tail != null) || tail != null && (tail.blockCount() != head.tailBlocks()
+                    || !tail.config().equals(config.architecture()))) {
+                throw new IllegalArgumentException("head '" + head.name() + "' has tailBlocks " + head.tailBlocks()
+                        + " but " + (tail == null ? "no tail" : "a tail of " + tail.blockCount() + " blocks of "
+                        + tail.config().name()));
+            }
         }
-        if (!ordered.keySet().equals(heads.keySet())) {
-            throw new IllegalArgumentException("heads " + heads.keySet() + " are not all described in the config");
+        if (!ordered.keySet().equals(heads.keySet()) || !ordered.keySet().containsAll(tails.keySet())) {
+            throw new IllegalArgumentException("heads " + heads.keySet() + " and tails " + tails.keySet()
+                    + " are not all described in the config");
         }
         this.config = config;
         this.backbone = backbone;
         this.prosHead = prosHead;
         this.heads = Collections.unmodifiableMap(ordered);
+        this.tails = Map.copyOf(tails);
         this.backboneSha256 = backboneSha256;
     }
 
@@ -101,16 +124,39 @@ public final class Checkpoint {
         return heads;
     }
 
+    /** The head's own last backbone blocks, when its config has {@code tailBlocks} &gt; 0. */
+    public Optional<BackboneTail> tail(String headName) {
+        return Optional.ofNullable(tails.get(headName));
+    }
+
+    /** Tails by head name (only heads that have one). */
+    public Map<String, BackboneTail> tails() {
+        return tails;
+    }
+
     /** SHA-256 of the backbone parameter file this checkpoint was loaded from; empty for one built in memory. */
     public Optional<String> backboneSha256() {
         return Optional.ofNullable(backboneSha256);
     }
 
-    /** The same blocks plus {@code head} (replacing a head of the same name). */
+    /** The same blocks plus {@code head} (replacing a head of the same name, and its tail if it had one). */
     public Checkpoint withHead(HeadConfig headConfig, TaskHead head) {
+        return withHead(headConfig, head, null);
+    }
+
+    /**
+     * The same blocks plus {@code head} with its own last blocks {@code tail} (null: none; must match
+     * {@code headConfig.tailBlocks()}), replacing a head of the same name and its tail.
+     */
+    public Checkpoint withHead(HeadConfig headConfig, TaskHead head, BackboneTail tail) {
         Map<String, TaskHead> updated = new LinkedHashMap<>(heads);
         updated.put(headConfig.name(), head);
-        return new Checkpoint(config.withHead(headConfig), backbone, prosHead, updated, backboneSha256);
+        Map<String, BackboneTail> updatedTails = new LinkedHashMap<>(tails);
+        updatedTails.remove(headConfig.name());
+        if (tail != null) {
+            updatedTails.put(headConfig.name(), tail);
+        }
+        return new Checkpoint(config.withHead(headConfig), backbone, prosHead, updated, updatedTails, backboneSha256);
     }
 
     /**
@@ -133,6 +179,9 @@ public final class Checkpoint {
             for (HeadConfig head : config.heads()) {
                 ParameterFiles.save(heads.get(head.name()), staging.resolve(head.parameterFile()));
                 files.add(head.parameterFile());
+                if (head.hasTail()) {
+                    files.add(TailFiles.save(head, tails.get(head.name()), staging));
+                }
             }
             Sha256Sums.write(staging, files);
             StagedDirectory.publish(staging, target);
@@ -161,7 +210,14 @@ public final class Checkpoint {
         if (config.prosHead() != null) {
             needed.add(PROS_HEAD_FILE);
         }
-        config.heads().forEach(head -> needed.add(head.parameterFile()));
+        for (HeadConfig head : config.heads()) {
+            needed.add(head.parameterFile());
+            if (head.hasTail()) {
+                TailFiles.requireListed(head, head.tailBlocks(), config.architecture(), sums,
+                        directory.resolve(CONFIG_FILE).toString());
+                needed.add(head.tailFile());
+            }
+        }
         refuseStrayParameterFiles(directory, sums, needed);
         NDManager loading = manager.newSubManager();
         try {
@@ -223,6 +279,7 @@ public final class Checkpoint {
             prosHead = head;
         }
         Map<String, TaskHead> heads = new LinkedHashMap<>();
+        Map<String, BackboneTail> tails = new LinkedHashMap<>();
         for (HeadConfig headConfig : config.heads()) {
             TaskHead head = headConfig.newHead();
             initialize(head, loading,
@@ -232,8 +289,13 @@ public final class Checkpoint {
                 ParameterFiles.load(head, manager, directory.resolve(file), sums.get(file));
             }
             heads.put(headConfig.name(), head);
+            if (headConfig.hasTail()) {
+                tails.put(headConfig.name(), loading
+                        ? TailFiles.load(headConfig, headConfig.tailBlocks(), architecture, directory, sums, manager)
+                        : BackboneTail.copyOf(backbone, headConfig.tailBlocks(), manager));
+            }
         }
-        return new Checkpoint(config, backbone, prosHead, heads, loading ? sums.get(BACKBONE_FILE) : null);
+        return new Checkpoint(config, backbone, prosHead, heads, tails, loading ? sums.get(BACKBONE_FILE) : null);
     }
 
     /** Placeholder values before loading are zeros: random init of 65536 prototypes would be wasted work. */

@@ -32,6 +32,10 @@ public record CheckpointConfig(VisionTransformerConfig architecture, Preprocessi
             if (!names.add(head.name())) {
                 throw new IllegalArgumentException("two heads are named '" + head.name() + "'");
             }
+            if (head.tailBlocks() > architecture.depth()) {
+                throw new IllegalArgumentException("head '" + head.name() + "': tailBlocks " + head.tailBlocks()
+                        + " is not in 1.." + architecture.depth() + " (the depth of " + architecture.name() + ")");
+            }
         }
         recipe = Collections.unmodifiableMap(new TreeMap<>(recipe == null ? Map.of() : recipe));
         data = data == null ? "" : data;

@@ -147,6 +147,9 @@ final class CheckpointJson {
         json.add("labelNames", labels);
         json.addProperty("outputs", head.outputs());
         json.addProperty("file", head.parameterFile());
+        if (head.hasTail()) { // absent for heads without a tail, so older readers and checkpoints stay unchanged
+            json.addProperty("tailBlocks", head.tailBlocks());
+        }
         return json;
     }
 
@@ -154,8 +157,10 @@ final class CheckpointJson {
         String name = required(json, "name", source).getAsString();
         List<String> labels = new ArrayList<>();
         required(json, "labelNames", source).getAsJsonArray().forEach(label -> labels.add(label.getAsString()));
+        // absent in checkpoints written before heads could carry a tail: none
+        int tailBlocks = json.has("tailBlocks") ? json.get("tailBlocks").getAsInt() : 0;
         HeadConfig head = new HeadConfig(name, required(json, "version", source).getAsInt(),
-                HeadKind.valueOf(required(json, "kind", source).getAsString()), labels);
+                HeadKind.valueOf(required(json, "kind", source).getAsString()), labels, tailBlocks);
         if (json.has("outputs") && json.get("outputs").getAsInt() != head.outputs()) {
             throw new CheckpointException(source + ": head '" + name + "' says outputs " + json.get("outputs")
                     + " but lists " + head.outputs() + " label names");

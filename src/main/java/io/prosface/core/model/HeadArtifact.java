@@ -56,6 +56,12 @@ public final class HeadArtifact {
             throw new IllegalArgumentException("tail of " + tail.config().name() + " does not belong to "
                     + backbone.name());
         }
+        int blocks = tail == null ? 0 : tail.blockCount();
+        if (config.tailBlocks() != 0 && config.tailBlocks() != blocks) {
+            throw new IllegalArgumentException("head " + config.name() + " says tailBlocks " + config.tailBlocks()
+                    + " but comes with " + (tail == null ? "no tail" : "a tail of " + blocks + " blocks"));
+        }
+        config = config.withTailBlocks(blocks);
         if (!config.describes(head)) {
             throw new IllegalArgumentException("head (" + head.kind() + ", " + head.labelNames()
                     + ") does not match " + config);
@@ -79,8 +85,7 @@ public final class HeadArtifact {
             ParameterFiles.save(head, staging.resolve(config.parameterFile()));
             List<String> files = new java.util.ArrayList<>(List.of(HEAD_FILE, config.parameterFile()));
             if (tail != null) {
-                ParameterFiles.save(tail, staging.resolve(tailFile(config)));
-                files.add(tailFile(config));
+                files.add(TailFiles.save(config, tail, staging));
             }
             Sha256Sums.write(staging, files);
             StagedDirectory.publish(staging, target);
@@ -117,17 +122,16 @@ public final class HeadArtifact {
                         + root.get("backboneSha256").getAsString() + ", the serving backbone is " + backboneSha256);
             }
             config = CheckpointJson.readHead(root.getAsJsonObject("head"), source);
+            // the artifact's top-level "tailBlocks" is authoritative (artifacts before built-in tails have only it)
             if (root.has("tailBlocks")) {
                 tailBlocks = root.get("tailBlocks").getAsInt();
-                if (tailBlocks < 1 || tailBlocks > backbone.depth()) {
-                    throw new CheckpointException(source + ": tailBlocks " + tailBlocks + " is not in 1.."
-                            + backbone.depth());
-                }
-                if (!sums.containsKey(tailFile(config))) {
-                    throw new CheckpointException(source + ": the head has a tail of " + tailBlocks + " blocks but "
-                            + tailFile(config) + " is not listed in " + Sha256Sums.FILE_NAME);
-                }
+                TailFiles.requireListed(config, tailBlocks, backbone, sums, source);
             }
+            if (config.hasTail() && config.tailBlocks() != tailBlocks) {
+                throw new CheckpointException(source + ": the head says tailBlocks " + config.tailBlocks()
+                        + " but the artifact says " + tailBlocks);
+            }
+            config = config.withTailBlocks(tailBlocks);
         } catch (JsonParseException | IllegalStateException | IllegalArgumentException | ClassCastException
                 | NullPointerException bad) {
             throw new CheckpointException(source + ": invalid head description: " + bad.getMessage(), bad);
@@ -139,23 +143,13 @@ public final class HeadArtifact {
             head.initializeParameters(loading, backbone.embedDim(), backbone.numPatches());
             String file = config.parameterFile();
             ParameterFiles.load(head, loading, directory.resolve(file), sums.get(file));
-            BackboneTail tail = null;
-            if (tailBlocks > 0) {
-                tail = new BackboneTail(backbone, tailBlocks);
-                tail.setInitializer(Initializer.ZEROS, parameter -> true);
-                tail.initializeParameters(loading);
-                ParameterFiles.load(tail, loading, directory.resolve(tailFile(config)), sums.get(tailFile(config)));
-            }
+            BackboneTail tail = tailBlocks > 0
+                    ? TailFiles.load(config, tailBlocks, backbone, directory, sums, loading) : null;
             return new Loaded(config, head, tail);
         } catch (CheckpointException | RuntimeException failure) {
             loading.close();
             throw failure;
         }
-    }
-
-    /** File of a head's {@link BackboneTail} inside the artifact. */
-    static String tailFile(HeadConfig config) {
-        return "tail-" + config.name() + ".params";
     }
 
     /** Equal in everything that shapes the features; dropPath only regularises training. */

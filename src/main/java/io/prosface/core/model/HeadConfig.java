@@ -10,8 +10,11 @@ import java.util.regex.Pattern;
  * @param version increases each time a head of this name is re-trained and published
  * @param kind what the head predicts
  * @param labelNames output names in index order (attributes, classes, regression targets, landmark points)
+ * @param tailBlocks k &gt; 0 when the head carries its own trained copy of the backbone's last k blocks (a {@link
+ *     BackboneTail}, stored in {@code tail-<name>.params}) and reads the shared tokens at depth L - k; 0 when it reads
+ *     the shared backbone's output
  */
-public record HeadConfig(String name, int version, HeadKind kind, List<String> labelNames) {
+public record HeadConfig(String name, int version, HeadKind kind, List<String> labelNames, int tailBlocks) {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,63}");
 
@@ -27,6 +30,15 @@ public record HeadConfig(String name, int version, HeadKind kind, List<String> l
             throw new IllegalArgumentException("head " + name + " needs a kind and at least one label");
         }
         labelNames = List.copyOf(labelNames);
+        if (tailBlocks < 0) {
+            throw new IllegalArgumentException("head " + name + ": tailBlocks must be 0 (no tail) or 1..depth, got "
+                    + tailBlocks);
+        }
+    }
+
+    /** A head on the shared backbone output (no tail). */
+    public HeadConfig(String name, int version, HeadKind kind, List<String> labelNames) {
+        this(name, version, kind, labelNames, 0);
     }
 
     /** Describes an existing head. */
@@ -42,6 +54,21 @@ public record HeadConfig(String name, int version, HeadKind kind, List<String> l
     /** File holding this head's parameters inside a checkpoint directory. */
     public String parameterFile() {
         return "head-" + name + ".params";
+    }
+
+    /** The same head with a tail of {@code blocks} blocks (0: none). */
+    public HeadConfig withTailBlocks(int blocks) {
+        return new HeadConfig(name, version, kind, labelNames, blocks);
+    }
+
+    /** True when the head brings its own last backbone blocks. */
+    public boolean hasTail() {
+        return tailBlocks > 0;
+    }
+
+    /** File holding this head's {@link BackboneTail} inside a checkpoint or head directory. */
+    public String tailFile() {
+        return "tail-" + name + ".params";
     }
 
     /** Builds the (uninitialised) head block this config describes. */
