@@ -9,7 +9,10 @@ import io.prosface.core.model.TaskHead;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
 
-/** Loads a {@link Checkpoint} directory (verified checksums and architecture) into a {@link ModelRegistry}. */
+/**
+ * Loads a {@link Checkpoint} directory (verified checksums and architecture) into a {@link ModelRegistry}: the
+ * backbone and every built-in head, with its tail when it has one.
+ */
 @ApplicationScoped
 public class CheckpointModelLoader implements ModelLoader {
 
@@ -27,9 +30,10 @@ public class CheckpointModelLoader implements ModelLoader {
             for (HeadConfig config : checkpoint.config().heads()) {
                 TaskHead head = checkpoint.heads().get(config.name());
                 head.freezeParameters(true);
-                // checkpoint heads share the model's manager: they are freed with the backbone, not on their own
-                registry.install(config.name(), config.version(), config.kind(), config.labelNames(), head, () -> {},
-                        false);
+                // checkpoint heads (and their tails) share the model's manager: they are freed with the backbone,
+                // not on their own; a head trained with its last blocks unfrozen is served with its own copy of them
+                registry.install(config.name(), config.version(), config.kind(), config.labelNames(), head,
+                        checkpoint.tail(config.name()).orElse(null), () -> {}, false);
             }
             return registry;
         } catch (CheckpointException | RuntimeException failure) {

@@ -74,7 +74,7 @@ public final class ModelRegistry implements AutoCloseable {
         try {
             HeadArtifact.Loaded loaded = HeadArtifact.load(directory, headManager, architecture, backboneSha256);
             loaded.head().freezeParameters(true);
-            BackboneTail tail = servableTail(loaded);
+            BackboneTail tail = servableTail(loaded.config().name(), loaded.tail());
             return install(new LoadedHead(loaded.config().name(), loaded.config().version(), loaded.config().kind(),
                     loaded.config().labelNames(), loaded.head(), tail, headManager), makeDefault);
         } catch (CheckpointException | RuntimeException failure) {
@@ -84,19 +84,19 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     /**
-     * The loaded head's tail, frozen for serving; a head with a tail needs the ViT's token states, so a registry
+     * A head's tail, frozen for serving (null: none); a head with a tail needs the ViT's token states, so a registry
      * whose backbone is some other block refuses it.
      */
-    private BackboneTail servableTail(HeadArtifact.Loaded loaded) {
-        if (loaded.tail() == null) {
+    private BackboneTail servableTail(String headName, BackboneTail tail) {
+        if (tail == null) {
             return null;
         }
         if (!(backbone instanceof VisionTransformer)) {
-            throw new IllegalArgumentException("head " + loaded.config().name() + " brings its own last "
-                    + loaded.tail().blockCount() + " blocks, which only a VisionTransformer backbone can serve");
+            throw new IllegalArgumentException("head " + headName + " brings its own last " + tail.blockCount()
+                    + " blocks, which only a VisionTransformer backbone can serve");
         }
-        loaded.tail().freezeParameters(true);
-        return loaded.tail();
+        tail.freezeParameters(true);
+        return tail;
     }
 
     /** The served backbone's architecture (depth bounds the unfrozen blocks of a job). */
@@ -129,7 +129,20 @@ public final class ModelRegistry implements AutoCloseable {
      */
     public LoadedHead install(String name, int version, HeadKind kind, List<String> labels, Block block,
             AutoCloseable resources, boolean makeDefault) {
-        return install(new LoadedHead(name, version, kind, labels, block, resources), makeDefault);
+        return install(name, version, kind, labels, block, null, resources, makeDefault);
+    }
+
+    /**
+     * {@link #install(String, int, HeadKind, List, Block, AutoCloseable, boolean)} for a head that brings its own last
+     * backbone blocks (a checkpoint's built-in head trained with unfrozen blocks): the tail is frozen here and served
+     * through the same path as a job head's tail.
+     *
+     * @param tail the head's own last k blocks, or null when it reads the shared backbone output
+     */
+    public LoadedHead install(String name, int version, HeadKind kind, List<String> labels, Block block,
+            BackboneTail tail, AutoCloseable resources, boolean makeDefault) {
+        return install(new LoadedHead(name, version, kind, labels, block, servableTail(name, tail), resources),
+                makeDefault);
     }
 
     private synchronized LoadedHead install(LoadedHead head, boolean makeDefault) {
@@ -177,7 +190,7 @@ public final class ModelRegistry implements AutoCloseable {
         try {
             HeadArtifact.Loaded loaded = HeadArtifact.load(directory, headManager, architecture, backboneSha256);
             loaded.head().freezeParameters(true);
-            BackboneTail tail = servableTail(loaded);
+            BackboneTail tail = servableTail(loaded.config().name(), loaded.tail());
             return addVersion(new LoadedHead(loaded.config().name(), loaded.config().version(), loaded.config().kind(),
                     loaded.config().labelNames(), loaded.head(), tail, headManager), makeCurrent);
         } catch (CheckpointException | RuntimeException failure) {
