@@ -72,6 +72,7 @@ public final class Checkpoint {
                     + " does not match the config's " + config.prosHead());
         }
         Map<String, TaskHead> ordered = new LinkedHashMap<>();
+        Map<String, BackboneTail> orderedTails = new LinkedHashMap<>();
         for (HeadConfig head : config.heads()) {
             TaskHead block = heads.get(head.name());
             if (block == null || !head.describes(block)) {
@@ -85,6 +86,9 @@ public final class Checkpoint {
                         + " but " + (tail == null ? "no tail" : "a tail of " + tail.blockCount() + " blocks of "
                         + tail.config().name()));
             }
+            if (tail != null) {
+                orderedTails.put(head.name(), tail);
+            }
         }
         if (!ordered.keySet().equals(heads.keySet()) || !ordered.keySet().containsAll(tails.keySet())) {
             throw new IllegalArgumentException("heads " + heads.keySet() + " and tails " + tails.keySet()
@@ -94,7 +98,7 @@ public final class Checkpoint {
         this.backbone = backbone;
         this.prosHead = prosHead;
         this.heads = Collections.unmodifiableMap(ordered);
-        this.tails = Map.copyOf(tails);
+        this.tails = Collections.unmodifiableMap(orderedTails);
         this.backboneSha256 = backboneSha256;
     }
 
@@ -129,7 +133,7 @@ public final class Checkpoint {
         return Optional.ofNullable(tails.get(headName));
     }
 
-    /** Tails by head name (only heads that have one). */
+    /** Tails by head name, in config order (only heads that have one). */
     public Map<String, BackboneTail> tails() {
         return tails;
     }

@@ -6,16 +6,13 @@ import io.prosface.core.data.FaceDataset;
 import io.prosface.core.data.FaceDatasets;
 import io.prosface.core.data.FacePreprocessor;
 import io.prosface.core.data.ImageDecoder;
-import io.prosface.core.eval.CachedFeatures;
 import io.prosface.core.eval.DownstreamTask;
-import io.prosface.core.eval.FeatureExtractor;
 import io.prosface.core.eval.HeadTrainer;
 import io.prosface.core.eval.LabelBudget;
 import io.prosface.core.eval.TaskExamples;
 import io.prosface.core.model.Checkpoint;
 import io.prosface.core.model.CheckpointConfig;
 import io.prosface.core.model.HeadConfig;
-import io.prosface.core.model.TaskHead;
 import io.prosface.core.train.DirectorySwap;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,12 +24,17 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Trains the attribute, expression and landmark heads on a checkpoint's frozen features and stores them in it. */
+/**
+ * Trains the attribute, expression and landmark heads on a checkpoint's backbone (frozen, or each head with its own
+ * copy of the last k blocks) and stores them in it.
+ */
 @Command(name = "heads", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train the task heads (attributes, expression, 68 landmarks) on the frozen teacher backbone of a",
                 "checkpoint, from labelled folders, and write them into the checkpoint (or --out). The backbone runs",
-                "once per image (cached features); each head then trains in seconds. A held-out share of each task's",
-                "samples gives the reported validation metric. Re-running replaces the heads (version + 1)."})
+                "once per image (cached features); each head then trains in seconds. With --unfrozen-blocks k each",
+                "head also trains its own copy of the backbone's last k blocks (stored and served with the head).",
+                "A held-out share of each task's samples gives the reported validation metric. Re-running replaces",
+                "the heads (version + 1)."})
 public final class HeadsCommand implements Callable<Integer> {
 
     @Option(names = "--checkpoint", required = true, description = "Checkpoint directory (pretrain's <out>/checkpoint).")
@@ -76,6 +78,19 @@ public final class HeadsCommand implements Callable<Integer> {
     @Option(names = "--min-steps", defaultValue = "300", description = "Minimum head steps (small label sets). (default: ${DEFAULT-VALUE})")
     int minSteps;
 
+    @Option(names = "--unfrozen-blocks", defaultValue = "0",
+            description = "k: train each head together with its own copy of the backbone's last k blocks, on cached "
+                    + "tokens of the frozen first L-k blocks; 0 = heads on the frozen backbone output. Costs: every "
+                    + "step runs k blocks forward and backward (about k/L of a fine-tuning step: minutes per head on "
+                    + "a CPU instead of seconds), token caches of (1+N)xD floats per image, k blocks more to store "
+                    + "per head and to run per request that asks for it. [0-4] (default: ${DEFAULT-VALUE})")
+    int unfrozenBlocks;
+
+    @Option(names = "--tail-lr-scale", defaultValue = "0.1",
+            description = "With --unfrozen-blocks: the blocks' learning rate = --lr x this (the copied blocks already "
+                    + "compute good features; a fresh head should move more). [0.03-0.3] (default: ${DEFAULT-VALUE})")
+    double tailLearningRateScale;
+
     @Option(names = "--seed", defaultValue = "0", description = "Split and batch order. (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -94,19 +109,30 @@ public final class HeadsCommand implements Callable<Integer> {
             source.tasks().forEach((task, dataset) -> byTask.computeIfAbsent(task, t -> new ArrayList<>()).add(dataset));
             sources.add(source.name() + " " + source.tasks().keySet());
         }
-        HeadTrainer.Settings settings = new HeadTrainer.Settings(epochs, minSteps, batchSize, learningRate, 1e-4, 0, seed);
+        if (tailLearningRateScale < 0) {
+            throw new IllegalArgumentException("--tail-lr-scale must be >= 0, got " + tailLearningRateScale);
+        }
+        HeadTrainer.Settings settings = new HeadTrainer.Settings(epochs, minSteps, batchSize, learningRate, 1e-4,
+                unfrozenBlocks > 0 ? tailLearningRateScale : 0, seed);
         try (NDManager manager = NDManager.newBaseManager(chosen)) {
             Checkpoint model = Checkpoint.load(checkpoint, manager);
+            int depth = model.config().architecture().depth();
+            if (unfrozenBlocks < 0 || unfrozenBlocks > depth) {
+                throw new IllegalArgumentException("--unfrozen-blocks " + unfrozenBlocks + " is not in 0.." + depth
+                        + ": " + model.config().architecture().name() + " has " + depth + " blocks (0 = heads on the "
+                        + "frozen backbone, k = each head with its own copy of the last k blocks)");
+            }
+            String mode = unfrozenBlocks == 0 ? "" : String.format(Locale.ROOT,
+                    " with its own last %d blocks (tail lr x%s)", unfrozenBlocks, tailLearningRateScale);
             FacePreprocessor preprocessor = new FacePreprocessor(model.config().preprocessing(), decoder);
             StringBuilder trained = new StringBuilder();
-            System.out.println();
-            System.out.println("| head | train samples | validation samples | validation metric |");
-            System.out.println("|---|---:|---:|---:|");
+            // the table comes after training, so progress lines of long (tail) runs do not split it
+            List<String> rows = new ArrayList<>();
             for (String name : tasks) {
                 DownstreamTask task = DownstreamTask.fromLabel(name);
                 List<FaceDataset> parts = byTask.get(task);
                 if (parts == null) {
-                    System.out.println("| " + task.label() + " | (no labels in " + sources + ") | | |");
+                    rows.add("| " + task.label() + " | (no labels in " + sources + ") | | |");
                     continue;
                 }
                 FaceDataset dataset = parts.size() == 1 ? parts.get(0) : FaceDatasets.concat(parts);
@@ -116,27 +142,31 @@ public final class HeadsCommand implements Callable<Integer> {
                 List<Integer> trainIndices = complement(examples.size(), validationIndices);
                 TaskExamples train = examples.subset(trainIndices, "train");
                 TaskExamples held = examples.subset(validationIndices, "validation");
-                int size = model.config().architecture().imageSize();
-                CachedFeatures trainFeatures = FeatureExtractor.extract(model.backbone(), train.pixels(), size, 64, manager);
-                CachedFeatures heldFeatures = FeatureExtractor.extract(model.backbone(), held.pixels(), size, 64, manager);
-                TaskHead head = HeadTrainer.newHead(task.headKind(), examples.labelNames(), trainFeatures.embedDim(),
-                        trainFeatures.numPatches(), manager);
-                HeadTrainer.trainOnFeatures(head, trainFeatures, train.targets(), settings, manager);
-                double metric = HeadTrainer.evaluate(head, heldFeatures, held.targets(), manager);
+                long started = System.nanoTime();
+                HeadFitting.Fitted fitted = HeadFitting.fit(model.backbone(), unfrozenBlocks, train, held, settings,
+                        manager);
+                System.out.printf(Locale.ROOT, "%s head%s: trained in %.0f s%n", task.label(), mode,
+                        (System.nanoTime() - started) / 1e9);
+                double metric = fitted.metric();
                 int version = model.config().head(task.label()).map(existing -> existing.version() + 1).orElse(1);
-                model = model.withHead(new HeadConfig(task.label(), version, task.headKind(), examples.labelNames()), head);
-                System.out.printf(Locale.ROOT, "| %s | %d | %d | %s %.4f |%n", task.label(), train.size(), held.size(),
-                        task.metricName(), metric);
-                trained.append(String.format(Locale.ROOT, "; head %s v%d: %d samples of %s, validation %s %.4f",
-                        task.label(), version, train.size(), dataset.describe(), task.metricName(), metric));
+                model = model.withHead(new HeadConfig(task.label(), version, task.headKind(), examples.labelNames(),
+                        unfrozenBlocks), fitted.head(), fitted.tail());
+                rows.add(String.format(Locale.ROOT, "| %s | %d | %d | %s %.4f |", task.label(), train.size(),
+                        held.size(), task.metricName(), metric));
+                trained.append(String.format(Locale.ROOT, "; head %s v%d%s: %d samples of %s, validation %s %.4f",
+                        task.label(), version, mode, train.size(), dataset.describe(), task.metricName(), metric));
             }
+            System.out.println();
+            System.out.println("| head | train samples | validation samples | validation metric |");
+            System.out.println("|---|---:|---:|---:|");
+            rows.forEach(System.out::println);
             CheckpointConfig config = model.config();
             CheckpointConfig written = config.withRecipe(config.recipe(), config.data() + trained);
             if (withoutProsHead) {
                 written = written.withProsHead(null);
             }
             Checkpoint withData = new Checkpoint(written, model.backbone(),
-                    withoutProsHead ? null : model.prosHead().orElse(null), model.heads());
+                    withoutProsHead ? null : model.prosHead().orElse(null), model.heads(), model.tails());
             Path target = out != null ? out : checkpoint;
             DirectorySwap.saveCheckpoint(withData, target);
             System.out.println();
