@@ -20,8 +20,8 @@ import java.util.Map;
 
 /**
  * The served model: one backbone plus named, versioned heads ({@code name@vN}) and a default head per task. A head
- * published by a job with unfrozen blocks brings its own copy of the backbone's last k blocks ({@link
- * LoadedHead#tail()}), loaded, frozen and freed together with it.
+ * published by a job with unfrozen blocks, or a checkpoint's built-in head trained that way, brings its own copy of
+ * the backbone's last k blocks ({@link LoadedHead#tail()}), loaded, frozen and freed together with it.
  *
  * <p>Hot swap: {@link #install} takes a head that was loaded off the request path and publishes it in one volatile
  * write of an immutable map, so a batch sees either the old or the new version, never a mix. The previous version

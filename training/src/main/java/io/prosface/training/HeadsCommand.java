@@ -51,7 +51,7 @@ public final class HeadsCommand implements Callable<Integer> {
 
     @Option(names = "--without-pros-head",
             description = "Leave the ProS head (projection + prototypes) out of the written checkpoint: serving needs only "
-                    + "the backbone and the task heads (keeps models/default under 25 MB).")
+                    + "the backbone and the task heads (and their tails): models/default is 22 MB without tails.")
     boolean withoutProsHead;
 
     @Option(names = "--tasks", split = ",", defaultValue = "attributes,expression,landmarks",
