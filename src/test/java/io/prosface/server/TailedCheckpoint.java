@@ -49,6 +49,8 @@ public class TailedCheckpoint implements QuarkusTestResourceLifecycleManager {
                 null, heads, Map.of("init", "random"), "random stand-in with a tailed expression head");
         try (NDManager manager = NDManager.newBaseManager()) {
             Checkpoint checkpoint = Checkpoint.initialized(config, manager);
+            // an in-place write to parameters: libtorch's grad mode is per thread, and this may run on any thread
+            io.prosface.core.train.GradientRecording.pauseOnThisThread();
             checkpoint.tail("expression").orElseThrow().getParameters().values().forEach(parameter -> parameter
                     .getArray().addi(manager.randomNormal(0f, 0.1f, parameter.getArray().getShape(),
                             parameter.getArray().getDataType())));
