@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Face-aware curation of an unlabeled image pool. */
@@ -68,13 +69,12 @@ public final class CurateCommand implements Callable<Integer> {
     @Option(names = "--sheet-samples", defaultValue = "24", description = "Kept and dropped samples on the contact sheet. (default: ${DEFAULT-VALUE})")
     int sheetSamples;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto (GPU first), cpu, gpu or gpu:N. (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Override
     public Integer call() throws Exception {
-        Device chosen = Devices.choose(device);
-        System.out.println(Devices.describe(chosen));
+        Device chosen = device.chooseAndLog();
         ImageDecoder decoder = ImageDecoder.withDefaultLimits();
         List<Path> pool = new ArrayList<>();
         for (Path folder : pools) {

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The downstream evaluation protocol: checkpoints and baselines × tasks × label budgets × modes. */
@@ -111,13 +112,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output folder for results.json and results.md.")
     Path out;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto (GPU first), cpu, gpu or gpu:N. (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Override
     public Integer call() throws Exception {
-        Device chosen = Devices.choose(device);
-        System.out.println(Devices.describe(chosen));
+        Device chosen = device.chooseAndLog();
         Files.createDirectories(out);
         ImageDecoder decoder = ImageDecoder.withDefaultLimits();
         List<EvaluationProtocol.Method> methods = new ArrayList<>();

@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -94,13 +95,12 @@ public final class HeadsCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "Split and batch order. (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto (GPU first), cpu, gpu or gpu:N. (default: ${DEFAULT-VALUE})")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Override
     public Integer call() throws Exception {
-        Device chosen = Devices.choose(device);
-        System.out.println(Devices.describe(chosen));
+        Device chosen = device.chooseAndLog();
         ImageDecoder decoder = ImageDecoder.withDefaultLimits();
         Map<DownstreamTask, List<FaceDataset>> byTask = new EnumMap<>(DownstreamTask.class);
         List<String> sources = new ArrayList<>();
