@@ -40,8 +40,9 @@ train() { java -Xmx3g -jar target/pros-train.jar "$@"; }
 
 # 1. data: byte-identical for these arguments, so an existing folder is reused as is
 [ -f "$WORK/unlabeled-$UNLABELED/synthetic.json" ] || train synth --count "$UNLABELED" --size 64 --seed 0 \
-  --out "$WORK/unlabeled-$UNLABELED"
-[ -f "$WORK/labeled/synthetic.json" ] || train synth --count 4000 --size 64 --seed 1 --out "$WORK/labeled"
+  --framing face --out "$WORK/unlabeled-$UNLABELED"
+[ -f "$WORK/labeled/synthetic.json" ] || train synth --count 4000 --size 64 --seed 1 --framing face \
+  --out "$WORK/labeled"
 
 # 2. ProS pretraining (the long step; --resume continues from <run>/resume)
 train pretrain --recipe "$RECIPE" --data "$WORK/unlabeled-$UNLABELED/images" --out "$WORK/run" --no-progress $RESUME

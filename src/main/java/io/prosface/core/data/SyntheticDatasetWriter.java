@@ -101,9 +101,10 @@ public final class SyntheticDatasetWriter {
         writeExpressions(directory.resolve("expressions.csv"), labels);
         write(directory.resolve("synthetic.json"), String.format(Locale.ROOT,
                 "{\n  \"generator\": \"SyntheticFaceGenerator\",\n  \"seed\": %d,\n  \"count\": %d,\n"
-                        + "  \"imageSize\": %d,\n  \"format\": \"%s\",\n  \"clean\": %b,\n  \"attributes\": %d,\n"
-                        + "  \"landmarks\": \"ibug68\"\n}\n",
+                        + "  \"imageSize\": %d,\n  \"format\": \"%s\",\n  \"clean\": %b,\n  \"framing\": \"%s\",\n"
+                        + "  \"attributes\": %d,\n  \"landmarks\": \"ibug68\"\n}\n",
                 seed, count, generator.imageSize(), format.extension(), generator.isClean(),
+                generator.faceMargin().map(margin -> "face, margin " + margin).orElse("photo"),
                 SyntheticAttributes.NAMES.size()));
     }
 

@@ -3,6 +3,7 @@ package io.prosface.core.eval;
 import io.prosface.core.data.Expression;
 import io.prosface.core.data.FaceBatchLoader;
 import io.prosface.core.data.FaceDataset;
+import io.prosface.core.data.FaceBox;
 import io.prosface.core.data.FaceLabels;
 import io.prosface.core.data.FacePreprocessor;
 import io.prosface.core.data.FaceSample;
@@ -14,9 +15,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The labelled samples of one downstream task, prepared once as model inputs (normalised CHW pixels of the whole
- * image, letterboxed) and targets: attributes as 0/1 per attribute, expression as its class index, landmarks as
- * 68 (x, y) pairs in [0, 1] of the model input. Samples without the task's label are left out.
+ * The labelled samples of one downstream task, prepared once as model inputs (normalised CHW pixels) and targets:
+ * attributes as 0/1 per attribute, expression as its class index, landmarks as 68 (x, y) pairs in [0, 1] of the model
+ * input. Samples without the task's label are left out.
+ *
+ * <p>Framed as served: a sample with landmarks (iBUG folders, synthetic sets) is cut around its landmarks' box with
+ * the preprocessing's face margin, as the server cuts a detected face, for every task; one without (CelebA's aligned
+ * crops, expression crops) is used whole, letterboxed. A head trained on whole photos would otherwise learn the face at
+ * another scale than the one it is served at.
  *
  * @param labelNames the head's outputs: attribute names, expression labels, or point names
  * @param pixels one 3*S*S array per sample
@@ -92,7 +98,9 @@ public record TaskExamples(DownstreamTask task, List<String> labelNames, int ima
         if (target == null) {
             return new Prepared(null, null);
         }
-        PreparedFace face = preprocessor.prepare(sample.image(), null);
+        float[] points = sample.labels().landmarks();
+        FaceBox box = points == null || points.length != 2 * IbugLandmarks.POINT_COUNT ? null : FaceBox.enclosing(points);
+        PreparedFace face = preprocessor.prepare(sample.image(), box);
         if (task == DownstreamTask.LANDMARKS) {
             target = face.crop().imageToNormalized(target);
         }

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
@@ -46,14 +47,18 @@ public final class PretrainingRun {
         default void checkpointWritten(Path checkpoint, long nextStep) {}
     }
 
-    /** The run's end: steps executed in total (resumed ones included) and the final checkpoint. */
-    public record Result(long steps, Path checkpoint, StepMetrics last) {}
+    /**
+     * The run's end: steps executed in total (resumed ones included) and the last checkpoint; {@code stopped} when
+     * {@link #requestStop} ended it before the schedule's end (then {@code --resume} continues from {@code steps}).
+     */
+    public record Result(long steps, Path checkpoint, StepMetrics last, boolean stopped) {}
 
     private final PretrainingSettings settings;
     private final FaceDataset data;
     private final Device device;
     private final Path output;
     private final Map<String, String> recipe;
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
 
     /**
      * @param recipe recipe deltas, stored in the checkpoint's config.json and the resume state
@@ -70,6 +75,14 @@ public final class PretrainingRun {
         this.device = device;
         this.output = output;
         this.recipe = Map.copyOf(recipe);
+    }
+
+    /**
+     * Asks the run to end after the step in progress: it then saves the checkpoint and the resume state of that step,
+     * as a periodic save would, and returns. Safe from any thread (e.g. a shutdown hook on Ctrl-C or SIGTERM).
+     */
+    public void requestStop() {
+        stopRequested.set(true);
     }
 
     public long stepsPerEpoch() {
@@ -122,16 +135,19 @@ public final class PretrainingRun {
             listener.started(firstStep, totalSteps, stepsPerEpoch, device.toString());
             try (ProsPretrainer pretrainer = new ProsPretrainer(networks, loss, new ScheduledAdamW(), schedule,
                     stepSettings)) {
-                StepMetrics last = train(pretrainer, manager, firstStep, totalSteps, stepsPerEpoch, listener);
-                Path checkpoint = save(student, teacher, loss, totalSteps, listener);
-                return new Result(totalSteps, checkpoint, last);
+                Progress progress = train(pretrainer, manager, firstStep, totalSteps, stepsPerEpoch, listener);
+                Path checkpoint = save(student, teacher, loss, progress.nextStep(), listener);
+                return new Result(progress.nextStep(), checkpoint, progress.last(), progress.nextStep() < totalSteps);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("pretraining I/O failed in " + output + ": " + e.getMessage(), e);
         }
     }
 
-    private StepMetrics train(ProsPretrainer pretrainer, NDManager manager, long firstStep, long totalSteps,
+    /** Where the training loop ended: the next step to run and the metrics of the last one run. */
+    private record Progress(long nextStep, StepMetrics last) {}
+
+    private Progress train(ProsPretrainer pretrainer, NDManager manager, long firstStep, long totalSteps,
             long stepsPerEpoch, Listener listener) throws IOException {
         MultiCropAugmentation augmentation = new MultiCropAugmentation(settings.views(), preprocessing());
         FaceBatchLoader.Options options = new FaceBatchLoader.Options(settings.batchSize(), true, true, settings.seed(),
@@ -156,6 +172,9 @@ public final class PretrainingRun {
                     listener.stepFinished(last, batch.size() / ((now - lastTick) / 1e9));
                     lastTick = now;
                     step++;
+                    if (stopRequested.get()) {
+                        return new Progress(step, last);
+                    }
                     if (settings.checkpointEverySteps() > 0 && step % settings.checkpointEverySteps() == 0
                             && step < totalSteps) {
                         save(pretrainer.networks().student(), pretrainer.networks().teacher(), pretrainer.loss(),
@@ -165,8 +184,8 @@ public final class PretrainingRun {
                 // images the loader had to skip (undecodable) can end an epoch early: the schedule moves on
                 step = Math.max(step, epochEnd);
             }
+            return new Progress(step, last);
         }
-        return last;
     }
 
     private StepMetrics step(ProsPretrainer pretrainer, NDManager manager, List<MultiCropViews> batch, long step) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
@@ -150,6 +151,40 @@ class SyntheticFaceGeneratorTest {
         }
         assertTrue(problems.isEmpty(), "frequencies out of [2%, 95%] (expressions [8%, 25%]) of " + count + ": "
                 + problems);
+    }
+
+    @Test
+    void faceCropsFrameTheFaceAsTheServerCutsADetectedFace() {
+        SyntheticFaceGenerator photos = SyntheticFaceGenerator.clean(64);
+        SyntheticFaceGenerator crops = photos.withFaceMargin(0.2f);
+        assertEquals(java.util.Optional.of(0.2f), crops.faceMargin());
+        for (int i = 0; i < 21; i++) {
+            FaceSample photo = photos.render(500 + i, Expression.values()[i % 7], 700 + i);
+            FaceSample crop = crops.render(500 + i, Expression.values()[i % 7], 700 + i);
+            assertEquals(64, crop.image().getWidth());
+            assertEquals(64, crop.image().getHeight());
+            assertEquals(photo.labels().attributes(), crop.labels().attributes(), "same person and photo");
+            assertEquals(photo.labels().expression(), crop.labels().expression());
+            // the landmarks' box: centred, its longer side 64 / (1 + 2 * 0.2) pixels, as CropTransform.around cuts it
+            FaceBox box = FaceBox.enclosing(crop.labels().landmarks());
+            assertEquals(32, box.centerX(), 0.5, "box centre x of sample " + i);
+            assertEquals(32, box.centerY(), 0.5, "box centre y of sample " + i);
+            assertEquals(64 / 1.4, Math.max(box.width(), box.height()), 0.5, "box side of sample " + i);
+            // the same shape as in the whole photo, only scaled and shifted
+            FaceBox photoBox = FaceBox.enclosing(photo.labels().landmarks());
+            assertEquals(photoBox.width() / photoBox.height(), box.width() / box.height(), 0.02,
+                    "aspect of sample " + i);
+            assertTrue(box.width() > 1.2 * photoBox.width(), "the crop shows the face larger than the photo, sample " + i);
+            // pixels follow the landmarks: lips inside the mouth points
+            Color skin = FaceIdentity.sample(500 + i).skin();
+            assertTrue(maxDistance(crop.image(), crop.labels().landmarks(), 48, 59, skin) > 40,
+                    "no lips inside points 48..59 of face crop " + i);
+        }
+        FaceSample again = SyntheticFaceGenerator.faceCrops(64, 0.2f).render(7);
+        assertArrayEquals(pixels(again.image()), pixels(SyntheticFaceGenerator.faceCrops(64, 0.2f).render(7).image()),
+                "face crops are deterministic too");
+        assertThrows(IllegalArgumentException.class, () -> SyntheticFaceGenerator.faceCrops(64, -0.1f),
+                "a negative margin is refused");
     }
 
     private static void assertLabelsEqual(FaceLabels expected, FaceLabels actual) {

@@ -61,7 +61,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     List<String> labeled = new ArrayList<>();
 
     @Option(names = "--synthetic-count", defaultValue = "0",
-            description = "Also generate a held-out synthetic set of N faces (all three tasks). [1000-4000] (default: ${DEFAULT-VALUE})")
+            description = "Also generate a held-out synthetic set of N face crops (all three tasks). [1000-4000] (default: ${DEFAULT-VALUE})")
     int syntheticCount;
 
     @Option(names = "--synthetic-seed", defaultValue = "9001",
@@ -184,10 +184,13 @@ public final class EvaluateCommand implements Callable<Integer> {
             throws IOException {
         List<String> specs = new ArrayList<>(labeled);
         if (syntheticCount > 0) {
-            Path synthetic = out.resolve("synthetic-" + syntheticSeed + "-" + syntheticCount);
+            Path synthetic = out.resolve("synthetic-" + syntheticSeed + "-" + syntheticCount + "-face");
             if (!Files.isRegularFile(synthetic.resolve("synthetic.json"))) {
+                // face crops drawn sharp at the checkpoint's margin (the samples would be cut so anyway, see TaskExamples)
                 int size = Math.max(64, preprocessor.imageSize());
-                new SyntheticDatasetWriter(new SyntheticFaceGenerator(size), SyntheticDatasetWriter.ImageFormat.JPG,
+                SyntheticFaceGenerator generator = SyntheticFaceGenerator.faceCrops(size,
+                        preprocessor.preprocessing().faceMargin());
+                new SyntheticDatasetWriter(generator, SyntheticDatasetWriter.ImageFormat.JPG,
                         Runtime.getRuntime().availableProcessors()).write(synthetic, syntheticSeed, syntheticCount);
             }
             specs.add("synthetic=" + synthetic);

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,6 +23,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,8 +35,12 @@ import picocli.CommandLine.Option;
                 "distribution over K learnable prototypes. Writes <out>/checkpoint (the teacher, serving format),",
                 "<out>/resume (for --resume), <out>/metrics.csv, <out>/plots/*.png and <out>/recipe.properties.",
                 "Recipe keys, their defaults and recommended ranges: training/src/main/resources/io/prosface/",
-                "training/recipe-defaults.properties (also printed by --show-recipe)."})
+                "training/recipe-defaults.properties (also printed by --show-recipe).",
+                "Ctrl-C or SIGTERM ends the run after the step in progress, with a checkpoint and the state for --resume."})
 public final class PretrainCommand implements Callable<Integer> {
+
+    /** How long Ctrl-C / SIGTERM waits for the step in progress and the save (a CPU step of vit_tiny takes seconds). */
+    static final Duration STOP_GRACE = Duration.ofMinutes(2);
 
     @Option(names = "--recipe", description = "Recipe file with deltas over the defaults, e.g. configs/synthetic-tiny.properties.")
     Path recipe;
@@ -87,16 +94,50 @@ public final class PretrainCommand implements Callable<Integer> {
         stored.putIfAbsent("recipe.name", properties.string("recipe.name"));
         PretrainingRun run = new PretrainingRun(settings, dataset, device, out, stored);
         long start = System.nanoTime();
-        PretrainingRun.Result result;
-        try (PretrainReporter reporter = new PretrainReporter(out, properties.integer("log.every.steps"), !noProgress,
-                System.out)) {
-            result = run.run(resuming, reporter);
-            reporter.writePlots();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread stopOnSignal = new Thread(() -> stopAndWait(run, finished), "pretrain-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnSignal);
+        try {
+            PretrainingRun.Result result;
+            try (PretrainReporter reporter = new PretrainReporter(out, properties.integer("log.every.steps"),
+                    !noProgress, System.out)) {
+                result = run.run(resuming, reporter);
+                reporter.writePlots();
+            }
+            double minutes = (System.nanoTime() - start) / 60e9;
+            System.out.printf(java.util.Locale.ROOT, "%s: %d steps, final loss %.4f, %.1f min; checkpoint %s%n",
+                    result.stopped() ? "stopped" : "done", result.steps(),
+                    result.last() == null ? Double.NaN : result.last().loss(), minutes, result.checkpoint());
+            if (result.stopped()) {
+                System.out.println("continue with the same command and --resume (the state of step " + result.steps()
+                        + " is in " + resumeDirectory + ")");
+            }
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopOnSignal);
+            } catch (IllegalStateException shuttingDown) {
+                // a signal arrived: the hook has now seen the run finish
+            }
         }
-        double minutes = (System.nanoTime() - start) / 60e9;
-        System.out.printf(java.util.Locale.ROOT, "done: %d steps, final loss %.4f, %.1f min; checkpoint %s%n",
-                result.steps(), result.last() == null ? Double.NaN : result.last().loss(), minutes, result.checkpoint());
         return 0;
+    }
+
+    /**
+     * Ctrl-C or SIGTERM: end after the step in progress with a checkpoint and resume state, instead of dying inside
+     * libtorch (the JVM's exit would unload it under the running step). Waits at most {@link #STOP_GRACE}.
+     */
+    private static void stopAndWait(PretrainingRun run, CountDownLatch finished) {
+        run.requestStop();
+        System.err.println("stop requested: finishing the current step and saving a resumable checkpoint...");
+        try {
+            if (!finished.await(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+                System.err.println("the step did not end within " + STOP_GRACE.toSeconds() + " s; exiting without "
+                        + "saving (the last periodic checkpoint is intact)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Fresh runs: defaults + recipe + --set. Resumed runs: the saved deltas + --set (a --recipe must agree). */

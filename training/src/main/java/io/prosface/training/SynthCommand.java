@@ -38,6 +38,17 @@ public final class SynthCommand implements Callable<Integer> {
             description = "Image format: jpg (quality 0.95, like real photos) or png (lossless). (default: ${DEFAULT-VALUE})")
     String format;
 
+    @Option(names = "--framing", defaultValue = "photo",
+            description = {"photo: the whole synthetic photo (head, hair, shoulders; the face is about 46% of the width).",
+                    "face: the face cut the way the server cuts a detected face (--face-margin around the landmarks'",
+                    "box; the face fills about 70%): what a curated or served face looks like. (default: ${DEFAULT-VALUE})"})
+    SyntheticFraming framing;
+
+    @Option(names = "--face-margin", defaultValue = "0.2",
+            description = "Margin of --framing face, per side, as a fraction of the face box; keep it equal to the "
+                    + "checkpoint's preprocessing faceMargin. [0.1-0.4] (default: ${DEFAULT-VALUE})")
+    float faceMargin;
+
     @Option(names = "--clean", description = "Plain background, no occluders, blur, noise or JPEG artefacts (debugging).")
     boolean clean;
 
@@ -51,7 +62,8 @@ public final class SynthCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SyntheticFaceGenerator generator = clean ? SyntheticFaceGenerator.clean(size) : new SyntheticFaceGenerator(size);
+        SyntheticFaceGenerator generator = (clean ? SyntheticFaceGenerator.clean(size) : new SyntheticFaceGenerator(size))
+                .withFaceMargin(framing == SyntheticFraming.face ? faceMargin : null);
         SyntheticDatasetWriter.ImageFormat imageFormat = switch (format.toLowerCase(java.util.Locale.ROOT)) {
             case "jpg", "jpeg" -> SyntheticDatasetWriter.ImageFormat.JPG;
             case "png" -> SyntheticDatasetWriter.ImageFormat.PNG;
@@ -61,8 +73,8 @@ public final class SynthCommand implements Callable<Integer> {
         long start = System.nanoTime();
         new SyntheticDatasetWriter(generator, imageFormat, workers).write(out, seed, count);
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf(java.util.Locale.ROOT, "wrote %d synthetic faces (%d px, seed %d) to %s in %.1f s%n", count,
-                size, seed, out, seconds);
+        System.out.printf(java.util.Locale.ROOT, "wrote %d synthetic faces (%d px, %s framing, seed %d) to %s in %.1f s%n",
+                count, size, framing, seed, out, seconds);
         if (contactSheet > 0) {
             List<FaceSample> samples = new ArrayList<>();
             for (int i = 0; i < Math.min(contactSheet, count); i++) {

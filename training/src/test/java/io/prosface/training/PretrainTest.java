@@ -51,6 +51,50 @@ class PretrainTest {
     }
 
     @Test
+    void sigtermEndsTheRunAfterTheCurrentStepWithAResumableCheckpoint() throws Exception {
+        // a separate JVM, stopped the way Ctrl-C, `kill` or Kubernetes stop a job; no periodic checkpoints, so any
+        // checkpoint found afterwards was written by the stop
+        Path run = temp.resolve("signal");
+        Path log = temp.resolve("signal.log");
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "pretrain", "--recipe",
+                "configs/micro-test.properties", "--data", faces.toString(), "--out", run.toString(), "--no-progress",
+                "--set", "epochs=2000", "--set", "checkpoint.every.steps=0")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (rows(run) < 3 && process.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(rows(run) >= 3, "the run did not get going: " + Files.readString(log));
+            process.destroy(); // SIGTERM
+            assertTrue(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "no exit within 60 s of SIGTERM");
+        } finally {
+            process.destroyForcibly();
+        }
+        String output = Files.readString(log);
+        assertEquals(143, process.exitValue(), output);
+        assertFalse(output.contains("SIGSEGV") || output.contains("fatal error"), output);
+        java.util.regex.Matcher stopped = java.util.regex.Pattern.compile("stopped: (\\d+) steps").matcher(output);
+        assertTrue(stopped.find(), output);
+        long steps = Long.parseLong(stopped.group(1));
+        assertTrue(steps >= 3 && steps < 6000, output);
+        assertEquals(steps, rows(run), "every step run is logged");
+        assertTrue(Files.readString(run.resolve("checkpoint/config.json")).contains("after step " + steps + " of 6000"));
+
+        CommandRunner.Run resumed = CommandRunner.run("pretrain", "--recipe", "configs/micro-test.properties",
+                "--data", faces.toString(), "--out", run.toString(), "--no-progress", "--resume",
+                "--set", "epochs=2000", "--set", "checkpoint.every.steps=0", "--set", "max.steps=" + (steps + 1));
+        assertEquals(0, resumed.exitCode(), resumed.all());
+        assertTrue(resumed.out().contains("training steps " + steps + ".." + steps + " of " + (steps + 1)), resumed.out());
+    }
+
+    private static long rows(Path run) throws java.io.IOException {
+        Path metrics = run.resolve("metrics.csv");
+        return Files.isRegularFile(metrics) ? Math.max(0, Files.readAllLines(metrics).size() - 1) : 0;
+    }
+
+    @Test
     void aNaNLossStopsTheRunWithAClearMessage() {
         Path run = temp.resolve("nan");
         CommandRunner.Run result = CommandRunner.run("pretrain", "--recipe", "configs/micro-test.properties", "--data",

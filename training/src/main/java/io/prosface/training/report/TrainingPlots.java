@@ -49,6 +49,9 @@ public final class TrainingPlots {
                 }
                 if (any) {
                     Path file = directory.resolve(plot.fileName());
+                    // plots are also written while the JVM shuts down (Ctrl-C ends a run with a checkpoint): ImageIO's
+                    // temporary-file cache would register a shutdown hook then, which the JVM refuses
+                    javax.imageio.ImageIO.setUseCache(false);
                     BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
                     written.add(file);
                 }
