@@ -39,9 +39,10 @@ public final class SynthCommand implements Callable<Integer> {
     String format;
 
     @Option(names = "--framing", defaultValue = "photo",
-            description = {"photo: the whole synthetic photo (head, hair, shoulders; the face is about 46% of the width).",
-                    "face: the face cut the way the server cuts a detected face (--face-margin around the landmarks'",
-                    "box; the face fills about 70%): what a curated or served face looks like. (default: ${DEFAULT-VALUE})"})
+            description = {"photo: the whole synthetic photo (head, hair, shoulders; the face is about 46%% of the width).",
+                    "face: the face cut the way the server cuts a detected face, --face-margin around the landmarks' box",
+                    "(the face fills about 70%% of the image): what a curated or served face looks like.",
+                    "(default: ${DEFAULT-VALUE})"})
     SyntheticFraming framing;
 
     @Option(names = "--face-margin", defaultValue = "0.2",

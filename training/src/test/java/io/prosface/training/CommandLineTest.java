@@ -2,6 +2,7 @@ package io.prosface.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -26,6 +27,8 @@ class CommandLineTest {
         assertEquals(0, help.exitCode());
         assertTrue(help.out().startsWith("Usage: pros-train " + command), help.out());
         assertTrue(help.out().contains("default"), "options state their defaults: " + help.out());
+        // picocli's tracer warns on stderr when a description is not a valid format string (a bare % sign)
+        assertFalse(help.err().contains("WARN"), "help text that picocli could not format: " + help.err());
     }
 
     @Test
