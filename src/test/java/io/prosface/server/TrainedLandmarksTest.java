@@ -101,6 +101,8 @@ class TrainedLandmarksTest {
         }
         assertTrue(faces >= 16, "the detector found only " + faces + " of " + IMAGES.size() + " faces");
         double mean = total / faces;
+        System.out.printf(java.util.Locale.ROOT, "TrainedLandmarksTest: mean NME %.4f over %d LFPW faces (%s)%n", mean,
+                faces, api);
         assertTrue(mean < MAX_MEAN_NME, "mean NME over " + faces + " LFPW faces (" + api + "): " + mean);
     }
 

@@ -127,10 +127,13 @@ public class JobRunner {
     }
 
 
-    /** The face serving would answer for: the detector's largest face, or null (the whole image is used). */
+    /**
+     * The face serving would answer for, framed as serving frames it: the detector's largest face's crop box, or null
+     * (the whole image is used).
+     */
     private FaceBox largestFace(BufferedImage image) {
         List<DetectedFace> faces = faceFinder.find(image, 1);
-        return faces.isEmpty() ? null : faces.get(0).box();
+        return faces.isEmpty() ? null : faces.get(0).cropBox();
     }
 
     /** Throttled progress and heartbeats, cancellation checks and yielding to inference. */

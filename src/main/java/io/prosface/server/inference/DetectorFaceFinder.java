@@ -2,6 +2,7 @@ package io.prosface.server.inference;
 
 import io.prosface.core.data.FaceBox;
 import io.prosface.detect.FaceDetector;
+import io.prosface.detect.LandmarkSquare;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import io.quarkus.runtime.Startup;
@@ -36,7 +37,13 @@ public class DetectorFaceFinder implements FaceFinder {
     @Override
     public List<DetectedFace> find(BufferedImage image, int maxFaces) {
         return detector.detect(image, maxFaces).stream()
-                .map(box -> new DetectedFace(new FaceBox(box.x(), box.y(), box.width(), box.height()), box.neighbours()))
+                .map(box -> {
+                    LandmarkSquare square = LandmarkSquare.of(box);
+                    return new DetectedFace(new FaceBox(box.x(), box.y(), box.width(), box.height()),
+                            new FaceBox((float) square.x(), (float) square.y(), (float) square.side(),
+                                    (float) square.side()),
+                            box.neighbours());
+                })
                 .toList();
     }
 }

@@ -167,7 +167,7 @@ public class FaceAnalyzer {
         }
         int maxFaces = request.maxFaces() > 0 ? request.maxFaces() : inputConfig.defaultMaxFaces();
         return faceFinder.find(image, maxFaces).stream()
-                .map(face -> new Candidate(face.box(), face.box(), true, face.score())).toList();
+                .map(face -> new Candidate(face.cropBox(), face.box(), true, face.score())).toList();
     }
 
     /** What every face's answer shares. */

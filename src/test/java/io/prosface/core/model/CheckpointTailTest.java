@@ -82,7 +82,8 @@ class CheckpointTailTest {
 
     @Test
     void checkpointsWithoutTheFieldStillLoad() throws Exception {
-        // models/default was written before heads could carry a tail
+        // models/default's heads carry no tail: its config.json has no tailBlocks field, like every checkpoint written
+        // before heads could carry one
         Path committed = Path.of("models", "default");
         assertFalse(Files.readString(committed.resolve(Checkpoint.CONFIG_FILE)).contains("tailBlocks"));
         Checkpoint loaded = Checkpoint.load(committed, manager);

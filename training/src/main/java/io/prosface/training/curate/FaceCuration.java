@@ -8,6 +8,7 @@ import io.prosface.core.eval.CachedFeatures;
 import io.prosface.core.eval.FeatureExtractor;
 import io.prosface.core.model.VisionTransformer;
 import io.prosface.detect.FaceBox;
+import io.prosface.detect.LandmarkSquare;
 import io.prosface.detect.FaceDetector;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -72,8 +73,10 @@ public final class FaceCuration {
         }
         List<float[]> candidatePixels = new ArrayList<>();
         for (Candidate candidate : faces) {
-            io.prosface.core.data.FaceBox box = new io.prosface.core.data.FaceBox(candidate.face.x(), candidate.face.y(),
-                    candidate.face.width(), candidate.face.height());
+            // framed as the server frames a detected face: around the square its landmarks span
+            LandmarkSquare square = LandmarkSquare.of(candidate.face);
+            io.prosface.core.data.FaceBox box = new io.prosface.core.data.FaceBox((float) square.x(),
+                    (float) square.y(), (float) square.side(), (float) square.side());
             PreparedFace prepared = preprocessor.prepare(decoder.decode(candidate.file), box);
             candidatePixels.add(prepared.pixels());
         }
