@@ -57,4 +57,50 @@ public record CachedFeatures(int count, int embedDim, int numPatches, float[] cl
         }
         return new CachedFeatures(indices.size(), embedDim, numPatches, classSubset, patchSubset);
     }
+
+    /**
+     * These features standardised per dimension with {@code reference}'s statistics: class-token dimensions by the
+     * reference's class tokens, patch-token dimensions by its patch tokens pooled over positions (the mean and standard
+     * deviation of each of the D channels). MAE's and DINO's linear probes do the same with a parameter-free
+     * BatchNorm: without it a probe's effective step size and regularisation depend on each backbone's feature scale,
+     * and a backbone whose features barely vary looks better in few-shot cells, where its probe cannot overfit.
+     */
+    public CachedFeatures standardizedBy(CachedFeatures reference) {
+        if (reference.embedDim != embedDim || reference.numPatches != numPatches) {
+            throw new IllegalArgumentException("reference features have another shape");
+        }
+        return new CachedFeatures(count, embedDim, numPatches,
+                standardize(classTokens, channelStatistics(reference.classTokens, embedDim), embedDim),
+                standardize(patchTokens, channelStatistics(reference.patchTokens, embedDim), embedDim));
+    }
+
+    /** {mean[0..D), std[D..2D)} over rows of D channels; a constant channel gets std 1. */
+    private static double[] channelStatistics(float[] values, int channels) {
+        double[] statistics = new double[2 * channels];
+        long rows = values.length / channels;
+        for (int i = 0; i < values.length; i++) {
+            statistics[i % channels] += values[i];
+        }
+        for (int c = 0; c < channels; c++) {
+            statistics[c] /= rows;
+        }
+        for (int i = 0; i < values.length; i++) {
+            double centred = values[i] - statistics[i % channels];
+            statistics[channels + i % channels] += centred * centred;
+        }
+        for (int c = 0; c < channels; c++) {
+            double std = Math.sqrt(statistics[channels + c] / rows);
+            statistics[channels + c] = std > 1e-6 ? std : 1;
+        }
+        return statistics;
+    }
+
+    private static float[] standardize(float[] values, double[] statistics, int channels) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            int c = i % channels;
+            out[i] = (float) ((values[i] - statistics[c]) / statistics[channels + c]);
+        }
+        return out;
+    }
 }

@@ -13,7 +13,8 @@ import java.util.function.Function;
  * The downstream protocol of the ProS paper at our scale: for each backbone (a pretrained checkpoint, the DINO-loss
  * ablation, random initialisation), each task and each label budget, train a head on the selected labelled
  * training samples and report the task metric on a fixed test split. Two modes: a frozen backbone with cached
- * features (linear probe; for landmarks a small per-token probe) and end-to-end fine-tuning (random init +
+ * features standardised per channel by the training pool (linear probe; for landmarks a small per-token probe) and
+ * end-to-end fine-tuning (random init +
  * fine-tuning is "supervised from scratch"). Every method sees the same subsets (seeded selection).
  */
 public final class EvaluationProtocol {
@@ -93,8 +94,11 @@ public final class EvaluationProtocol {
             long start = System.nanoTime();
             VisionTransformer backbone = method.backbone().apply(methodManager);
             int size = split.train().imageSize();
-            CachedFeatures train = FeatureExtractor.extract(backbone, split.train().pixels(), size, 64, methodManager);
-            CachedFeatures test = FeatureExtractor.extract(backbone, split.test().pixels(), size, 64, methodManager);
+            CachedFeatures pool = FeatureExtractor.extract(backbone, split.train().pixels(), size, 64, methodManager);
+            // standardised by the whole training pool's statistics (images only: no test image, no label)
+            CachedFeatures train = pool.standardizedBy(pool);
+            CachedFeatures test = FeatureExtractor.extract(backbone, split.test().pixels(), size, 64, methodManager)
+                    .standardizedBy(pool);
             double extraction = (System.nanoTime() - start) / 1e9;
             for (LabelBudget budget : settings.budgets()) {
                 long budgetStart = System.nanoTime();
