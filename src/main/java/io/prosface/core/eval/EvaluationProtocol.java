@@ -96,9 +96,10 @@ public final class EvaluationProtocol {
             int size = split.train().imageSize();
             CachedFeatures pool = FeatureExtractor.extract(backbone, split.train().pixels(), size, 64, methodManager);
             // standardised by the whole training pool's statistics (images only: no test image, no label)
-            CachedFeatures train = pool.standardizedBy(pool);
-            CachedFeatures test = FeatureExtractor.extract(backbone, split.test().pixels(), size, 64, methodManager)
-                    .standardizedBy(pool);
+            FeatureScaler scaler = FeatureScaler.fit(pool);
+            CachedFeatures train = scaler.apply(pool);
+            CachedFeatures test = scaler.apply(
+                    FeatureExtractor.extract(backbone, split.test().pixels(), size, 64, methodManager));
             double extraction = (System.nanoTime() - start) / 1e9;
             for (LabelBudget budget : settings.budgets()) {
                 long budgetStart = System.nanoTime();

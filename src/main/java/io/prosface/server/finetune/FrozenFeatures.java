@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.prosface.core.eval.CachedFeatures;
 import io.prosface.core.eval.FeatureExtractor;
+import io.prosface.core.eval.FeatureScaler;
 import io.prosface.core.eval.HeadTrainer;
 import io.prosface.core.model.BackboneTail;
 import io.prosface.core.model.HeadKind;

@@ -6,6 +6,7 @@ import ai.djl.training.ParameterStore;
 import io.prosface.core.eval.CachedFeatures;
 import io.prosface.core.eval.CachedTokens;
 import io.prosface.core.eval.FeatureExtractor;
+import io.prosface.core.eval.FeatureScaler;
 import io.prosface.core.eval.HeadTrainer;
 import io.prosface.core.model.BackboneTail;
 import io.prosface.core.model.HeadKind;

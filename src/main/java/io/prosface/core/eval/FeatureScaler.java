@@ -1,4 +1,4 @@
-package io.prosface.server.finetune;
+package io.prosface.core.eval;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -6,26 +6,29 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import io.prosface.core.eval.CachedFeatures;
 import io.prosface.core.model.HeadKind;
 import io.prosface.core.model.TaskHead;
 import java.util.List;
 
 /**
- * Per-dimension standardisation of cached backbone features for training, folded into the head's first linear map
- * afterwards, so the published head reads raw features exactly like a built-in head.
+ * Per-dimension standardisation of cached backbone features: the linear-probe protocol's (MAE and DINO use a
+ * parameter-free BatchNorm for the same purpose), and few-shot jobs' training, where it is folded into the head's
+ * first linear map afterwards, so the published head reads raw features exactly like a built-in head.
  *
  * <p>Why: a backbone's tokens vary little along most dimensions (after its final LayerNorm, and even more so for a
  * weakly trained backbone), so a linear head on raw features needs many more steps than a few-shot job has. On
- * z-scored features x' = (x - μ) / σ the same head learns in a few epochs. Folding: for the first linear layer
+ * z-scored features x' = (x - μ) / σ the same head learns in a few epochs. In an evaluation it also makes the probe's
+effective step size and regularisation the same for every backbone: unscaled, a backbone whose features barely vary
+keeps its few-shot probe at the majority answer while the others overfit, which reads as a win. Folding: for the first linear layer
  * y = W x' + b = (W / σ) x + (b - (W / σ) μ), column by column.
  *
  * <p>Statistics: class tokens over the training views; patch tokens over every token of the training views (the
  * linear probe reads their mean, the landmark head each token).
  */
-record FeatureScaler(float[] classMean, float[] classStd, float[] patchMean, float[] patchStd) {
+public record FeatureScaler(float[] classMean, float[] classStd, float[] patchMean, float[] patchStd) {
 
-    static FeatureScaler fit(CachedFeatures features) {
+    /** Statistics of {@code features} (e.g. a training pool: images only, no labels). */
+    public static FeatureScaler fit(CachedFeatures features) {
         int dim = features.embedDim();
         float[][] classStats = stats(features.classTokens(), dim);
         float[][] patchStats = stats(features.patchTokens(), dim);
@@ -60,7 +63,8 @@ record FeatureScaler(float[] classMean, float[] classStd, float[] patchMean, flo
         return new float[][] {mean, std};
     }
 
-    CachedFeatures apply(CachedFeatures features) {
+    /** {@code features} standardised with these statistics (fresh arrays). */
+    public CachedFeatures apply(CachedFeatures features) {
         return new CachedFeatures(features.count(), features.embedDim(), features.numPatches(),
                 scale(features.classTokens(), classMean, classStd), scale(features.patchTokens(), patchMean, patchStd));
     }
@@ -71,7 +75,7 @@ record FeatureScaler(float[] classMean, float[] classStd, float[] patchMean, flo
      * arrays of the features' manager (libtorch tensors that live as long as the step, never Number operands: see
      * core.train.GraphScalars).
      */
-    NDList apply(NDList features) {
+    public NDList apply(NDList features) {
         NDArray classToken = features.get(0);
         NDArray patchTokens = features.get(1);
         NDManager manager = classToken.getManager();
@@ -100,7 +104,7 @@ record FeatureScaler(float[] classMean, float[] classStd, float[] patchMean, flo
      * Folds the scaling into the head's first linear layer: the linear probe's (C, 2D) map on [class ; mean patch],
      * or the landmark head's per-token (H, D) hidden layer.
      */
-    void foldInto(TaskHead head, HeadKind kind, NDManager manager) {
+    public void foldInto(TaskHead head, HeadKind kind, NDManager manager) {
         List<Pair<String, Parameter>> parameters = new java.util.ArrayList<>();
         head.getParameters().forEach(parameters::add);
         NDArray weight = parameters.get(0).getValue().getArray();
