@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pros-train", mixinStandardHelpOptions = true, version = "pros-train 0.1.0",
         description = {"Offline ProS Face training: synthetic data, self-distillation pretraining, task heads,",
                 "face-aware curation, downstream evaluation and benchmarks. `pros-train <command> --help` for each."},
-        subcommands = {SynthCommand.class, PretrainCommand.class, HeadsCommand.class, CurateCommand.class, EvaluateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SynthCommand.class, PretrainCommand.class, HeadsCommand.class, FinetuneCommand.class, CurateCommand.class, EvaluateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     private Main() {}
