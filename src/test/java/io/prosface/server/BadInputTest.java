@@ -103,7 +103,7 @@ class BadInputTest {
                         Status.Code.INVALID_ARGUMENT, "max_faces"),
                 // (no "regression without a head" case here: the fine-tuning tests share this server and may have
                 // promoted a default regression head by the time this runs, which makes such a request valid)
-                new Case("unknown task", jpeg, "tasks=age", builder -> builder.addTasks(Task.TASK_UNSPECIFIED), 400,
+                new Case("unknown task", jpeg, "tasks=height", builder -> builder.addTasks(Task.TASK_UNSPECIFIED), 400,
                         Status.Code.INVALID_ARGUMENT, "task"));
     }
 

@@ -8,6 +8,8 @@ import io.prosface.grpc.v1.EmbedRequest;
 import io.prosface.grpc.v1.EmbedResponse;
 import io.prosface.grpc.v1.FaceAnalysis;
 import io.prosface.grpc.v1.FrameError;
+import io.prosface.grpc.v1.PredictAgeRequest;
+import io.prosface.grpc.v1.PredictAgeResponse;
 import io.prosface.grpc.v1.PredictAttributesRequest;
 import io.prosface.grpc.v1.PredictAttributesResponse;
 import io.prosface.grpc.v1.PredictExpressionRequest;
@@ -89,6 +91,17 @@ public class FaceAnalysisService implements FaceAnalysis {
                 deadline()), result -> {
                     AnalyzeResponse answer = ProtoAnswers.toProto(result);
                     return PredictLandmarksResponse.newBuilder().addAllFaces(answer.getFacesList())
+                            .setImage(answer.getImage()).setModel(answer.getModel()).setTiming(answer.getTiming()).build();
+                });
+    }
+
+    @Override
+    public Uni<PredictAgeResponse> predictAge(PredictAgeRequest request) {
+        return call("PredictAge", () -> ProtoRequests.single(FaceTask.AGE, request.getImage().toByteArray(),
+                request.hasFaceBox(), request.getFaceBox(), request.getMaxFaces(), request.hasHead(), request.getHead(),
+                deadline()), result -> {
+                    AnalyzeResponse answer = ProtoAnswers.toProto(result);
+                    return PredictAgeResponse.newBuilder().addAllFaces(answer.getFacesList())
                             .setImage(answer.getImage()).setModel(answer.getModel()).setTiming(answer.getTiming()).build();
                 });
     }

@@ -2,6 +2,7 @@ package io.prosface.server.grpc;
 
 import com.google.protobuf.Duration;
 import io.prosface.core.data.FaceBox;
+import io.prosface.grpc.v1.AgeResult;
 import io.prosface.grpc.v1.AnalyzeResponse;
 import io.prosface.grpc.v1.AttributesResult;
 import io.prosface.grpc.v1.BoundingBox;
@@ -104,6 +105,8 @@ final class ProtoAnswers {
                 }
                 face.setRegression(regression);
             }
+            // the age head's one output, in years
+            case AGE -> face.setAge(AgeResult.newBuilder().setYears(values[0]));
         }
     }
 

@@ -20,21 +20,21 @@ import java.util.Set;
 /** pros.v1 request messages to the service's {@link AnalysisRequest}. */
 final class ProtoRequests {
 
-    /** Tasks of an Analyze request that names none (regression needs a head, so it is never implied). */
-    static final Set<FaceTask> DEFAULT_TASKS =
-            EnumSet.of(FaceTask.ATTRIBUTES, FaceTask.EXPRESSION, FaceTask.LANDMARKS, FaceTask.EMBEDDING);
-
     private ProtoRequests() {}
 
     static AnalysisRequest analyze(AnalyzeRequest request, long deadlineNanos) {
-        Set<FaceTask> tasks = request.getTasksCount() == 0 ? DEFAULT_TASKS : tasks(request.getTasksList());
+        // no tasks: the defaults, age among them only when the served model has an age head
+        boolean defaults = request.getTasksCount() == 0;
+        Set<FaceTask> tasks = defaults ? AnalysisRequest.DEFAULT_TASKS : tasks(request.getTasksList());
         List<HeadChoice> heads = new ArrayList<>();
         addHead(heads, FaceTask.ATTRIBUTES, request.hasAttributesHead(), request.getAttributesHead());
         addHead(heads, FaceTask.EXPRESSION, request.hasExpressionHead(), request.getExpressionHead());
         addHead(heads, FaceTask.LANDMARKS, request.hasLandmarksHead(), request.getLandmarksHead());
         addHead(heads, FaceTask.REGRESSION, request.hasRegressionHead(), request.getRegressionHead());
+        addHead(heads, FaceTask.AGE, request.hasAgeHead(), request.getAgeHead());
         return new AnalysisRequest(request.getImage().toByteArray(), box(request.hasFaceBox(), request.getFaceBox()),
-                tasks, heads, request.getMaxFaces(), deadlineNanos);
+                tasks, heads, request.getMaxFaces(), deadlineNanos,
+                defaults ? AnalysisRequest.OPTIONAL_DEFAULT_TASKS : Set.of());
     }
 
     /** The single-task RPCs: one task and its optional head. */
@@ -54,9 +54,10 @@ final class ProtoRequests {
                 case TASK_LANDMARKS -> FaceTask.LANDMARKS;
                 case TASK_EMBEDDING -> FaceTask.EMBEDDING;
                 case TASK_REGRESSION -> FaceTask.REGRESSION;
+                case TASK_AGE -> FaceTask.AGE;
                 case TASK_UNSPECIFIED, UNRECOGNIZED -> throw ServingException.invalidArgument(
                         "tasks contains " + task + "; use TASK_ATTRIBUTES, TASK_EXPRESSION, TASK_LANDMARKS, "
-                                + "TASK_EMBEDDING or TASK_REGRESSION");
+                                + "TASK_EMBEDDING, TASK_REGRESSION or TASK_AGE");
             });
         }
         return parsed;
@@ -69,6 +70,7 @@ final class ProtoRequests {
             case LANDMARKS -> Task.TASK_LANDMARKS;
             case EMBEDDING -> Task.TASK_EMBEDDING;
             case REGRESSION -> Task.TASK_REGRESSION;
+            case AGE -> Task.TASK_AGE;
         };
     }
 

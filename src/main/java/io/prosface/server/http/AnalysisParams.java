@@ -22,7 +22,8 @@ public class AnalysisParams {
 
     @RestQuery
     @Parameter(description = "Tasks for /v1/analyze, comma-separated: attributes, expression, landmarks, embedding, "
-            + "regression (default: the first four). Ignored by the single-task routes.")
+            + "regression, age (default: attributes, expression, landmarks and embedding, plus age when the served "
+            + "model has its built-in 'age' head). Ignored by the single-task routes.")
     String tasks;
 
     @RestQuery
@@ -50,9 +51,13 @@ public class AnalysisParams {
     /** Builds the service request; {@code formBox} (a multipart field) wins over the {@code box} query parameter. */
     AnalysisRequest toRequest(byte[] image, Set<FaceTask> fixedTasks, String formBox, long defaultDeadlineNanos) {
         Set<FaceTask> chosenTasks = fixedTasks != null ? fixedTasks : parseTasks(tasks);
+        // the default set's age is answered only when the served model has an age head; asked for by name it is
+        // required (and refused without the head)
+        boolean defaults = fixedTasks == null && (tasks == null || tasks.isBlank());
         String boxText = formBox != null && !formBox.isBlank() ? formBox : box;
         return new AnalysisRequest(image, parseBox(boxText), chosenTasks, parseHeads(head),
-                maxFaces == null ? 0 : maxFaces, deadline(defaultDeadlineNanos));
+                maxFaces == null ? 0 : maxFaces, deadline(defaultDeadlineNanos),
+                defaults ? AnalysisRequest.OPTIONAL_DEFAULT_TASKS : Set.of());
     }
 
     private long deadline(long defaultDeadlineNanos) {
@@ -66,10 +71,13 @@ public class AnalysisParams {
         return System.nanoTime() + millis * 1_000_000L;
     }
 
-    /** Comma-separated task names; none: attributes, expression, landmarks and embedding (not regression). */
+    /**
+     * Comma-separated task names; none: {@link AnalysisRequest#DEFAULT_TASKS} (attributes, expression, landmarks,
+     * embedding and age; not regression).
+     */
     static Set<FaceTask> parseTasks(String text) {
         if (text == null || text.isBlank()) {
-            return EnumSet.of(FaceTask.ATTRIBUTES, FaceTask.EXPRESSION, FaceTask.LANDMARKS, FaceTask.EMBEDDING);
+            return AnalysisRequest.DEFAULT_TASKS;
         }
         Set<FaceTask> parsed = EnumSet.noneOf(FaceTask.class);
         for (String name : text.split(",")) {

@@ -33,7 +33,7 @@ public final class FaceJson {
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Face(Box box, String boxSource, float detectionScore, Attributes attributes,
-            ExpressionResult expression, Landmarks landmarks, Embedding embedding, Regression regression) {}
+            ExpressionResult expression, Landmarks landmarks, Embedding embedding, Regression regression, Age age) {}
 
     public record LabelProbability(String label, float probability) {}
 
@@ -58,10 +58,17 @@ public final class FaceJson {
     /** One value per output of a regression head. */
     public record Regression(List<NamedValue> values) {}
 
+    /**
+     * The age head's estimate; the head that answered is in {@code model.heads} (task "age").
+     *
+     * @param years estimated age in years, e.g. 31.4 (the head's raw output, not clipped or rounded)
+     */
+    public record Age(float years) {}
+
     /** A head: name and version ("v3"). */
     public record HeadRef(String name, String version) {}
 
-    /** The head that answered one task (attributes, expression, landmarks, regression). */
+    /** The head that answered one task (attributes, expression, landmarks, regression, age). */
     public record ResolvedHead(String task, HeadRef head) {}
 
     /** The backbone ("architecture@hash") and the heads that answered. */

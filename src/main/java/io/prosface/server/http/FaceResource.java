@@ -52,8 +52,11 @@ public class FaceResource {
     @POST
     @Path("/analyze")
     @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(summary = "Any subset of attributes, expression, landmarks and embedding from one backbone pass",
-            description = "Without a box every detected face is answered, largest first; no face: empty list.")
+    @Operation(summary = "Any subset of attributes, expression, landmarks, embedding, regression and age from one "
+            + "backbone pass",
+            description = "Without a box every detected face is answered, largest first; no face: empty list. "
+                    + "Without tasks: attributes, expression, landmarks and embedding, plus age when the served model "
+                    + "has its built-in 'age' head.")
     public Uni<FaceJson.Analysis> analyze(byte[] image, @BeanParam AnalysisParams params) {
         return answer("analyze", () -> image, null, params, null);
     }
@@ -120,6 +123,26 @@ public class FaceResource {
     public Uni<FaceJson.Analysis> landmarksForm(@RestForm("image") FileUpload image, @RestForm("box") String box,
             @BeanParam AnalysisParams params) {
         return answer("landmarks", () -> read(image), EnumSet.of(FaceTask.LANDMARKS), params, box);
+    }
+
+    @POST
+    @Path("/age")
+    @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
+    @Operation(summary = "Estimated age in years per face, from the model's built-in 'age' head",
+            description = "400 INVALID_ARGUMENT when the served model has no 'age' head and no other one-output "
+                    + "regression head is chosen with 'head'.")
+    public Uni<FaceJson.Analysis> age(byte[] image, @BeanParam AnalysisParams params) {
+        return answer("age", () -> image, EnumSet.of(FaceTask.AGE), params, null);
+    }
+
+    @POST
+    @Path("/age")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Blocking
+    @Operation(summary = "As POST /v1/age, multipart")
+    public Uni<FaceJson.Analysis> ageForm(@RestForm("image") FileUpload image, @RestForm("box") String box,
+            @BeanParam AnalysisParams params) {
+        return answer("age", () -> read(image), EnumSet.of(FaceTask.AGE), params, box);
     }
 
     @POST

@@ -34,7 +34,7 @@ final class JsonAnswers {
                 Math.round(box.height())), face.detected() ? "detected" : "client", face.detectionScore(),
                 attributes(outputs.get(FaceTask.ATTRIBUTES)), expression(outputs.get(FaceTask.EXPRESSION)),
                 landmarks(outputs.get(FaceTask.LANDMARKS)), embedding(outputs.get(FaceTask.EMBEDDING)),
-                regression(outputs.get(FaceTask.REGRESSION)));
+                regression(outputs.get(FaceTask.REGRESSION)), age(outputs.get(FaceTask.AGE)));
     }
 
     private static FaceJson.Attributes attributes(TaskOutput output) {
@@ -74,6 +74,11 @@ final class JsonAnswers {
             values.add(new FaceJson.NamedValue(output.labels().get(index), output.values()[index]));
         }
         return new FaceJson.Regression(values);
+    }
+
+    /** The age head has one output: the age in years. */
+    private static FaceJson.Age age(TaskOutput output) {
+        return output == null ? null : new FaceJson.Age(output.values()[0]);
     }
 
     private static List<FaceJson.LabelProbability> labelled(TaskOutput output) {

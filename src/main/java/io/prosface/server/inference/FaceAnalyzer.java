@@ -89,8 +89,12 @@ public class FaceAnalyzer {
         }
     }
 
-    private CompletableFuture<AnalysisResult> admit(AnalysisRequest request, long started) {
+    private CompletableFuture<AnalysisResult> admit(AnalysisRequest asked, long started) {
         ModelRegistry registry = engine.readyRegistry();
+        // default tasks the served model cannot answer (age without an age head) are left out, not refused, unless
+        // the client chose a head for them
+        AnalysisRequest request = asked.withoutUnserved(task -> registry.hasHeadFor(task)
+                || asked.heads().stream().anyMatch(choice -> choice.task() == task));
         validate(request);
         Map<FaceTask, LoadedHead> heads = HeadResolution.retain(registry, request);
         CompletableFuture<AnalysisResult> answer = new CompletableFuture<>();

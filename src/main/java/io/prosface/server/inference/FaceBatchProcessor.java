@@ -88,7 +88,7 @@ final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceOutputs>
                     NDArray tokens = rows(tokensAtDepth.get(head.tail().inputDepth()), rows, batchSize);
                     NDList own = head.tail().forward(parameters, new NDList(tokens), false);
                     NDArray output = head.block().forward(parameters, own, false).head();
-                    fillRows(answers, head, rows, postprocess(head.kind(), output));
+                    fillRows(answers, inputs, head, rows, postprocess(head.kind(), output));
                 }
             }
         }
@@ -97,8 +97,22 @@ final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceOutputs>
 
     /** Indices of the faces whose request names {@code head} for its task. */
     private static int[] rowsAsking(List<FaceInput> inputs, LoadedHead head) {
-        return IntStream.range(0, inputs.size()).filter(index -> inputs.get(index).heads().get(head.task()) == head)
+        return IntStream.range(0, inputs.size()).filter(index -> !tasksAsking(inputs.get(index), head).isEmpty())
                 .toArray();
+    }
+
+    /**
+     * The tasks for which a face's request uses {@code head}: usually its kind's task; a one-output regression head
+     * can answer both regression and age in one request.
+     */
+    private static List<FaceTask> tasksAsking(FaceInput input, LoadedHead head) {
+        List<FaceTask> tasks = new ArrayList<>(1);
+        input.heads().forEach((task, chosen) -> {
+            if (chosen == head) {
+                tasks.add(task);
+            }
+        });
+        return tasks;
     }
 
     /** (B, T, D) -> (R, T, D): the given rows, in order (the whole array when every row asked). */
@@ -133,21 +147,23 @@ final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceOutputs>
         float[] values = rows.toFloatArray();
         int width = values.length / inputs.size();
         for (int index = 0; index < inputs.size(); index++) {
-            if (inputs.get(index).heads().get(head.task()) == head) {
+            for (FaceTask task : tasksAsking(inputs.get(index), head)) {
                 float[] row = Arrays.copyOfRange(values, index * width, (index + 1) * width);
-                answers.get(index).put(head.task(), new TaskOutput(head.key(), head.labels(), row));
+                answers.get(index).put(task, new TaskOutput(head.key(), head.labels(), row));
             }
         }
     }
 
     /** Copies row r of {@code output} (R, V) to face rows[r]. */
-    private static void fillRows(List<Map<FaceTask, TaskOutput>> answers, LoadedHead head, int[] rows,
-            NDArray output) {
+    private static void fillRows(List<Map<FaceTask, TaskOutput>> answers, List<FaceInput> inputs, LoadedHead head,
+            int[] rows, NDArray output) {
         float[] values = output.toFloatArray();
         int width = values.length / rows.length;
         for (int row = 0; row < rows.length; row++) {
             float[] one = Arrays.copyOfRange(values, row * width, (row + 1) * width);
-            answers.get(rows[row]).put(head.task(), new TaskOutput(head.key(), head.labels(), one));
+            for (FaceTask task : tasksAsking(inputs.get(rows[row]), head)) {
+                answers.get(rows[row]).put(task, new TaskOutput(head.key(), head.labels(), one));
+            }
         }
     }
 

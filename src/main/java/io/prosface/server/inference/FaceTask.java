@@ -12,8 +12,19 @@ public enum FaceTask {
     LANDMARKS,
     /** The backbone's L2-normalised class token, for face search and clustering. */
     EMBEDDING,
-    /** Real-valued outputs of a regression head (few-shot heads such as age); no built-in default head. */
-    REGRESSION;
+    /**
+     * Real-valued outputs of a regression head (few-shot heads); the default head is the first regression head the
+     * model loads (the built-in {@value #AGE_HEAD} head when the checkpoint has one).
+     */
+    REGRESSION,
+    /**
+     * Age in years, from the checkpoint's built-in regression head {@value #AGE_HEAD} (one output); part of the
+     * default tasks only when the served model has that head.
+     */
+    AGE;
+
+    /** Name of the built-in head that answers {@link #AGE}: kind REGRESSION, one output (years). */
+    public static final String AGE_HEAD = "age";
 
     /** Lower-case name as used in query parameters and JSON. */
     public String label() {

@@ -17,6 +17,11 @@ final class HeadResolution {
         Map<FaceTask, HeadSelector> chosen = new EnumMap<>(FaceTask.class);
         for (HeadChoice choice : request.heads()) {
             FaceTask task = choice.task() != null ? choice.task() : taskOfNamedHead(registry, choice.selector());
+            if (choice.task() == null && task == FaceTask.REGRESSION && !request.tasks().contains(FaceTask.REGRESSION)
+                    && request.tasks().contains(FaceTask.AGE)) {
+                // REST's untyped head=: a regression head in a request for age (and not regression) is meant for age
+                task = FaceTask.AGE;
+            }
             if (task == FaceTask.EMBEDDING) {
                 throw ServingException.invalidArgument("the embedding comes from the backbone; it takes no head");
             }

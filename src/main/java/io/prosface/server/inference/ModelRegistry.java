@@ -286,12 +286,17 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     /**
-     * The head that would answer {@code task} now ({@code selector} null: the task's default head). NOT_FOUND for an
-     * unknown name or version; INVALID_ARGUMENT for a head of another kind, or a task without a default head.
+     * The head that would answer {@code task} now ({@code selector} null: the task's default head; for
+     * {@link FaceTask#AGE} the head named {@value FaceTask#AGE_HEAD}). NOT_FOUND for an unknown name or version;
+     * INVALID_ARGUMENT for a head of another kind, or a task without a default head.
      */
     public LoadedHead resolve(FaceTask task, HeadSelector selector) {
         Snapshot current = snapshot;
-        String name = selector != null ? selector.name() : current.defaults().get(task);
+        String name = selector != null ? selector.name() : defaultName(current, task);
+        if (name == null && task == FaceTask.AGE) {
+            throw ServingException.invalidArgument("age needs the built-in regression head '" + FaceTask.AGE_HEAD
+                    + "' (one output, years), which the served model does not have; loaded: " + keys(current));
+        }
         if (name == null) {
             throw ServingException.invalidArgument("no default " + task.label() + " head is loaded; choose "
                     + ModelTasks.expectedKind(task) + " from " + keys(current));
@@ -307,9 +312,9 @@ public final class ModelRegistry implements AutoCloseable {
                         + current.heads().get(name).key());
             }
         }
-        if (head.task() != task) {
-            throw ServingException.invalidArgument("head " + head.key() + " is a " + head.kind() + " head; "
-                    + task.label() + " needs " + ModelTasks.expectedKind(task));
+        if (!ModelTasks.serves(head, task)) {
+            throw ServingException.invalidArgument("head " + head.key() + " is a " + head.kind() + " head"
+                    + (task == FaceTask.AGE ? " with " + head.labels().size() + " outputs" : "") + "; " + task.label() + " needs " + ModelTasks.expectedKind(task));
         }
         return head;
     }
@@ -334,8 +339,21 @@ public final class ModelRegistry implements AutoCloseable {
         return new ArrayList<>(snapshot.heads().values());
     }
 
+    /** True when {@code task} can be answered without choosing a head (for age: the model has a fitting 'age' head). */
     public boolean hasHeadFor(FaceTask task) {
+        if (task == FaceTask.AGE) {
+            LoadedHead age = snapshot.heads().get(FaceTask.AGE_HEAD);
+            return age != null && ModelTasks.serves(age, FaceTask.AGE);
+        }
         return task == FaceTask.EMBEDDING || snapshot.defaults().containsKey(task);
+    }
+
+    /** The head a task uses when the request names none, or null. */
+    private static String defaultName(Snapshot snapshot, FaceTask task) {
+        if (task == FaceTask.AGE) {
+            return snapshot.heads().containsKey(FaceTask.AGE_HEAD) ? FaceTask.AGE_HEAD : null;
+        }
+        return snapshot.defaults().get(task);
     }
 
     private static List<String> keys(Snapshot snapshot) {

@@ -20,6 +20,17 @@ final class ModelTasks {
         };
     }
 
+    /**
+     * Whether {@code head} can answer {@code task}: its kind's task, and for {@link FaceTask#AGE} also a regression
+     * head with exactly one output.
+     */
+    static boolean serves(LoadedHead head, FaceTask task) {
+        if (task == FaceTask.AGE) {
+            return head.kind() == HeadKind.REGRESSION && head.labels().size() == 1;
+        }
+        return head.task() == task;
+    }
+
     /** What clients of {@code task} need: "a multilabel head" etc., for error messages. */
     static String expectedKind(FaceTask task) {
         return switch (task) {
@@ -27,6 +38,8 @@ final class ModelTasks {
             case EXPRESSION -> "a classification (expression) head";
             case LANDMARKS -> "a landmark head";
             case REGRESSION -> "a regression head";
+            case AGE -> "a regression head with one output (years), by default the built-in head '"
+                    + FaceTask.AGE_HEAD + "'";
             case EMBEDDING -> "no head";
         };
     }
