@@ -1,37 +1,75 @@
 #!/usr/bin/env bash
-# Reproduces models/default from nothing but this repository (synthetic faces only; no real data, no download):
-#   synth -> pretrain (ProS) -> heads (attributes, expression, landmarks) -> evaluate -> copy to models/default.
+# Rebuilds models/default. Two recipes:
 #
-# Usage (from anywhere):  training/scripts/make-default-model.sh [--resume] [--with-ablation]
-#   --resume          continue an interrupted run (data is reused, pretraining resumes from its last checkpoint)
-#   --with-ablation   also pretrain the same recipe with loss=dino and evaluate it (doubles the pretraining time)
-# Environment: WORK (default training/target/default-model) holds data, runs and evaluations; RECIPE (default
-# configs/default-synthetic-sinkhorn.properties, about 40 min of pretraining on 2 idle cores) and UNLABELED
-# (pretraining faces, default 8000) select another recipe, e.g.
-#   RECIPE=configs/default-synthetic.properties UNLABELED=4000 training/scripts/make-default-model.sh
-# HEAD_BLOCKS (default 0) is passed to `heads --unfrozen-blocks`: each head trains its own copy of the backbone's
-# last HEAD_BLOCKS blocks (0 = heads on the frozen backbone; [0-4]; minutes per head per block on 2 cores, and about
-# 1.8 MB per block and head more in models/default at vit_tiny).
+#   make-default-model.sh [--resume]                  the served default: real development faces (research and
+#                                                    non-commercial terms; see models/default/MODEL_CARD.md)
+#     1. dev-splits.sh: the fixed development splits as link folders (training never reads dev/)
+#     2. ProS pretraining on every training face, unlabeled (configs/real-faces.properties; PRETRAIN_STEPS, default
+#        300, stops it there with its checkpoint: about 25 min on 2 idle cores)
+#     3. finetune: backbone + attribute, expression, landmark and age heads end to end on every label and teacher
+#        label of the training split (FT_EPOCHS, default 6: about 75 min on 2 idle cores)
+#     4. copy the serving checkpoint to models/default (MODEL_CARD.md stays; update its numbers with
+#        ../shared/tools/score_rest.py on the dev split, as it says)
+#     --resume continues an interrupted pretraining or fine-tuning from its last checkpoint.
+#
+#   make-default-model.sh --synthetic-only [--resume] [--with-ablation]
+#                                                    the earlier synthetic-only recipe (no real data, no download):
+#     synth -> pretrain (ProS) -> heads (attributes, expression, landmarks) -> evaluate -> models/default
+#     --with-ablation   also pretrain the same recipe with loss=dino and evaluate it (doubles the pretraining time)
+#   Environment for it: WORK (default training/target/default-model) holds data, runs and evaluations; RECIPE (default
+#   configs/default-synthetic-sinkhorn.properties, about 40 min of pretraining on 2 idle cores) and UNLABELED
+#   (pretraining faces, default 8000) select another recipe, e.g.
+#     RECIPE=configs/default-synthetic.properties UNLABELED=4000 training/scripts/make-default-model.sh --synthetic-only
+#   HEAD_BLOCKS (default 0) is passed to `heads --unfrozen-blocks`.
 set -euo pipefail
 cd "$(dirname "$0")/.."   # training/
 
 RESUME=""
 ABLATION=false
+SYNTHETIC_ONLY=false
 for argument in "$@"; do
   case "$argument" in
     --resume) RESUME="--resume" ;;
     --with-ablation) ABLATION=true ;;
-    *) echo "unknown argument: $argument (use --resume, --with-ablation)" >&2; exit 2 ;;
+    --synthetic-only) SYNTHETIC_ONLY=true ;;
+    *) echo "unknown argument: $argument (use --resume, --synthetic-only, --with-ablation)" >&2; exit 2 ;;
   esac
 done
+export DJL_OFFLINE=true
+export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+
+if [ "$SYNTHETIC_ONLY" = false ]; then
+  DATA="$(realpath "${DATA:-../../shared/data}")"
+  WORK="${WORK:-target/real-model}"
+  PRETRAIN_STEPS="${PRETRAIN_STEPS:-300}"
+  FT_EPOCHS="${FT_EPOCHS:-6}"
+  [ -f target/pros-train.jar ] || mvn -B -q package -DskipTests
+  train() { java -Xmx4g -jar target/pros-train.jar "$@"; }
+  [ -d "$WORK/splits/train" ] || DATA="$DATA" scripts/dev-splits.sh "$WORK/splits"
+  S="$WORK/splits/train"
+  # 2. ProS on every training face; the recipe's schedule is 2 epochs, stopped after PRETRAIN_STEPS steps
+  if [ ! -f "$WORK/pretrain/checkpoint/config.json" ] || [ -n "$RESUME" ]; then
+    train pretrain --recipe configs/real-faces.properties --data "$S/utkface" --data "$S/facial_expressions/images" \
+      --data "$S/celeba/images" --data "$S/lfpw" --out "$WORK/pretrain" --no-progress --stop-after "$PRETRAIN_STEPS" \
+      --resume
+  fi
+  # 3. every head at once, end to end
+  train finetune --checkpoint "$WORK/pretrain/checkpoint" --train "$S" --validation "$WORK/splits/dev" \
+    --teachers "$DATA" --epochs "$FT_EPOCHS" --out "$WORK/finetune" $( [ -f "$WORK/finetune/state.properties" ] && echo --resume )
+  # 4. publish, keeping the model card
+  cp ../models/default/MODEL_CARD.md "$WORK/MODEL_CARD.md" 2>/dev/null || true
+  rm -rf ../models/default
+  cp -r "$WORK/finetune/checkpoint" ../models/default
+  [ -f "$WORK/MODEL_CARD.md" ] && cp "$WORK/MODEL_CARD.md" ../models/default/
+  echo "models/default written ($(du -sh ../models/default | cut -f1)); score it: start the server, then"
+  echo "  ../shared/tools/score_rest.py http://localhost:8080 $WORK/splits/dev scores.json"
+  exit 0
+fi
 
 WORK="${WORK:-target/default-model}"
 RECIPE="${RECIPE:-configs/default-synthetic-sinkhorn.properties}"
 UNLABELED="${UNLABELED:-8000}"
 HEAD_BLOCKS="${HEAD_BLOCKS:-0}"
-export DJL_OFFLINE=true
-# libtorch's OpenMP threads spin-wait by default, which is very slow on a shared or busy machine
-export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 
 if [ ! -f target/pros-train.jar ]; then
   mvn -B -q package -DskipTests

@@ -97,10 +97,16 @@ public class FaceAnalyzer {
                 || asked.heads().stream().anyMatch(choice -> choice.task() == task));
         validate(request);
         Map<FaceTask, LoadedHead> heads = HeadResolution.retain(registry, request);
+        LoadedHead reframer = reframingHead(registry, request);
         CompletableFuture<AnalysisResult> answer = new CompletableFuture<>();
-        answer.whenComplete((result, failure) -> heads.values().forEach(registry::release));
+        answer.whenComplete((result, failure) -> {
+            heads.values().forEach(registry::release);
+            if (reframer != null) {
+                registry.release(reframer);
+            }
+        });
         try {
-            preprocessing.execute(() -> prepareAndSubmit(registry, request, heads, answer, started));
+            preprocessing.execute(() -> prepareAndSubmit(registry, request, heads, reframer, answer, started));
         } catch (RejectedExecutionException full) {
             answer.completeExceptionally(ServingException.queueFull("preprocessing queue full ("
                     + inferenceConfig.maxQueueSize() + " waiting)", inferenceConfig.retryAfter()));
@@ -125,8 +131,22 @@ public class FaceAnalyzer {
         }
     }
 
+    /** The default 68-point landmark head, retained, when detected faces of this request are to be re-framed. */
+    private LoadedHead reframingHead(ModelRegistry registry, AnalysisRequest request) {
+        if (!inferenceConfig.reframeDetectedFaces() || request.box().isPresent()
+                || !registry.hasHeadFor(FaceTask.LANDMARKS)) {
+            return null;
+        }
+        LoadedHead head = registry.retain(FaceTask.LANDMARKS, null);
+        if (head.labels().size() != 68) {
+            registry.release(head);
+            return null;
+        }
+        return head;
+    }
+
     private void prepareAndSubmit(ModelRegistry registry, AnalysisRequest request, Map<FaceTask, LoadedHead> heads,
-            CompletableFuture<AnalysisResult> answer, long started) {
+            LoadedHead reframer, CompletableFuture<AnalysisResult> answer, long started) {
         try {
             if (answer.isDone()) {
                 return;
@@ -149,7 +169,37 @@ public class FaceAnalyzer {
             ResultShape shape = new ResultShape(registry.modelVersion(), headIds, image.getWidth(), image.getHeight(),
                     ImageFormats.sniff(request.image()), detectStart - decodeStart,
                     request.box().isPresent() ? 0 : detectEnd - detectStart, started);
-            submitAll(request, heads, candidates, faces, shape, answer);
+            if (reframer == null || faces.isEmpty()) {
+                submitAll(request, heads, candidates, faces, shape, answer);
+                return;
+            }
+            boolean[] detected = new boolean[candidates.size()];
+            for (int i = 0; i < detected.length; i++) {
+                detected[i] = candidates.get(i).detected();
+            }
+            List<CompletableFuture<Batched<FaceOutputs>>> firstPass = new ArrayList<>();
+            answer.whenComplete((result, failure) -> firstPass.forEach(face -> face.cancel(false)));
+            // the re-cut runs on this pool, not on the model worker that completes the first pass
+            LandmarkReframing.firstPass(engine, reframer, faces, detected, request.deadlineNanos(), firstPass)
+                    .whenCompleteAsync((points, failure) -> {
+                        try {
+                            if (failure != null) {
+                                answer.completeExceptionally(failure instanceof java.util.concurrent.CompletionException
+                                        && failure.getCause() != null ? failure.getCause() : failure);
+                                return;
+                            }
+                            List<PreparedFace> reframed = LandmarkReframing.recut(faces, points,
+                                    box -> preprocessor.prepare(image, box));
+                            submitAll(request, heads, candidates, reframed, shape, answer);
+                        } catch (RuntimeException | Error broken) {
+                            answer.completeExceptionally(broken);
+                        }
+                    }, preprocessing)
+                    .exceptionally(rejected -> {
+                        answer.completeExceptionally(ServingException.queueFull("preprocessing queue full ("
+                                + inferenceConfig.maxQueueSize() + " waiting)", inferenceConfig.retryAfter()));
+                        return null;
+                    });
         } catch (RuntimeException failure) {
             answer.completeExceptionally(failure);
         }

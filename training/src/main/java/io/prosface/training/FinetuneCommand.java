@@ -147,7 +147,17 @@ public final class FinetuneCommand implements Callable<Integer> {
         }
         Files.createDirectories(out);
         AtomicBoolean stop = new AtomicBoolean();
-        Thread hook = new Thread(() -> stop.set(true));
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        // Ctrl-C / SIGTERM: finish the step, save, and only then let the JVM exit (it would unload libtorch under the
+        // running step otherwise); waits at most the pretraining command's grace period
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                finished.await(PretrainCommand.STOP_GRACE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "finetune-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try (NDManager manager = NDManager.newBaseManager(chosen)) {
             Checkpoint start = resume ? Checkpoint.load(checkpointDirectory, manager) : initial(manager);
@@ -209,6 +219,7 @@ public final class FinetuneCommand implements Callable<Integer> {
                         + (stop.get() ? " (continue with --resume)" : ""));
             }
         } finally {
+            finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {

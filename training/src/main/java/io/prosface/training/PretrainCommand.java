@@ -6,6 +6,7 @@ import io.prosface.core.data.FaceDatasets;
 import io.prosface.core.data.ImageDecoder;
 import io.prosface.core.data.ImageFolderReader;
 import io.prosface.core.train.PretrainingRun;
+import io.prosface.core.train.StepMetrics;
 import io.prosface.core.train.PretrainingSettings;
 import io.prosface.core.train.PretrainingState;
 import io.prosface.training.recipe.PretrainRecipe;
@@ -62,6 +63,11 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "Plain log lines instead of a progress bar (logs, CI).")
     boolean noProgress;
 
+    @Option(names = "--stop-after", defaultValue = "0",
+            description = "End cleanly after this many steps (as Ctrl-C does: checkpoint + resume state), whatever "
+                    + "the recipe's schedule; 0 = run the whole schedule. (default: ${DEFAULT-VALUE})")
+    long stopAfter;
+
     @Option(names = "--show-recipe", description = "Print the effective recipe (every key) and exit.")
     boolean showRecipe;
 
@@ -101,7 +107,26 @@ public final class PretrainCommand implements Callable<Integer> {
             PretrainingRun.Result result;
             try (PretrainReporter reporter = new PretrainReporter(out, properties.integer("log.every.steps"),
                     !noProgress, System.out)) {
-                result = run.run(resuming, reporter);
+                PretrainingRun.Listener listener = stopAfter <= 0 ? reporter : new PretrainingRun.Listener() {
+                    @Override
+                    public void started(long firstStep, long totalSteps, long stepsPerEpoch, String device) {
+                        reporter.started(firstStep, totalSteps, stepsPerEpoch, device);
+                    }
+
+                    @Override
+                    public void stepFinished(StepMetrics metrics, double imagesPerSecond) {
+                        reporter.stepFinished(metrics, imagesPerSecond);
+                        if (metrics.step() + 1 >= stopAfter) {
+                            run.requestStop();
+                        }
+                    }
+
+                    @Override
+                    public void checkpointWritten(Path checkpoint, long nextStep) {
+                        reporter.checkpointWritten(checkpoint, nextStep);
+                    }
+                };
+                result = run.run(resuming, listener);
                 reporter.writePlots();
             }
             double minutes = (System.nanoTime() - start) / 60e9;

@@ -1,0 +1,77 @@
+package io.prosface.server.inference;
+
+import io.prosface.core.data.FaceBox;
+import io.prosface.core.data.PreparedFace;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * Serving as the model was trained: training cuts every face around the box its 68 landmarks span, but a detected
+ * face's box is only estimated from the detector's ({@link io.prosface.detect.LandmarkSquare}). So a detected face
+ * goes through the model twice: the first pass predicts its landmarks, and the face is cut again around the box those
+ * points span, which is what the second pass (every requested task) sees. A client's box is used as given.
+ * Costs one more backbone pass per detected face ({@code pros.inference.reframe-detected-faces} turns it off).
+ */
+final class LandmarkReframing {
+
+    /** A re-framed box smaller than this many pixels is not trusted (the first crop stays). */
+    private static final float MIN_SIDE = 4f;
+
+    private LandmarkReframing() {}
+
+    /**
+     * The first pass for the faces with {@code detected[i]}; completes with the faces to answer (re-cut where the
+     * predicted points gave a usable box). {@code pending} receives the first-pass futures so a caller that gives
+     * up can cancel them; {@code recut} cuts the image again around a box (it runs on the thread that completes the
+     * first pass: pass an async stage's executor by composing on the result, see the caller).
+     */
+    static CompletableFuture<List<float[]>> firstPass(InferenceEngine engine, LoadedHead landmarks,
+            List<PreparedFace> faces, boolean[] detected, long deadlineNanos,
+            List<CompletableFuture<Batched<FaceOutputs>>> pending) {
+        Map<FaceTask, LoadedHead> heads = new EnumMap<>(FaceTask.class);
+        heads.put(FaceTask.LANDMARKS, landmarks);
+        for (int i = 0; i < faces.size(); i++) {
+            pending.add(detected[i]
+                    ? engine.submit(new FaceInput(faces.get(i).pixels(), Set.of(FaceTask.LANDMARKS), heads), deadlineNanos)
+                    : CompletableFuture.completedFuture(null));
+        }
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(done -> {
+            List<float[]> points = new ArrayList<>(faces.size());
+            for (int i = 0; i < faces.size(); i++) {
+                Batched<FaceOutputs> first = pending.get(i).join();
+                points.add(first == null ? null : faces.get(i).crop().normalizedToImage(
+                        first.output().outputs().get(FaceTask.LANDMARKS).values()));
+            }
+            return points;
+        });
+    }
+
+    /** The faces cut again around their first-pass points where those give a usable box (the others as they were). */
+    static List<PreparedFace> recut(List<PreparedFace> faces, List<float[]> points, Function<FaceBox, PreparedFace> recut) {
+        List<PreparedFace> result = new ArrayList<>(faces);
+        for (int i = 0; i < faces.size(); i++) {
+            FaceBox box = points.get(i) == null ? null : boxOf(points.get(i));
+            if (box != null) {
+                result.set(i, recut.apply(box));
+            }
+        }
+        return result;
+    }
+
+    /** The box {@code points} span, or null when they give no usable box. */
+    static FaceBox boxOf(float[] points) {
+        for (float value : points) {
+            if (!Float.isFinite(value)) {
+                return null;
+            }
+        }
+        FaceBox box = FaceBox.enclosing(points);
+        return box.width() < MIN_SIDE || box.height() < MIN_SIDE ? null : box;
+    }
+
+}
