@@ -29,7 +29,8 @@ public final class VisionTransformer extends AbstractBlock {
     private final VisionTransformerConfig config;
     private final Parameter classToken;
     private final Parameter positionEmbedding;
-    private final PatchEmbedding patchEmbedding;
+    /** {@link PatchEmbedding}, or a {@link ConvStem} for the {@code _convstem} variants. */
+    private final AbstractBlock patchEmbedding;
     private final List<TransformerBlock> blocks = new ArrayList<>();
     private final LayerNorm norm;
 
@@ -41,7 +42,8 @@ public final class VisionTransformer extends AbstractBlock {
                 .optShape(new Shape(1, 1, width)).build());
         positionEmbedding = addParameter(Parameter.builder().setName("positionEmbedding")
                 .setType(Parameter.Type.WEIGHT).optShape(new Shape(1, 1 + config.numPatches(), width)).build());
-        patchEmbedding = addChildBlock("patchEmbedding", new PatchEmbedding(config.patchSize(), width));
+        patchEmbedding = addChildBlock("patchEmbedding", config.convolutionalStem() ? new ConvStem(width)
+                : new PatchEmbedding(config.patchSize(), width));
         for (int index = 0; index < config.depth(); index++) {
             // stochastic depth grows linearly with depth, 0 at the first block (DINO, timm)
             float rate = config.depth() == 1 ? 0f : (float) (config.dropPath() * index / (config.depth() - 1));
@@ -49,6 +51,9 @@ public final class VisionTransformer extends AbstractBlock {
         }
         norm = addChildBlock("norm", TransformerBlock.layerNorm());
         setInitializer(Tensors.weightInitializer(), Parameter.Type.WEIGHT);
+        if (patchEmbedding instanceof ConvStem stem) {
+            stem.useKaimingInitializer();
+        }
     }
 
     public VisionTransformerConfig config() {

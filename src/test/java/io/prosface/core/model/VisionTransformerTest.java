@@ -78,6 +78,36 @@ class VisionTransformerTest {
         assertEquals(expected, model.getParameters().keys());
     }
 
+    /**
+     * The conv-stem variant: its stem's parameter names (part of its checkpoint format), Kaiming-initialised
+     * convolutions that keep a unit-variance image at unit scale through three layers (the ViT's 0.02 init would
+     * leave tokens ~1e-4 in size), and the same token grid as 8x8 patches.
+     */
+    @Test
+    void convolutionalStemKeepsTheSignalAndTheTokenGrid() {
+        VisionTransformerConfig config = VisionTransformerConfig.variant("vit_tiny_convstem8_64");
+        assertTrue(config.convolutionalStem());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            VisionTransformer model = new VisionTransformer(config);
+            model.initializeParameters(manager);
+            var names = model.getParameters().keys();
+            assertEquals(java.util.List.of("classToken", "positionEmbedding", "01patchEmbedding_01conv_weight",
+                    "01patchEmbedding_01conv_bias", "01patchEmbedding_02conv_weight", "01patchEmbedding_02conv_bias",
+                    "01patchEmbedding_03conv_weight", "01patchEmbedding_03conv_bias",
+                    "01patchEmbedding_04projection_weight", "01patchEmbedding_04projection_bias"), names.subList(0, 10));
+            ConvStem stem = new ConvStem(config.embedDim());
+            stem.useKaimingInitializer();
+            stem.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 3, 64, 64));
+            try (NDManager batch = manager.newSubManager()) {
+                NDArray images = batch.randomNormal(new Shape(4, 3, 64, 64));
+                NDArray tokens = stem.forward(new ParameterStore(batch, false), new NDList(images), false).head();
+                assertEquals(new Shape(4, 64, 192), tokens.getShape());
+                double std = tokens.sub(tokens.mean()).pow(2).mean().sqrt().getFloat();
+                assertTrue(std > 0.2 && std < 5, "token scale " + std);
+            }
+        }
+    }
+
     @Test
     void initialisationFollowsTimm() {
         try (NDManager manager = NDManager.newBaseManager()) {
