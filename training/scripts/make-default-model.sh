@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# Rebuilds models/default. Two recipes:
+# Rebuilds models/default. Recipes:
 #
 #   make-default-model.sh [--resume]                  the served default: real development faces (research and
 #                                                    non-commercial terms; see models/default/MODEL_CARD.md)
 #     1. dev-splits.sh: the fixed development splits as link folders (training never reads dev/)
-#     2. ProS pretraining on every training face, unlabeled (configs/real-faces.properties; PRETRAIN_STEPS, default
-#        300, stops it there with its checkpoint: about 25 min on 2 idle cores)
-#     3. finetune: backbone + attribute, expression, landmark and age heads end to end on every label and teacher
-#        label of the training split (FT_EPOCHS, default 6: about 75 min on 2 idle cores)
-#     4. copy the serving checkpoint to models/default (MODEL_CARD.md stays; update its numbers with
-#        ../shared/tools/score_rest.py on the dev split, as it says)
-#     --resume continues an interrupted pretraining or fine-tuning from its last checkpoint.
+#     2. finetune: vit_tiny_convstem8_64 from random init, backbone + attribute, expression, landmark and age heads end
+#        to end on every label and teacher label of the training split (FT_EPOCHS, default 7: about 60 min on 2 idle
+#        cores, 2 CPU-hours)
+#     3. copy the serving checkpoint to models/default (MODEL_CARD.md stays); score it with score-dev.sh
+#     --resume continues an interrupted fine-tuning from its last checkpoint (every 100 steps).
+#
+#   make-default-model.sh --pros-init [--resume]     the same fine-tuning of the plain ViT (vit_tiny_patch8_64) from a
+#     ProS-pretrained backbone: ProS on every unlabeled training face first (configs/real-faces.properties, stopped after
+#     PRETRAIN_STEPS, default 221 as measured), then finetune from its teacher. Slower to learn at this compute: see
+#     the README's *The default checkpoint*.
 #
 #   make-default-model.sh --synthetic-only [--resume] [--with-ablation]
 #                                                    the earlier synthetic-only recipe (no real data, no download):
@@ -27,12 +30,14 @@ cd "$(dirname "$0")/.."   # training/
 RESUME=""
 ABLATION=false
 SYNTHETIC_ONLY=false
+PROS_INIT=false
 for argument in "$@"; do
   case "$argument" in
     --resume) RESUME="--resume" ;;
     --with-ablation) ABLATION=true ;;
     --synthetic-only) SYNTHETIC_ONLY=true ;;
-    *) echo "unknown argument: $argument (use --resume, --synthetic-only, --with-ablation)" >&2; exit 2 ;;
+    --pros-init) PROS_INIT=true ;;
+    *) echo "unknown argument: $argument (use --resume, --synthetic-only, --pros-init, --with-ablation)" >&2; exit 2 ;;
   esac
 done
 export DJL_OFFLINE=true
@@ -41,28 +46,32 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 if [ "$SYNTHETIC_ONLY" = false ]; then
   DATA="$(realpath "${DATA:-../../shared/data}")"
   WORK="${WORK:-target/real-model}"
-  PRETRAIN_STEPS="${PRETRAIN_STEPS:-300}"
-  FT_EPOCHS="${FT_EPOCHS:-6}"
+  PRETRAIN_STEPS="${PRETRAIN_STEPS:-221}"
+  FT_EPOCHS="${FT_EPOCHS:-7}"
   [ -f target/pros-train.jar ] || mvn -B -q package -DskipTests
-  train() { java -Xmx4g -jar target/pros-train.jar "$@"; }
+  train() { java -Xmx5g -jar target/pros-train.jar "$@"; }
   [ -d "$WORK/splits/train" ] || DATA="$DATA" scripts/dev-splits.sh "$WORK/splits"
   S="$WORK/splits/train"
-  # 2. ProS on every training face; the recipe's schedule is 2 epochs, stopped after PRETRAIN_STEPS steps
-  if [ ! -f "$WORK/pretrain/checkpoint/config.json" ] || [ -n "$RESUME" ]; then
-    train pretrain --recipe configs/real-faces.properties --data "$S/utkface" --data "$S/facial_expressions/images" \
-      --data "$S/celeba/images" --data "$S/lfpw" --out "$WORK/pretrain" --no-progress --stop-after "$PRETRAIN_STEPS" \
-      --resume
+  FT_RESUME=$( [ -f "$WORK/finetune/state.properties" ] && echo --resume || true )
+  if [ "$PROS_INIT" = true ]; then
+    # ProS on every training face (unlabeled); the recipe's schedule is 2 epochs, stopped after PRETRAIN_STEPS
+    [ -f "$WORK/pretrain/checkpoint/config.json" ] && [ -z "$RESUME" ] || train pretrain \
+      --recipe configs/real-faces.properties --data "$S/utkface" --data "$S/facial_expressions/images" \
+      --data "$S/celeba/images" --data "$S/lfpw" --out "$WORK/pretrain" --no-progress --stop-after "$PRETRAIN_STEPS" --resume
+    INIT=(--checkpoint "$WORK/pretrain/checkpoint" --lr 6e-4 --warmup-steps 300)
+  else
+    INIT=(--architecture vit_tiny_convstem8_64 --lr 1e-3 --warmup-steps 150)
   fi
-  # 3. every head at once, end to end
-  train finetune --checkpoint "$WORK/pretrain/checkpoint" --train "$S" --validation "$WORK/splits/dev" \
-    --teachers "$DATA" --epochs "$FT_EPOCHS" --out "$WORK/finetune" $( [ -f "$WORK/finetune/state.properties" ] && echo --resume )
-  # 4. publish, keeping the model card
+  # every head at once, end to end, validated on the dev split every 500 steps
+  train finetune "${INIT[@]}" --train "$S" --validation "$WORK/splits/dev" --teachers "$DATA" --epochs "$FT_EPOCHS" \
+    --batch-size 64 --backbone-lr-scale 1.0 --max-validation 1000 --out "$WORK/finetune" $FT_RESUME
+  # publish, keeping the model card
   cp ../models/default/MODEL_CARD.md "$WORK/MODEL_CARD.md" 2>/dev/null || true
   rm -rf ../models/default
   cp -r "$WORK/finetune/checkpoint" ../models/default
   [ -f "$WORK/MODEL_CARD.md" ] && cp "$WORK/MODEL_CARD.md" ../models/default/
-  echo "models/default written ($(du -sh ../models/default | cut -f1)); score it: start the server, then"
-  echo "  ../shared/tools/score_rest.py http://localhost:8080 $WORK/splits/dev scores.json"
+  echo "models/default written ($(du -sh ../models/default | cut -f1)); score it over REST on the dev split:"
+  echo "  SPLITS=training/$WORK/splits training/scripts/score-dev.sh models/default"
   exit 0
 fi
 
