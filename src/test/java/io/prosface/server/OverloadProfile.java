@@ -17,7 +17,10 @@ public class OverloadProfile implements QuarkusTestProfile {
                 "pros.inference.max-queue-size", "2",
                 // enough decoding threads that refusals come from the batcher's queue, the thing under test
                 "pros.inference.preprocess-threads", "8",
-                "pros.inference.retry-after", "2s");
+                "pros.inference.retry-after", "2s",
+                // one batch per request, so batch counts and queue positions read as requests (re-framing would run
+                // each face twice); the drain of two-pass requests is checked by scripts/drain-check.sh
+                "pros.inference.reframe-faces", "false");
     }
 
     @Override

@@ -56,12 +56,12 @@ public interface InferenceConfig {
     int streamWindow();
 
     /**
-     * Detected faces go through the model twice: the first pass predicts the 68 landmarks and the face is cut again
-     * around the box they span, as training cuts every face (the detector's box only estimates it). One more backbone
-     * pass per detected face; client boxes are used as given. Needs a 68-point landmark head.
+     * Every face goes through the model twice: the first pass predicts the 68 landmarks and the face is cut again
+     * around the box they span, as training cuts every face (a detector's or client's box only approximates it).
+     * One more backbone pass per face. Needs a 68-point landmark head.
      */
     @WithDefault("true")
-    boolean reframeDetectedFaces();
+    boolean reframeFaces();
 
     /** Device choices for {@link #device()}. */
     enum DeviceChoice { AUTO, CPU, GPU }

@@ -99,7 +99,9 @@ public class FaceAnalyzer {
         Map<FaceTask, LoadedHead> heads = HeadResolution.retain(registry, request);
         LoadedHead reframer = reframingHead(registry, request);
         CompletableFuture<AnalysisResult> answer = new CompletableFuture<>();
+        engine.requestStarted();
         answer.whenComplete((result, failure) -> {
+            engine.requestFinished();
             heads.values().forEach(registry::release);
             if (reframer != null) {
                 registry.release(reframer);
@@ -131,10 +133,9 @@ public class FaceAnalyzer {
         }
     }
 
-    /** The default 68-point landmark head, retained, when detected faces of this request are to be re-framed. */
+    /** The default 68-point landmark head, retained, when the faces of this request are to be re-framed. */
     private LoadedHead reframingHead(ModelRegistry registry, AnalysisRequest request) {
-        if (!inferenceConfig.reframeDetectedFaces() || request.box().isPresent()
-                || !registry.hasHeadFor(FaceTask.LANDMARKS)) {
+        if (!inferenceConfig.reframeFaces() || !registry.hasHeadFor(FaceTask.LANDMARKS)) {
             return null;
         }
         LoadedHead head = registry.retain(FaceTask.LANDMARKS, null);
@@ -174,9 +175,7 @@ public class FaceAnalyzer {
                 return;
             }
             boolean[] detected = new boolean[candidates.size()];
-            for (int i = 0; i < detected.length; i++) {
-                detected[i] = candidates.get(i).detected();
-            }
+            java.util.Arrays.fill(detected, true);
             List<CompletableFuture<Batched<FaceOutputs>>> firstPass = new ArrayList<>();
             answer.whenComplete((result, failure) -> firstPass.forEach(face -> face.cancel(false)));
             // the re-cut runs on this pool, not on the model worker that completes the first pass
@@ -217,7 +216,10 @@ public class FaceAnalyzer {
                 throw ServingException.invalidArgument("face_box " + box.x() + "," + box.y() + " " + box.width() + "x"
                         + box.height() + " does not overlap the " + image.getWidth() + "x" + image.getHeight() + " image");
             }
-            return List.of(new Candidate(box, new FaceBox(left, top, right - left, bottom - top), false, 0f));
+            // the part of the box inside the image is the face: a box drawn past the edge (e.g. 0,0,200,200 around a
+            // 128x128 aligned crop) is cut as that part, not as a square centred outside the image
+            FaceBox clipped = new FaceBox(left, top, right - left, bottom - top);
+            return List.of(new Candidate(clipped, clipped, false, 0f));
         }
         int maxFaces = request.maxFaces() > 0 ? request.maxFaces() : inputConfig.defaultMaxFaces();
         return faceFinder.find(image, maxFaces).stream()

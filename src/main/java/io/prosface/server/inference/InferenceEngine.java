@@ -52,6 +52,8 @@ public class InferenceEngine {
     Duration shutdownTimeout;
 
     private volatile State state = State.STARTING;
+    /** Admitted requests not yet answered (see {@link #requestStarted}). */
+    private final java.util.concurrent.atomic.AtomicInteger activeRequests = new java.util.concurrent.atomic.AtomicInteger();
     private volatile ModelRegistry registry;
     private volatile DynamicBatcher<FaceInput, FaceOutputs> batcher;
     private volatile Device device;
@@ -161,10 +163,14 @@ public class InferenceEngine {
         return chosen;
     }
 
-    /** Queues one face; the future fails with UNAVAILABLE before the model is ready or while stopping. */
+    /**
+     * Queues one face; the future fails with UNAVAILABLE before the model is ready, and once stopping has drained
+     * the admitted requests. While stopping, requests admitted before it (see {@link #requestStarted}) may still
+     * queue faces: a re-framed face's second pass comes after its first.
+     */
     public CompletableFuture<Batched<FaceOutputs>> submit(FaceInput input, long deadlineNanos) {
         DynamicBatcher<FaceInput, FaceOutputs> current = batcher;
-        if (state != State.READY || current == null) {
+        if (state != State.READY && state != State.STOPPING || current == null) {
             return CompletableFuture.failedFuture(notReady());
         }
         return current.submit(input, deadlineNanos);
@@ -217,16 +223,38 @@ public class InferenceEngine {
         stop(shutdownTimeout);
     }
 
-    /** Stops accepting, answers what is queued (for up to {@code drainTimeout}), frees the model. */
+    /** An admitted request begins: stopping waits for it to be answered (every pass of every face). */
+    public void requestStarted() {
+        activeRequests.incrementAndGet();
+    }
+
+    /** The request admitted with {@link #requestStarted} is answered or failed. */
+    public void requestFinished() {
+        activeRequests.decrementAndGet();
+    }
+
+    /**
+     * Stops admitting requests, answers the admitted ones (all their passes) and what is queued, for up to
+     * {@code drainTimeout} in all, then frees the model.
+     */
     public synchronized void stop(Duration drainTimeout) {
         if (state == State.STOPPING) {
             return;
         }
         state = State.STOPPING;
+        long until = System.nanoTime() + drainTimeout.toNanos();
         DynamicBatcher<FaceInput, FaceOutputs> current = batcher;
         if (current != null) {
-            LOG.infof("draining %d queued face(s)", current.queueDepth());
-            current.close(drainTimeout);
+            LOG.infof("draining %d admitted request(s), %d queued face(s)", activeRequests.get(), current.queueDepth());
+            while (activeRequests.get() > 0 && System.nanoTime() - until < 0) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            current.close(Duration.ofNanos(Math.max(1, until - System.nanoTime())));
         }
         if (registry != null) {
             try {

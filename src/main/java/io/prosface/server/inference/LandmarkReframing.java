@@ -12,10 +12,11 @@ import java.util.function.Function;
 
 /**
  * Serving as the model was trained: training cuts every face around the box its 68 landmarks span, but a detected
- * face's box is only estimated from the detector's ({@link io.prosface.detect.LandmarkSquare}). So a detected face
- * goes through the model twice: the first pass predicts its landmarks, and the face is cut again around the box those
- * points span, which is what the second pass (every requested task) sees. A client's box is used as given.
- * Costs one more backbone pass per detected face ({@code pros.inference.reframe-detected-faces} turns it off).
+ * face's box is only estimated from the detector's ({@link io.prosface.detect.LandmarkSquare}) and a client's box is
+ * whatever the client drew (an aligned crop's whole image, say). So a face goes through the model twice: the first
+ * pass predicts its landmarks, and the face is cut again around the box those points span, which is what the second
+ * pass (every requested task) sees. Costs one more backbone pass per face ({@code pros.inference.reframe-faces}
+ * turns it off).
  */
 final class LandmarkReframing {
 

@@ -210,7 +210,10 @@ public final class FinetuneCommand implements Callable<Integer> {
                         }, step -> save(base, heads, attributeNames, data, step, checkpointDirectory, state));
                 TrainingPlots.write(out.resolve("plots"), log.series(), List.of(
                         new TrainingPlots.Plot("loss.png", "multi-task loss", "loss",
-                                List.of("loss", "attributes", "expression", "landmarks", "age")),
+                                List.of("loss", "attributes", "expression", "landmarks", "age"))));
+                // validation runs every --validate-every steps: plot only those rows
+                Map<String, double[]> validated = validatedRows(log.series());
+                TrainingPlots.write(out.resolve("plots"), validated, List.of(
                         new TrainingPlots.Plot("validation.png", "validation (held-apart faces)", "metric",
                                 List.of("val_attributes_accuracy", "val_gender_accuracy", "val_expression_accuracy",
                                         "val_landmarks_nme")),
@@ -370,6 +373,18 @@ public final class FinetuneCommand implements Callable<Integer> {
             properties.load(reader);
         }
         return properties;
+    }
+
+    /** The rows of {@code series} that carry a validation score (the others are NaN there). */
+    static Map<String, double[]> validatedRows(Map<String, double[]> series) {
+        double[] marker = series.get("val_landmarks_nme");
+        Map<String, double[]> kept = new LinkedHashMap<>();
+        if (marker == null) {
+            return kept;
+        }
+        int[] rows = IntStream.range(0, marker.length).filter(i -> Double.isFinite(marker[i])).toArray();
+        series.forEach((column, values) -> kept.put(column, IntStream.of(rows).mapToDouble(i -> values[i]).toArray()));
+        return kept;
     }
 
     private static String format(Map<String, Double> row) {
