@@ -151,8 +151,9 @@ public final class MultiTaskCorpus {
             PhotometricJitter.apply(pixels, preprocessing, settings, random);
         }
         float[] landmarks = points == null ? new float[2 * IbugLandmarks.POINT_COUNT] : face.normalizedLandmarks();
+        float[] teacherExpression = part.teacher().expression(fileName);
         return new MultiTaskExample(pixels, attributes(labels, true), attributes(labels, false),
-                expression(labels, part.teacher().expression(fileName)), hasExpression(labels, part, fileName),
+                expression(labels, teacherExpression), labels.expression() != null || teacherExpression != null ? 1f : 0f,
                 landmarks, points == null ? 0f : landmarkWeight,
                 labels.age() == null ? 0f : labels.age(), labels.age() == null ? 0f : 1f);
     }
@@ -187,10 +188,6 @@ public final class MultiTaskCorpus {
             }
         }
         return target;
-    }
-
-    private static float hasExpression(FaceLabels labels, Part part, String fileName) {
-        return labels.expression() != null || part.teacher().expression(fileName) != null ? 1f : 0f;
     }
 
     /** Brightness, contrast and grayscale on normalised CHW pixels (undone and redone around the jitter). */

@@ -174,12 +174,10 @@ public class FaceAnalyzer {
                 submitAll(request, heads, candidates, faces, shape, answer);
                 return;
             }
-            boolean[] detected = new boolean[candidates.size()];
-            java.util.Arrays.fill(detected, true);
             List<CompletableFuture<Batched<FaceOutputs>>> firstPass = new ArrayList<>();
             answer.whenComplete((result, failure) -> firstPass.forEach(face -> face.cancel(false)));
             // the re-cut runs on this pool, not on the model worker that completes the first pass
-            LandmarkReframing.firstPass(engine, reframer, faces, detected, request.deadlineNanos(), firstPass)
+            LandmarkReframing.firstPass(engine, reframer, faces, request.deadlineNanos(), firstPass)
                     .whenCompleteAsync((points, failure) -> {
                         try {
                             if (failure != null) {

@@ -26,27 +26,22 @@ final class LandmarkReframing {
     private LandmarkReframing() {}
 
     /**
-     * The first pass for the faces with {@code detected[i]}; completes with the faces to answer (re-cut where the
-     * predicted points gave a usable box). {@code pending} receives the first-pass futures so a caller that gives
-     * up can cancel them; {@code recut} cuts the image again around a box (it runs on the thread that completes the
-     * first pass: pass an async stage's executor by composing on the result, see the caller).
+     * The first pass over every face; completes with each face's predicted points in image pixels. {@code pending}
+     * receives the first-pass futures so a caller that gives up can cancel them.
      */
     static CompletableFuture<List<float[]>> firstPass(InferenceEngine engine, LoadedHead landmarks,
-            List<PreparedFace> faces, boolean[] detected, long deadlineNanos,
+            List<PreparedFace> faces, long deadlineNanos,
             List<CompletableFuture<Batched<FaceOutputs>>> pending) {
         Map<FaceTask, LoadedHead> heads = new EnumMap<>(FaceTask.class);
         heads.put(FaceTask.LANDMARKS, landmarks);
         for (int i = 0; i < faces.size(); i++) {
-            pending.add(detected[i]
-                    ? engine.submit(new FaceInput(faces.get(i).pixels(), Set.of(FaceTask.LANDMARKS), heads), deadlineNanos)
-                    : CompletableFuture.completedFuture(null));
+            pending.add(engine.submit(new FaceInput(faces.get(i).pixels(), Set.of(FaceTask.LANDMARKS), heads), deadlineNanos));
         }
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(done -> {
             List<float[]> points = new ArrayList<>(faces.size());
             for (int i = 0; i < faces.size(); i++) {
-                Batched<FaceOutputs> first = pending.get(i).join();
-                points.add(first == null ? null : faces.get(i).crop().normalizedToImage(
-                        first.output().outputs().get(FaceTask.LANDMARKS).values()));
+                points.add(faces.get(i).crop().normalizedToImage(
+                        pending.get(i).join().output().outputs().get(FaceTask.LANDMARKS).values()));
             }
             return points;
         });
