@@ -7,8 +7,12 @@
 #     2. finetune: vit_tiny_convstem8_64 from random init, backbone + attribute, expression, landmark and age heads end
 #        to end on every label and teacher label of the training split (FT_EPOCHS, default 7: about 60 min on 2 idle
 #        cores, 2 CPU-hours)
-#     3. copy the serving checkpoint to models/default (MODEL_CARD.md stays); score it with score-dev.sh
-#     --resume continues an interrupted fine-tuning from its last checkpoint (every 100 steps).
+#     3. warm restarts of the same run (finetune --checkpoint <previous> --keep-heads): each a new warm-up and cosine
+#        schedule at a lower peak, with the Male labels weighing more in the attribute loss (--gender-weight).
+#        RESTARTS lists them as EPOCHS:PEAK_LR:GENDER_WEIGHT (default "8:6e-4:4 6:5e-4:6": about 65 and 50 min,
+#        2.2 and 1.6 CPU-hours); RESTARTS="" skips them
+#     4. copy the serving checkpoint to models/default (MODEL_CARD.md stays); score it with score-dev.sh
+#     Interrupted, it continues each fine-tuning from its last checkpoint (every 100 steps) when run again.
 #
 #   make-default-model.sh --pros-init [--resume]     the same fine-tuning of the plain ViT (vit_tiny_patch8_64) from a
 #     ProS-pretrained backbone: ProS on every unlabeled training face first (configs/real-faces.properties, stopped after
@@ -48,6 +52,7 @@ if [ "$SYNTHETIC_ONLY" = false ]; then
   WORK="${WORK:-target/real-model}"
   PRETRAIN_STEPS="${PRETRAIN_STEPS:-221}"
   FT_EPOCHS="${FT_EPOCHS:-7}"
+  RESTARTS="${RESTARTS-8:6e-4:4 6:5e-4:6}"
   [ -f target/pros-train.jar ] || mvn -B -q package -DskipTests
   train() { java -Xmx5g -jar target/pros-train.jar "$@"; }
   [ -d "$WORK/splits/train" ] || DATA="$DATA" scripts/dev-splits.sh "$WORK/splits"
@@ -65,10 +70,23 @@ if [ "$SYNTHETIC_ONLY" = false ]; then
   # every head at once, end to end, validated on the dev split every 500 steps
   train finetune "${INIT[@]}" --train "$S" --validation "$WORK/splits/dev" --teachers "$DATA" --epochs "$FT_EPOCHS" \
     --batch-size 64 --backbone-lr-scale 1.0 --max-validation 1000 --out "$WORK/finetune" $FT_RESUME
+  FINAL="$WORK/finetune"
+  n=0
+  for restart in $RESTARTS; do
+    # warm restart: the previous stage's backbone and heads, a new schedule; gender weighs more in the attribute loss
+    n=$((n + 1))
+    IFS=: read -r epochs lr gender <<< "$restart"
+    if [ -f "$WORK/restart$n/state.properties" ]; then FROM=(--resume); else
+      FROM=(--checkpoint "$FINAL/checkpoint" --keep-heads); fi
+    train finetune "${FROM[@]}" --lr "$lr" --warmup-steps 100 --gender-weight "$gender" --train "$S" \
+      --validation "$WORK/splits/dev" --teachers "$DATA" --epochs "$epochs" --batch-size 64 \
+      --backbone-lr-scale 1.0 --max-validation 1000 --out "$WORK/restart$n"
+    FINAL="$WORK/restart$n"
+  done
   # publish, keeping the model card
   cp ../models/default/MODEL_CARD.md "$WORK/MODEL_CARD.md" 2>/dev/null || true
   rm -rf ../models/default
-  cp -r "$WORK/finetune/checkpoint" ../models/default
+  cp -r "$FINAL/checkpoint" ../models/default
   [ -f "$WORK/MODEL_CARD.md" ] && cp "$WORK/MODEL_CARD.md" ../models/default/
   echo "models/default written ($(du -sh ../models/default | cut -f1)); score it over REST on the dev split:"
   echo "  SPLITS=training/$WORK/splits training/scripts/score-dev.sh models/default"

@@ -1,10 +1,12 @@
 package io.prosface.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,10 @@ class MultiTaskLossTest {
 
     /** Two faces: face 0 has every label, face 1 has none (all masks and weights 0). */
     private MultiTaskLoss.Terms terms(float secondFaceOffset) {
+        return terms(secondFaceOffset, new MultiTaskLoss(20, 1));
+    }
+
+    private MultiTaskLoss.Terms terms(float secondFaceOffset, MultiTaskLoss loss) {
         float o = secondFaceOffset;
         NDArray attributeLogits = manager.create(new float[] {2f, -1f, 3f + o, -5f + o}, new Shape(2, 2));
         NDArray attributeTargets = manager.create(new float[] {1f, 0f, 0f, 1f}, new Shape(2, 2));
@@ -53,7 +59,7 @@ class MultiTaskLossTest {
         NDArray age = manager.create(new float[] {30f, 50f + o}, new Shape(2, 1));
         NDArray ageTargets = manager.create(new float[] {40f, 10f});
         NDArray ageWeights = manager.create(new float[] {1f, 0f});
-        return new MultiTaskLoss(20, 1).compute(attributeLogits, attributeTargets, attributeMask, expressionLogits,
+        return loss.compute(attributeLogits, attributeTargets, attributeMask, expressionLogits,
                 expressionTargets, expressionWeights, landmarks, landmarkTargets, landmarkWeights, age, ageTargets,
                 ageWeights);
     }
@@ -76,5 +82,25 @@ class MultiTaskLossTest {
     void aFaceWithoutLabelsChangesNothing() {
         assertEquals(terms(0).total().getFloat(), terms(7.5f).total().getFloat(), 1e-5,
                 "face 1 has all masks and weights at 0: its predictions must not move the loss");
+    }
+
+    @Test
+    void anEmphasizedAttributeCountsItsWeightInTheMean() {
+        // attribute 1 ("Male") weighs 3: (bce0 + 3 bce1) / 4 over face 0's two known labels
+        MultiTaskLoss loss = new MultiTaskLoss(20, 1, MultiTaskLoss.emphasizing(List.of("Smiling", "Male"), "Male", 3));
+        double expected = (Math.log1p(Math.exp(-2)) + 3 * Math.log1p(Math.exp(-1))) / 4;
+        assertEquals(expected, terms(0, loss).attributes().getFloat(), 1e-5);
+        assertEquals(terms(0, loss).total().getFloat(), terms(7.5f, loss).total().getFloat(), 1e-5,
+                "weights scale known labels only: face 1's masked attributes still count nothing");
+    }
+
+    @Test
+    void badAttributeWeightsAreRefused() {
+        assertThrows(IllegalArgumentException.class,
+                () -> MultiTaskLoss.emphasizing(List.of("Smiling"), "Male", 3), "an attribute the data lacks");
+        assertThrows(IllegalArgumentException.class, () -> new MultiTaskLoss(20, 1, List.of(1.0, -2.0)),
+                "a negative weight");
+        MultiTaskLoss threeColumns = new MultiTaskLoss(20, 1, List.of(1.0, 1.0, 1.0));
+        assertThrows(IllegalArgumentException.class, () -> terms(0, threeColumns), "3 weights for 2 attributes");
     }
 }

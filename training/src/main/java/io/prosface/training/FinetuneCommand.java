@@ -37,6 +37,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,6 +55,10 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", description = "Start from this checkpoint's backbone (a ProS run's checkpoint/); "
             + "without it the backbone is randomly initialised (--architecture).")
     Path checkpoint;
+
+    @Option(names = "--keep-heads", description = "With --checkpoint: start from its attributes, expression, landmarks "
+            + "and age heads too (a warm restart of a finished fine-tune: new schedule, same weights).")
+    boolean keepHeads;
 
     @Option(names = "--architecture", defaultValue = "vit_tiny_patch8_64",
             description = "Backbone variant when no --checkpoint is given. (default: ${DEFAULT-VALUE})")
@@ -103,6 +108,10 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--age-weight", defaultValue = "1", description = "λ of the age L1 in decades. (default: ${DEFAULT-VALUE})")
     double ageWeight;
 
+    @Option(names = "--gender-weight", defaultValue = "1", description = "Weight of the Male attribute's labels inside "
+            + "the attribute loss (UTKFace faces carry only that one). [1-8] (default: ${DEFAULT-VALUE})")
+    double genderWeight;
+
     @Option(names = "--teacher-landmark-weight", defaultValue = "0.5",
             description = "dlib points' weight against 1 for hand points. [0-1] (default: ${DEFAULT-VALUE})")
     float teacherLandmarkWeight;
@@ -142,6 +151,9 @@ public final class FinetuneCommand implements Callable<Integer> {
         if (resume && !Files.isRegularFile(state)) {
             throw new IllegalArgumentException("--resume: no " + state + " (nothing to continue)");
         }
+        if (keepHeads && (checkpoint == null || resume)) {
+            throw new IllegalArgumentException("--keep-heads needs --checkpoint (and no --resume)");
+        }
         if (!resume && Files.exists(checkpointDirectory)) {
             throw new IllegalArgumentException(checkpointDirectory + " exists: use --resume or another --out");
         }
@@ -170,12 +182,13 @@ public final class FinetuneCommand implements Callable<Integer> {
             MultiTaskCorpus held = validation == null ? null
                     : corpus(validation, attributeNames, preprocessing, corpusSettings, decoder, true);
             writePreview(corpus, preprocessing, out.resolve("preview.png"));
-            MultiTaskFineTuning.Heads heads = resume ? headsOf(start) : newHeads(start, attributeNames, manager);
+            MultiTaskFineTuning.Heads heads = resume || keepHeads ? headsOf(start) : newHeads(start, attributeNames, manager);
             Checkpoint.attachGradients(start.backbone());
             heads.all().forEach(Checkpoint::attachGradients);
             long firstStep = resume ? Long.parseLong(load(state).getProperty("next.step")) : 0;
             MultiTaskFineTuning.Settings settings = new MultiTaskFineTuning.Settings(epochs, batchSize, learningRate,
-                    backboneScale, weightDecay, warmupSteps, seed, threads, maxFaces, new MultiTaskLoss(landmarkWeight, ageWeight));
+                    backboneScale, weightDecay, warmupSteps, seed, threads, maxFaces,
+                    new MultiTaskLoss(landmarkWeight, ageWeight, MultiTaskLoss.emphasizing(attributeNames, "Male", genderWeight)));
             long perEpoch = MultiTaskFineTuning.stepsPerEpoch(settings.faces(corpus).size(), batchSize);
             System.out.printf(Locale.ROOT, "steps %d..%d (%d per epoch) on %s%n", firstStep, perEpoch * epochs, perEpoch, chosen);
             String data = corpus.describe().replace('\n', ';');
@@ -235,6 +248,14 @@ public final class FinetuneCommand implements Callable<Integer> {
     private Checkpoint initial(NDManager manager) throws Exception {
         if (checkpoint != null) {
             Checkpoint loaded = Checkpoint.load(checkpoint, manager);
+            if (keepHeads) {
+                List<String> missing = Stream.of("attributes", "expression", "landmarks", "age")
+                        .filter(name -> !loaded.heads().containsKey(name)).toList();
+                if (!missing.isEmpty()) {
+                    throw new IllegalArgumentException("--keep-heads: " + checkpoint + " has no " + missing + " head");
+                }
+                return new Checkpoint(loaded.config().withProsHead(null), loaded.backbone(), null, loaded.heads());
+            }
             return new Checkpoint(loaded.config().withProsHead(null).withHeads(List.of()), loaded.backbone(), null, Map.of());
         }
         return Checkpoint.initialized(CheckpointConfig.of(VisionTransformerConfig.variant(architecture)), manager);

@@ -51,6 +51,35 @@ class FinetuneTest {
         assertEquals(0, resumed.exitCode(), resumed.all());
         assertTrue(resumed.out().contains("steps 8..12"), resumed.out());
         assertTrue(resumed.out().contains("finished at step 12"), resumed.out());
+
+        // a warm restart: the finished run's heads go on (at a rate too small to move them), new ones would be random
+        Path restart = temp.resolve("restart");
+        CommandRunner.Run warm = CommandRunner.run("finetune", "--checkpoint", out.resolve("checkpoint").toString(),
+                "--keep-heads", "--train", DATA.toString(), "--teachers", DATA.toString(), "--out", restart.toString(),
+                "--max-faces", "64", "--epochs", "1", "--batch-size", "16", "--lr", "1e-12", "--gender-weight", "4");
+        assertEquals(0, warm.exitCode(), warm.all());
+        assertTrue(warm.out().contains("steps 0..4"), "a new schedule: " + warm.out());
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Checkpoint before = Checkpoint.load(out.resolve("checkpoint"), manager);
+            Checkpoint after = Checkpoint.load(restart.resolve("checkpoint"), manager);
+            for (String head : List.of("attributes", "expression", "landmarks", "age")) {
+                var was = before.heads().get(head).getParameters();
+                var now = after.heads().get(head).getParameters();
+                for (int i = 0; i < was.size(); i++) {
+                    float moved = was.valueAt(i).getArray().sub(now.valueAt(i).getArray()).abs().max().getFloat();
+                    assertTrue(moved < 1e-5, head + " " + was.keyAt(i) + " moved " + moved + ": not the kept head");
+                }
+            }
+        }
+    }
+
+    @Test
+    void keepHeadsWithoutAFineTunedCheckpointIsRefused() {
+        Assumptions.assumeTrue(Files.isDirectory(DATA), "real face data not found at " + DATA.toAbsolutePath());
+        CommandRunner.Run run = CommandRunner.run("finetune", "--architecture", "vit_micro_patch8_32", "--keep-heads",
+                "--train", DATA.toString(), "--teachers", DATA.toString(), "--out", temp.resolve("x").toString());
+        assertNotEquals(0, run.exitCode());
+        assertTrue(run.all().contains("--keep-heads needs --checkpoint"), run.all());
     }
 
     @Test
