@@ -10,7 +10,7 @@ facial_expressions has no person with ten surprised faces, so the upload takes t
 each class in a seeded order until SHOTS faces per class are in (the issue's protocol, 30 faces of 3 people of a
 posed lab set, cannot be laid out from this data); no test face belongs to a person in the upload.
 
-Usage: few-shot-dev.py BASE_URL ADMIN_KEY DEV_DIR OUT_JSON [--shots 10] [--seed 0] [--per-class 40]
+Usage: few-shot-dev.py BASE_URL ADMIN_KEY DEV_DIR OUT_JSON [--shots 10] [--seed 0] [--per-class 40] [--option F=V]
   DEV_DIR: dev-splits.sh's dev/ folder (facial_expressions/images + labels.csv)
 Standard library only.
 """
@@ -73,6 +73,8 @@ def main():
     parser.add_argument("--per-class", type=int, default=40, help="test faces per class at most (default 40)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--head", default="fewshot3")
+    parser.add_argument("--option", action="append", default=[], metavar="FIELD=VALUE",
+                        help="extra upload form field, e.g. --option validation_split=0 (repeatable)")
     args = parser.parse_args()
 
     folder = os.path.join(args.dev, "facial_expressions")
@@ -115,7 +117,9 @@ def main():
     for file, _ in upload:
         with open(os.path.join(folder, "images", file), "rb") as f:
             files.append(("images", file, f.read(), "image/jpeg"))
-    body, ctype = multipart({"kind": "classification", "head_name": args.head, "seed": str(args.seed)}, files)
+    fields = {"kind": "classification", "head_name": args.head, "seed": str(args.seed)}
+    fields.update(option.split("=", 1) for option in args.option)
+    body, ctype = multipart(fields, files)
     status, job = request(args.base + "/v1/finetune/jobs", args.key, body, ctype)
     if status != 202:
         sys.exit(f"upload refused: {status} {job}")
@@ -142,7 +146,7 @@ def main():
     result = {"upload_faces": len(upload), "upload_people": len(uploaded_people), "test_per_class": n_test,
               "test_people": len({person(f) for f, _ in test}), "no_face": missed, "per_class": per_class,
               "accuracy": sum(right.values()) / len(test), "chance": 1 / len(CLASSES), "head": selector,
-              "job_seconds": round(time.time() - started)}
+              "job_seconds": round(time.time() - started), "options": job.get("options")}
     print(json.dumps(result, indent=1))
     with open(args.out, "w") as f:
         json.dump(result, f, indent=1)

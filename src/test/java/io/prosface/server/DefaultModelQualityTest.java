@@ -80,9 +80,10 @@ class DefaultModelQualityTest {
     /**
      * Mean NME over the LFPW dev faces the server found. Constant answers it must beat: all 68 points at the face
      * box centre score about 0.6, and the mean face shape placed in the detected box about 0.25-0.3 (the former
-     * synthetic-only default scored 0.26-0.31 here); 0.08 is a landmark model that actually follows the face.
+     * synthetic-only default scored 0.26-0.31 here); 0.08 is a landmark model that actually follows the face, and the
+     * default model scores about 0.053 (0.07 leaves room for run-to-run noise, not for a regression to 0.08).
      */
-    private static final double MAX_LANDMARKS_MEAN_NME = 0.08;
+    private static final double MAX_LANDMARKS_MEAN_NME = 0.07;
     /** Faces missed (none detected within one inter-ocular distance of the truth), as a share of the LFPW dev images. */
     private static final double MAX_LANDMARKS_MISSED_SHARE = 0.10;
     /**
@@ -90,7 +91,10 @@ class DefaultModelQualityTest {
      * label of these faces, which already scores about 0.8 on CelebA) by this margin.
      */
     private static final double MIN_ATTRIBUTES_MARGIN_OVER_MAJORITY = 0.04;
-    /** Gender accuracy on UTKFace; the constant answer (always the more frequent gender) scores about 0.52. */
+    /**
+     * Gender accuracy on UTKFace; the constant answer (always the more frequent gender) scores about 0.52, the default
+     * model 0.83 on these 150 faces (0.86 on 300): 150 faces give about ±0.03, hence no tighter bound.
+     */
     private static final double MIN_GENDER_ACCURACY = 0.80;
     /**
      * Expression accuracy must beat the majority-class share of the same faces (always answering the most frequent
@@ -101,7 +105,7 @@ class DefaultModelQualityTest {
      * Age MAE in years on UTKFace; the default model has an age head, so every face must have an age. Constant answer
      * to beat: the mean age of the dev split (29.3) misses by 10.9 years on average.
      */
-    private static final double MAX_AGE_MAE_YEARS = 9.0;
+    private static final double MAX_AGE_MAE_YEARS = 8.0;
 
     // ---- sizes (faces per split; each split is sampled evenly across its name order) ---------------------------
     /** lfpw/train in name order: the last 105 images are the dev split (all of them are scored). */

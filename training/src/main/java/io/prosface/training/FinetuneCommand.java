@@ -305,6 +305,15 @@ public final class FinetuneCommand implements Callable<Integer> {
     /** UTKFace's mean age is about 33 years. */
     private static final float AGE_START = 33f;
 
+    /** The finished stages a checkpoint's recipe records: its earlier ones, then its own finetune.* keys. */
+    static String earlierStages(Map<String, String> recipe) {
+        String own = String.format(Locale.ROOT, "%s epochs at lr %s, gender weight %s, %s steps",
+                recipe.getOrDefault("finetune.epochs", "?"), recipe.getOrDefault("finetune.lr", "?"),
+                recipe.getOrDefault("finetune.gender.weight", "1.0"), recipe.getOrDefault("finetune.steps.done", "?"));
+        String earlier = recipe.get("finetune.earlier.stages");
+        return earlier == null || earlier.isBlank() ? own : earlier + "; " + own;
+    }
+
     private static MultiTaskFineTuning.Heads headsOf(Checkpoint checkpoint) {
         Map<String, TaskHead> heads = checkpoint.heads();
         return new MultiTaskFineTuning.Heads(heads.get("attributes"), heads.get("expression"), heads.get("landmarks"),
@@ -315,11 +324,16 @@ public final class FinetuneCommand implements Callable<Integer> {
             long nextStep, Path checkpointDirectory, Path state) {
         try {
             Map<String, String> recipe = new LinkedHashMap<>(base.config().recipe());
+            if (keepHeads) {
+                // a warm restart: the stages before this one, oldest first, before this stage's keys replace theirs
+                recipe.put("finetune.earlier.stages", earlierStages(base.config().recipe()));
+            }
             recipe.put("finetune.epochs", Integer.toString(epochs));
             recipe.put("finetune.lr", Double.toString(learningRate));
             recipe.put("finetune.backbone.lr.scale", Double.toString(backboneScale));
             recipe.put("finetune.landmark.weight", Double.toString(landmarkWeight));
             recipe.put("finetune.teacher.landmark.weight", Float.toString(teacherLandmarkWeight));
+            recipe.put("finetune.gender.weight", Double.toString(genderWeight));
             recipe.put("finetune.steps.done", Long.toString(nextStep));
             List<HeadConfig> configs = new ArrayList<>();
             Map<String, TaskHead> blocks = new LinkedHashMap<>();

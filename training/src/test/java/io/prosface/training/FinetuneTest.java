@@ -62,6 +62,9 @@ class FinetuneTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             Checkpoint before = Checkpoint.load(out.resolve("checkpoint"), manager);
             Checkpoint after = Checkpoint.load(restart.resolve("checkpoint"), manager);
+            assertEquals("3 epochs at lr 0.001, gender weight 1.0, 12 steps",
+                    after.config().recipe().get("finetune.earlier.stages"), "the config records the stage before");
+            assertEquals("4.0", after.config().recipe().get("finetune.gender.weight"));
             for (String head : List.of("attributes", "expression", "landmarks", "age")) {
                 var was = before.heads().get(head).getParameters();
                 var now = after.heads().get(head).getParameters();

@@ -37,7 +37,8 @@ public final class TrainingPlots {
                 XYChart chart = new XYChartBuilder().width(720).height(420).title(plot.title())
                         .xAxisTitle("step").yAxisTitle(plot.yLabel()).build();
                 chart.getStyler().setLegendVisible(plot.columns().size() > 1);
-                chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+                chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+                // below the plot: inside, the legend hid the last points of the curves
                 boolean any = false;
                 for (String column : plot.columns()) {
                     double[] values = series.get(column);
