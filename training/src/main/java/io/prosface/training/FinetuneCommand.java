@@ -37,7 +37,6 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -249,8 +248,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         if (checkpoint != null) {
             Checkpoint loaded = Checkpoint.load(checkpoint, manager);
             if (keepHeads) {
-                List<String> missing = Stream.of("attributes", "expression", "landmarks", "age")
-                        .filter(name -> !loaded.heads().containsKey(name)).toList();
+                List<String> missing = HEAD_NAMES.stream().filter(name -> !loaded.heads().containsKey(name)).toList();
                 if (!missing.isEmpty()) {
                     throw new IllegalArgumentException("--keep-heads: " + checkpoint + " has no " + missing + " head");
                 }
@@ -302,6 +300,9 @@ public final class FinetuneCommand implements Callable<Integer> {
         return new MultiTaskFineTuning.Heads(attributes, expression, landmarks, age);
     }
 
+    /** The heads a fine-tuned checkpoint holds, in {@link MultiTaskFineTuning.Heads#all()} order. */
+    private static final List<String> HEAD_NAMES = List.of("attributes", "expression", "landmarks", "age");
+
     /** UTKFace's mean age is about 33 years. */
     private static final float AGE_START = 33f;
 
@@ -316,8 +317,8 @@ public final class FinetuneCommand implements Callable<Integer> {
 
     private static MultiTaskFineTuning.Heads headsOf(Checkpoint checkpoint) {
         Map<String, TaskHead> heads = checkpoint.heads();
-        return new MultiTaskFineTuning.Heads(heads.get("attributes"), heads.get("expression"), heads.get("landmarks"),
-                heads.get("age"));
+        return new MultiTaskFineTuning.Heads(heads.get(HEAD_NAMES.get(0)), heads.get(HEAD_NAMES.get(1)),
+                heads.get(HEAD_NAMES.get(2)), heads.get(HEAD_NAMES.get(3)));
     }
 
     private void save(Checkpoint base, MultiTaskFineTuning.Heads heads, List<String> attributeNames, String data,
@@ -337,11 +338,10 @@ public final class FinetuneCommand implements Callable<Integer> {
             recipe.put("finetune.steps.done", Long.toString(nextStep));
             List<HeadConfig> configs = new ArrayList<>();
             Map<String, TaskHead> blocks = new LinkedHashMap<>();
-            String[] names = {"attributes", "expression", "landmarks", "age"};
-            for (int h = 0; h < names.length; h++) {
+            for (int h = 0; h < HEAD_NAMES.size(); h++) {
                 TaskHead head = heads.all().get(h);
-                configs.add(new HeadConfig(names[h], 1, head.kind(), head.labelNames()));
-                blocks.put(names[h], head);
+                configs.add(new HeadConfig(HEAD_NAMES.get(h), 1, head.kind(), head.labelNames()));
+                blocks.put(HEAD_NAMES.get(h), head);
             }
             CheckpointConfig config = base.config().withProsHead(null).withHeads(configs)
                     .withRecipe(recipe, "multi-task fine-tuning on " + data);
