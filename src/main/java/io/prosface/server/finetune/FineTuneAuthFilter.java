@@ -13,9 +13,11 @@ import jakarta.inject.Inject;
 
 /**
  * Refuses unauthenticated or unauthorised calls to {@code /v1/finetune/**} before any of the request body is read,
- * so an anonymous client cannot make the server receive (or store) an upload. GET needs the read role, every other
- * method the admin role. The answer has the same JSON shape as every other error ({@link ErrorMapper}) and says
- * nothing about why a key was refused. The resources check the key again (defence in depth).
+ * so an anonymous client cannot make the server receive (or store) an upload. The path is judged as routing reads it
+ * ({@link FineTunePath}: {@code /v1;a=b/finetune/jobs} and {@code //v1/./finetune/jobs} are fine-tuning routes too).
+ * GET needs the read role, every other method the admin role. The answer has the same JSON shape as every other
+ * error ({@link ErrorMapper}) and says nothing about why a key was refused. The resources check the key again
+ * (defence in depth).
  */
 @ApplicationScoped
 public class FineTuneAuthFilter {
@@ -33,8 +35,8 @@ public class FineTuneAuthFilter {
     }
 
     private void filter(RoutingContext context) {
-        String path = context.normalizedPath();
-        if (!path.equals("/v1/finetune") && !path.startsWith("/v1/finetune/")) {
+        // the raw path as routing will read it (matrix parameters, dot segments, escapes), and Vert.x's own reading
+        if (!FineTunePath.matches(context.request().path()) && !FineTunePath.matches(context.normalizedPath())) {
             context.next();
             return;
         }
