@@ -75,13 +75,26 @@ public interface FineTuneConfig {
         @WithDefault("4000")
         int maxArchiveEntries();
 
-        /** Total bytes after decompression (zip-bomb guard). */
-        @WithDefault("268435456")
+        /**
+         * Total bytes after decompression of one upload's archives, counted while inflating (zip-bomb guard). Images
+         * hardly compress, so a real archive expands to about its own size: 4 x max-bytes leaves room. Default 64 MiB.
+         */
+        @WithDefault("67108864")
         long maxUncompressedBytes();
 
-        /** Largest ratio of uncompressed to compressed bytes of one archive entry (zip-bomb guard). */
+        /**
+         * Largest ratio of uncompressed to compressed bytes, judged for every entry and for each archive as a whole
+         * while inflating, each allowed 64 KiB beyond the ratio (zip-bomb guard).
+         */
         @WithDefault("100")
         int maxCompressionRatio();
+
+        /**
+         * Heap that all uploads in flight on this replica may hold together: uploaded parts (charged before they are
+         * read) and inflated archive entries. An upload that would pass it gets 429 with Retry-After. Default 256 MiB.
+         */
+        @WithDefault("268435456")
+        long maxInFlightBytes();
 
         /** Largest encoded image. */
         @WithDefault("10485760")

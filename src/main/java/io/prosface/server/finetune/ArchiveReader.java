@@ -14,30 +14,48 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Reads an uploaded zip or tar.gz into memory, entry by entry, refusing hostile archives before they cost much:
  * <ul>
  *   <li>zip-slip: an entry name that is absolute, has a drive letter or a {@code ..} segment is refused (nothing is
  *       ever written to disk from an archive, but such a name only comes from a crafted archive);</li>
- *   <li>zip bomb: the number of entries, the total of decompressed bytes and the ratio of decompressed to
- *       compressed bytes are checked WHILE inflating, so a bomb is stopped after a bounded amount of work;</li>
- *   <li>links, devices and other special tar entries are refused; directories and OS junk (__MACOSX, dot files) are
- *       skipped but still count as entries.</li>
+ *   <li>zip bomb: counted while inflating, never trusted from headers: after every chunk the upload's decompressed
+ *       total is held to {@code maxUncompressedBytes} (413), and both the entry and the archive so far to
+ *       {@code maxCompressionRatio} × their compressed bytes + {@link #RATIO_ALLOWANCE_BYTES} (400). Every entry is
+ *       judged, whatever its size, skipped ones too (they are inflated to be skipped), so a bomb is stopped after a
+ *       bounded amount of work;</li>
+ *   <li>heap: every kept byte is charged to the upload's {@link UploadBudget.Lease} before it is held (429 when the
+ *       uploads in flight hold the whole budget);</li>
+ *   <li>tar entries other than regular files and directories (symbolic and hard links, FIFOs, devices, sparse and
+ *       other special types) are refused naming the entry; directories and OS junk (__MACOSX, dot files) are skipped
+ *       but still count as entries.</li>
  * </ul>
  * The format comes from the content (zip and gzip magic numbers), not from the file name.
  */
 public final class ArchiveReader {
 
-    /** Below this many decompressed bytes the ratio is not judged: tiny text files compress extremely well. */
-    static final long RATIO_FLOOR_BYTES = 1L << 20;
+    /**
+     * Bytes an entry or archive may decompress to beyond ratio × its compressed bytes: a small text file (a manifest)
+     * compresses far better than images do, and the compressed count moves in buffer-sized steps. Small enough that
+     * an archive's entries cannot add up to much under it: the whole archive is held to the same rule.
+     */
+    static final long RATIO_ALLOWANCE_BYTES = 64L << 10;
 
     private final UploadLimits limits;
+    private final UploadBudget.Lease lease;
     private long totalBytes;
     private int entries;
 
     public ArchiveReader(UploadLimits limits) {
+        this(limits, UploadBudget.unlimited().lease());
+    }
+
+    /** {@code lease}: the upload's share of the heap, charged for every byte kept. */
+    public ArchiveReader(UploadLimits limits, UploadBudget.Lease lease) {
         this.limits = limits;
+        this.lease = lease;
     }
 
     /** True when {@code head} (the first bytes of a part) starts a zip or gzip stream. */
@@ -71,41 +89,71 @@ public final class ArchiveReader {
     }
 
     private List<UploadedFile> readZip(String partName, byte[] bytes) throws IOException {
-        CountingStream compressed = new CountingStream(new java.io.ByteArrayInputStream(bytes));
+        Archive archive = new Archive(partName, bytes);
         List<UploadedFile> files = new ArrayList<>();
-        try (ZipInputStream zip = new ZipInputStream(compressed)) {
+        try (ZipInputStream zip = new ZipInputStream(archive.compressed)) {
             for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
                 countEntry(partName);
                 String name = checkedName(entry.getName());
-                if (entry.isDirectory() || isJunk(name)) {
-                    continue;
+                boolean skipped = entry.isDirectory() || isJunk(name);
+                byte[] content = inflate(zip, archive, name, !skipped);
+                if (!skipped) {
+                    files.add(new UploadedFile(name, content));
                 }
-                long compressedBefore = compressed.count();
-                files.add(new UploadedFile(name, inflate(zip, name, compressed, compressedBefore)));
             }
         }
         return files;
     }
 
     private List<UploadedFile> readTarGz(String partName, byte[] bytes) throws IOException {
-        CountingStream compressed = new CountingStream(new java.io.ByteArrayInputStream(bytes));
+        Archive archive = new Archive(partName, bytes);
         List<UploadedFile> files = new ArrayList<>();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(compressed))) {
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(archive.compressed))) {
             for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
                 countEntry(partName);
                 String name = checkedName(entry.getName());
-                if (entry.isDirectory() || isJunk(name)) {
-                    continue;
+                String special = specialKind(entry);
+                if (special != null) {
+                    throw ServingException.invalidArgument("archive entry '" + entry.getName() + "' is a " + special
+                            + "; only regular files and directories are accepted");
                 }
-                if (!entry.isFile()) {
-                    throw ServingException.invalidArgument("archive entry '" + entry.getName()
-                            + "' is a link or special file; only regular files are accepted");
+                boolean skipped = entry.isDirectory() || isJunk(name);
+                byte[] content = inflate(tar, archive, name, !skipped);
+                if (!skipped) {
+                    files.add(new UploadedFile(name, content));
                 }
-                // one gzip stream for the whole tar: the ratio is judged over everything read so far
-                files.add(new UploadedFile(name, inflate(tar, name, compressed, 0)));
             }
         }
         return files;
+    }
+
+    /**
+     * What a tar entry is when it is neither a regular file nor a directory, else null. Checked by type, because
+     * commons-compress's {@code isFile()} is true for every type that is not a directory (links and devices too).
+     */
+    static String specialKind(TarArchiveEntry entry) {
+        if (entry.isSymbolicLink()) {
+            return "symbolic link";
+        }
+        if (entry.isLink()) {
+            return "hard link";
+        }
+        if (entry.isFIFO()) {
+            return "FIFO";
+        }
+        if (entry.isCharacterDevice()) {
+            return "character device";
+        }
+        if (entry.isBlockDevice()) {
+            return "block device";
+        }
+        byte type = entry.getLinkFlag();
+        boolean regular = type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM
+                || type == TarConstants.LF_CONTIG;
+        if (regular || type == TarConstants.LF_DIR) {
+            return null;
+        }
+        return "special entry (tar type '" + (char) type + "')";
     }
 
     private void countEntry(String partName) {
@@ -115,28 +163,54 @@ public final class ArchiveReader {
         }
     }
 
-    /** Decompresses one entry, checking the total and the ratio after every chunk. */
-    private byte[] inflate(InputStream entry, String name, CountingStream compressed, long compressedBefore)
-            throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] chunk = new byte[64 * 1024];
+    /**
+     * Decompresses one entry, judging the upload's total, the entry's ratio and the archive's ratio after every chunk;
+     * returns its bytes when {@code keep} (charged to the lease first), else null (a skipped entry is only drained).
+     */
+    private byte[] inflate(InputStream entry, Archive archive, String name, boolean keep) throws IOException {
+        ByteArrayOutputStream out = keep ? new ByteArrayOutputStream() : null;
+        long entryStart = archive.compressed.count();
         long entryBytes = 0;
+        byte[] chunk = new byte[64 * 1024];
         for (int read; (read = entry.read(chunk)) >= 0; ) {
             entryBytes += read;
+            archive.inflated += read;
             totalBytes += read;
             if (totalBytes > limits.maxUncompressedBytes()) {
                 throw ServingException.tooLarge("archive expands to more than " + limits.maxUncompressedBytes()
                         + " bytes (at entry '" + name + "')");
             }
-            long inflated = compressedBefore == 0 ? totalBytes : entryBytes;
-            long consumed = Math.max(1, compressed.count() - compressedBefore);
-            if (inflated > RATIO_FLOOR_BYTES && inflated > consumed * limits.maxCompressionRatio()) {
+            if (tooCompressed(entryBytes, archive.compressed.count() - entryStart)) {
                 throw ServingException.invalidArgument("archive entry '" + name + "' has a compression ratio above "
                         + limits.maxCompressionRatio() + ":1 (zip bomb guard)");
             }
-            out.write(chunk, 0, read);
+            if (tooCompressed(archive.inflated, archive.compressed.count())) {
+                throw ServingException.invalidArgument("archive " + archive.name + " has a compression ratio above "
+                        + limits.maxCompressionRatio() + ":1 (zip bomb guard, judged over the whole archive; at entry '"
+                        + name + "')");
+            }
+            if (keep) {
+                lease.charge(read);
+                out.write(chunk, 0, read);
+            }
         }
-        return out.toByteArray();
+        return keep ? out.toByteArray() : null;
+    }
+
+    private boolean tooCompressed(long inflated, long compressed) {
+        return inflated > RATIO_ALLOWANCE_BYTES + Math.max(0, compressed) * limits.maxCompressionRatio();
+    }
+
+    /** One archive being read: its name, its compressed bytes counted as they are pulled, its inflated bytes. */
+    private static final class Archive {
+        final String name;
+        final CountingStream compressed;
+        long inflated;
+
+        Archive(String name, byte[] bytes) {
+            this.name = name;
+            this.compressed = new CountingStream(new java.io.ByteArrayInputStream(bytes));
+        }
     }
 
     /** Normalises separators and refuses names that would leave the extraction root (zip-slip). */

@@ -69,26 +69,30 @@ public class FineTuneResource {
         List<UploadedFile> archives = new ArrayList<>();
         List<UploadedFile> images = new ArrayList<>();
         UploadedFile manifest = null;
-        for (Map.Entry<String, Collection<FormValue>> part : input.getValues().entrySet()) {
-            String name = part.getKey();
-            if (!FILE_PARTS.contains(name) && !FIELDS.contains(name)) {
-                throw ServingException.invalidArgument("unknown form part '" + name + "'; files: archive, images, "
-                        + "manifest; fields: " + String.join(", ", FIELDS.stream().sorted().toList()));
-            }
-            for (FormValue value : part.getValue()) {
-                if (FIELDS.contains(name)) {
-                    form.put(name, value.isFileItem() ? text(value) : value.getValue());
-                } else if (name.equals("manifest")) {
-                    manifest = new UploadedFile(value.getFileName() == null ? "manifest" : value.getFileName(),
-                            value.isFileItem() ? bytes(value) : value.getValue().getBytes(StandardCharsets.UTF_8));
-                } else if (name.equals("archive")) {
-                    archives.add(new UploadedFile(fileName(value), bytes(value)));
-                } else {
-                    images.add(new UploadedFile(fileName(value), bytes(value)));
+        JobRecord job;
+        // every part is charged to the budget of uploads in flight before it is read into the heap
+        try (UploadBudget.Lease lease = service.uploadLease()) {
+            for (Map.Entry<String, Collection<FormValue>> part : input.getValues().entrySet()) {
+                String name = part.getKey();
+                if (!FILE_PARTS.contains(name) && !FIELDS.contains(name)) {
+                    throw ServingException.invalidArgument("unknown form part '" + name + "'; files: archive, "
+                            + "images, manifest; fields: " + String.join(", ", FIELDS.stream().sorted().toList()));
+                }
+                for (FormValue value : part.getValue()) {
+                    if (FIELDS.contains(name)) {
+                        form.put(name, value.isFileItem() ? text(value, lease) : value.getValue());
+                    } else if (name.equals("manifest")) {
+                        manifest = new UploadedFile(value.getFileName() == null ? "manifest" : value.getFileName(),
+                                bytes(value, lease));
+                    } else if (name.equals("archive")) {
+                        archives.add(new UploadedFile(fileName(value), bytes(value, lease)));
+                    } else {
+                        images.add(new UploadedFile(fileName(value), bytes(value, lease)));
+                    }
                 }
             }
+            job = service.submit(form, archives, images, manifest, lease);
         }
-        JobRecord job = service.submit(form, archives, images, manifest);
         return Response.accepted(FineTuneJson.job(job)).location(URI.create("/v1/finetune/jobs/" + job.id())).build();
     }
 
@@ -192,16 +196,22 @@ public class FineTuneResource {
         return value.getFileName() == null || value.getFileName().isBlank() ? "upload" : value.getFileName();
     }
 
-    private static byte[] bytes(FormValue value) {
+    /** The part's bytes, charged to {@code lease} before they are read. */
+    private static byte[] bytes(FormValue value, UploadBudget.Lease lease) {
         try {
-            return value.isFileItem() ? Files.readAllBytes(value.getFileItem().getFile())
-                    : value.getValue().getBytes(StandardCharsets.UTF_8);
+            if (!value.isFileItem()) {
+                byte[] bytes = value.getValue().getBytes(StandardCharsets.UTF_8);
+                lease.charge(bytes.length);
+                return bytes;
+            }
+            lease.charge(Files.size(value.getFileItem().getFile()));
+            return Files.readAllBytes(value.getFileItem().getFile());
         } catch (IOException unreadable) {
             throw new UncheckedIOException("cannot read an uploaded part", unreadable);
         }
     }
 
-    private static String text(FormValue value) {
-        return new String(bytes(value), StandardCharsets.UTF_8);
+    private static String text(FormValue value, UploadBudget.Lease lease) {
+        return new String(bytes(value, lease), StandardCharsets.UTF_8);
     }
 }

@@ -41,12 +41,32 @@ public class FineTuneService {
     @Inject
     InferenceEngine engine;
 
+    private UploadBudget uploadBudget;
+
+    @jakarta.annotation.PostConstruct
+    void createUploadBudget() {
+        uploadBudget = new UploadBudget(config.upload().maxInFlightBytes(), inferenceConfig.retryAfter());
+    }
+
+    /**
+     * A share of the heap all uploads in flight hold together ({@code upload.max-in-flight-bytes}): the caller charges
+     * it before it reads a part, passes it to {@link #submit}, and closes it when the upload is stored or refused.
+     */
+    public UploadBudget.Lease uploadLease() {
+        return uploadBudget.lease();
+    }
+
+    /** Bytes the uploads in flight hold now (0 when none is being received). */
+    public long uploadBytesInFlight() {
+        return uploadBudget.held();
+    }
+
     /**
      * Validates an upload completely, then stores it as one QUEUED job (one transaction). A refused upload stores
-     * nothing.
+     * nothing. {@code lease} ({@link #uploadLease}) is charged for every byte inflated from the archives.
      */
     public JobRecord submit(Map<String, String> form, List<UploadedFile> archives, List<UploadedFile> images,
-            UploadedFile manifest) {
+            UploadedFile manifest, UploadBudget.Lease lease) {
         TaskSpec declared = SpecForm.parse(form, config.defaults());
         ModelRegistry registry = engine.readyRegistry();
         int depth = registry.architecture().depth();
@@ -69,8 +89,8 @@ public class FineTuneService {
             throw ServingException.queueFull("fine-tuning queue full (" + config.maxQueuedJobs() + " jobs waiting)",
                     inferenceConfig.retryAfter().multipliedBy(10));
         }
-        TrainingSet set = new UploadValidator(UploadLimits.of(config.upload())).validate(declared, archives, images,
-                manifest);
+        TrainingSet set = new UploadValidator(UploadLimits.of(config.upload()), lease).validate(declared, archives,
+                images, manifest);
         TaskSpec spec = set.spec();
         DataSplit split = DataSplit.of(set.examples(), spec.kind(), spec.options().validationSplit(),
                 spec.options().seed());

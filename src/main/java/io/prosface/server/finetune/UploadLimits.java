@@ -8,8 +8,8 @@ import io.prosface.server.config.FineTuneConfig;
  * @param maxBytes all uploaded parts together
  * @param maxFiles images per job
  * @param maxArchiveEntries entries of an archive, skipped ones included
- * @param maxUncompressedBytes bytes after decompression, all entries together
- * @param maxCompressionRatio uncompressed / compressed bytes of an archive (or one zip entry)
+ * @param maxUncompressedBytes bytes after decompression, all entries of all archives together
+ * @param maxCompressionRatio uncompressed / compressed bytes of every entry and of every archive as a whole
  * @param maxImageBytes one encoded image
  * @param maxImagePixels width x height of one image, read from its header
  * @param minExamples fewest labelled examples

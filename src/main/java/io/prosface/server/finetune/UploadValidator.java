@@ -23,9 +23,16 @@ public final class UploadValidator {
     static final Set<String> MANIFEST_NAMES = Set.of("manifest.csv", "manifest.json", "labels.csv", "labels.json");
 
     private final UploadLimits limits;
+    private final UploadBudget.Lease lease;
 
     public UploadValidator(UploadLimits limits) {
+        this(limits, UploadBudget.unlimited().lease());
+    }
+
+    /** {@code lease}: the upload's share of the heap, charged for every byte inflated from its archives. */
+    public UploadValidator(UploadLimits limits, UploadBudget.Lease lease) {
         this.limits = limits;
+        this.lease = lease;
     }
 
     /**
@@ -47,7 +54,7 @@ public final class UploadValidator {
             throw ServingException.tooLarge("upload has " + total + " bytes, limit " + limits.maxBytes());
         }
         List<UploadedFile> files = new ArrayList<>(images);
-        ArchiveReader reader = new ArchiveReader(limits);
+        ArchiveReader reader = new ArchiveReader(limits, lease);
         for (UploadedFile archive : archives) {
             files.addAll(reader.read(archive.name(), archive.bytes()));
         }

@@ -9,6 +9,7 @@ import io.prosface.server.error.ServingException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 
 /** Archive guards without a server: formats, zip-slip, zip bomb, entry and byte limits. */
@@ -82,5 +83,90 @@ class ArchiveReaderTest {
         byte[] truncated = java.util.Arrays.copyOf(zip, 40);
         ServingException corrupt = assertThrows(ServingException.class, () -> read(truncated));
         assertEquals(ErrorCode.INVALID_ARGUMENT, corrupt.code());
+    }
+    /** The input: 255 entries of 1 MiB - 1 zero bytes (255 MiB in ~300 KB), each under the old 1 MiB floor. */
+    @Test
+    void zipOf255EntriesOfAMebibyteMinusOneOfZerosIsRefusedAtItsFirstEntry() {
+        Map<String, byte[]> zeros = new LinkedHashMap<>();
+        for (int i = 0; i < 255; i++) {
+            zeros.put(String.format("zeros%03d.jpg", i), new byte[(1 << 20) - 1]);
+        }
+        byte[] bomb = Archives.zip(zeros);
+        assertTrue(bomb.length < 400_000, "the bomb is small: " + bomb.length);
+        UploadLimits generous = new UploadLimits(1 << 24, 4000, 4000, 256L << 20, 100, 1 << 20, 1_000_000, 1);
+        ServingException refused = assertThrows(ServingException.class,
+                () -> new ArchiveReader(generous).read("bomb.zip", bomb));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, refused.code());
+        assertTrue(refused.getMessage().contains("compression ratio above 100:1"), refused.getMessage());
+        // stopped at the first entry: nothing like 255 MiB was ever held
+        assertTrue(refused.getMessage().contains("'zeros000.jpg'"), refused.getMessage());
+    }
+
+    /** Entries small enough to pass the per-entry allowance one by one are still judged as a whole archive. */
+    @Test
+    void archivesOf2000EntriesOf60KibOfZerosAreRefusedByTheWholeArchiveRatio() {
+        Map<String, byte[]> zeros = new LinkedHashMap<>();
+        for (int i = 0; i < 2000; i++) {
+            zeros.put("z" + i + ".jpg", new byte[60 << 10]);
+        }
+        UploadLimits generous = new UploadLimits(1 << 24, 4000, 4000, 256L << 20, 100, 1 << 20, 1_000_000, 1);
+        for (byte[] archive : List.of(Archives.zip(zeros), Archives.tarGz(zeros))) {
+            ServingException refused = assertThrows(ServingException.class,
+                    () -> new ArchiveReader(generous).read("zeros", archive));
+            assertEquals(ErrorCode.INVALID_ARGUMENT, refused.code());
+            assertTrue(refused.getMessage().contains("archive zeros has a compression ratio above 100:1"),
+                    refused.getMessage());
+        }
+    }
+
+    /** Skipped entries (OS junk, directories) are inflated to be skipped: they are judged like every other entry. */
+    @Test
+    void zipWithA64MibJunkEntryOfZerosIsRefusedThoughTheEntryIsSkipped() {
+        byte[] bomb = Archives.zipBomb("__MACOSX/._zeros.jpg", 64 << 20);
+        ServingException refused = assertThrows(ServingException.class,
+                () -> new ArchiveReader(new UploadLimits(1 << 24, 100, 10, 1L << 30, 100, 1 << 20, 1_000_000, 1))
+                        .read("bomb.zip", bomb));
+        assertTrue(refused.getMessage().contains("zip bomb"), refused.getMessage());
+    }
+
+    /** The budget shared by uploads in flight: a second reader gets 429 while the first holds it. */
+    @Test
+    void twoUploadsOver3MibSharingA4MibBudgetTheSecondIsAskedToRetry() {
+        UploadBudget budget = new UploadBudget(4 << 20, java.time.Duration.ofSeconds(10));
+        Map<String, byte[]> noise = new LinkedHashMap<>();
+        byte[] bytes = new byte[3 << 20];
+        new java.util.Random(7).nextBytes(bytes);
+        noise.put("noise.jpg", bytes);
+        byte[] archive = Archives.zip(noise);
+        try (UploadBudget.Lease first = budget.lease()) {
+            assertEquals(1, new ArchiveReader(LIMITS, first).read("first.zip", archive).size());
+            try (UploadBudget.Lease second = budget.lease()) {
+                ServingException refused = assertThrows(ServingException.class,
+                        () -> new ArchiveReader(LIMITS, second).read("second.zip", archive));
+                assertEquals(ErrorCode.RESOURCE_EXHAUSTED, refused.code());
+                assertTrue(refused.getMessage().contains("uploads in flight"), refused.getMessage());
+            }
+        }
+        try (UploadBudget.Lease again = budget.lease()) {
+            assertEquals(1, new ArchiveReader(LIMITS, again).read("again.zip", archive).size(), "released");
+        }
+    }
+
+    @Test
+    void tarWithASymlinkHardLinkFifoOrDeviceEntryIsRefusedNamingTheEntry() {
+        Map<Byte, String> kinds = new LinkedHashMap<>();
+        kinds.put(TarConstants.LF_SYMLINK, "symbolic link");
+        kinds.put(TarConstants.LF_LINK, "hard link");
+        kinds.put(TarConstants.LF_FIFO, "FIFO");
+        kinds.put(TarConstants.LF_CHR, "character device");
+        kinds.put(TarConstants.LF_BLK, "block device");
+        for (Map.Entry<Byte, String> kind : kinds.entrySet()) {
+            byte[] tar = Archives.tarGzWithSpecialEntry("set/odd.jpg", kind.getKey());
+            ServingException refused = assertThrows(ServingException.class,
+                    () -> new ArchiveReader(LIMITS).read("set.tar.gz", tar), kind.getValue());
+            assertEquals(ErrorCode.INVALID_ARGUMENT, refused.code());
+            assertTrue(refused.getMessage().contains("archive entry 'set/odd.jpg' is a " + kind.getValue()),
+                    refused.getMessage());
+        }
     }
 }

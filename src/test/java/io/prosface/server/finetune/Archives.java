@@ -66,6 +66,35 @@ final class Archives {
         return bytes.toByteArray();
     }
 
+    /**
+     * A tar.gz with a manifest, one regular image and {@code name} as an entry of tar type {@code linkFlag} (a link,
+     * FIFO or device: what a client's tar would write for such a file).
+     */
+    static byte[] tarGzWithSpecialEntry(String name, byte linkFlag) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+            byte[] manifest = text("image,label\nset/a.jpg,x\n");
+            TarArchiveEntry regular = new TarArchiveEntry("manifest.csv");
+            regular.setSize(manifest.length);
+            tar.putArchiveEntry(regular);
+            tar.write(manifest);
+            tar.closeArchiveEntry();
+            TarArchiveEntry special = new TarArchiveEntry(name, linkFlag);
+            if (linkFlag == org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK
+                    || linkFlag == org.apache.commons.compress.archivers.tar.TarConstants.LF_LINK) {
+                special.setLinkName("/etc/passwd");
+            } else {
+                special.setDevMajor(1);
+                special.setDevMinor(3);
+            }
+            tar.putArchiveEntry(special);
+            tar.closeArchiveEntry();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
     static byte[] text(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }

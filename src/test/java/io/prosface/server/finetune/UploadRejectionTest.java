@@ -38,6 +38,8 @@ class UploadRejectionTest {
 
     @Inject
     HeadStore store;
+    @Inject
+    FineTuneService service;
 
     @GrpcClient("face")
     FineTuningGrpc.FineTuningBlockingStub fineTuning;
@@ -65,6 +67,7 @@ class UploadRejectionTest {
         // adds no job and no input, and a head only ever comes from a job
         assertEquals(before.get("finetune_job"), after.get("finetune_job"), "a refused upload must not add a job");
         assertTrue(after.get("finetune_job_input") <= before.get("finetune_job_input"), "nor any stored input");
+        assertEquals(0, service.uploadBytesInFlight(), "a refused upload gives back its share of the upload budget");
     }
 
     private static byte[] zipWith(Map<String, byte[]> entries) {
@@ -155,6 +158,25 @@ class UploadRejectionTest {
         assertRefused(upload(FewShotData.ADMIN).multiPart("images", "noise.jpg", TestImages.randomBytes(9 << 20, 1))
                 .multiPart("manifest", "m.csv", Archives.text("image,label\nnoise.jpg,a\n")), 413,
                 "PAYLOAD_TOO_LARGE", "bytes, limit 8388608");
+    }
+
+    @Test
+    void zipOf255EntriesOfAMebibyteMinusOneOfZerosGets400BeforeItIsInflated() {
+        Map<String, byte[]> zeros = new LinkedHashMap<>();
+        zeros.put("manifest.csv", Archives.text("image,label\nzeros000.jpg,a\n"));
+        for (int i = 0; i < 255; i++) {
+            zeros.put(String.format("zeros%03d.jpg", i), new byte[(1 << 20) - 1]);
+        }
+        assertRefused(upload(FewShotData.ADMIN).multiPart("archive", "zeros.zip", zipWith(zeros)), 400,
+                "INVALID_ARGUMENT", "archive entry 'zeros000.jpg' has a compression ratio above 100:1");
+    }
+
+    @Test
+    void tarGzWithASymlinkEntryGets400NamingTheEntry() {
+        byte[] tar = Archives.tarGzWithSpecialEntry("set/a.jpg",
+                org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
+        assertRefused(upload(FewShotData.ADMIN).multiPart("archive", "set.tar.gz", tar), 400, "INVALID_ARGUMENT",
+                "archive entry 'set/a.jpg' is a symbolic link");
     }
 
     @Test
