@@ -42,13 +42,23 @@ class PreprocessingErrorTest {
     @Test
     void decoderThrowingStackOverflowErrorAnswersInternalAtOnce() throws Exception {
         try (AutoCloseable reader = FailingImageReader.install(() -> new StackOverflowError("injected by the test"))) {
+            double countedBefore = internalAnalyzeErrors();
             assertGrpcFailsFast(Status.Code.INTERNAL);
             long started = System.nanoTime();
             given().config(SOCKET_TIMEOUT).contentType("image/bmp").body(FailingImageReader.image())
                     .when().post("/v1/analyze?timeout_ms=" + DEADLINE_SECONDS * 1000)
                     .then().statusCode(500).body("message", containsString("internal error"));
             assertTrue(elapsedMs(started) < ANSWERED_WITHIN_MS, "REST answered in " + elapsedMs(started) + " ms");
+            assertEquals(countedBefore + 2, internalAnalyzeErrors(), "both failures counted as INTERNAL in the metrics");
         }
+    }
+
+    /** pros_requests_total of Analyze answered INTERNAL, over both APIs. */
+    private static double internalAnalyzeErrors() {
+        String scrape = Metrics.scrape();
+        return Metrics.value(scrape, "pros_requests_total", "api=\"http\"", "method=\"analyze\"", "status=\"INTERNAL\"")
+                + Metrics.value(scrape, "pros_requests_total", "api=\"grpc\"", "method=\"Analyze\"",
+                        "status=\"INTERNAL\"");
     }
 
     @Test
