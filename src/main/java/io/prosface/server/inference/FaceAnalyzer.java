@@ -1,5 +1,7 @@
 package io.prosface.server.inference;
 
+import io.prosface.core.data.DecodePlan;
+import io.prosface.core.data.DecodedImage;
 import io.prosface.core.data.FaceBox;
 import io.prosface.core.data.FacePreprocessor;
 import io.prosface.core.data.ImageDecoder;
@@ -23,11 +25,16 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
 
 /**
  * The service both APIs adapt: image bytes -> decode (size and header guards) -> faces (the client's box, or the
  * detector's, largest first) -> one crop per face into the batcher -> answers with landmarks mapped back to the
  * input image's pixels.
+ *
+ * <p>"The input image" is the upright one: the EXIF orientation is applied, and a large image is decoded subsampled
+ * ({@code pros.input.max-decoded-bytes}) with every answer scaled back to its full-size pixels. Decoding waits for
+ * room in a shared budget of decoded-image memory ({@code pros.input.decode-memory-budget}).
  *
  * <p>Only validation runs on the caller's thread (an event loop): decoding and detection run on a bounded pool of
  * preprocessing threads, the model on the batcher's workers, and the caller gets a future. Heads are resolved when
@@ -36,6 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @ApplicationScoped
 public class FaceAnalyzer {
+
+    private static final Logger LOG = Logger.getLogger(FaceAnalyzer.class);
 
     /** A face to run: the box to crop around and what to report. */
     private record Candidate(FaceBox cropBox, FaceBox reportedBox, boolean detected, float score) {}
@@ -50,11 +59,13 @@ public class FaceAnalyzer {
     FaceFinder faceFinder;
 
     private ImageDecoder decoder;
+    private DecodeBudget decodeBudget;
     private ThreadPoolExecutor preprocessing;
 
     @PostConstruct
     void start() {
-        decoder = new ImageDecoder(inputConfig.maxImageBytes(), inputConfig.maxPixels());
+        decoder = new ImageDecoder(inputConfig.maxImageBytes(), inputConfig.maxPixels(), inputConfig.maxDecodedBytes());
+        decodeBudget = new DecodeBudget(inputConfig.decodeMemoryBudget(), inferenceConfig.retryAfter());
         int threads = inferenceConfig.preprocessThreads() > 0 ? inferenceConfig.preprocessThreads()
                 : Runtime.getRuntime().availableProcessors();
         AtomicInteger counter = new AtomicInteger();
@@ -156,9 +167,15 @@ public class FaceAnalyzer {
                 throw ServingException.deadlineExceeded("deadline exceeded before the image was decoded");
             }
             long decodeStart = System.nanoTime();
-            BufferedImage image = decoder.decode(request.image());
+            DecodePlan plan = decoder.plan(request.image());
+            DecodeBudget.Lease lease = decodeBudget.acquire(plan.decodedBytes(), inputConfig.decodeWait().toNanos(),
+                    request.deadlineNanos());
+            // held until the answer: the decoded image lives until the last crop (the re-framing cut) is made
+            answer.whenComplete((result, failure) -> lease.close());
+            DecodedImage decoded = decoder.decodeUpright(request.image(), plan);
+            BufferedImage image = decoded.pixels();
             long detectStart = System.nanoTime();
-            List<Candidate> candidates = candidates(request, image);
+            List<Candidate> candidates = candidates(request, decoded);
             long detectEnd = System.nanoTime();
             FacePreprocessor preprocessor = new FacePreprocessor(registry.preprocessing(), decoder);
             List<PreparedFace> faces = new ArrayList<>(candidates.size());
@@ -167,9 +184,8 @@ public class FaceAnalyzer {
             }
             Map<FaceTask, HeadId> headIds = new EnumMap<>(FaceTask.class);
             heads.forEach((task, head) -> headIds.put(task, new HeadId(head.name(), head.version())));
-            ResultShape shape = new ResultShape(registry.modelVersion(), headIds, image.getWidth(), image.getHeight(),
-                    ImageFormats.sniff(request.image()), detectStart - decodeStart,
-                    request.box().isPresent() ? 0 : detectEnd - detectStart, started);
+            ResultShape shape = new ResultShape(registry.modelVersion(), headIds, decoded, ImageFormats.sniff(request.image()),
+                    detectStart - decodeStart, request.box().isPresent() ? 0 : detectEnd - detectStart, started);
             if (reframer == null || faces.isEmpty()) {
                 submitAll(request, heads, candidates, faces, shape, answer);
                 return;
@@ -189,7 +205,7 @@ public class FaceAnalyzer {
                                     box -> preprocessor.prepare(image, box));
                             submitAll(request, heads, candidates, reframed, shape, answer);
                         } catch (RuntimeException | Error broken) {
-                            answer.completeExceptionally(broken);
+                            fail(answer, broken);
                         }
                     }, preprocessing)
                     .exceptionally(rejected -> {
@@ -197,35 +213,54 @@ public class FaceAnalyzer {
                                 + inferenceConfig.maxQueueSize() + " waiting)", inferenceConfig.retryAfter()));
                         return null;
                     });
-        } catch (RuntimeException failure) {
+        } catch (RuntimeException | Error failure) {
+            fail(answer, failure);
+        }
+    }
+
+    /**
+     * Every failure answers the request: an Error that escaped a preprocessing thread would leave the client waiting
+     * forever. Running out of memory is 503 (another replica, or a later retry, may have room); other Errors are bugs
+     * (500 with a reference id, via the ErrorMapper).
+     */
+    private void fail(CompletableFuture<AnalysisResult> answer, Throwable failure) {
+        if (failure instanceof OutOfMemoryError) {
+            LOG.error("out of memory preparing an image", failure);
+            answer.completeExceptionally(ServingException.unavailable(
+                    "the server ran out of memory preparing the image; retry later", inferenceConfig.retryAfter()));
+        } else {
             answer.completeExceptionally(failure);
         }
     }
 
-    /** The client's box (checked against the image and clipped for the answer), or the detector's faces. */
-    private List<Candidate> candidates(AnalysisRequest request, BufferedImage image) {
+    /**
+     * The client's box (checked against the upright image and clipped for the answer), or the detector's faces; crop
+     * boxes are in the decoded pixels, reported boxes in the full-size upright image's.
+     */
+    private List<Candidate> candidates(AnalysisRequest request, DecodedImage image) {
         if (request.box().isPresent()) {
             FaceBox box = request.box().get();
             float left = Math.max(0, box.x());
             float top = Math.max(0, box.y());
-            float right = Math.min(image.getWidth(), box.x() + box.width());
-            float bottom = Math.min(image.getHeight(), box.y() + box.height());
+            float right = Math.min(image.width(), box.x() + box.width());
+            float bottom = Math.min(image.height(), box.y() + box.height());
             if (right <= left || bottom <= top) {
                 throw ServingException.invalidArgument("face_box " + box.x() + "," + box.y() + " " + box.width() + "x"
-                        + box.height() + " does not overlap the " + image.getWidth() + "x" + image.getHeight() + " image");
+                        + box.height() + " does not overlap the " + image.width() + "x" + image.height()
+                        + " image (upright: EXIF orientation applied)");
             }
             // the part of the box inside the image is the face: a box drawn past the edge (e.g. 0,0,200,200 around a
             // 128x128 aligned crop) is cut as that part, not as a square centred outside the image
             FaceBox clipped = new FaceBox(left, top, right - left, bottom - top);
-            return List.of(new Candidate(clipped, clipped, false, 0f));
+            return List.of(new Candidate(image.toDecoded(clipped), clipped, false, 0f));
         }
         int maxFaces = request.maxFaces() > 0 ? request.maxFaces() : inputConfig.defaultMaxFaces();
-        return faceFinder.find(image, maxFaces).stream()
-                .map(face -> new Candidate(face.cropBox(), face.box(), true, face.score())).toList();
+        return faceFinder.find(image.pixels(), maxFaces).stream()
+                .map(face -> new Candidate(face.cropBox(), image.toFullSize(face.box()), true, face.score())).toList();
     }
 
-    /** What every face's answer shares. */
-    private record ResultShape(String backbone, Map<FaceTask, HeadId> heads, int width, int height, String format,
+    /** What every face's answer shares; {@code image} maps decoded pixels back to the full-size upright image. */
+    private record ResultShape(String backbone, Map<FaceTask, HeadId> heads, DecodedImage image, String format,
             long decodeNanos, long detectNanos, long startedNanos) {}
 
     private void submitAll(AnalysisRequest request, Map<FaceTask, LoadedHead> heads, List<Candidate> candidates,
@@ -250,20 +285,27 @@ public class FaceAnalyzer {
                 Batched<FaceOutputs> batched = pending.get(index).join();
                 queue = Math.max(queue, batched.queueNanos());
                 compute = Math.max(compute, batched.computeNanos());
-                results.add(toResult(candidates.get(index), faces.get(index), batched.output()));
+                results.add(toResult(candidates.get(index), faces.get(index), batched.output(), shape.image()));
             }
             RequestTiming timing = new RequestTiming(shape.decodeNanos(), shape.detectNanos(), queue, compute,
                     System.nanoTime() - shape.startedNanos());
-            answer.complete(new AnalysisResult(results, shape.backbone(), shape.heads(), shape.width(), shape.height(),
-                    shape.format(), timing));
+            answer.complete(new AnalysisResult(results, shape.backbone(), shape.heads(), shape.image().width(),
+                    shape.image().height(), shape.format(), timing));
+        }).exceptionally(broken -> {
+            answer.completeExceptionally(broken); // a failure while assembling the answer must still answer
+            return null;
         });
     }
 
-    /** Landmarks come out in [0,1] of the model input square; clients want pixels of the image they sent. */
-    private static FaceResult toResult(Candidate candidate, PreparedFace face, FaceOutputs outputs) {
+    /**
+     * Landmarks come out in [0,1] of the model input square; clients want pixels of the image they sent (upright,
+     * full size).
+     */
+    private static FaceResult toResult(Candidate candidate, PreparedFace face, FaceOutputs outputs, DecodedImage image) {
         Map<FaceTask, TaskOutput> mapped = new EnumMap<>(FaceTask.class);
         outputs.outputs().forEach((task, output) -> mapped.put(task, task == FaceTask.LANDMARKS
-                ? new TaskOutput(output.head(), output.labels(), face.crop().normalizedToImage(output.values()))
+                ? new TaskOutput(output.head(), output.labels(),
+                        image.toFullSize(face.crop().normalizedToImage(output.values())))
                 : output));
         return new FaceResult(candidate.reportedBox(), candidate.detected(), candidate.score(), mapped);
     }

@@ -182,4 +182,66 @@ class ImageDecoderTest {
         assertEquals(Reason.UNSUPPORTED_FORMAT, refused.reason());
         assertTrue(refused.getMessage().contains("broken.png"), refused.getMessage());
     }
+
+    // ---- plan + decodeUpright: the serving path ----
+
+    @Test
+    void sixteenBitPng6000x6600IsDecodedSubsampledUnderTheDecodeLimit() {
+        byte[] png = SixteenBitPng.grey(6000, 6600, 128);
+        ImageDecoder serving = new ImageDecoder(20L << 20, 50_000_000L, 64L << 20);
+        DecodePlan plan = serving.plan(png);
+        assertEquals(6, plan.bytesPerPixel(), "16-bit RGB: 2 bytes x 3 channels, from the header");
+        assertEquals(3, plan.subsampling(), "every third pixel fits 64 MiB; every second would not");
+        assertTrue(plan.decodedBytes() <= 64L << 20, "planned " + plan.decodedBytes());
+
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        DecodedImage decoded = serving.decodeUpright(png, plan);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+        assertEquals(2000, decoded.pixels().getWidth());
+        assertEquals(2200, decoded.pixels().getHeight());
+        assertEquals(6000, decoded.width(), "answers are in the full-size image's pixels");
+        assertEquals(6600, decoded.height());
+        assertEquals(0x808080, decoded.pixels().getRGB(1000, 1000) & 0xFFFFFF);
+        assertTrue(allocated < 96L << 20, "decoding allocated " + (allocated >> 20) + " MiB (full size: ~400 MiB)");
+    }
+
+    @Test
+    void imagesUnderTheDecodeLimitAreDecodedAtFullSize() {
+        byte[] png = TestImages.encode(TestImages.gradient(640, 480), "png");
+        ImageDecoder serving = new ImageDecoder(20L << 20, 50_000_000L, 64L << 20);
+        DecodePlan plan = serving.plan(png);
+        assertEquals(1, plan.subsampling());
+        DecodedImage decoded = serving.decodeUpright(png, plan);
+        assertEquals(640, decoded.pixels().getWidth());
+        assertEquals(TestImages.gradient(640, 480).getRGB(300, 200), decoded.pixels().getRGB(300, 200));
+    }
+
+    @Test
+    void jpegWithExifOrientation6IsDecodedUprightAndTheTrainingDecodeKeepsItAsStored() {
+        BufferedImage upright = TestImages.gradient(30, 40);
+        BufferedImage stored = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 40; y++) {
+            for (int x = 0; x < 30; x++) {
+                stored.setRGB(y, 29 - x, upright.getRGB(x, y)); // turned counter-clockwise: the viewer turns it back
+            }
+        }
+        byte[] jpeg = ExifJpeg.withOrientation(TestImages.encode(stored, "jpg"), 6, true);
+        DecodePlan plan = decoder.plan(jpeg);
+        assertEquals(Orientation.ROTATE_90, plan.orientation());
+        DecodedImage decoded = decoder.decodeUpright(jpeg, plan);
+        assertEquals(30, decoded.width());
+        assertEquals(40, decoded.height());
+        for (int[] point : new int[][] {{2, 2}, {27, 3}, {3, 37}, {26, 36}}) {
+            int expected = upright.getRGB(point[0], point[1]);
+            int actual = decoded.pixels().getRGB(point[0], point[1]);
+            for (int shift = 0; shift <= 16; shift += 8) {
+                int difference = Math.abs((expected >> shift & 0xFF) - (actual >> shift & 0xFF));
+                assertTrue(difference < 24, "pixel " + Arrays.toString(point) + " channel " + shift + ": " + difference);
+            }
+        }
+        assertEquals(40, decoder.decode(jpeg).getWidth(), "decode(byte[]) keeps the stored pixels (dataset labels)");
+    }
 }
