@@ -66,6 +66,16 @@ class GrpcCompressionTest {
         MalformedRequestTest.goodRestRequest();
     }
 
+    @Test
+    void compressedFlagWithoutAGrpcEncodingHeader() throws Exception {
+        Answer answer = analyze(null, frame(true, gzipOfZeros(1024)));
+        assertEquals(Status.Code.INVALID_ARGUMENT, answer.code(), answer.toString());
+        assertTrue(answer.message().contains("does not decode"), answer.message());
+        // an uncompressed call is let through, and the answer advertises only what the server accepts
+        assertEquals("identity", answer.acceptEncoding(), answer.toString());
+        MalformedRequestTest.goodRestRequest();
+    }
+
     private Answer analyze(String encoding, Buffer body) throws Exception {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
                 .setURI("/pros.v1.FaceAnalysis/Analyze").putHeader("content-type", "application/grpc")
@@ -83,7 +93,7 @@ class GrpcCompressionTest {
                             URLDecoder.decode(status.getValue(), StandardCharsets.UTF_8),
                             response.headers().get("grpc-accept-encoding"));
                 }))
-                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+                .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
     private static Map.Entry<String, String> grpcStatus(String headerStatus, String headerMessage, String trailerStatus,
