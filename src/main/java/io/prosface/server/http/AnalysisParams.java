@@ -13,6 +13,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -39,16 +41,19 @@ public class AnalysisParams {
     // bad number is the caller's mistake (400 naming the parameter)
 
     @RestQuery("max_faces")
-    @Parameter(description = "Most faces answered, largest first (>= 0; 0 or absent: server default, 10).")
+    @Parameter(description = "Most faces answered, largest first (>= 0; 0 or absent: server default, 10).",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
     String maxFaces;
 
     @RestQuery("timeout_ms")
     @Parameter(description = "Deadline in milliseconds, 1 to 3600000 (one hour); past it the answer is 504 and "
-            + "queued work is dropped. Default: the server's pros.inference.request-timeout (30 s).")
+            + "queued work is dropped. Default: the server's pros.inference.request-timeout (30 s).",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "3600000"))
     String timeoutMs;
 
     @RestHeader("X-Timeout-Ms")
-    @Parameter(description = "Same as timeout_ms, as a header; timeout_ms wins when both are set.")
+    @Parameter(description = "Same as timeout_ms, as a header; timeout_ms wins when both are set.",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "3600000"))
     String timeoutHeader;
 
     /** Longest deadline a request may ask for; beyond it a client's number is more likely a mistake than a wish. */
