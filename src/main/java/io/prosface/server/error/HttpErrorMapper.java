@@ -1,6 +1,7 @@
 package io.prosface.server.error;
 
 import jakarta.inject.Inject;
+import java.io.IOException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -15,6 +16,8 @@ public class HttpErrorMapper {
     /** JSON error body; {@code code} is the gRPC-style name so clients of both APIs match on the same strings. */
     public record ErrorBody(String code, String message) {}
 
+    private static final String MULTIPART_PARSER = "org.jboss.resteasy.reactive.server.core.multipart.";
+
     @Inject
     ErrorMapper errorMapper;
 
@@ -27,12 +30,27 @@ public class HttpErrorMapper {
             return Response.status(original.getStatus()).type(MediaType.APPLICATION_JSON)
                     .entity(new ErrorBody(statusName(original.getStatus()), web.getMessage())).build();
         }
-        ApiError error = errorMapper.map(failure);
+        ApiError error = errorMapper.map(isMultipartParsing(failure)
+                ? ServingException.invalidArgument("the body is not valid multipart/form-data: it ends before its "
+                        + "closing boundary, or its boundary is not the one the Content-Type header names")
+                : failure);
         Response.ResponseBuilder response = Response.status(error.code().httpStatus())
                 .type(MediaType.APPLICATION_JSON)
                 .entity(new ErrorBody(error.code().name(), error.message()));
         error.retryAfterSeconds().ifPresent(seconds -> response.header("Retry-After", seconds));
         return response.build();
+    }
+
+    /**
+     * RESTEasy Reactive's multipart parser reports a body that does not match its {@code multipart/form-data} header
+     * as an IOException ("Connection terminated parsing multipart request"): the client's malformed body, not ours.
+     */
+    private static boolean isMultipartParsing(Throwable failure) {
+        if (!(failure instanceof IOException)) {
+            return false;
+        }
+        StackTraceElement[] frames = failure.getStackTrace();
+        return frames.length > 0 && frames[0].getClassName().startsWith(MULTIPART_PARSER);
     }
 
     private static String statusName(int status) {

@@ -65,6 +65,11 @@ public class FineTuneResource {
             + "augmented_views, seed, promote, crop): 202 with the queued job")
     public Response submit(@HeaderParam("Authorization") String authorization, MultipartFormDataInput input) {
         keys.require(authorization, ApiKeys.Role.ADMIN);
+        if (input.getValues().isEmpty()) {
+            // a raw body under a multipart header (no boundary, or none of its parts) parses to no parts at all
+            throw ServingException.invalidArgument("the body holds no multipart/form-data parts: send the upload as "
+                    + "multipart form data with a boundary (curl -F), the parts named kind, head_name, archive, ...");
+        }
         Map<String, String> form = new HashMap<>();
         List<UploadedFile> archives = new ArrayList<>();
         List<UploadedFile> images = new ArrayList<>();

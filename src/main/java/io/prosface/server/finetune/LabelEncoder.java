@@ -19,10 +19,19 @@ final class LabelEncoder {
     record Encoded(List<String> labels, List<float[]> targets) {
     }
 
+    /** Longest output name (class, tag, regression output); the job and head records store every name. */
+    static final int MAX_LABEL_CHARACTERS = 200;
+    /**
+     * Most characters of all output names together: the job's spec and the head's label list are stored as JSON in
+     * columns of 100,000 characters (V1__finetune_jobs_and_heads.sql), and JSON may double a name's quotes.
+     */
+    static final int MAX_LABELS_CHARACTERS = 40_000;
+
     private LabelEncoder() {}
 
     static Encoded encode(TaskSpec spec, Manifest manifest) {
         List<String> labels = spec.labels().isEmpty() ? inferLabels(spec.kind(), manifest) : spec.labels();
+        checkNames(labels);
         List<float[]> targets = new ArrayList<>();
         for (Manifest.Row row : manifest.rows()) {
             targets.add(target(spec.kind(), labels, row));
@@ -63,7 +72,7 @@ final class LabelEncoder {
                 }
                 int index = labels.indexOf(fields.get(0));
                 if (index < 0) {
-                    throw bad(row, "label '" + fields.get(0) + "' is not one of the classes " + labels);
+                    throw bad(row, "label '" + shown(fields.get(0)) + "' is not one of the classes " + labels);
                 }
                 yield new float[] {index};
             }
@@ -72,7 +81,7 @@ final class LabelEncoder {
                 for (String tag : fields) {
                     int index = labels.indexOf(tag);
                     if (index < 0) {
-                        throw bad(row, "label '" + tag + "' is not one of the labels " + labels);
+                        throw bad(row, "label '" + shown(tag) + "' is not one of the labels " + labels);
                     }
                     tags[index] = 1;
                 }
@@ -94,7 +103,7 @@ final class LabelEncoder {
             try {
                 values[i] = Float.parseFloat(text);
             } catch (NumberFormatException notNumber) {
-                throw bad(row, "'" + text + "' is not a number");
+                throw bad(row, "'" + shown(text) + "' is not a number");
             }
             if (!Float.isFinite(values[i])) {
                 throw bad(row, "'" + text + "' is not a finite number");
@@ -120,6 +129,30 @@ final class LabelEncoder {
         if (kind == HeadKind.MULTILABEL && labels.isEmpty()) {
             throw ServingException.invalidArgument("multilabel needs at least one label");
         }
+    }
+
+    /** Every name fits the stores: checked before any label is compared, so no message repeats a huge one. */
+    private static void checkNames(List<String> labels) {
+        long total = 0;
+        for (String label : labels) {
+            if (label.length() > MAX_LABEL_CHARACTERS) {
+                throw ServingException.invalidArgument("label '" + shown(label) + "' is " + label.length()
+                        + " characters long, limit " + MAX_LABEL_CHARACTERS);
+            }
+            if (label.chars().anyMatch(Character::isISOControl)) {
+                throw ServingException.invalidArgument("label '" + shown(label) + "' contains a control character");
+            }
+            total += label.length();
+        }
+        if (total > MAX_LABELS_CHARACTERS) {
+            throw ServingException.invalidArgument(labels.size() + " labels of " + total
+                    + " characters together, limit " + MAX_LABELS_CHARACTERS);
+        }
+    }
+
+    /** A label as an error message shows it: long ones cut, so the message stays readable. */
+    static String shown(String label) {
+        return label.length() <= 40 ? label : label.substring(0, 32) + "...";
     }
 
     private static ServingException bad(Manifest.Row row, String detail) {

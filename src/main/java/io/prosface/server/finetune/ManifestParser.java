@@ -3,7 +3,10 @@ package io.prosface.server.finetune;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.prosface.server.error.ServingException;
@@ -28,7 +31,15 @@ import java.util.Map;
  */
 public final class ManifestParser {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Deepest JSON nesting a manifest may have. A valid one needs 3 (object, list of points, point); the bound makes
+     * the parser refuse a hostile document before it builds anything from it.
+     */
+    static final int MAX_JSON_NESTING = 16;
+
+    private static final JsonFactory JSON_FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_NESTING).build()).build();
+    private static final ObjectMapper JSON = new ObjectMapper(JSON_FACTORY);
 
     private ManifestParser() {}
 
@@ -114,7 +125,7 @@ public final class ManifestParser {
     static Manifest parseJson(String text) {
         List<Manifest.Row> rows = new ArrayList<>();
         List<String> columns = new ArrayList<>();
-        try (JsonParser parser = new JsonFactory().setCodec(JSON).createParser(text)) {
+        try (JsonParser parser = JSON.createParser(text)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw ServingException.invalidArgument("manifest line " + line(parser)
                         + ": a JSON manifest is one object {\"image name\": label, ...}");
@@ -129,9 +140,14 @@ public final class ManifestParser {
                 }
                 rows.add(new Manifest.Row(line, image, fields(label, line, columns)));
             }
+        } catch (StreamConstraintsException overLimit) {
+            // nesting, string or number length over the parser's bounds; these errors carry no location
+            throw ServingException.invalidArgument("manifest JSON is over a parser limit (nested deeper than "
+                    + MAX_JSON_NESTING + " levels, or a value too long): " + overLimit.getOriginalMessage());
         } catch (JsonProcessingException bad) {
-            throw ServingException.invalidArgument("manifest line " + bad.getLocation().getLineNr()
-                    + ": invalid JSON: " + bad.getOriginalMessage());
+            JsonLocation location = bad.getLocation();
+            throw ServingException.invalidArgument((location == null ? "manifest" : "manifest line "
+                    + location.getLineNr()) + ": invalid JSON: " + bad.getOriginalMessage());
         } catch (IOException unreadable) {
             throw ServingException.invalidArgument("manifest cannot be read: " + unreadable.getMessage());
         }

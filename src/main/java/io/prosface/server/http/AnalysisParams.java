@@ -13,6 +13,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestQuery;
@@ -35,18 +37,27 @@ public class AnalysisParams {
     @Parameter(description = "Face box 'x,y,width,height' in image pixels; skips detection. Default: detect faces.")
     String box;
 
+    // numbers arrive as text and are parsed here: JAX-RS answers a query parameter it cannot convert with 404, and a
+    // bad number is the caller's mistake (400 naming the parameter)
+
     @RestQuery("max_faces")
-    @Parameter(description = "Most faces answered, largest first (>= 0; 0 or absent: server default, 10).")
-    Integer maxFaces;
+    @Parameter(description = "Most faces answered, largest first (>= 0; 0 or absent: server default, 10).",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
+    String maxFaces;
 
     @RestQuery("timeout_ms")
-    @Parameter(description = "Deadline in milliseconds; past it the answer is 504 and queued work is dropped. "
-            + "Default: the server's pros.inference.request-timeout (30 s).")
-    Long timeoutMs;
+    @Parameter(description = "Deadline in milliseconds, 1 to 3600000 (one hour); past it the answer is 504 and "
+            + "queued work is dropped. Default: the server's pros.inference.request-timeout (30 s).",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "3600000"))
+    String timeoutMs;
 
     @RestHeader("X-Timeout-Ms")
-    @Parameter(description = "Same as timeout_ms, as a header; timeout_ms wins when both are set.")
-    Long timeoutHeader;
+    @Parameter(description = "Same as timeout_ms, as a header; timeout_ms wins when both are set.",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "3600000"))
+    String timeoutHeader;
+
+    /** Longest deadline a request may ask for; beyond it a client's number is more likely a mistake than a wish. */
+    static final long MAX_TIMEOUT_MS = 3_600_000L;
 
     /** Builds the service request; {@code formBox} (a multipart field) wins over the {@code box} query parameter. */
     AnalysisRequest toRequest(byte[] image, Set<FaceTask> fixedTasks, String formBox, long defaultDeadlineNanos) {
@@ -56,17 +67,43 @@ public class AnalysisParams {
         boolean defaults = fixedTasks == null && (tasks == null || tasks.isBlank());
         String boxText = formBox != null && !formBox.isBlank() ? formBox : box;
         return new AnalysisRequest(image, parseBox(boxText), chosenTasks, parseHeads(head),
-                maxFaces == null ? 0 : maxFaces, deadline(defaultDeadlineNanos),
+                maxFaces(), deadline(defaultDeadlineNanos),
                 defaults ? AnalysisRequest.OPTIONAL_DEFAULT_TASKS : Set.of());
     }
 
+    /** 0 when absent (the server's default); the range against the server's limit is checked by the analyzer. */
+    private int maxFaces() {
+        if (maxFaces == null || maxFaces.isBlank()) {
+            return 0;
+        }
+        long value;
+        try {
+            value = Long.parseLong(maxFaces.trim());
+        } catch (NumberFormatException notANumber) {
+            throw ServingException.invalidArgument("max_faces must be a whole number >= 0, got '" + maxFaces + "'");
+        }
+        if (value != (int) value) {
+            throw ServingException.invalidArgument("max_faces " + value + " is out of range (a few faces per image)");
+        }
+        return (int) value;
+    }
+
     private long deadline(long defaultDeadlineNanos) {
-        Long millis = timeoutMs != null ? timeoutMs : timeoutHeader;
-        if (millis == null) {
+        boolean query = timeoutMs != null && !timeoutMs.isBlank();
+        String text = query ? timeoutMs : timeoutHeader;
+        if (text == null || text.isBlank()) {
             return defaultDeadlineNanos;
         }
-        if (millis <= 0) {
-            throw ServingException.invalidArgument("timeout_ms must be > 0, got " + millis);
+        String name = query ? "timeout_ms" : "X-Timeout-Ms";
+        long millis;
+        try {
+            millis = Long.parseLong(text.trim());
+        } catch (NumberFormatException notANumber) {
+            throw ServingException.invalidArgument(name + " must be a whole number of milliseconds, got '" + text + "'");
+        }
+        if (millis <= 0 || millis > MAX_TIMEOUT_MS) {
+            throw ServingException.invalidArgument(name + " must be in [1, " + MAX_TIMEOUT_MS + "] milliseconds, got "
+                    + millis);
         }
         return System.nanoTime() + millis * 1_000_000L;
     }

@@ -77,4 +77,12 @@ class ManifestParserTest {
         ServingException refused = assertThrows(ServingException.class, action);
         assertTrue(refused.getMessage().contains(expected), refused.getMessage());
     }
+
+    @Test
+    void jsonNested100000Deep() {
+        String nested = "{\"a.jpg\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        ServingException refused = assertThrows(ServingException.class, () -> parse("labels.json", nested));
+        assertTrue(refused.getMessage().contains("nested deeper than " + ManifestParser.MAX_JSON_NESTING),
+                refused.getMessage());
+    }
 }

@@ -195,6 +195,40 @@ class UploadRejectionTest {
                 "INVALID_ARGUMENT", "TOO_MANY_PIXELS");
     }
 
+    @Test
+    void rawBodyWithAMultipartContentType() {
+        // no boundary and no parts: the body is a zip sent raw, as a client that mislabels its upload would
+        assertRefused(given().header("Authorization", FewShotData.ADMIN).contentType("multipart/form-data")
+                .body(Archives.zip(Map.of("a.jpg", Archives.text("x")))), 400, "INVALID_ARGUMENT", "multipart");
+        assertRefused(given().header("Authorization", FewShotData.ADMIN)
+                .contentType("multipart/form-data; boundary=xyz").body(Archives.text("not a multipart body")), 400,
+                "INVALID_ARGUMENT", "multipart");
+    }
+
+    @Test
+    void millionCharacterLabel() {
+        List<FewShotData.Item> items = FewShotData.expressions(CLASSES, 3, 0);
+        String longLabel = "x".repeat(1_000_000);
+        String manifest = FewShotData.csv(items, "label").replaceFirst(",happiness\n", "," + longLabel + "\n");
+        assertRefused(withImages(upload(FewShotData.ADMIN), items, "manifest.csv", manifest), 400,
+                "INVALID_ARGUMENT", "is 1000000 characters long, limit " + LabelEncoder.MAX_LABEL_CHARACTERS);
+    }
+
+    @Test
+    void manifestJsonNested100000Deep() {
+        List<FewShotData.Item> items = FewShotData.expressions(CLASSES, 3, 0);
+        String nested = "{\"" + items.get(0).name() + "\": " + "[".repeat(100_000) + "]".repeat(100_000) + "}";
+        assertRefused(withImages(upload(FewShotData.ADMIN), items, "manifest.json", nested), 400,
+                "INVALID_ARGUMENT", "nested deeper than");
+    }
+
+    /** Images and manifest as parts of their own (no archive: its zip-bomb guards must not answer first). */
+    private static RequestSpecification withImages(RequestSpecification request, List<FewShotData.Item> items,
+            String manifestName, String manifest) {
+        items.forEach(item -> request.multiPart("images", item.name(), item.bytes(), "image/jpeg"));
+        return request.multiPart("manifest", manifestName, Archives.text(manifest), "text/plain");
+    }
+
     private FineTuningGrpc.FineTuningBlockingStub withKey(String authorization) {
         Metadata metadata = new Metadata();
         metadata.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), authorization);
