@@ -71,7 +71,8 @@ final class TestImages {
         return png.toByteArray();
     }
 
-    private static void writeChunk(ByteArrayOutputStream out, String type, byte[] data) {
+    /** One PNG chunk: length, type, data and the CRC of type and data. */
+    static void writeChunk(ByteArrayOutputStream out, String type, byte[] data) {
         byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
         CRC32 crc = new CRC32();
         crc.update(typeBytes);
