@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prosface.deploy.ProjectFiles.Dockerfile;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,6 +12,7 @@ import org.junit.jupiter.api.Test;
  * Static checks of src/main/docker (no container engine runs here): the images agree with the Quarkus build
  * layout, with the pod's securityContext and with the Kubernetes overlays.
  */
+@SuppressWarnings("unchecked")
 class ContainerFilesTest {
     private final Rendered cpu = Rendered.of("overlays/cpu");
     private final Rendered gpu = Rendered.of("overlays/gpu");
@@ -70,17 +69,27 @@ class ContainerFilesTest {
 
     /** Catches: a .dockerignore that hides a file the Dockerfiles copy (the build fails on a missing source). */
     @Test
-    void dockerignoreLetsTheBuildOutputsThrough() throws IOException {
-        List<String> rules = Files.readAllLines(Manifests.REPOSITORY.resolve(".dockerignore")).stream()
-                .map(String::trim).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+    void dockerignoreLetsTheBuildOutputsThrough() {
+        List<String> rules = OverlayContractTest.dockerignore();
         assertEquals("*", rules.get(0), "exclude everything first");
         for (String file : List.of("Dockerfile.jvm", "Dockerfile.native")) {
             for (Map.Entry<String, String> copy : Dockerfile.read(file).copies()) {
                 String source = copy.getKey();
-                boolean allowed = rules.stream().filter(rule -> rule.startsWith("!")).map(rule -> rule.substring(1))
-                        .anyMatch(rule -> source.startsWith(rule) || source.equals(rule));
-                assertTrue(allowed, file + " copies " + source + ", which .dockerignore excludes");
+                assertTrue(DeploymentChecks.dockerignoreAdmits(rules, source), file + " copies " + source + ", which .dockerignore excludes");
             }
+        }
+    }
+
+    /** Catches: a server image without the default checkpoint, or whose own PROS_MODEL_PATH (what a plain
+     *  `docker run` loads) is not where it copies the checkpoint: both images, without the pod's ConfigMap. */
+    @Test
+    void bothServerImagesCarryTheModelAtTheirModelPath() {
+        Rendered withoutPodModelPath = cpu.mutableCopy();
+        ((Map<String, Object>) withoutPodModelPath.document("ConfigMap", "pros-face-config").get("data")).remove("PROS_MODEL_PATH");
+        for (String file : List.of("Dockerfile.jvm", "Dockerfile.native")) {
+            DeploymentChecks.modelIsInTheImage(withoutPodModelPath, Dockerfile.read(file), OverlayContractTest.dockerignore());
+            assertEquals(cpu.environment(cpu.server()).get("PROS_MODEL_PATH"), Dockerfile.read(file).environment().get("PROS_MODEL_PATH"),
+                    file + " and the ConfigMap must name the same model path");
         }
     }
 }

@@ -154,6 +154,98 @@ final class DeploymentChecks {
         }
     }
 
+    /** The images' default checkpoint: its source in the repository (see .dockerignore and src/main/docker). */
+    static final String MODEL_SOURCE = "models/default";
+
+    /** Catches: pods that cannot load a model ("cannot serve the checkpoint"): an image that does not copy
+     *  models/default (or a .dockerignore that keeps it out of the build context), and a model path (PROS_MODEL_PATH
+     *  from the pod, else from the image) that is relative - pros.model.path's default, models/default, resolves
+     *  against the image's working directory, where nothing lies - or names a directory the image does not fill. */
+    static void modelIsInTheImage(Rendered rendered, ProjectFiles.Dockerfile image, List<String> dockerignore) {
+        String path = rendered.environment(rendered.server()).get("PROS_MODEL_PATH");
+        if (path == null) {
+            path = image.environment().get("PROS_MODEL_PATH");
+        }
+        require(path != null, rendered, "neither the pod nor the image sets PROS_MODEL_PATH: the default, "
+                + MODEL_SOURCE + ", is relative to the image's working directory, where no model lies");
+        require(path.startsWith("/"), rendered, "PROS_MODEL_PATH " + path + " is relative to the working directory, not where the image puts the model");
+        String target = stripSlash(path);
+        String source = image.copies().stream().filter(copy -> stripSlash(copy.getValue()).equals(target))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+        require(source != null, rendered, "the image copies no checkpoint to PROS_MODEL_PATH " + path);
+        require(stripSlash(source).equals(MODEL_SOURCE), rendered, "the image fills " + path + " from " + source + ", not " + MODEL_SOURCE);
+        require(java.nio.file.Files.isRegularFile(Manifests.REPOSITORY.resolve(MODEL_SOURCE).resolve("config.json")), rendered,
+                MODEL_SOURCE + " holds no checkpoint (config.json)");
+        require(dockerignoreAdmits(dockerignore, source), rendered, ".dockerignore keeps " + source + " out of the build context");
+    }
+
+    /** Whether a .dockerignore (its non-comment lines, in order) lets {@code source} into the build context: the
+     *  last matching rule decides, {@code !} re-admits. Handles the forms used here: {@code *}, path prefixes. */
+    static boolean dockerignoreAdmits(List<String> rules, String source) {
+        boolean admitted = true;
+        for (String rule : rules) {
+            boolean negated = rule.startsWith("!");
+            String pattern = stripSlash(negated ? rule.substring(1) : rule);
+            boolean matches = pattern.equals("*") || source.equals(pattern) || stripSlash(source).equals(pattern)
+                    || source.startsWith(pattern + "/")
+                    || (pattern.endsWith("*") && source.startsWith(pattern.substring(0, pattern.length() - 1)));
+            if (matches) {
+                admitted = negated;
+            }
+        }
+        return admitted;
+    }
+
+    private static String stripSlash(String path) {
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    /** Catches: the embedded H2 job store on the read-only root filesystem (the server fails at start) or on a volume
+     *  that does not outlive the pod (every job and fine-tuned head lost at a restart), and a single-pod store that
+     *  a rollout or a second replica would open twice (one ReadWriteOnce claim, one H2 file lock). */
+    static void embeddedStoreIsPersistent(Rendered rendered) {
+        Container server = rendered.server();
+        String profile = rendered.environment(server).getOrDefault("QUARKUS_PROFILE", "prod");
+        require(!profile.contains("postgres"), rendered, "QUARKUS_PROFILE " + profile + " selects the shared store, not the embedded one");
+        String url = settings(rendered).get("quarkus.datasource.\"embedded\".jdbc.url", null);
+        require(url != null && url.startsWith("jdbc:h2:file:"), rendered, "the embedded store is not an H2 file: " + url);
+        String file = url.substring("jdbc:h2:file:".length()).split(";")[0];
+        require(file.startsWith("/"), rendered, "the H2 file " + file + " is relative to the working directory, on the read-only root"
+                + " filesystem: set QUARKUS_DATASOURCE__EMBEDDED__JDBC_URL to a path on the store's volume");
+        String directory = file.substring(0, file.lastIndexOf('/'));
+        VolumeMount mount = mountCovering(server, directory.isEmpty() ? "/" : directory);
+        require(mount != null && !Boolean.TRUE.equals(mount.getReadOnly()), rendered, "the H2 file " + file + " is not on a writable volume");
+        Volume volume = volume(rendered, mount.getName());
+        require(volume.getPersistentVolumeClaim() != null, rendered, "the H2 file " + file + " lies on volume " + mount.getName()
+                + ", which is not a PersistentVolumeClaim: jobs and heads would be lost at every restart");
+        String claim = volume.getPersistentVolumeClaim().getClaimName();
+        require(rendered.documents().stream().anyMatch(document -> "PersistentVolumeClaim".equals(document.get("kind"))
+                && claim.equals(KustomizeRenderer.metadata(document).get("name"))), rendered, "PersistentVolumeClaim " + claim + " is not rendered");
+        Integer replicas = rendered.deployment().getSpec().getReplicas();
+        require(replicas != null && replicas == 1, rendered, "the embedded store serves one pod: replicas must be 1, is " + replicas);
+        var strategy = rendered.deployment().getSpec().getStrategy();
+        require(strategy != null && "Recreate".equals(strategy.getType()), rendered,
+                "a rolling update starts a second pod on the same ReadWriteOnce claim and H2 file: use the Recreate strategy");
+    }
+
+    /** Catches: no API key reaching the server (it then refuses every fine-tuning and head-management call), a key
+     *  written into the manifests instead of read from a Secret, and a key read from a Secret name or key other than
+     *  the documented one's (the pod fails with CreateContainerConfigError). */
+    static void apiKeysComeFromASecret(Rendered rendered, Map<String, Object> exampleSecret) {
+        Map<String, String> environment = rendered.environment(rendered.server());
+        String secretName = YamlDocuments.at(exampleSecret, "metadata", "name");
+        Map<String, Object> keys = YamlDocuments.at(exampleSecret, "stringData");
+        List<String> variables = environment.keySet().stream()
+                .filter(variable -> variable.matches("PROS_AUTH_API_KEYS_[A-Z0-9]+_KEY")).toList();
+        require(!variables.isEmpty(), rendered, "no API key (PROS_AUTH_API_KEYS_<NAME>_KEY): every fine-tuning call is refused");
+        for (String variable : variables) {
+            String value = environment.get(variable);
+            require(value != null && value.startsWith("secret:"), rendered, variable + " must come from a Secret, not the manifests");
+            require(keys.keySet().stream().anyMatch(key -> value.equals("secret:" + secretName + "/" + key)), rendered,
+                    variable + " reads " + value + ", not a key of Secret " + secretName + " " + keys.keySet());
+        }
+    }
+
     /** Catches: a grace period shorter than the preStop sleep plus Quarkus' drain (quarkus.shutdown.timeout): the
      *  kubelet SIGKILLs the server with requests still queued. Also catches a removed preStop sleep, which lets new
      *  requests arrive at a server that is already shutting down. */

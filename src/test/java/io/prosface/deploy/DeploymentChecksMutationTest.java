@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -24,6 +25,9 @@ class DeploymentChecksMutationTest {
         String pytorchVersion = ProjectFiles.pomProperty("pytorch.version");
         Map<String, Object> secret = YamlDocuments.read(OverlayContractTest.EXAMPLE_SECRET).get(0);
         Map<String, String> published = AutoscalingRules.publishedMetrics();
+        Map<String, Object> apiKeys = YamlDocuments.read(OverlayContractTest.EXAMPLE_API_KEYS_SECRET).get(0);
+        ProjectFiles.Dockerfile image = OverlayContractTest.serverImage();
+        List<String> dockerignore = OverlayContractTest.dockerignore();
         List<Mutation> mutations = List.of(
                 new Mutation("readiness probe on a path Quarkus does not serve", "overlays/cpu",
                         rendered -> probe(rendered, "readinessProbe").put("path", "/health/ready"), DeploymentChecks::probesMatchHealthEndpoints),
@@ -109,7 +113,45 @@ class DeploymentChecksMutationTest {
                 new Mutation("HPA next to the pod-local job store", "overlays/gpu",
                         rendered -> rendered.documents().add(YamlDocuments.deepCopy(Rendered.of("overlays/gpu-postgres")
                                 .document("HorizontalPodAutoscaler", "pros-face"))),
-                        ScalingChecks::singleReplicaWithoutSharedStore));
+                        ScalingChecks::singleReplicaWithoutSharedStore),
+                new Mutation("model path relative to the working directory (pros.model.path's default)", "overlays/cpu",
+                        rendered -> data(rendered).put("PROS_MODEL_PATH", "models/default"),
+                        rendered -> DeploymentChecks.modelIsInTheImage(rendered, image, dockerignore)),
+                new Mutation("model path the image does not fill", "overlays/gpu-postgres",
+                        rendered -> data(rendered).put("PROS_MODEL_PATH", "/models/default"),
+                        rendered -> DeploymentChecks.modelIsInTheImage(rendered, image, dockerignore)),
+                new Mutation("H2 file back under the read-only working directory", "overlays/cpu",
+                        rendered -> list(server(rendered).get("env")).removeIf(variable -> "QUARKUS_DATASOURCE__EMBEDDED__JDBC_URL".equals(variable.get("name"))),
+                        DeploymentChecks::embeddedStoreIsPersistent),
+                new Mutation("H2 store volume mount removed (read-only root)", "overlays/gpu",
+                        rendered -> mounts(server(rendered)).removeIf(mount -> "job-store".equals(mount.get("name"))),
+                        DeploymentChecks::embeddedStoreIsPersistent),
+                new Mutation("H2 store on an emptyDir (lost at every restart)", "overlays/cpu",
+                        rendered -> {
+                            Map<String, Object> volume = volumes(rendered).stream().filter(v -> "job-store".equals(v.get("name"))).findFirst().orElseThrow();
+                            volume.remove("persistentVolumeClaim");
+                            volume.put("emptyDir", new java.util.LinkedHashMap<>());
+                        },
+                        DeploymentChecks::embeddedStoreIsPersistent),
+                new Mutation("H2 store claim not rendered", "overlays/gpu",
+                        rendered -> rendered.documents().removeIf(document -> "PersistentVolumeClaim".equals(document.get("kind"))),
+                        DeploymentChecks::embeddedStoreIsPersistent),
+                new Mutation("H2 store rolled with a surge pod", "overlays/cpu",
+                        rendered -> at(deployment(rendered), "spec").put("strategy", new java.util.LinkedHashMap<>(Map.of("type", "RollingUpdate"))),
+                        DeploymentChecks::embeddedStoreIsPersistent),
+                new Mutation("API key Secret reference removed", "overlays/gpu-postgres",
+                        rendered -> list(server(rendered).get("env")).removeIf(variable -> "PROS_AUTH_API_KEYS_ADMIN_KEY".equals(variable.get("name"))),
+                        rendered -> DeploymentChecks.apiKeysComeFromASecret(rendered, apiKeys)),
+                new Mutation("API key written into the manifests", "base",
+                        rendered -> {
+                            Map<String, Object> variable = env(server(rendered), "PROS_AUTH_API_KEYS_ADMIN_KEY");
+                            variable.remove("valueFrom");
+                            variable.put("value", "change-me");
+                        },
+                        rendered -> DeploymentChecks.apiKeysComeFromASecret(rendered, apiKeys)),
+                new Mutation("API key read from a key the Secret does not have", "overlays/cpu",
+                        rendered -> at(env(server(rendered), "PROS_AUTH_API_KEYS_ADMIN_KEY"), "valueFrom", "secretKeyRef").put("key", "api-key"),
+                        rendered -> DeploymentChecks.apiKeysComeFromASecret(rendered, apiKeys)));
 
         return mutations.stream().map(mutation -> DynamicTest.dynamicTest(mutation.overlay() + ": " + mutation.description(), () -> {
             Rendered broken = Rendered.of(mutation.overlay()).mutableCopy();
@@ -117,6 +159,52 @@ class DeploymentChecksMutationTest {
             mutation.breakIt().accept(broken);
             assertThrows(AssertionError.class, () -> mutation.check().accept(broken), "the check let this through: " + mutation.description());
         }));
+    }
+
+    /** A breakage of the image's files (Dockerfile.jvm, .dockerignore) and/or of an overlay, for the model check. */
+    record ImageMutation(String description, String overlay, Consumer<Rendered> breakOverlay,
+                         UnaryOperator<List<Map.Entry<String, String>>> breakDockerfile, UnaryOperator<List<String>> breakDockerignore) {}
+
+    @TestFactory
+    Stream<DynamicTest> theModelCheckRejectsImagesWithoutTheModel() {
+        List<ImageMutation> mutations = List.of(
+                new ImageMutation("Dockerfile.jvm does not copy models/default", "overlays/cpu", rendered -> {},
+                        instructions -> without(instructions, entry -> entry.getKey().equals("COPY") && entry.getValue().contains("models/")),
+                        rules -> rules),
+                new ImageMutation(".dockerignore keeps models/ out of the build context", "overlays/gpu", rendered -> {},
+                        instructions -> instructions,
+                        rules -> without(rules, rule -> rule.contains("models"))),
+                new ImageMutation("neither the pod nor the image sets PROS_MODEL_PATH", "overlays/postgres",
+                        rendered -> data(rendered).remove("PROS_MODEL_PATH"),
+                        instructions -> without(instructions, entry -> entry.getKey().equals("ENV") && entry.getValue().contains("PROS_MODEL_PATH")),
+                        rules -> rules));
+        ProjectFiles.Dockerfile image = OverlayContractTest.serverImage();
+        List<String> dockerignore = OverlayContractTest.dockerignore();
+        return mutations.stream().map(mutation -> DynamicTest.dynamicTest(mutation.overlay() + ": " + mutation.description(), () -> {
+            DeploymentChecks.modelIsInTheImage(Rendered.of(mutation.overlay()), image, dockerignore); // intact files pass
+            Rendered broken = Rendered.of(mutation.overlay()).mutableCopy();
+            mutation.breakOverlay().accept(broken);
+            ProjectFiles.Dockerfile brokenImage = new ProjectFiles.Dockerfile(mutation.breakDockerfile().apply(image.instructions()));
+            List<String> brokenRules = mutation.breakDockerignore().apply(dockerignore);
+            assertThrows(AssertionError.class, () -> DeploymentChecks.modelIsInTheImage(broken, brokenImage, brokenRules),
+                    "the check let this through: " + mutation.description());
+        }));
+    }
+
+    private static <T> List<T> without(List<T> items, java.util.function.Predicate<T> drop) {
+        List<T> kept = new ArrayList<>(items);
+        require(kept.removeIf(drop), "the mutation removed nothing");
+        return kept;
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalStateException(message);
+        }
+    }
+
+    private static List<Map<String, Object>> volumes(Rendered rendered) {
+        return list(YamlDocuments.at(deployment(rendered), "spec", "template", "spec", "volumes"));
     }
 
     private static Map<String, Object> deployment(Rendered rendered) {

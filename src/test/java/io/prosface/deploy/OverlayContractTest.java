@@ -23,17 +23,35 @@ import org.junit.jupiter.api.TestFactory;
  * the common ones everywhere, the hardware and job-store ones where the overlay's traits say so.
  */
 class OverlayContractTest {
-    enum Trait { CPU, GPU, SHARED_STORE }
+    /** POD_STORE: the embedded H2 job store, on a PersistentVolumeClaim (the base alone has neither store set up:
+     *  it is not meant to be deployed). */
+    enum Trait { CPU, GPU, SHARED_STORE, POD_STORE }
 
     /** Every kustomization that deploys the server, with what it promises. A new overlay must be added here. */
     static final Map<String, Set<Trait>> TRAITS = Map.of(
             "base", EnumSet.noneOf(Trait.class),
-            "overlays/cpu", EnumSet.of(Trait.CPU),
-            "overlays/gpu", EnumSet.of(Trait.GPU),
+            "overlays/cpu", EnumSet.of(Trait.CPU, Trait.POD_STORE),
+            "overlays/gpu", EnumSet.of(Trait.GPU, Trait.POD_STORE),
             "overlays/postgres", EnumSet.of(Trait.CPU, Trait.SHARED_STORE),
             "overlays/gpu-postgres", EnumSet.of(Trait.GPU, Trait.SHARED_STORE));
 
     static final Path EXAMPLE_SECRET = Manifests.K8S.resolve("components/postgres/datasource-secret.example.yaml");
+    static final Path EXAMPLE_API_KEYS_SECRET = Manifests.K8S.resolve("base/api-keys-secret.example.yaml");
+
+    /** The image every overlay runs (the JVM one: the native image is CPU only and no overlay names it). */
+    static ProjectFiles.Dockerfile serverImage() {
+        return ProjectFiles.Dockerfile.read("Dockerfile.jvm");
+    }
+
+    /** The non-comment lines of .dockerignore, in order. */
+    static List<String> dockerignore() {
+        try {
+            return Files.readAllLines(Manifests.REPOSITORY.resolve(".dockerignore")).stream()
+                    .map(String::trim).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @Test
     void everyOverlayDirectoryHasDeclaredTraits() throws IOException {
@@ -69,7 +87,11 @@ class OverlayContractTest {
                 new Check("references resolve", DeploymentChecks::referencesResolve),
                 new Check("DJL stays offline", DeploymentChecks::djlStaysOffline),
                 new Check("resources are bounded", DeploymentChecks::resourcesAreBounded),
-                new Check("disruption budget allows drains", DeploymentChecks::disruptionBudgetAllowsDrains)));
+                new Check("disruption budget allows drains", DeploymentChecks::disruptionBudgetAllowsDrains),
+                new Check("the image holds the model the pod loads",
+                        rendered -> DeploymentChecks.modelIsInTheImage(rendered, serverImage(), dockerignore())),
+                new Check("API keys come from the Secret", rendered -> DeploymentChecks.apiKeysComeFromASecret(
+                        rendered, YamlDocuments.read(EXAMPLE_API_KEYS_SECRET).get(0)))));
         if (traits.contains(Trait.CPU)) {
             checks.add(new Check("CPU only, threads match cores", ScalingChecks::cpuOnly));
         }
@@ -84,6 +106,9 @@ class OverlayContractTest {
                     rendered -> ScalingChecks.autoscalerTargetsServer(rendered, AutoscalingRules.publishedMetrics())));
         } else {
             checks.add(new Check("one replica with the pod-local job store", ScalingChecks::singleReplicaWithoutSharedStore));
+        }
+        if (traits.contains(Trait.POD_STORE)) {
+            checks.add(new Check("the embedded job store is on a persistent volume", DeploymentChecks::embeddedStoreIsPersistent));
         }
         return checks;
     }
