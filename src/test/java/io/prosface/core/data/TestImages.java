@@ -15,7 +15,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 
 /** Crafted inputs and the path to the shared real data (never copied into the repository). */
-final class TestImages {
+public final class TestImages {
 
     private TestImages() {
     }
@@ -87,7 +87,7 @@ final class TestImages {
      * A lossless WebP (VP8L) of one colour, written bit by bit: no transforms, no colour cache, and five "simple"
      * prefix codes with one symbol each, so every pixel takes zero bits.
      */
-    static byte[] solidWebp(int width, int height, int red, int green, int blue) {
+    public static byte[] solidWebp(int width, int height, int red, int green, int blue) {
         BitWriter bits = new BitWriter();
         bits.write(0x2f, 8); // VP8L signature
         bits.write(width - 1, 14);

@@ -84,6 +84,16 @@ class ArchiveReaderTest {
         ServingException corrupt = assertThrows(ServingException.class, () -> read(truncated));
         assertEquals(ErrorCode.INVALID_ARGUMENT, corrupt.code());
     }
+
+    /** EntryPointFuzzTest's find: a flipped bit in a local header's name made ZipInputStream throw IAE (a 500). */
+    @Test
+    void zipEntryNameThatIsNotUtf8IsACorruptArchive() {
+        byte[] zip = Archives.zip(Map.of("abc.jpg", new byte[10]));
+        zip[30] = (byte) 0xc3; // the local header's name starts at offset 30: a lone UTF-8 lead byte before 'b'
+        ServingException corrupt = assertThrows(ServingException.class, () -> read(zip));
+        assertEquals(ErrorCode.INVALID_ARGUMENT, corrupt.code());
+        assertTrue(corrupt.getMessage().contains("not valid UTF-8"), corrupt.getMessage());
+    }
     /** The input: 255 entries of 1 MiB - 1 zero bytes (255 MiB in ~300 KB), each under the old 1 MiB floor. */
     @Test
     void zipOf255EntriesOfAMebibyteMinusOneOfZerosIsRefusedAtItsFirstEntry() {
