@@ -23,7 +23,10 @@ public class FineTuningStoreCheck implements HealthCheck {
     public HealthCheckResponse call() {
         var problem = database.check();
         var response = HealthCheckResponse.named("fine-tuning-store").status(problem.isEmpty());
-        problem.ifPresent(reason -> response.withData("error", reason.length() > 300 ? reason.substring(0, 300) : reason));
+        // the first line only (Flyway appends a ruled block), at most 300 characters
+        problem.map(reason -> reason.lines().findFirst().orElse(reason))
+                .map(line -> line.length() > 300 ? line.substring(0, 300) : line)
+                .ifPresent(line -> response.withData("error", line));
         return response.build();
     }
 }

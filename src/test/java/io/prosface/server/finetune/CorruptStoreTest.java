@@ -46,6 +46,7 @@ class CorruptStoreTest {
     void aCorruptStoreFileKeepsThePodReadyAndNamesFineTuningUnhealthy() {
         given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
         given().when().get("/q/health").then().statusCode(503)
-                .body("checks.find { it.name == 'fine-tuning-store' }.status", equalTo("DOWN"));
+                .body("checks.find { it.name == 'fine-tuning-store' }.status", equalTo("DOWN"))
+                .body("checks.find { it.name == 'fine-tuning-store' }.data.error", containsString("corrupt"));
     }
 }
