@@ -1,5 +1,6 @@
 package io.prosface.detect;
 
+import java.nio.file.Path;
 import org.opencv.core.Core;
 
 /**
@@ -9,8 +10,11 @@ import org.opencv.core.Core;
  * {@code System.load} of the same file from a second class loader fails. The flag below is therefore the one
  * justified static in this package; it mirrors a fact about the process, not application state.
  *
- * <p>How: {@code nu.pattern.OpenCV.loadLocally()} copies the library for this platform out of the openpnp jar into a
- * fresh directory under {@code java.io.tmpdir} (deleted at JVM exit) and loads it from there;
+ * <p>How: {@link OpenCvExtraction} keeps one copy of the library per version under {@code java.io.tmpdir} and every
+ * start loads that copy (so a kill -9 leaves nothing new behind). Only where that copy cannot be used (another
+ * platform, a second class loader of this JVM, for which the JVM refuses a path already loaded by the first, or
+ * OpenCV's classes in another class loader than ours, as in Quarkus dev and test mode) does
+ * {@code nu.pattern.OpenCV.loadLocally()} copy the library into a fresh directory (deleted at JVM exit);
  * {@code loadShared()} does not work on Java ≥ 12. Before loading we probe with a native call: when the OpenCV
  * classes come from a parent class loader that already loaded the library (Quarkus dev/test with parent-first
  * artifacts, or a second Quarkus start in one JVM), the probe succeeds and nothing is loaded again. When a new
@@ -32,7 +36,7 @@ final class OpenCvLibrary {
         }
         synchronized (LOCK) {
             if (!loaded) {
-                if (!alreadyBound()) {
+                if (!alreadyBound() && !loadSharedCopy()) {
                     nu.pattern.OpenCV.loadLocally();
                 }
                 loaded = true;
@@ -44,6 +48,27 @@ final class OpenCvLibrary {
     static String version() {
         ensureLoaded();
         return Core.getVersionString();
+    }
+
+    /**
+     * Loads the reused copy; false when there is none, when this JVM has bound it to another class loader, or when
+     * OpenCV's classes come from another class loader than this class (Quarkus dev and test): {@code System.load}
+     * binds a library to its caller's class loader, and OpenCV's native methods would not find it there.
+     */
+    private static boolean loadSharedCopy() {
+        if (OpenCvLibrary.class.getClassLoader() != Core.class.getClassLoader()) {
+            return false;
+        }
+        var library = OpenCvExtraction.extract(Path.of(System.getProperty("java.io.tmpdir")));
+        if (library.isEmpty()) {
+            return false;
+        }
+        try {
+            System.load(library.get().toString());
+            return true;
+        } catch (UnsatisfiedLinkError boundElsewhere) {
+            return false;
+        }
     }
 
     private static boolean alreadyBound() {

@@ -51,12 +51,14 @@ public class JobExecutor {
     private final Map<String, AtomicReference<JobInterruptedException.Cause>> running = new ConcurrentHashMap<>();
     private final AtomicInteger busy = new AtomicInteger();
     private String replicaId;
+    /** False until the startup recovery has run (it waits for a store that could not be opened at start). */
+    private volatile boolean recovered;
     private ExecutorService workers;
     private ScheduledExecutorService scheduler;
 
     void onStart(@Observes @Priority(20) StartupEvent event) {
         replicaId = config.replicaId().orElseGet(JobExecutor::hostName);
-        int failed = recover();
+        int failed = recoverOnce();
         workers = Executors.newFixedThreadPool(config.maxConcurrentJobs(), runnable -> {
             Thread thread = new Thread(runnable, "pros-finetune-job");
             thread.setDaemon(true);
@@ -78,6 +80,20 @@ public class JobExecutor {
         return jobs.failRestarted(replicaId());
     }
 
+    /** The startup recovery, at most once; -1 (and again at the next poll) while the store cannot be used. */
+    private int recoverOnce() {
+        if (recovered) {
+            return 0;
+        }
+        try {
+            int failed = recover();
+            recovered = true;
+            return failed;
+        } catch (Database.StoreException unavailable) {
+            return -1;
+        }
+    }
+
     public String replicaId() {
         return replicaId != null ? replicaId : config.replicaId().orElseGet(JobExecutor::hostName);
     }
@@ -97,6 +113,7 @@ public class JobExecutor {
 
     private void poll() {
         try {
+            recoverOnce();
             jobs.failStale(Instant.now().minus(config.staleAfter()));
             catalog.refresh();
             dispatch();

@@ -1,0 +1,32 @@
+package io.prosface.server.health;
+
+import io.prosface.server.finetune.Database;
+import io.smallrye.health.api.Wellness;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+
+/**
+ * Whether fine-tuning can use its job and head store. A wellness check, not a readiness one: predictions never need
+ * the store, so a broken store must not take the pod out of its Service (it shows in {@code /q/health} and
+ * {@code /q/health/well}, never in {@code /q/health/ready} or {@code /q/health/live}).
+ */
+@Wellness
+@ApplicationScoped
+public class FineTuningStoreCheck implements HealthCheck {
+
+    @Inject
+    Database database;
+
+    @Override
+    public HealthCheckResponse call() {
+        var problem = database.check();
+        var response = HealthCheckResponse.named("fine-tuning-store").status(problem.isEmpty());
+        // the first line only (Flyway appends a ruled block), at most 300 characters
+        problem.map(reason -> reason.lines().findFirst().orElse(reason))
+                .map(line -> line.length() > 300 ? line.substring(0, 300) : line)
+                .ifPresent(line -> response.withData("error", line));
+        return response.build();
+    }
+}
