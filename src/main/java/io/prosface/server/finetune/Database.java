@@ -62,9 +62,13 @@ public class Database {
     /** Why the store cannot be used, as last seen; null while it works. */
     private volatile String problem = "not opened yet";
 
+    /** Set when the JVM begins to exit: a store closed under a last poll is then expected, not an outage. */
+    private volatile boolean exiting;
+
     @PostConstruct
     void connect() {
         dataSource = Arc.container().select(AgroalDataSource.class, new DataSourceLiteral(config.datasource())).get();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> exiting = true, "pros-finetune-store-exit"));
     }
 
     /** Before the job executor's recovery; a failure is logged and leaves the server up (predictions only). */
@@ -130,11 +134,26 @@ public class Database {
 
     private void failed(Exception failure) {
         String reason = failure.getClass().getSimpleName() + ": " + failure.getMessage();
-        if (!reason.equals(problem) && !Thread.currentThread().isInterrupted()) {
+        if (exiting || closedAtExit(failure)) {
+            // the embedded database closes in its own JVM shutdown hook, possibly under a poll still running
+            LOG.debugf("fine-tuning store (datasource %s) used while the server exits: %s", config.datasource(), reason);
+        } else if (!reason.equals(problem) && !Thread.currentThread().isInterrupted()) {
             LOG.errorf(failure, "fine-tuning store (datasource %s) cannot be used; predictions go on", config.datasource());
         }
         problem = reason;
     }
+
+    /** H2's DATABASE_CALLED_AT_SHUTDOWN (90121): the JVM is exiting and H2 has already closed the file. */
+    private static boolean closedAtExit(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getErrorCode() == H2_CALLED_AT_SHUTDOWN) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final int H2_CALLED_AT_SHUTDOWN = 90121;
 
     /**
      * The store failed (an outage, a corrupt file, a bug; never the client's fault): 503 for the caller, whose
