@@ -12,6 +12,7 @@ import io.grpc.stub.ClientCalls;
 import io.prosface.grpc.v1.AnalyzeRequest;
 import io.prosface.grpc.v1.BoundingBox;
 import io.prosface.grpc.v1.FaceAnalysisGrpc;
+import io.prosface.server.finetune.Archives;
 import io.prosface.grpc.v1.HeadRef;
 import io.prosface.grpc.v1.Task;
 import io.prosface.server.finetune.FineTuneService;
@@ -25,11 +26,7 @@ import jakarta.inject.Inject;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +36,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,11 +44,6 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -83,24 +74,7 @@ class EntryPointFuzzTest {
     /** Above this a VP8L image that ends early may take longer than BOUND to decode: see the TODO on the skip. */
     private static final long LARGE_VP8L_PIXELS = 250_000;
 
-    private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
-    /** Analyze with the request as bytes: the mutations reach the server's parser, not ours. */
-    private static final MethodDescriptor<byte[], byte[]> RAW_ANALYZE = FaceAnalysisGrpc.getAnalyzeMethod()
-            .toBuilder(RAW, RAW).build();
+    private static final MethodDescriptor<byte[], byte[]> RAW_ANALYZE = RawAnalyze.METHOD;
 
     @GrpcClient("face")
     FaceAnalysisGrpc.FaceAnalysisBlockingStub blocking;
@@ -162,9 +136,9 @@ class EntryPointFuzzTest {
         // each seed is the bytes a mutation changes, and how they travel (the other parts stay valid)
         Map<String, byte[]> seeds = new LinkedHashMap<>();
         Map<String, Function<byte[], List<Part>>> shapes = new LinkedHashMap<>();
-        seeds.put("zip", zip(zipEntries));
+        seeds.put("zip", Archives.zip(zipEntries));
         shapes.put("zip", bytes -> List.of(new Part("archive", "set.zip", bytes)));
-        seeds.put("tar.gz", tarGz(tarEntries));
+        seeds.put("tar.gz", Archives.tarGz(tarEntries));
         shapes.put("tar.gz", bytes -> List.of(new Part("archive", "set.tar.gz", bytes)));
         seeds.put("json manifest", json.toString().getBytes(StandardCharsets.UTF_8));
         shapes.put("json manifest", bytes -> withImages(images, new Part("manifest", "labels.json", bytes)));
@@ -379,35 +353,5 @@ class EntryPointFuzzTest {
         }
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return body.toByteArray();
-    }
-
-    private static byte[] zip(Map<String, byte[]> entries) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(entry.getKey()));
-                zip.write(entry.getValue());
-                zip.closeEntry();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static byte[] tarGz(Map<String, byte[]> entries) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
-            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
-                TarArchiveEntry header = new TarArchiveEntry(entry.getKey());
-                header.setSize(entry.getValue().length);
-                tar.putArchiveEntry(header);
-                tar.write(entry.getValue());
-                tar.closeArchiveEntry();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 }

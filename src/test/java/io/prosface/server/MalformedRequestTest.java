@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.grpc.CallOptions;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
@@ -22,10 +21,6 @@ import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,33 +76,11 @@ class MalformedRequestTest {
         // field 1 (image) announces 5 bytes and the message ends after 1: protobuf's "truncated message"
         byte[] truncated = {0x0A, 0x05, 0x01};
         StatusRuntimeException failure = assertThrows(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(
-                blocking.getChannel(), rawAnalyze(), CallOptions.DEFAULT, truncated));
+                blocking.getChannel(), RawAnalyze.METHOD, CallOptions.DEFAULT, truncated));
         assertEquals(Status.Code.INVALID_ARGUMENT, failure.getStatus().getCode(), String.valueOf(failure.getStatus()));
         assertTrue(String.valueOf(failure.getStatus().getDescription()).contains("pros.v1.AnalyzeRequest"),
                 failure.getStatus().getDescription());
         goodGrpcRequest();
-    }
-
-    /** pros.v1.FaceAnalysis/Analyze with the request as raw bytes, so a test can send bytes no client would. */
-    private static MethodDescriptor<byte[], byte[]> rawAnalyze() {
-        MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
-            @Override
-            public InputStream stream(byte[] value) {
-                return new ByteArrayInputStream(value);
-            }
-
-            @Override
-            public byte[] parse(InputStream stream) {
-                try {
-                    return stream.readAllBytes();
-                } catch (IOException unreadable) {
-                    throw new UncheckedIOException(unreadable);
-                }
-            }
-        };
-        return MethodDescriptor.<byte[], byte[]>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName(MethodDescriptor.generateFullMethodName(FaceAnalysisGrpc.SERVICE_NAME, "Analyze"))
-                .setRequestMarshaller(bytes).setResponseMarshaller(bytes).build();
     }
 
     static void goodRestRequest() {

@@ -12,12 +12,12 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 
 /** Builds upload archives in memory for tests (never written into the repository). */
-final class Archives {
+public final class Archives {
 
     private Archives() {}
 
     /** A zip of the given entries, in iteration order (use a LinkedHashMap). */
-    static byte[] zip(Map<String, byte[]> entries) {
+    public static byte[] zip(Map<String, byte[]> entries) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
@@ -31,7 +31,7 @@ final class Archives {
         return bytes.toByteArray();
     }
 
-    static byte[] tarGz(Map<String, byte[]> entries) {
+    public static byte[] tarGz(Map<String, byte[]> entries) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
             for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
