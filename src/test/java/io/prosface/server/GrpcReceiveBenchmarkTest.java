@@ -9,19 +9,11 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.RequestOptions;
 import jakarta.inject.Inject;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
@@ -56,7 +48,7 @@ class GrpcReceiveBenchmarkTest {
             for (int size : SIZES) {
                 AnalyzeRequest request = AnalyzeRequest.newBuilder().setImage(ByteString.copyFrom(randomBytes(size)))
                         .build();
-                long cpu = eventLoopCpuNanos();
+                long cpu = SmallFrameGrpc.eventLoopCpuNanos();
                 long start = System.nanoTime();
                 try {
                     blocking.withDeadlineAfter(120, TimeUnit.SECONDS).analyze(request);
@@ -73,10 +65,10 @@ class GrpcReceiveBenchmarkTest {
                 int size = Integer.parseInt(sizeText.trim());
                 byte[] message = AnalyzeRequest.newBuilder().setImage(ByteString.copyFrom(randomBytes(size))).build()
                         .toByteArray();
-                long cpu = eventLoopCpuNanos();
+                long cpu = SmallFrameGrpc.eventLoopCpuNanos();
                 long start = System.nanoTime();
                 try {
-                    sendInSmallFrames(client, message, 1024).toCompletionStage().toCompletableFuture()
+                    SmallFrameGrpc.analyze(client, message, 1024).toCompletionStage().toCompletableFuture()
                             .get(120, TimeUnit.SECONDS);
                     print("raw HTTP/2, 1 KB frames", 1, size, start, cpu);
                 } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException failed) {
@@ -90,42 +82,7 @@ class GrpcReceiveBenchmarkTest {
 
     private static void print(String client, int round, int size, long start, long cpu) {
         System.out.printf("grpc receive | %-24s | round %d | %5.1f MB | wall %7.3f s | event-loop CPU %7.3f s%n",
-                client, round, size / 1e6, (System.nanoTime() - start) / 1e9, (eventLoopCpuNanos() - cpu) / 1e9);
-    }
-
-    private static Future<Void> sendInSmallFrames(HttpClient client, byte[] message, int frame) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-                .setURI("/pros.v1.FaceAnalysis/Analyze").putHeader("content-type", "application/grpc")
-                .putHeader("te", "trailers");
-        return client.request(options).compose(request -> {
-            Future<Void> answered = request.response().compose(response -> response.body()).mapEmpty();
-            request.setChunked(true);
-            request.write(Buffer.buffer().appendByte((byte) 0).appendInt(message.length));
-            writeFrom(request, message, 0, frame);
-            return answered;
-        });
-    }
-
-    /** One write per DATA frame, each after the previous one is flushed (so Netty cannot merge them). */
-    private static void writeFrom(HttpClientRequest request, byte[] message, int offset, int frame) {
-        if (offset >= message.length) {
-            request.end();
-            return;
-        }
-        int length = Math.min(frame, message.length - offset);
-        request.write(Buffer.buffer().appendBytes(message, offset, length))
-                .onSuccess(ignored -> writeFrom(request, message, offset + length, frame));
-    }
-
-    private static long eventLoopCpuNanos() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        long total = 0;
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && info.getThreadName().startsWith("vert.x-eventloop")) {
-                total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
-            }
-        }
-        return total;
+                client, round, size / 1e6, (System.nanoTime() - start) / 1e9, (SmallFrameGrpc.eventLoopCpuNanos() - cpu) / 1e9);
     }
 
     private static byte[] randomBytes(int size) {
