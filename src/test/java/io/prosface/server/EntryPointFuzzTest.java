@@ -71,8 +71,6 @@ class EntryPointFuzzTest {
     private static final Set<String> GRPC_STATUSES = Set.of("OK", "INVALID_ARGUMENT", "RESOURCE_EXHAUSTED", "NOT_FOUND",
             "UNIMPLEMENTED");
     private static final Path FAILURES = Path.of("target", "fuzz-failures");
-    /** Above this a VP8L image that ends early may take longer than BOUND to decode: see the TODO on the skip. */
-    private static final long LARGE_VP8L_PIXELS = 250_000;
 
     private static final MethodDescriptor<byte[], byte[]> RAW_ANALYZE = RawAnalyze.METHOD;
 
@@ -164,10 +162,6 @@ class EntryPointFuzzTest {
             SplittableRandom random = new SplittableRandom(SEED * 0x9E3779B97F4A7C15L + target.hashCode() * 31L + index);
             String seedName = names.get(random.nextInt(names.size()));
             ByteMutator.Mutant mutant = ByteMutator.mutate(seeds.get(seedName), random);
-            if (announcesALargeLosslessWebp(mutant.bytes())) {
-                statuses.merge("skipped: known VP8L defect (TODO)", 1, Integer::sum);
-                continue;
-            }
             long start = System.nanoTime();
             String status;
             try {
@@ -194,31 +188,6 @@ class EntryPointFuzzTest {
                 SEED, (System.nanoTime() - started) / 1e9, slowest, statuses);
         assertTrue(failures.isEmpty(), failures.size() + " inputs not answered with a known status within " + BOUND
                 + ":\n" + String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
-    }
-
-    /**
-     * TODO(issue 13, known defect): a lossless WebP (VP8L) whose header announces many pixels but whose data ends at
-     * once is decoded for tens of seconds: TwelveMonkeys' VP8L decoder pads the missing data with zeros, paying an
-     * EOFException per byte read past the end (rest-analyze #2329 at fuzz.seed 13, 66 bytes: solidWebp(40, 30, 200, 150,
-     * 120) with its bytes 2..33 copied to offset 22, announces 1576x10522 and took 86 s in ImageDecoder alone). A
-     * valid one-colour VP8L of that size reads past its end just as often, so counting such reads cannot tell them
-     * apart; the fix belongs in the decoder (a time or work budget per decode). Until then the fuzzer skips exactly
-     * these inputs: any "VP8L" chunk whose header announces more than {@link #LARGE_VP8L_PIXELS} pixels.
-     */
-    static boolean announcesALargeLosslessWebp(byte[] bytes) {
-        for (int at = 0; at + 13 <= bytes.length; at++) {
-            if (bytes[at] == 'V' && bytes[at + 1] == 'P' && bytes[at + 2] == '8' && bytes[at + 3] == 'L'
-                    && (bytes[at + 8] & 0xff) == 0x2f) {
-                long bits = (bytes[at + 9] & 0xffL) | (bytes[at + 10] & 0xffL) << 8 | (bytes[at + 11] & 0xffL) << 16
-                        | (bytes[at + 12] & 0xffL) << 24;
-                long width = (bits & 0x3fff) + 1;
-                long height = ((bits >>> 14) & 0x3fff) + 1;
-                if (width * height > LARGE_VP8L_PIXELS) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private String analyzeOverRest(String seedName, byte[] image) throws Exception {

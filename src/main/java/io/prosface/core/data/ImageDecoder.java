@@ -4,7 +4,6 @@ import io.prosface.core.data.InvalidImageException.Reason;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.SampleModel;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +21,6 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Turns untrusted image bytes into {@link BufferedImage#TYPE_INT_RGB} pixels, or refuses them with an
@@ -213,8 +211,9 @@ public final class ImageDecoder {
         if (bytes.length > maxBytes) {
             throw new InvalidImageException(Reason.TOO_MANY_BYTES, bytes.length + " bytes, limit " + maxBytes);
         }
-        // MemoryCacheImageInputStream directly: ImageIO.createImageInputStream may spill to a temp file
-        try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+        // an in-memory stream whose end of data is cheap (ByteArrayImageInput says why); ImageIO.createImageInputStream
+        // may spill to a temp file
+        try (ImageInputStream input = new ByteArrayImageInput(bytes)) {
             ImageReader reader = findReader(input);
             try {
                 reader.setInput(input, true, true);

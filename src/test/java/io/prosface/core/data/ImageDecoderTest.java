@@ -244,4 +244,47 @@ class ImageDecoderTest {
         }
         assertEquals(40, decoder.decode(jpeg).getWidth(), "decode(byte[]) keeps the stored pixels (dataset labels)");
     }
+
+    /**
+     * 66 bytes found by the entry-point fuzzer (fuzz.seed 13, rest-analyze #2329): a one-colour lossless WebP whose
+     * header was overwritten to announce 1576x10522 pixels. Every pixel is decoded at the end of the data, where the
+     * VP8L decoder's look-ahead fails on each refill: with an end of data that costs a stack trace each time, this one
+     * decode took 86-138 s of CPU; now it takes about a second. The bound is CPU time of this thread, 10x what it
+     * needs here, and a tenth of what it took before.
+     */
+    @Test
+    void aLosslessWebpOf66BytesAnnouncing1576x10522Pixels() {
+        Assumptions.assumeTrue(ImageDecoder.availableFormats().contains("webp"), "no WebP reader on the classpath");
+        byte[] seed = TestImages.solidWebp(40, 30, 200, 150, 120);
+        byte[] mutant = new byte[66];
+        System.arraycopy(seed, 0, mutant, 0, 22);
+        System.arraycopy(seed, 2, mutant, 22, 32); // the fuzzer's mutation: bytes 2..33 inserted at offset 22
+        System.arraycopy(seed, 22, mutant, 54, 12);
+        ImageDecoder serving = new ImageDecoder(10L << 20, 50_000_000L, 64L << 20);
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpu = threads.getCurrentThreadCpuTime();
+        DecodePlan plan = serving.plan(mutant);
+        assertEquals(1576, plan.storedWidth());
+        assertEquals(10522, plan.storedHeight());
+        DecodedImage decoded = serving.decodeUpright(mutant, plan);
+        double seconds = (threads.getCurrentThreadCpuTime() - cpu) / 1e9;
+        assertEquals(1576 / plan.subsampling(), decoded.pixels().getWidth());
+        assertTrue(seconds < 10, String.format("decoding 66 bytes took %.1f s of CPU", seconds));
+    }
+
+    @Test
+    void inMemoryInputEndsLikeAnyImageInputStream() throws IOException {
+        try (ByteArrayImageInput input = new ByteArrayImageInput(new byte[] {1, 2, 3})) {
+            assertEquals(3, input.length());
+            assertEquals(1, input.readByte());
+            byte[] two = new byte[4];
+            assertEquals(2, input.read(two, 0, 4), "a short read returns what is there");
+            assertEquals(-1, input.read());
+            assertThrows(java.io.EOFException.class, input::readByte);
+            input.seek(1);
+            assertThrows(java.io.EOFException.class, () -> input.readFully(new byte[3]), "two bytes left, three asked");
+            input.seek(0);
+            assertEquals(0x010203, input.readUnsignedShort() << 8 | input.readUnsignedByte());
+        }
+    }
 }
