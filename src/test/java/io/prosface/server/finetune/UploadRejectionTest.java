@@ -196,6 +196,23 @@ class UploadRejectionTest {
     }
 
     @Test
+    void aClassesFieldOf3000BytesGets413NamingTheFieldAndTheLimit() {
+        StringBuilder classes = new StringBuilder("happiness,neutral");
+        for (int index = 0; classes.length() < 3000; index++) {
+            classes.append(",class").append(index);
+        }
+        String value = classes.substring(0, 3000);
+        assertRefused(goodArchive(upload(FewShotData.ADMIN)).multiPart("classes", value), 413, "PAYLOAD_TOO_LARGE",
+                "form field 'classes' has 3000 bytes, limit 2048 (pros.finetune.upload.max-field-bytes)");
+    }
+
+    @Test
+    void anArchivePartWithoutAFileNameGets400NamingThePart() {
+        assertRefused(upload(FewShotData.ADMIN).multiPart("archive", "PK\u0003\u0004 not sent as a file"), 400,
+                "INVALID_ARGUMENT", "form part 'archive' has no file name");
+    }
+
+    @Test
     void rawBodyWithAMultipartContentType() {
         // no boundary and no parts: the body is a zip sent raw, as a client that mislabels its upload would
         assertRefused(given().header("Authorization", FewShotData.ADMIN).contentType("multipart/form-data")
