@@ -52,6 +52,8 @@ public class JobRunner {
     InferencePriority priority;
     @Inject
     FineTuneConfig config;
+    @Inject
+    io.prosface.server.health.OutOfMemoryWatch outOfMemory;
 
     /**
      * @param stop set to a cause by the executor to stop the job at its next checkpoint
@@ -89,6 +91,12 @@ public class JobRunner {
         } catch (RuntimeException | java.io.IOException failure) {
             LOG.errorf(failure, "job %s failed", jobId);
             jobs.end(jobId, JobState.FAILED, "training failed: " + failure.getMessage());
+        } catch (OutOfMemoryError outOfMemoryError) {
+            // the job's caches are garbage now; the health checks decide whether this JVM should still serve
+            LOG.errorf(outOfMemoryError, "job %s ran out of memory", jobId);
+            outOfMemory.record("while training a fine-tuning job", outOfMemoryError);
+            jobs.end(jobId, JobState.FAILED, "training failed: the server ran out of memory (fewer images, fewer "
+                    + "augmented_views or unfrozen_blocks 0 need less)");
         }
     }
 

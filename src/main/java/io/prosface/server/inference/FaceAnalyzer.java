@@ -9,6 +9,7 @@ import io.prosface.core.data.PreparedFace;
 import io.prosface.server.config.InferenceConfig;
 import io.prosface.server.config.InputConfig;
 import io.prosface.server.error.ServingException;
+import io.prosface.server.health.OutOfMemoryWatch;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,6 +58,8 @@ public class FaceAnalyzer {
     InputConfig inputConfig;
     @Inject
     FaceFinder faceFinder;
+    @Inject
+    OutOfMemoryWatch outOfMemory;
 
     private ImageDecoder decoder;
     private DecodeBudget decodeBudget;
@@ -224,13 +227,20 @@ public class FaceAnalyzer {
      * (500 with a reference id, via the ErrorMapper).
      */
     private void fail(CompletableFuture<AnalysisResult> answer, Throwable failure) {
-        if (failure instanceof OutOfMemoryError) {
-            LOG.error("out of memory preparing an image", failure);
-            answer.completeExceptionally(ServingException.unavailable(
-                    "the server ran out of memory preparing the image; retry later", inferenceConfig.retryAfter()));
+        if (failure instanceof OutOfMemoryError outOfMemoryError) {
+            failOutOfMemory(answer, outOfMemoryError, "while preparing an image");
         } else {
             answer.completeExceptionally(failure);
         }
+    }
+
+    /** 503 for the request, and the health checks hear of it ({@link OutOfMemoryWatch}: readiness, liveness). */
+    private void failOutOfMemory(CompletableFuture<AnalysisResult> answer, OutOfMemoryError error, String where) {
+        LOG.error("out of memory " + where, error);
+        outOfMemory.record(where, error);
+        answer.completeExceptionally(ServingException.unavailable(
+                "the server ran out of memory " + where.replace("while ", "") + "; retry later",
+                inferenceConfig.retryAfter()));
     }
 
     /**
@@ -274,7 +284,13 @@ public class FaceAnalyzer {
         answer.whenComplete((result, failure) -> pending.forEach(face -> face.cancel(false)));
         pending.forEach(face -> face.whenComplete((outputs, failure) -> {
             if (failure != null) {
-                answer.completeExceptionally(failure);
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                if (cause instanceof OutOfMemoryError outOfMemoryError) {
+                    failOutOfMemory(answer, outOfMemoryError, "while running a batch");
+                } else {
+                    answer.completeExceptionally(failure);
+                }
             }
         }));
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenRun(() -> {
