@@ -1,6 +1,5 @@
 package io.prosface.server.inference;
 
-import io.prosface.core.data.DecodePlan;
 import io.prosface.core.data.DecodedImage;
 import io.prosface.core.data.FaceBox;
 import io.prosface.core.data.FacePreprocessor;
@@ -60,15 +59,15 @@ public class FaceAnalyzer {
     FaceFinder faceFinder;
     @Inject
     OutOfMemoryWatch outOfMemory;
+    @Inject
+    ImageDecoding decoding;
 
     private ImageDecoder decoder;
-    private DecodeBudget decodeBudget;
     private ThreadPoolExecutor preprocessing;
 
     @PostConstruct
     void start() {
-        decoder = new ImageDecoder(inputConfig.maxImageBytes(), inputConfig.maxPixels(), inputConfig.maxDecodedBytes());
-        decodeBudget = new DecodeBudget(inputConfig.decodeMemoryBudget(), inferenceConfig.retryAfter());
+        decoder = decoding.decoder(inputConfig.maxImageBytes(), inputConfig.maxPixels());
         int threads = inferenceConfig.preprocessThreads() > 0 ? inferenceConfig.preprocessThreads()
                 : Runtime.getRuntime().availableProcessors();
         AtomicInteger counter = new AtomicInteger();
@@ -170,12 +169,11 @@ public class FaceAnalyzer {
                 throw ServingException.deadlineExceeded("deadline exceeded before the image was decoded");
             }
             long decodeStart = System.nanoTime();
-            DecodePlan plan = decoder.plan(request.image());
-            DecodeBudget.Lease lease = decodeBudget.acquire(plan.decodedBytes(), inputConfig.decodeWait().toNanos(),
+            ImageDecoding.Decoded held = decoding.decode(decoder, request.image(), decoding.decodeWaitNanos(),
                     request.deadlineNanos());
             // held until the answer: the decoded image lives until the last crop (the re-framing cut) is made
-            answer.whenComplete((result, failure) -> lease.close());
-            DecodedImage decoded = decoder.decodeUpright(request.image(), plan);
+            answer.whenComplete((result, failure) -> held.close());
+            DecodedImage decoded = held.image();
             BufferedImage image = decoded.pixels();
             long detectStart = System.nanoTime();
             List<Candidate> candidates = candidates(request, decoded);

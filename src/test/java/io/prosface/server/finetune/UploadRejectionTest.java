@@ -187,7 +187,8 @@ class UploadRejectionTest {
         items.forEach(item -> notImage.put(item.name(), item.bytes()));
         notImage.put(items.get(2).name(), Archives.text("this is a text file, not a JPEG"));
         assertRefused(upload(FewShotData.ADMIN).multiPart("archive", "set.zip", zipWith(notImage)), 400,
-                "INVALID_ARGUMENT", "manifest line 4: image '" + items.get(2).name() + "' refused: UNSUPPORTED_FORMAT");
+                "INVALID_ARGUMENT", "manifest line 4: image '" + items.get(2).name() + "' (archive 'set.zip' entry '"
+                        + items.get(2).name() + "') refused: UNSUPPORTED_FORMAT");
 
         Map<String, byte[]> huge = new LinkedHashMap<>(notImage);
         huge.put(items.get(2).name(), TestImages.pngHeader(50000, 50000));
@@ -210,6 +211,19 @@ class UploadRejectionTest {
     void anArchivePartWithoutAFileNameGets400NamingThePart() {
         assertRefused(upload(FewShotData.ADMIN).multiPart("archive", "PK\u0003\u0004 not sent as a file"), 400,
                 "INVALID_ARGUMENT", "form part 'archive' has no file name");
+    }
+
+    @Test
+    void aPixelBombInAFineTuneArchiveGets400NamingTheArchiveAndTheEntry() {
+        List<FewShotData.Item> items = FewShotData.expressions(CLASSES, 3, 0);
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        // the manifest names the bomb by its file name; the message says where it is
+        entries.put("manifest.csv", Archives.text(FewShotData.csv(items, "label") + "bomb.png,neutral\n"));
+        items.forEach(item -> entries.put(item.name(), item.bytes()));
+        entries.put("photos/bomb.png", TestImages.pngHeader(50000, 50000)); // 2.5 G pixels in a few hundred bytes
+        assertRefused(upload(FewShotData.ADMIN).multiPart("archive", "set.zip", zipWith(entries)), 400,
+                "INVALID_ARGUMENT", "manifest line 8: image 'bomb.png' (archive 'set.zip' entry 'photos/bomb.png') "
+                        + "refused: TOO_MANY_PIXELS");
     }
 
     @Test
