@@ -6,9 +6,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
@@ -31,7 +31,12 @@ import org.opencv.objdetect.CascadeClassifier;
  * and must not be used by two threads at once, so each call borrows one from a pool and returns it afterwards; the
  * pool grows to the peak number of concurrent callers (each classifier holds a few MB of native memory).
  *
- * <p>Lifecycle: {@link #close()} deletes the temporary copy of the cascade file and empties the pool; the
+ * <p>Cascade file: OpenCV's Java API loads a cascade only from a path, so the classpath resource is copied out once,
+ * content-addressed, into the private folder that also holds the reused native library ({@link OpenCvExtraction}),
+ * and every start and every detector reuse it: a kill -9 leaves nothing new behind. Only where that folder is not
+ * usable does a detector write a temporary copy of its own, deleted by {@link #close()} (or at a normal JVM exit).
+ *
+ * <p>Lifecycle: {@link #close()} empties the pool (and deletes a temporary cascade copy of its own); the
  * classifiers' native memory is freed when they are garbage collected (OpenCV's Java API has no explicit release).
  */
 public final class FaceDetector implements AutoCloseable {
@@ -40,6 +45,8 @@ public final class FaceDetector implements AutoCloseable {
 
     private final FaceDetectorSettings settings;
     private final Path cascadeFile;
+    /** True when {@link #cascadeFile} is this detector's own temporary copy (the shared copy was not usable). */
+    private final boolean ownCascadeCopy;
     private final ConcurrentLinkedDeque<CascadeClassifier> idleClassifiers = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
@@ -51,7 +58,11 @@ public final class FaceDetector implements AutoCloseable {
     public FaceDetector(FaceDetectorSettings settings) {
         this.settings = settings;
         OpenCvLibrary.ensureLoaded();
-        this.cascadeFile = extractCascade();
+        byte[] cascade = cascadeBytes();
+        Optional<Path> shared = OpenCvExtraction.reusedCopy(Path.of(System.getProperty("java.io.tmpdir")),
+                CASCADE_RESOURCE, cascade);
+        this.ownCascadeCopy = shared.isEmpty();
+        this.cascadeFile = shared.orElseGet(() -> temporaryCopy(cascade));
         idleClassifiers.push(newClassifier());
     }
 
@@ -106,6 +117,9 @@ public final class FaceDetector implements AutoCloseable {
     public void close() {
         closed = true;
         idleClassifiers.clear();
+        if (!ownCascadeCopy) {
+            return; // the shared copy stays for the next detector and the next start
+        }
         try {
             Files.deleteIfExists(cascadeFile);
         } catch (IOException e) {
@@ -166,15 +180,23 @@ public final class FaceDetector implements AutoCloseable {
         return classifier;
     }
 
-    /** CascadeClassifier reads only from a file path, so the classpath resource is copied to a temporary file. */
-    private static Path extractCascade() {
+    private static byte[] cascadeBytes() {
         try (InputStream cascade = FaceDetector.class.getResourceAsStream(CASCADE_RESOURCE)) {
             if (cascade == null) {
                 throw new IllegalStateException("resource io/prosface/detect/" + CASCADE_RESOURCE + " is missing");
             }
+            return cascade.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the face cascade resource", e);
+        }
+    }
+
+    /** The fallback: a temporary file of this detector's own (no private folder for the shared copy here). */
+    private static Path temporaryCopy(byte[] cascade) {
+        try {
             Path file = Files.createTempFile("pros-face-cascade-", ".xml");
             file.toFile().deleteOnExit();
-            Files.copy(cascade, file, StandardCopyOption.REPLACE_EXISTING);
+            Files.write(file, cascade);
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy the face cascade to a temporary file", e);

@@ -22,6 +22,9 @@ import io.prosface.grpc.v1.PredictExpressionResponse;
 import io.prosface.grpc.v1.PredictLandmarksRequest;
 import io.prosface.grpc.v1.Task;
 import io.prosface.server.inference.MetricNames;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -118,6 +121,48 @@ class GrpcApiTest {
                 FaceAssertions.assertProtoFace(answer.getResponse().getFaces(0), false, false, true, false);
             }
         }
+    }
+
+    /**
+     * The service definition is rebuilt to parse AnalyzeStream's frames leniently (StreamFrameDecoding): server
+     * reflection, which clients such as {@code buf curl} need, must still list and describe the service.
+     */
+    @Test
+    void serverReflectionStillListsAndDescribesFaceAnalysis() throws Exception {
+        List<ServerReflectionResponse> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        io.grpc.stub.StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(blocking.getChannel())
+                .serverReflectionInfo(new io.grpc.stub.StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse answer) {
+                        answers.add(answer);
+                    }
+
+                    @Override
+                    public void onError(Throwable failure) {
+                        done.completeExceptionally(failure);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.complete(null);
+                    }
+                });
+        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
+        requests.onNext(ServerReflectionRequest.newBuilder().setFileContainingSymbol("pros.v1.FaceAnalysis").build());
+        requests.onCompleted();
+        done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertTrue(answers.get(0).getListServicesResponse().getServiceList().stream()
+                .anyMatch(service -> service.getName().equals("pros.v1.FaceAnalysis")), answers.get(0).toString());
+        boolean described = false;
+        for (ByteString file : answers.get(1).getFileDescriptorResponse().getFileDescriptorProtoList()) {
+            com.google.protobuf.DescriptorProtos.FileDescriptorProto proto =
+                    com.google.protobuf.DescriptorProtos.FileDescriptorProto.parseFrom(file);
+            described |= proto.getServiceList().stream().anyMatch(service -> service.getName().equals("FaceAnalysis")
+                    && service.getMethodList().stream().anyMatch(method -> method.getName().equals("AnalyzeStream")));
+        }
+        assertTrue(described, "the file descriptor of pros.v1.FaceAnalysis, with AnalyzeStream");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.prosface.server;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +18,9 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.config.HttpClientConfig;
 import io.restassured.config.RestAssuredConfig;
+import io.restassured.path.json.JsonPath;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -74,6 +77,54 @@ class PreprocessingErrorTest {
         }
         // the server keeps serving
         given().contentType("image/jpeg").body(TestImages.lfpwJpeg()).when().post("/v1/analyze").then().statusCode(200);
+    }
+
+    @Test
+    void anOutOfMemoryErrorTakesTheReplicaOutOfReadinessWithTheReasonAndThreeMakeLivenessAskForARestart()
+            throws Exception {
+        try (AutoCloseable reader = FailingImageReader.install(() -> new OutOfMemoryError("injected by the test"))) {
+            given().contentType("image/bmp").body(FailingImageReader.image()).when().post("/v1/analyze")
+                    .then().statusCode(503);
+            given().when().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"))
+                    .body("checks.find { it.name == 'out-of-memory' }.status", equalTo("DOWN"))
+                    .body("checks.find { it.name == 'out-of-memory' }.data.lastError",
+                            containsString("OutOfMemoryError (injected by the test) while preparing an image"))
+                    .body("checks.find { it.name == 'out-of-memory' }.data.reason",
+                            containsString("pros.health.out-of-memory-cooldown"))
+                    .body("checks.find { it.name == 'model' }.status", equalTo("UP"));
+            given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+
+            assertGrpcFailsFast(Status.Code.UNAVAILABLE);
+            assertGrpcFailsFast(Status.Code.UNAVAILABLE);
+            given().when().get("/q/health/live").then().statusCode(503).body("status", equalTo("DOWN"))
+                    .body("checks.find { it.name == 'out-of-memory' }.data.reason",
+                            containsString("3 OutOfMemoryErrors within 6 s"))
+                    .body("checks.find { it.name == 'inference-workers' }.status", equalTo("UP"));
+        }
+        // the cooldown (2 s under %test) and the window (6 s) pass: the replica serves and is ready and alive again
+        given().contentType("image/jpeg").body(TestImages.lfpwJpeg()).when().post("/v1/analyze").then().statusCode(200);
+        waitForHealthyAndForgotten();
+        given().when().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'out-of-memory' }.data.lastError", containsString("s ago"));
+    }
+
+    /**
+     * After each test: ready and alive again, and no OutOfMemoryError left in the liveness window, so that tests
+     * (here and in other classes of this Quarkus application) start from a healthy replica.
+     */
+    @AfterEach
+    void waitForHealthyAndForgotten() throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            JsonPath live = given().when().get("/q/health/live").then().extract().jsonPath();
+            int ready = given().when().get("/q/health/ready").then().extract().statusCode();
+            Integer inWindow = live.get("checks.find { it.name == 'out-of-memory' }.data.errorsInWindow");
+            if (ready == 200 && "UP".equals(live.getString("status")) && (inWindow == null || inWindow == 0)) {
+                return;
+            }
+            assertTrue(System.nanoTime() < until, "still unhealthy 30 s after the test: " + live.prettify());
+            Thread.sleep(200);
+        }
     }
 
     private StatusRuntimeException assertGrpcFailsFast(Status.Code expected) {

@@ -7,7 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-/** pros.v1.FaceAnalysis/Analyze with request and answer as raw bytes, so a test can send bytes no client would. */
+/**
+ * pros.v1.FaceAnalysis/Analyze (and AnalyzeStream) with requests and answers as raw bytes, so a test can send bytes no
+ * client would.
+ */
 final class RawAnalyze {
 
     private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
@@ -28,6 +31,10 @@ final class RawAnalyze {
 
     /** The Analyze method (same name and type as the generated stub's) over raw bytes. */
     static final MethodDescriptor<byte[], byte[]> METHOD = FaceAnalysisGrpc.getAnalyzeMethod()
+            .toBuilder(BYTES, BYTES).build();
+
+    /** The AnalyzeStream method over raw bytes: each frame is sent as given. */
+    static final MethodDescriptor<byte[], byte[]> STREAM = FaceAnalysisGrpc.getAnalyzeStreamMethod()
             .toBuilder(BYTES, BYTES).build();
 
     private RawAnalyze() {}

@@ -25,6 +25,17 @@ public record DecodedImage(BufferedImage pixels, int width, int height, int subs
                 box.width() * subsampling, box.height() * subsampling);
     }
 
+    /** Interleaved points {@code x0,y0,x1,y1,...} in full-size upright pixels, in {@link #pixels()}' frame (a copy). */
+    public float[] toDecoded(float[] points) {
+        float[] scaled = points.clone();
+        if (subsampling != 1) {
+            for (int index = 0; index < scaled.length; index++) {
+                scaled[index] /= subsampling;
+            }
+        }
+        return scaled;
+    }
+
     /** Interleaved points {@code x0,y0,x1,y1,...} in {@link #pixels()}' frame, in full-size upright pixels (a copy). */
     public float[] toFullSize(float[] points) {
         float[] scaled = points.clone();

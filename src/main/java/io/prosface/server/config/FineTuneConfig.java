@@ -96,6 +96,14 @@ public interface FineTuneConfig {
         @WithDefault("268435456")
         long maxInFlightBytes();
 
+        /**
+         * Longest value of a form field of the task spec ({@code kind}, {@code classes}, ...) sent as plain text;
+         * longer ones are refused with 413 naming the field. A longer value (a long {@code classes} list) can be
+         * sent as a file part instead, which the upload's other limits bound.
+         */
+        @WithDefault("2048")
+        int maxFieldBytes();
+
         /** Largest encoded image. */
         @WithDefault("10485760")
         long maxImageBytes();

@@ -98,7 +98,7 @@ public final class ArchiveReader {
                 boolean skipped = entry.isDirectory() || isJunk(name);
                 byte[] content = inflate(zip, archive, name, !skipped);
                 if (!skipped) {
-                    files.add(new UploadedFile(name, content));
+                    files.add(new UploadedFile(name, content, partName));
                 }
             }
         }
@@ -133,7 +133,7 @@ public final class ArchiveReader {
                 boolean skipped = entry.isDirectory() || isJunk(name);
                 byte[] content = inflate(tar, archive, name, !skipped);
                 if (!skipped) {
-                    files.add(new UploadedFile(name, content));
+                    files.add(new UploadedFile(name, content, partName));
                 }
             }
         }

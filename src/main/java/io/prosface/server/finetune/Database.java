@@ -59,8 +59,10 @@ public class Database {
 
     private AgroalDataSource dataSource;
     private volatile boolean migrated;
-    /** Why the store cannot be used, as last seen; null while it works. */
+    /** Why the store cannot be used, as last seen, in the database's own words (logs only); null while it works. */
     private volatile String problem = "not opened yet";
+    /** The same, as {@link StoreFailures} says it without paths, URLs or user names (health output). */
+    private volatile String publicProblem = "not opened yet";
 
     /** Set when the JVM begins to exit: a store closed under a last poll is then expected, not an outage. */
     private volatile boolean exiting;
@@ -87,6 +89,7 @@ public class Database {
             flyways.select(FlywayDataSource.FlywayDataSourceLiteral.of(config.datasource())).get().migrate();
             migrated = true;
             problem = null;
+            publicProblem = null;
             return true;
         } catch (RuntimeException failure) {
             failed(failure);
@@ -94,18 +97,21 @@ public class Database {
         }
     }
 
-    /** Why fine-tuning cannot use the store now (the last failure seen), empty while it works. */
+    /** Why fine-tuning cannot use the store now (the last failure seen, for the log), empty while it works. */
     public Optional<String> problem() {
         return Optional.ofNullable(problem);
     }
 
-    /** Opens the store and reads the job table: empty when that works, else why it does not. */
+    /**
+     * Opens the store and reads the job table: empty when that works, else why it does not, in words safe to show
+     * in {@code /q/health} ({@link StoreFailures}: no file path, JDBC URL or user name; the full text is logged).
+     */
     public Optional<String> check() {
         try {
             transaction(connection -> connection.createStatement()
                     .executeQuery("SELECT COUNT(*) FROM finetune_job WHERE 1 = 0").next());
         } catch (StoreException failure) {
-            return problem();
+            return Optional.ofNullable(publicProblem).or(() -> Optional.of("fine-tuning store unavailable"));
         }
         return Optional.empty();
     }
@@ -121,6 +127,7 @@ public class Database {
                 T result = work.run(connection);
                 connection.commit();
                 problem = null;
+                publicProblem = null;
                 return result;
             } catch (SQLException | RuntimeException failure) {
                 connection.rollback();
@@ -141,6 +148,7 @@ public class Database {
             LOG.errorf(failure, "fine-tuning store (datasource %s) cannot be used; predictions go on", config.datasource());
         }
         problem = reason;
+        publicProblem = StoreFailures.describe(failure);
     }
 
     /** H2's DATABASE_CALLED_AT_SHUTDOWN (90121): the JVM is exiting and H2 has already closed the file. */

@@ -1,5 +1,6 @@
 package io.prosface.server.finetune;
 
+import io.prosface.server.config.FineTuneConfig;
 import io.prosface.server.error.ServingException;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
@@ -54,6 +55,8 @@ public class FineTuneResource {
     JobWatcher watcher;
     @Inject
     ApiKeys keys;
+    @Inject
+    FineTuneConfig config;
 
     @POST
     @Path("/jobs")
@@ -85,10 +88,14 @@ public class FineTuneResource {
                 }
                 for (FormValue value : part.getValue()) {
                     if (FIELDS.contains(name)) {
-                        form.put(name, value.isFileItem() ? text(value, lease) : value.getValue());
+                        form.put(name, value.isFileItem() ? text(value, lease) : field(name, value));
                     } else if (name.equals("manifest")) {
                         manifest = new UploadedFile(value.getFileName() == null ? "manifest" : value.getFileName(),
                                 bytes(value, lease));
+                    } else if (!value.isFileItem()) {
+                        // a part without a file name reaches us as text: binary bytes would be mangled by decoding
+                        throw ServingException.invalidArgument("form part '" + name + "' has no file name: send "
+                                + "files as file parts (curl -F '" + name + "=@set.zip')");
                     } else if (name.equals("archive")) {
                         archives.add(new UploadedFile(fileName(value), bytes(value, lease)));
                     } else {
@@ -199,6 +206,23 @@ public class FineTuneResource {
 
     private static String fileName(FormValue value) {
         return value.getFileName() == null || value.getFileName().isBlank() ? "upload" : value.getFileName();
+    }
+
+    /**
+     * A plain-text form field, refused with 413 naming it when it is longer than
+     * {@code pros.finetune.upload.max-field-bytes} (the multipart parser's own limit is set as high as the body's, so
+     * that this check, which can name the field, is the one that answers).
+     */
+    private String field(String name, FormValue value) {
+        String text = value.getValue();
+        int bytes = text.getBytes(StandardCharsets.UTF_8).length;
+        int limit = config.upload().maxFieldBytes();
+        if (bytes > limit) {
+            throw ServingException.tooLarge("form field '" + name + "' has " + bytes + " bytes, limit " + limit
+                    + " (pros.finetune.upload.max-field-bytes); send a longer value as a file part (curl -F '" + name
+                    + "=@" + name + ".txt')");
+        }
+        return text;
     }
 
     /** The part's bytes, charged to {@code lease} before they are read. */

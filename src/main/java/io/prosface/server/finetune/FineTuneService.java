@@ -1,10 +1,12 @@
 package io.prosface.server.finetune;
 
+import io.prosface.core.data.ImageDecoder;
 import io.prosface.core.model.HeadKind;
 import io.prosface.server.config.FineTuneConfig;
 import io.prosface.server.config.InferenceConfig;
 import io.prosface.server.error.ErrorCode;
 import io.prosface.server.error.ServingException;
+import io.prosface.server.inference.ImageDecoding;
 import io.prosface.server.inference.InferenceEngine;
 import io.prosface.server.inference.LoadedHead;
 import io.prosface.server.inference.ModelRegistry;
@@ -40,6 +42,11 @@ public class FineTuneService {
     JobExecutor executor;
     @Inject
     InferenceEngine engine;
+    @Inject
+    ImageDecoding decoding;
+
+    /** An upload's decodes have no deadline of their own: they wait {@code decode-wait}, then get 429. */
+    private static final long NO_DEADLINE_NANOS = java.time.Duration.ofDays(1).toNanos();
 
     private UploadBudget uploadBudget;
 
@@ -89,8 +96,13 @@ public class FineTuneService {
             throw ServingException.queueFull("fine-tuning queue full (" + config.maxQueuedJobs() + " jobs waiting)",
                     inferenceConfig.retryAfter().multipliedBy(10));
         }
-        TrainingSet set = new UploadValidator(UploadLimits.of(config.upload()), lease).validate(declared, archives,
-                images, manifest);
+        // every image is decoded as serving decodes it, within the replica's decode budget (429 when it stays full)
+        ImageDecoder decoder = decoding.decoder(config.upload().maxImageBytes(), config.upload().maxImagePixels());
+        // decoded in full (a corrupt image is refused here, not when its job runs), then the pixels are dropped
+        UploadValidator.ImageCheck check = bytes -> decoding.decode(decoder, bytes, decoding.decodeWaitNanos(),
+                System.nanoTime() + NO_DEADLINE_NANOS).close();
+        TrainingSet set = new UploadValidator(UploadLimits.of(config.upload()), lease, check).validate(declared,
+                archives, images, manifest);
         TaskSpec spec = set.spec();
         DataSplit split = DataSplit.of(set.examples(), spec.kind(), spec.options().validationSplit(),
                 spec.options().seed());

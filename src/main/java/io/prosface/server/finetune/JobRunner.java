@@ -8,8 +8,11 @@ import io.prosface.core.model.HeadArtifact;
 import io.prosface.core.model.HeadConfig;
 import io.prosface.core.model.VisionTransformer;
 import io.prosface.server.config.FineTuneConfig;
+import io.prosface.server.error.ErrorCode;
+import io.prosface.server.error.ServingException;
 import io.prosface.server.inference.DetectedFace;
 import io.prosface.server.inference.FaceFinder;
+import io.prosface.server.inference.ImageDecoding;
 import io.prosface.server.inference.InferenceEngine;
 import io.prosface.server.inference.ModelRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,6 +55,10 @@ public class JobRunner {
     InferencePriority priority;
     @Inject
     FineTuneConfig config;
+    @Inject
+    io.prosface.server.health.OutOfMemoryWatch outOfMemory;
+    @Inject
+    ImageDecoding decoding;
 
     /**
      * @param stop set to a cause by the executor to stop the job at its next checkpoint
@@ -65,11 +72,12 @@ public class JobRunner {
             TaskSpec spec = job.spec();
             List<Example> examples = DatasetCodec.decode(jobs.input(jobId));
             ProgressWriter progress = new ProgressWriter(jobId, spec.options().epochs(), stop);
-            FacePreprocessor preprocessor = new FacePreprocessor(registry.preprocessing(),
-                    new ImageDecoder(config.upload().maxImageBytes(), config.upload().maxImagePixels()));
+            ImageDecoder decoder = decoding.decoder(config.upload().maxImageBytes(), config.upload().maxImagePixels());
+            FacePreprocessor preprocessor = new FacePreprocessor(registry.preprocessing(), decoder);
             VisionTransformer backbone = (VisionTransformer) registry.backbone();
             try (NDManager manager = NDManager.newBaseManager(engine.device())) {
-                JobTrainer trainer = new JobTrainer(backbone, preprocessor, this::largestFace, config.featureChunkSize());
+                JobTrainer trainer = new JobTrainer(backbone, preprocessor, bytes -> decode(decoder, bytes, progress),
+                        this::largestFace, config.featureChunkSize());
                 JobTrainer.Result result = trainer.train(spec, examples, manager, progress);
                 progress.checkpoint();
                 int version = publish(job, registry, backbone, result);
@@ -89,6 +97,12 @@ public class JobRunner {
         } catch (RuntimeException | java.io.IOException failure) {
             LOG.errorf(failure, "job %s failed", jobId);
             jobs.end(jobId, JobState.FAILED, "training failed: " + failure.getMessage());
+        } catch (OutOfMemoryError outOfMemoryError) {
+            // the job's caches are garbage now; the health checks decide whether this JVM should still serve
+            LOG.errorf(outOfMemoryError, "job %s ran out of memory", jobId);
+            outOfMemory.record("while training a fine-tuning job", outOfMemoryError);
+            jobs.end(jobId, JobState.FAILED, "training failed: the server ran out of memory (fewer images, fewer "
+                    + "augmented_views or unfrozen_blocks 0 need less)");
         }
     }
 
@@ -126,6 +140,24 @@ public class JobRunner {
         throw last;
     }
 
+
+    /**
+     * Decodes as serving does, within the replica's decode budget. A job has no deadline: while the budget is in use
+     * by requests (which come first) it waits, checking for cancellation between tries.
+     */
+    private ImageDecoding.Decoded decode(ImageDecoder decoder, byte[] bytes, ProgressWriter progress) {
+        while (true) {
+            try {
+                return decoding.decode(decoder, bytes, decoding.decodeWaitNanos(),
+                        System.nanoTime() + java.time.Duration.ofDays(1).toNanos());
+            } catch (ServingException busy) {
+                if (busy.code() != ErrorCode.RESOURCE_EXHAUSTED) {
+                    throw busy;
+                }
+                progress.checkpoint();
+            }
+        }
+    }
 
     /**
      * The face serving would answer for, framed as serving frames it: the detector's largest face's crop box, or null

@@ -59,13 +59,16 @@ final class JobTrainer {
 
     private final VisionTransformer backbone;
     private final FacePreprocessor preprocessor;
+    private final TrainingViews.ExampleDecoder decoder;
     private final Function<BufferedImage, FaceBox> faceLocator;
     private final int chunkSize;
 
-    JobTrainer(VisionTransformer backbone, FacePreprocessor preprocessor, Function<BufferedImage, FaceBox> faceLocator,
-            int chunkSize) {
+    /** {@code decoder}: the guarded, upright decode serving uses (so a job trains on what predictions see). */
+    JobTrainer(VisionTransformer backbone, FacePreprocessor preprocessor, TrainingViews.ExampleDecoder decoder,
+            Function<BufferedImage, FaceBox> faceLocator, int chunkSize) {
         this.backbone = backbone;
         this.preprocessor = preprocessor;
+        this.decoder = decoder;
         this.faceLocator = faceLocator;
         this.chunkSize = chunkSize;
     }
@@ -82,7 +85,7 @@ final class JobTrainer {
         }
         DataSplit split = DataSplit.of(examples, kind, options.validationSplit(), options.seed());
         long start = System.nanoTime();
-        TrainingViews views = new TrainingViews(preprocessor, options.detectFaces() ? faceLocator : null);
+        TrainingViews views = new TrainingViews(preprocessor, decoder, options.detectFaces() ? faceLocator : null);
         TrainingViews.Views train = views.build(examples, split.train(), kind, options.augmentedViews(), options.seed(),
                 listener::checkpoint);
         TrainingViews.Views validation = views.build(examples, split.validation(), kind, 0, options.seed(),

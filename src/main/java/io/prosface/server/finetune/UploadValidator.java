@@ -1,6 +1,5 @@
 package io.prosface.server.finetune;
 
-import io.prosface.core.data.ImageDecoder;
 import io.prosface.core.data.InvalidImageException;
 import io.prosface.server.error.ServingException;
 import java.util.ArrayList;
@@ -15,24 +14,35 @@ import java.util.Set;
  * Turns the parts of an upload into a {@link TrainingSet}, or refuses it with the first rule it breaks. Pure: it
  * stores nothing, so a refused upload leaves no trace. Order of checks: total bytes, archives (zip-slip, zip bomb,
  * entry count), the manifest's presence, the number of files, manifest syntax and image names, every referenced
- * image (decoded within the byte and pixel limits), then the labels.
+ * image (decoded as serving decodes it: header guards, decode-memory plan, EXIF orientation), then the labels.
  */
 public final class UploadValidator {
 
     /** Manifest file names recognised inside an archive (or as a part's file name). */
     static final Set<String> MANIFEST_NAMES = Set.of("manifest.csv", "manifest.json", "labels.csv", "labels.json");
 
-    private final UploadLimits limits;
-    private final UploadBudget.Lease lease;
-
-    public UploadValidator(UploadLimits limits) {
-        this(limits, UploadBudget.unlimited().lease());
+    /**
+     * Decodes one image completely, or throws: {@link InvalidImageException} for bytes that are not a usable image,
+     * a {@link ServingException} when the server has no room to decode it now. The server's is
+     * {@link io.prosface.server.inference.ImageDecoding}: the guarded, upright decode predictions use.
+     */
+    @FunctionalInterface
+    public interface ImageCheck {
+        void decode(byte[] image);
     }
 
-    /** {@code lease}: the upload's share of the heap, charged for every byte inflated from its archives. */
-    public UploadValidator(UploadLimits limits, UploadBudget.Lease lease) {
+    private final UploadLimits limits;
+    private final UploadBudget.Lease lease;
+    private final ImageCheck imageCheck;
+
+    /**
+     * {@code lease}: the upload's share of the heap, charged for every byte inflated from its archives;
+     * {@code imageCheck}: how every referenced image is decoded.
+     */
+    public UploadValidator(UploadLimits limits, UploadBudget.Lease lease, ImageCheck imageCheck) {
         this.limits = limits;
         this.lease = lease;
+        this.imageCheck = imageCheck;
     }
 
     /**
@@ -84,7 +94,7 @@ public final class UploadValidator {
         return new TrainingSet(finalSpec, examples);
     }
 
-    /** The bytes of every manifest row's image, each decoded once within the limits. */
+    /** The bytes of every manifest row's image, each decoded once by the {@link ImageCheck}. */
     private List<byte[]> resolveImages(Manifest manifest, List<UploadedFile> files) {
         Map<String, UploadedFile> byPath = new HashMap<>();
         Map<String, UploadedFile> byBaseName = new HashMap<>();
@@ -95,7 +105,6 @@ public final class UploadValidator {
                 ambiguous.add(file.baseName());
             }
         }
-        ImageDecoder decoder = new ImageDecoder(limits.maxImageBytes(), limits.maxImagePixels());
         Set<String> seen = new HashSet<>();
         List<byte[]> images = new ArrayList<>();
         for (Manifest.Row row : manifest.rows()) {
@@ -112,12 +121,12 @@ public final class UploadValidator {
                         + (ambiguous.contains(row.image()) ? " under that path (several files have that name)" : ""));
             }
             try {
-                decoder.decode(file.bytes());
+                imageCheck.decode(file.bytes());
             } catch (InvalidImageException invalid) {
                 throw new ServingException(invalid.reason() == InvalidImageException.Reason.TOO_MANY_BYTES
                         ? io.prosface.server.error.ErrorCode.PAYLOAD_TOO_LARGE
                         : io.prosface.server.error.ErrorCode.INVALID_ARGUMENT,
-                        where + "image '" + row.image() + "' refused: " + invalid.getMessage());
+                        where + "image '" + row.image() + "' (" + file.origin() + ") refused: " + invalid.getMessage());
             }
             images.add(file.bytes());
         }

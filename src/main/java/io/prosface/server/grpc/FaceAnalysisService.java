@@ -6,8 +6,8 @@ import io.prosface.grpc.v1.AnalyzeStreamRequest;
 import io.prosface.grpc.v1.AnalyzeStreamResponse;
 import io.prosface.grpc.v1.EmbedRequest;
 import io.prosface.grpc.v1.EmbedResponse;
-import io.prosface.grpc.v1.FaceAnalysis;
 import io.prosface.grpc.v1.FrameError;
+import io.prosface.grpc.v1.MutinyFaceAnalysisGrpc;
 import io.prosface.grpc.v1.PredictAgeRequest;
 import io.prosface.grpc.v1.PredictAgeResponse;
 import io.prosface.grpc.v1.PredictAttributesRequest;
@@ -20,6 +20,7 @@ import io.prosface.server.config.InferenceConfig;
 import io.prosface.server.error.ApiError;
 import io.prosface.server.error.ErrorCode;
 import io.prosface.server.error.ErrorMapper;
+import io.prosface.server.error.ServingException;
 import io.prosface.server.inference.AnalysisRequest;
 import io.prosface.server.inference.AnalysisResult;
 import io.prosface.server.inference.FaceAnalyzer;
@@ -31,10 +32,12 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -44,7 +47,7 @@ import java.util.function.Supplier;
  * the call's own event loop again. Failures become statuses in {@link io.prosface.server.error.GrpcErrorHandler}.
  */
 @GrpcService
-public class FaceAnalysisService implements FaceAnalysis {
+public class FaceAnalysisService extends MutinyFaceAnalysisGrpc.FaceAnalysisImplBase {
 
     private static final String API = "grpc";
 
@@ -56,6 +59,16 @@ public class FaceAnalysisService implements FaceAnalysis {
     ErrorMapper errorMapper;
     @Inject
     InferenceConfig config;
+
+    /**
+     * The generated definition, except that AnalyzeStream's frames are parsed by {@link StreamFrameDecoding}: a frame
+     * whose message does not decode is answered with an error instead of being dropped by the transport. (This is why
+     * the service extends the generated base class rather than implementing the service interface.)
+     */
+    @Override
+    public io.grpc.ServerServiceDefinition bindService() {
+        return StreamFrameDecoding.lenient(super.bindService());
+    }
 
     @Override
     public Uni<AnalyzeResponse> analyze(AnalyzeRequest request) {
@@ -124,13 +137,16 @@ public class FaceAnalysisService implements FaceAnalysis {
     @Override
     public Multi<AnalyzeStreamResponse> analyzeStream(Multi<AnalyzeStreamRequest> requests) {
         OptionalLong streamDeadline = GrpcDeadlines.currentDeadlineNanos();
-        Multi<AnalyzeStreamResponse> answers =
-                OrderedWindow.apply(requests, config.streamWindow(), frame -> frame(frame, streamDeadline));
+        // frames arrive one at a time (onNext is serial), in stream order: the counter is each one's position
+        AtomicLong sequence = new AtomicLong();
+        Multi<AnalyzeStreamResponse> answers = OrderedWindow.apply(requests, config.streamWindow(),
+                frame -> frame(frame, sequence.getAndIncrement(), streamDeadline));
         Executor eventLoop = callContext();
         return eventLoop == null ? answers : answers.emitOn(eventLoop);
     }
 
-    private CompletableFuture<AnalyzeStreamResponse> frame(AnalyzeStreamRequest frame, OptionalLong streamDeadline) {
+    private CompletableFuture<AnalyzeStreamResponse> frame(AnalyzeStreamRequest frame, long sequence,
+            OptionalLong streamDeadline) {
         long frameDeadline = analyzer.defaultDeadlineNanos();
         if (streamDeadline.isPresent() && streamDeadline.getAsLong() - frameDeadline < 0) {
             frameDeadline = streamDeadline.getAsLong();
@@ -138,13 +154,19 @@ public class FaceAnalysisService implements FaceAnalysis {
         long deadline = frameDeadline;
         CompletableFuture<AnalysisResult> result;
         try {
+            Optional<String> undecodable = StreamFrameDecoding.decodeFailure(frame);
+            if (undecodable.isPresent()) {
+                throw ServingException.invalidArgument("request " + sequence + " of the stream does not decode as "
+                        + "pros.v1.AnalyzeStreamRequest: " + undecodable.get());
+            }
             result = analyzer.analyze(ProtoRequests.analyze(frame.getRequest(), deadline));
         } catch (RuntimeException refused) {
             result = CompletableFuture.failedFuture(refused);
         }
         CompletableFuture<AnalysisResult> work = result;
         CompletableFuture<AnalyzeStreamResponse> answer = work.handle((analysis, failure) -> {
-            AnalyzeStreamResponse.Builder response = AnalyzeStreamResponse.newBuilder().setFrameId(frame.getFrameId());
+            AnalyzeStreamResponse.Builder response = AnalyzeStreamResponse.newBuilder().setFrameId(frame.getFrameId())
+                    .setSequence(sequence);
             if (failure == null) {
                 metrics.ok(API, "AnalyzeStream");
                 return response.setResponse(ProtoAnswers.toProto(analysis)).build();

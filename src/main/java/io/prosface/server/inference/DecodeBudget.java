@@ -7,7 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The heap that decoded images may hold at once, shared by all requests: a fair semaphore of KiB. Each request takes
+ * The heap that decoded images may hold at once, shared by all requests, fine-tuning uploads and jobs
+ * ({@link ImageDecoding}): a fair semaphore of KiB. Each request takes
  * its image's {@link io.prosface.core.data.DecodePlan#decodedBytes()} before decoding and gives it back when it is
  * answered, so a burst of small files that decode large waits, then is refused with 429, instead of running the
  * server out of memory.

@@ -1,6 +1,5 @@
 package io.prosface.server.inference;
 
-import io.prosface.core.data.DecodePlan;
 import io.prosface.core.data.DecodedImage;
 import io.prosface.core.data.FaceBox;
 import io.prosface.core.data.FacePreprocessor;
@@ -9,6 +8,7 @@ import io.prosface.core.data.PreparedFace;
 import io.prosface.server.config.InferenceConfig;
 import io.prosface.server.config.InputConfig;
 import io.prosface.server.error.ServingException;
+import io.prosface.server.health.OutOfMemoryWatch;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,15 +57,17 @@ public class FaceAnalyzer {
     InputConfig inputConfig;
     @Inject
     FaceFinder faceFinder;
+    @Inject
+    OutOfMemoryWatch outOfMemory;
+    @Inject
+    ImageDecoding decoding;
 
     private ImageDecoder decoder;
-    private DecodeBudget decodeBudget;
     private ThreadPoolExecutor preprocessing;
 
     @PostConstruct
     void start() {
-        decoder = new ImageDecoder(inputConfig.maxImageBytes(), inputConfig.maxPixels(), inputConfig.maxDecodedBytes());
-        decodeBudget = new DecodeBudget(inputConfig.decodeMemoryBudget(), inferenceConfig.retryAfter());
+        decoder = decoding.decoder(inputConfig.maxImageBytes(), inputConfig.maxPixels());
         int threads = inferenceConfig.preprocessThreads() > 0 ? inferenceConfig.preprocessThreads()
                 : Runtime.getRuntime().availableProcessors();
         AtomicInteger counter = new AtomicInteger();
@@ -167,12 +169,11 @@ public class FaceAnalyzer {
                 throw ServingException.deadlineExceeded("deadline exceeded before the image was decoded");
             }
             long decodeStart = System.nanoTime();
-            DecodePlan plan = decoder.plan(request.image());
-            DecodeBudget.Lease lease = decodeBudget.acquire(plan.decodedBytes(), inputConfig.decodeWait().toNanos(),
+            ImageDecoding.Decoded held = decoding.decode(decoder, request.image(), decoding.decodeWaitNanos(),
                     request.deadlineNanos());
             // held until the answer: the decoded image lives until the last crop (the re-framing cut) is made
-            answer.whenComplete((result, failure) -> lease.close());
-            DecodedImage decoded = decoder.decodeUpright(request.image(), plan);
+            answer.whenComplete((result, failure) -> held.close());
+            DecodedImage decoded = held.image();
             BufferedImage image = decoded.pixels();
             long detectStart = System.nanoTime();
             List<Candidate> candidates = candidates(request, decoded);
@@ -224,13 +225,20 @@ public class FaceAnalyzer {
      * (500 with a reference id, via the ErrorMapper).
      */
     private void fail(CompletableFuture<AnalysisResult> answer, Throwable failure) {
-        if (failure instanceof OutOfMemoryError) {
-            LOG.error("out of memory preparing an image", failure);
-            answer.completeExceptionally(ServingException.unavailable(
-                    "the server ran out of memory preparing the image; retry later", inferenceConfig.retryAfter()));
+        if (failure instanceof OutOfMemoryError outOfMemoryError) {
+            failOutOfMemory(answer, outOfMemoryError, "while preparing an image");
         } else {
             answer.completeExceptionally(failure);
         }
+    }
+
+    /** 503 for the request, and the health checks hear of it ({@link OutOfMemoryWatch}: readiness, liveness). */
+    private void failOutOfMemory(CompletableFuture<AnalysisResult> answer, OutOfMemoryError error, String where) {
+        LOG.error("out of memory " + where, error);
+        outOfMemory.record(where, error);
+        answer.completeExceptionally(ServingException.unavailable(
+                "the server ran out of memory " + where.replace("while ", "") + "; retry later",
+                inferenceConfig.retryAfter()));
     }
 
     /**
@@ -274,7 +282,13 @@ public class FaceAnalyzer {
         answer.whenComplete((result, failure) -> pending.forEach(face -> face.cancel(false)));
         pending.forEach(face -> face.whenComplete((outputs, failure) -> {
             if (failure != null) {
-                answer.completeExceptionally(failure);
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure;
+                if (cause instanceof OutOfMemoryError outOfMemoryError) {
+                    failOutOfMemory(answer, outOfMemoryError, "while running a batch");
+                } else {
+                    answer.completeExceptionally(failure);
+                }
             }
         }));
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenRun(() -> {

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.google.protobuf.ByteString;
 import io.prosface.grpc.v1.AnalyzeRequest;
@@ -16,6 +17,7 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** A job store that cannot be read must not take predictions with it: only fine-tuning answers 503. */
@@ -48,5 +50,18 @@ class CorruptStoreTest {
         given().when().get("/q/health").then().statusCode(503)
                 .body("checks.find { it.name == 'fine-tuning-store' }.status", equalTo("DOWN"))
                 .body("checks.find { it.name == 'fine-tuning-store' }.data.error", containsString("corrupt"));
+    }
+
+    @Test
+    void aCorruptStoreFileIsNamedUnhealthyWithoutShowingItsPathOrJdbcUrl() {
+        String health = given().when().get("/q/health").then().statusCode(503)
+                .body("checks.find { it.name == 'fine-tuning-store' }.data.error",
+                        containsString("the database file is corrupt"))
+                .body("checks.find { it.name == 'fine-tuning-store' }.data.datasource", equalTo("embedded"))
+                .extract().asString();
+        for (String secret : new String[] {"jdbc:", "corrupt-db", "prosface.mv.db", "'pros'",
+                Path.of("target").toAbsolutePath().toString()}) {
+            assertFalse(health.contains(secret), "/q/health shows '" + secret + "': " + health);
+        }
     }
 }

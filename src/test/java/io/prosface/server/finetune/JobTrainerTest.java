@@ -12,6 +12,7 @@ import io.prosface.core.model.Checkpoint;
 import io.prosface.core.model.HeadKind;
 import io.prosface.detect.FaceDetector;
 import io.prosface.server.TestCheckpoint;
+import io.prosface.server.inference.ImageDecoding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +45,10 @@ class JobTrainerTest {
     }
 
     private static JobTrainer trainer() {
-        FacePreprocessor preprocessor = new FacePreprocessor(checkpoint.config().preprocessing(),
-                ImageDecoder.withDefaultLimits());
-        return new JobTrainer(checkpoint.backbone(), preprocessor, image -> {
+        ImageDecoder decoder = ImageDecoder.withDefaultLimits();
+        FacePreprocessor preprocessor = new FacePreprocessor(checkpoint.config().preprocessing(), decoder);
+        return new JobTrainer(checkpoint.backbone(), preprocessor, bytes -> new ImageDecoding.Decoded(
+                decoder.decodeUpright(bytes, decoder.plan(bytes)), () -> {}), image -> {
             List<io.prosface.detect.FaceBox> faces = detector.detect(image, 1);
             return faces.isEmpty() ? null : new FaceBox(faces.get(0).x(), faces.get(0).y(), faces.get(0).width(),
                     faces.get(0).height());

@@ -187,12 +187,43 @@ class UploadRejectionTest {
         items.forEach(item -> notImage.put(item.name(), item.bytes()));
         notImage.put(items.get(2).name(), Archives.text("this is a text file, not a JPEG"));
         assertRefused(upload(FewShotData.ADMIN).multiPart("archive", "set.zip", zipWith(notImage)), 400,
-                "INVALID_ARGUMENT", "manifest line 4: image '" + items.get(2).name() + "' refused: UNSUPPORTED_FORMAT");
+                "INVALID_ARGUMENT", "manifest line 4: image '" + items.get(2).name() + "' (archive 'set.zip' entry '"
+                        + items.get(2).name() + "') refused: UNSUPPORTED_FORMAT");
 
         Map<String, byte[]> huge = new LinkedHashMap<>(notImage);
         huge.put(items.get(2).name(), TestImages.pngHeader(50000, 50000));
         assertRefused(upload(FewShotData.ADMIN).multiPart("archive", "set.zip", zipWith(huge)), 400,
                 "INVALID_ARGUMENT", "TOO_MANY_PIXELS");
+    }
+
+    @Test
+    void aClassesFieldOf3000BytesGets413NamingTheFieldAndTheLimit() {
+        StringBuilder classes = new StringBuilder("happiness,neutral");
+        for (int index = 0; classes.length() < 3000; index++) {
+            classes.append(",class").append(index);
+        }
+        String value = classes.substring(0, 3000);
+        assertRefused(goodArchive(upload(FewShotData.ADMIN)).multiPart("classes", value), 413, "PAYLOAD_TOO_LARGE",
+                "form field 'classes' has 3000 bytes, limit 2048 (pros.finetune.upload.max-field-bytes)");
+    }
+
+    @Test
+    void anArchivePartWithoutAFileNameGets400NamingThePart() {
+        assertRefused(upload(FewShotData.ADMIN).multiPart("archive", "PK\u0003\u0004 not sent as a file"), 400,
+                "INVALID_ARGUMENT", "form part 'archive' has no file name");
+    }
+
+    @Test
+    void aPixelBombInAFineTuneArchiveGets400NamingTheArchiveAndTheEntry() {
+        List<FewShotData.Item> items = FewShotData.expressions(CLASSES, 3, 0);
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        // the manifest names the bomb by its file name; the message says where it is
+        entries.put("manifest.csv", Archives.text(FewShotData.csv(items, "label") + "bomb.png,neutral\n"));
+        items.forEach(item -> entries.put(item.name(), item.bytes()));
+        entries.put("photos/bomb.png", TestImages.pngHeader(50000, 50000)); // 2.5 G pixels in a few hundred bytes
+        assertRefused(upload(FewShotData.ADMIN).multiPart("archive", "set.zip", zipWith(entries)), 400,
+                "INVALID_ARGUMENT", "manifest line 8: image 'bomb.png' (archive 'set.zip' entry 'photos/bomb.png') "
+                        + "refused: TOO_MANY_PIXELS");
     }
 
     @Test
