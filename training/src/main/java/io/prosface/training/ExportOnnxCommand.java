@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
                 "prosface.*), outputs 'embedding' and one per head, post-processed as the server answers.",
                 "--int8 also writes <output>-int8.onnx with int8 linear weights (dynamic quantization).",
                 "--verify N runs N real faces through ONNX Runtime and DJL and prints the agreement (exit 1 below the",
-                "bar: attribute decisions 99%, top-1 98%, landmark shift 0.2% of the inter-ocular distance);",
+                "bar: attribute decisions 99%%, top-1 98%%, landmark shift 0.2%% of the inter-ocular distance);",
                 "--bench prints faces per CPU-second of DJL float32 and each ONNX file, side by side in this process."})
 public final class ExportOnnxCommand implements Callable<Integer> {
 
