@@ -32,10 +32,11 @@ final class HeadOutputs {
         String name = head.name();
         switch (head.kind()) {
             case LANDMARKS -> landmarks(name, block, features.get(1));
-            case ATTRIBUTES, MULTILABEL -> ops.graph().node("Sigmoid", name, List.of(probe(name, block, features)));
-            case EXPRESSION, CLASSIFICATION -> ops.graph().node("Softmax", name, List.of(probe(name, block, features)),
-                    OnnxGraph.attribute("axis", -1L));
-            case REGRESSION -> ops.graph().node("Identity", name, List.of(probe(name, block, features)));
+            case ATTRIBUTES, MULTILABEL -> ops.graph().namedNode("Sigmoid", name, List.of(probe(name, block,
+                    features)));
+            case EXPRESSION, CLASSIFICATION -> ops.graph().namedNode("Softmax", name, List.of(probe(name, block,
+                    features)), OnnxGraph.attribute("axis", -1L));
+            case REGRESSION -> ops.graph().namedNode("Identity", name, List.of(probe(name, block, features)));
         }
     }
 
@@ -78,7 +79,7 @@ final class HeadOutputs {
                 List.of(weights, ops.graph().vector(3))), offsets);
         String expectedOffset = ops.graph().node("ReduceSum", name + "_offset_sum", List.of(weighted,
                 ops.graph().vector(1)), OnnxGraph.attribute("keepdims", 0L));
-        ops.add(name, expectedCentre, expectedOffset);
+        ops.graph().namedNode("Add", name, List.of(expectedCentre, expectedOffset));
     }
 
     /** (N, 2) centres (x, y) of the g×g patches in [0, 1], row-major like the patch tokens. */

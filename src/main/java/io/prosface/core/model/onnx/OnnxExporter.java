@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -43,6 +44,9 @@ public final class OnnxExporter {
     public static final String INPUT = "image";
     /** Name of the unit-length class-token output. */
     public static final String EMBEDDING = "embedding";
+    /** Outputs of {@link #exportBackbone}: the final class token (B, D) and patch tokens (B, N, D). */
+    public static final String CLASS_TOKEN = "class_token";
+    public static final String PATCH_TOKENS = "patch_tokens";
     /** Floor of the embedding's norm, as in the server. */
     static final float NORM_EPSILON = 1e-12f;
 
@@ -76,8 +80,8 @@ public final class OnnxExporter {
         HeadOutputs heads = new HeadOutputs(ops.float32(), architecture.numPatches());
         for (HeadConfig head : checkpoint.config().heads()) {
             if (outputNames.contains(head.name()) || INPUT.equals(head.name())) {
-                throw new IllegalArgumentException("a head named '" + head.name() + "' would clash with an ONNX input"
-                        + " or output of the same name");
+                throw new IllegalArgumentException("a head named '" + head.name() + "' would clash with the ONNX"
+                        + " input or output of that name");
             }
             List<String> headFeatures = features;
             BackboneTail tail = checkpoint.tail(head.name()).orElse(null);
@@ -91,8 +95,50 @@ public final class OnnxExporter {
             graph.output(head.name(), OnnxGraph.FLOAT, outputDims(head, block));
             outputNames.add(head.name());
         }
-        return new OnnxModel(graph, checkpoint.config(), checkpoint.backboneSha256().orElse(""), weights,
+        return OnnxModel.ofCheckpoint(graph, checkpoint.config(), checkpoint.backboneSha256().orElse(""), weights,
                 outputNames);
+    }
+
+    /**
+     * The backbone alone, for a server that runs its heads itself: outputs {@code class_token} (B, D),
+     * {@code patch_tokens} (B, N, D) after the final norm, and {@code tokens_<d>} (B, 1 + N, D), the token sequence
+     * before block d for every d in 0..L-1 (what a head with its own last L - d blocks reads). A runtime computes
+     * the outputs it is asked for.
+     */
+    public static OnnxModel exportBackbone(VisionTransformer backbone, Weights weights) {
+        VisionTransformerConfig architecture = backbone.config();
+        OnnxGraph graph = new OnnxGraph(architecture.name() + "_backbone");
+        OnnxOps ops = new OnnxOps(graph, weights);
+        int size = architecture.imageSize();
+        graph.input(INPUT, OnnxGraph.FLOAT, "batch", 3L, (long) size, (long) size);
+        Map<Integer, String> tokensAtDepth = new TreeMap<>();
+        for (int depth = 0; depth < architecture.depth(); depth++) {
+            tokensAtDepth.put(depth, null);
+        }
+        List<String> features = backbone(ops, backbone, tokensAtDepth);
+        long tokens = 1L + architecture.numPatches();
+        long width = architecture.embedDim();
+        List<String> outputNames = new ArrayList<>(List.of(CLASS_TOKEN, PATCH_TOKENS));
+        graph.namedNode("Identity", CLASS_TOKEN, List.of(features.get(0)));
+        graph.output(CLASS_TOKEN, OnnxGraph.FLOAT, "batch", width);
+        graph.namedNode("Identity", PATCH_TOKENS, List.of(features.get(1)));
+        graph.output(PATCH_TOKENS, OnnxGraph.FLOAT, "batch", (long) architecture.numPatches(), width);
+        tokensAtDepth.forEach((depth, value) -> {
+            String name = tokensOutput(depth);
+            graph.namedNode("Identity", name, List.of(value));
+            graph.output(name, OnnxGraph.FLOAT, "batch", tokens, width);
+            outputNames.add(name);
+        });
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("prosface.architecture", architecture.name());
+        metadata.put("prosface.weights", weights.name().toLowerCase(java.util.Locale.ROOT));
+        return new OnnxModel(graph, metadata, "ProS Face " + architecture.name() + " backbone: input '" + INPUT
+                + "', outputs class_token, patch_tokens and tokens_<d> before block d", outputNames);
+    }
+
+    /** Name of the backbone model's output that holds the tokens before block {@code depth}. */
+    public static String tokensOutput(int depth) {
+        return "tokens_" + depth;
     }
 
     /** Writes {@link #export} to {@code file} (parent folders created). */
@@ -208,7 +254,7 @@ public final class OnnxExporter {
         String norm = graph.node("ReduceL2", "class_token_norm", List.of(classToken),
                 OnnxGraph.attribute("axes", new long[] {1}), OnnxGraph.attribute("keepdims", 1L));
         String floor = graph.node("Max", "class_token_norm_floor", List.of(norm, graph.scalar(NORM_EPSILON)));
-        graph.node("Div", EMBEDDING, List.of(classToken, floor));
+        graph.namedNode("Div", EMBEDDING, List.of(classToken, floor));
     }
 
     private static Object[] outputDims(HeadConfig head, TaskHead block) {

@@ -13,7 +13,8 @@ import java.util.Set;
  * An ONNX graph under construction, written straight into the protobuf messages of the public ONNX schema
  * (GraphProto, NodeProto, TensorProto, ValueInfoProto, AttributeProto; field numbers in the constants below).
  * Values are named by strings; {@link #node} returns the name of the new value, so a forward pass reads like the
- * DJL code it mirrors. Names are made unique here.
+ * DJL code it mirrors. Internal names start with '/' and are made unique here; the graph's own inputs and outputs
+ * have exactly the names given ({@link #namedNode}), which can therefore never clash with an internal value.
  */
 final class OnnxGraph {
 
@@ -98,14 +99,28 @@ final class OnnxGraph {
     /** One operator with {@code outputCount} outputs; returns their names. */
     List<String> node(String opType, String hint, List<String> inputNames, int outputCount,
             ProtoWriter... attributes) {
+        List<String> outputNames = new ArrayList<>();
+        for (int index = 0; index < outputCount; index++) {
+            outputNames.add(unique(outputCount == 1 ? hint : hint + "_" + index));
+        }
+        return add(opType, inputNames, outputNames, attributes);
+    }
+
+    /** One operator whose output is named exactly {@code outputName} (a graph output); a taken name is an error. */
+    String namedNode(String opType, String outputName, List<String> inputNames, ProtoWriter... attributes) {
+        if (!names.add(outputName)) {
+            throw new IllegalArgumentException("the model already has a value named '" + outputName + "'");
+        }
+        return add(opType, inputNames, List.of(outputName), attributes).get(0);
+    }
+
+    private List<String> add(String opType, List<String> inputNames, List<String> outputNames,
+            ProtoWriter... attributes) {
         ProtoWriter node = new ProtoWriter();
         for (String input : inputNames) {
             node.string(NODE_INPUT, input);
         }
-        List<String> outputNames = new ArrayList<>();
-        for (int index = 0; index < outputCount; index++) {
-            String output = unique(outputCount == 1 ? hint : hint + "_" + index);
-            outputNames.add(output);
+        for (String output : outputNames) {
             node.string(NODE_OUTPUT, output);
         }
         node.string(NODE_NAME, outputNames.get(0) + "_" + opType).string(NODE_OP_TYPE, opType);
@@ -164,7 +179,7 @@ final class OnnxGraph {
      */
     void input(String inputName, int elementType, Object... dims) {
         if (!names.add(inputName)) {
-            throw new IllegalArgumentException("name taken: " + inputName);
+            throw new IllegalArgumentException("the model already has a value named '" + inputName + "'");
         }
         inputs.add(valueInfo(inputName, elementType, dims));
     }
@@ -211,9 +226,9 @@ final class OnnxGraph {
     }
 
     private String unique(String hint) {
-        String candidate = hint;
+        String candidate = "/" + hint;
         for (int suffix = 1; !names.add(candidate); suffix++) {
-            candidate = hint + "_" + suffix;
+            candidate = "/" + hint + "_" + suffix;
         }
         return candidate;
     }

@@ -36,14 +36,10 @@ public final class OnnxModel {
     private final List<String> outputNames;
     private final long parameterCount;
 
-    OnnxModel(OnnxGraph graph, CheckpointConfig config, String backboneSha256, OnnxExporter.Weights weights,
-            List<String> outputNames) {
-        this.metadata = metadata(config, backboneSha256, weights);
+    OnnxModel(OnnxGraph graph, Map<String, String> metadata, String doc, List<String> outputNames) {
+        this.metadata = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         this.outputNames = List.copyOf(outputNames);
         this.parameterCount = graph.parameterCount();
-        String doc = "ProS Face " + config.architecture().name() + " (" + weights.name().toLowerCase(Locale.ROOT)
-                + " weights): input '" + OnnxExporter.INPUT + "', outputs " + outputNames
-                + "; preprocessing and labels in metadata_props (prosface.*).";
         ProtoWriter model = new ProtoWriter()
                 .varint(MODEL_IR_VERSION, OnnxExporter.IR_VERSION)
                 .string(MODEL_PRODUCER_NAME, "ProS Face")
@@ -54,9 +50,18 @@ public final class OnnxModel {
                 .message(MODEL_GRAPH, graph.toProto(doc))
                 .message(MODEL_OPSET_IMPORT, new ProtoWriter().string(OPSET_DOMAIN, "")
                         .varint(OPSET_VERSION, OnnxExporter.OPSET));
-        this.metadata.forEach((key, value) -> model.message(MODEL_METADATA,
+        metadata.forEach((key, value) -> model.message(MODEL_METADATA,
                 new ProtoWriter().string(ENTRY_KEY, key).string(ENTRY_VALUE, value)));
         this.bytes = model.toByteArray();
+    }
+
+    /** A whole checkpoint's model: its preprocessing, heads and labels in the metadata. */
+    static OnnxModel ofCheckpoint(OnnxGraph graph, CheckpointConfig config, String backboneSha256,
+            OnnxExporter.Weights weights, List<String> outputNames) {
+        String doc = "ProS Face " + config.architecture().name() + " (" + weights.name().toLowerCase(Locale.ROOT)
+                + " weights): input '" + OnnxExporter.INPUT + "', outputs " + outputNames
+                + "; preprocessing and labels in metadata_props (prosface.*).";
+        return new OnnxModel(graph, metadata(config, backboneSha256, weights), doc, outputNames);
     }
 
     /** The .onnx file's content. */

@@ -123,6 +123,46 @@ class OnnxExporterTest {
     }
 
     @Test
+    void backboneAloneGivesTheFeaturesAndTheTokensAtEveryDepth() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Checkpoint checkpoint = microCheckpoint("vit_micro_convstem8_32", manager);
+            int size = checkpoint.config().architecture().imageSize();
+            float[] batch = faces(checkpoint.config().preprocessing());
+            OnnxModel model = OnnxExporter.exportBackbone(checkpoint.backbone(), OnnxExporter.Weights.FLOAT32);
+            assertEquals(List.of("class_token", "patch_tokens", "tokens_0", "tokens_1"), model.outputNames());
+            Map<String, float[]> exported = run(model, batch, size);
+            NDArray images = manager.create(batch, new Shape(FACES, 3, size, size));
+            io.prosface.core.model.BackbonePass pass = io.prosface.core.model.BackbonePass.run(checkpoint.backbone(),
+                    new ai.djl.training.ParameterStore(manager, false), images, List.of(0, 1), true);
+            assertClose(pass.output().get(0).toFloatArray(), exported.get("class_token"));
+            assertClose(pass.output().get(1).toFloatArray(), exported.get("patch_tokens"));
+            assertClose(pass.tokensAtDepth().get(0).toFloatArray(), exported.get("tokens_0"));
+            assertClose(pass.tokensAtDepth().get(1).toFloatArray(), exported.get("tokens_1"));
+        }
+    }
+
+    @Test
+    void headsMayBeNamedLikeInternalValues() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            VisionTransformerConfig architecture = VisionTransformerConfig.variant("vit_micro_patch8_32");
+            CheckpointConfig config = new CheckpointConfig(architecture,
+                    Preprocessing.imagenet(architecture.imageSize()), null,
+                    List.of(new HeadConfig("tokens", 1, HeadKind.REGRESSION, List.of("x"))), Map.of(), "test");
+            OnnxModel model = OnnxExporter.export(Checkpoint.initialized(config, manager),
+                    OnnxExporter.Weights.FLOAT32);
+            assertEquals(List.of("embedding", "tokens"), model.outputNames());
+            assertEquals(FACES, run(model, new float[FACES * 3 * 32 * 32], 32).get("tokens").length);
+        }
+    }
+
+    private static void assertClose(float[] expected, float[] actual) {
+        assertEquals(expected.length, actual.length);
+        for (int index = 0; index < expected.length; index++) {
+            assertEquals(expected[index], actual[index], 1e-4, "value " + index);
+        }
+    }
+
+    @Test
     void protobufWireFormat() {
         // varint 300 = 0b10_0101100 -> AC 02 after the tag (field 1, wire type 0)
         assertArrayEquals(new byte[] {0x08, (byte) 0xAC, 0x02}, new ProtoWriter().varint(1, 300).toByteArray());
