@@ -18,7 +18,7 @@ public final class TransformerBlock extends AbstractBlock {
 
     private static final byte VERSION = 1;
     /** LayerNorm ε used by timm and DINO ViTs. */
-    static final float LAYER_NORM_EPSILON = 1e-6f;
+    public static final float LAYER_NORM_EPSILON = 1e-6f;
 
     private final float dropPath;
     private final LayerNorm attentionNorm;

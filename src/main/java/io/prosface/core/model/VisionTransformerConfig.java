@@ -25,6 +25,7 @@ public record VisionTransformerConfig(
     static {
         // vit_micro exists only for fast tests
         register(new VisionTransformerConfig("vit_micro_patch8_32", 32, 8, 64, 2, 2, 2.0, 0.0));
+        register(new VisionTransformerConfig("vit_micro_convstem8_32", 32, 8, 64, 2, 2, 2.0, 0.0));
         register(new VisionTransformerConfig("vit_tiny_patch8_64", 64, 8, 192, 12, 3, 4.0, 0.0));
         register(new VisionTransformerConfig("vit_tiny_patch16_112", 112, 16, 192, 12, 3, 4.0, 0.0));
         // a convolutional stem (ConvStem, total stride 8) instead of 8x8 patches, 8 blocks: learns faces from

@@ -10,7 +10,6 @@ import ai.djl.training.ParameterStore;
 import io.prosface.core.data.FacePreprocessor;
 import io.prosface.core.model.BackbonePass;
 import io.prosface.core.model.HeadKind;
-import io.prosface.core.model.VisionTransformer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -39,11 +38,18 @@ final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceOutputs>
     private final ModelRegistry registry;
     private final NDManager workerManager;
     private final int imageSize;
+    private final BackboneRunner backbone;
 
     FaceBatchProcessor(ModelRegistry registry, Device device) {
+        this(registry, device, new DjlBackboneRunner(registry.backbone()));
+    }
+
+    /** @param backbone this worker's backbone runner (pros.inference.precision); closed with the processor */
+    FaceBatchProcessor(ModelRegistry registry, Device device, BackboneRunner backbone) {
         this.registry = registry;
         this.workerManager = NDManager.newBaseManager(device);
         this.imageSize = registry.preprocessing().imageSize();
+        this.backbone = backbone;
     }
 
     @Override
@@ -61,17 +67,10 @@ final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceOutputs>
             Set<Integer> depths = new TreeSet<>();
             heads.stream().filter(head -> head.tail() != null).forEach(head -> depths.add(head.tail().inputDepth()));
             boolean needsOutput = embeddings || heads.stream().anyMatch(head -> head.tail() == null);
-            NDList features;
-            Map<Integer, NDArray> tokensAtDepth = Map.of();
-            if (depths.isEmpty()) {
-                // (B, 3, S, S) -> classToken (B, D), patchTokens (B, N, D)
-                features = registry.backbone().forward(parameters, new NDList(images), false);
-            } else {
-                BackbonePass pass = BackbonePass.run((VisionTransformer) registry.backbone(), parameters, images,
-                        depths, needsOutput);
-                features = pass.output();
-                tokensAtDepth = pass.tokensAtDepth();
-            }
+            // (B, 3, S, S) -> classToken (B, D), patchTokens (B, N, D), and the tokens the tails read
+            BackbonePass pass = backbone.run(images, depths, needsOutput);
+            NDList features = pass.output();
+            Map<Integer, NDArray> tokensAtDepth = pass.tokensAtDepth();
 
             if (embeddings) {
                 NDArray classToken = features.get(0);
@@ -181,6 +180,10 @@ final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceOutputs>
 
     @Override
     public void close() {
-        workerManager.close();
+        try {
+            backbone.close();
+        } finally {
+            workerManager.close();
+        }
     }
 }

@@ -77,12 +77,15 @@ public class InferenceEngine {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin),
                 registry.heads().stream().map(LoadedHead::key).toList());
 
+        BackbonePrecision precision = BackbonePrecision.of(config.precision(), registry, device, config.workers());
+        LOG.infof("inference precision %s (pros.inference.precision=%s)", precision.description(),
+                config.precision().name().toLowerCase());
         CountDownLatch warmed = new CountDownLatch(config.workers());
         AtomicReference<RuntimeException> warmUpFailure = new AtomicReference<>();
         BatchSettings settings = new BatchSettings(config.maxBatchSize(), config.maxQueueDelay(), config.maxQueueSize(),
                 config.workers(), config.retryAfter());
         batcher = new DynamicBatcher<>("pros-inference", settings, () -> {
-            FaceBatchProcessor processor = new FaceBatchProcessor(registry, device);
+            FaceBatchProcessor processor = new FaceBatchProcessor(registry, device, precision.runners().get());
             try {
                 warmUp(processor);
             } catch (RuntimeException failure) {
@@ -95,9 +98,9 @@ public class InferenceEngine {
         }, meters, batchHook::beforeBatch);
         awaitWarmUp(warmed, warmUpFailure);
         state = State.READY;
-        LOG.infof("inference ready: device %s, workers %d, max batch %d, max queue delay %s, max queue %d, warmed %s",
-                device, config.workers(), config.maxBatchSize(), config.maxQueueDelay(), config.maxQueueSize(),
-                warmUpSizes());
+        LOG.infof("inference ready: device %s, precision %s, workers %d, max batch %d, max queue delay %s, max queue %d,"
+                + " warmed %s", device, config.precision().name().toLowerCase(), config.workers(), config.maxBatchSize(),
+                config.maxQueueDelay(), config.maxQueueSize(), warmUpSizes());
     }
 
     private static void awaitWarmUp(CountDownLatch warmed, AtomicReference<RuntimeException> failure) {

@@ -72,7 +72,7 @@ class TailBatchTest {
     }
 
     /** A classification head (with a perturbed tail of k blocks unless k = 0) published into the registry. */
-    private static LoadedHead publish(ModelRegistry registry, VisionTransformer backbone, int blocks, Path temporary,
+    static LoadedHead publish(ModelRegistry registry, VisionTransformer backbone, int blocks, Path temporary,
             NDManager manager) throws Exception {
         String name = "probe" + blocks;
         HeadConfig config = new HeadConfig(name, 1, HeadKind.CLASSIFICATION, List.of("a", "b", "c"));

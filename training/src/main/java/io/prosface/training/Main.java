@@ -3,11 +3,11 @@ package io.prosface.training;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the offline CLI: synth, pretrain, heads, curate, evaluate, bench. */
+/** Entry point of the offline CLI: synth, pretrain, heads, curate, evaluate, bench, export-onnx. */
 @Command(name = "pros-train", mixinStandardHelpOptions = true, version = "pros-train 0.1.0",
         description = {"Offline ProS Face training: synthetic data, self-distillation pretraining, task heads,",
                 "face-aware curation, downstream evaluation and benchmarks. `pros-train <command> --help` for each."},
-        subcommands = {SynthCommand.class, PretrainCommand.class, HeadsCommand.class, FinetuneCommand.class, CurateCommand.class, EvaluateCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SynthCommand.class, PretrainCommand.class, HeadsCommand.class, FinetuneCommand.class, CurateCommand.class, EvaluateCommand.class, BenchCommand.class, ExportOnnxCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     private Main() {}

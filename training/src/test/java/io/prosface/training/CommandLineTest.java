@@ -21,7 +21,7 @@ class CommandLineTest {
     Path temp;
 
     @ParameterizedTest
-    @ValueSource(strings = {"synth", "pretrain", "heads", "curate", "evaluate", "bench"})
+    @ValueSource(strings = {"synth", "pretrain", "heads", "curate", "evaluate", "bench", "export-onnx"})
     void everyCommandHasHelpWithRecommendedRanges(String command) {
         CommandRunner.Run help = CommandRunner.run(command, "--help");
         assertEquals(0, help.exitCode());
