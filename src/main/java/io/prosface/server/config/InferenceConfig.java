@@ -20,7 +20,7 @@ public interface InferenceConfig {
      * Number format of the backbone: {@code fp32}, DJL's float32 forward (the trained model as it is); or {@code int8},
      * the backbone exported at start to ONNX with int8 linear weights and run by ONNX Runtime on the CPU (about twice
      * the faces per CPU-second; answers agree with fp32 on 99.9% of attribute decisions and 99.5% of expressions,
-     * see docs/onnx-export.md). Heads stay float32 either way. The start-up log names the precision.
+     * see training/docs/onnx-export.md). Heads stay float32 either way. The start-up log names the precision.
      */
     @WithDefault("fp32")
     Precision precision();

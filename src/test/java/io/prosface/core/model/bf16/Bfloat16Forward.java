@@ -24,7 +24,7 @@ import java.util.Map;
  * A mixed-precision forward of a checkpoint's backbone in DJL 0.36, the way PyTorch's CPU autocast splits the work:
  * the transformer blocks' linear layers and attention products in bfloat16 (weights cast once, activations cast
  * through {@link TorchScriptCast}), LayerNorm, softmax, the residual stream, the convolutional stem and the heads in
- * float32. A feasibility probe for docs/bf16-djl.md, not a serving path: it mirrors TransformerBlock and
+ * float32. A feasibility probe for training/docs/bf16-djl.md, not a serving path: it mirrors TransformerBlock and
  * SelfAttention by hand. Outputs as {@code ReferenceOutputs} (heads' raw outputs post-processed the same way).
  */
 final class Bfloat16Forward implements AutoCloseable {

@@ -19,7 +19,7 @@ import java.util.zip.ZipOutputStream;
 /**
  * A one-operation TorchScript module, {@code torch.to(x, dtype)}, written in memory by plain Java and loaded through
  * DJL's PyTorch engine: the only way found to get a bfloat16 tensor in DJL 0.36, whose JNI has no code for
- * BFLOAT16 (see docs/bf16-djl.md). The archive is what {@code torch.jit.save} writes for such a module, minus the
+ * BFLOAT16 (see training/docs/bf16-djl.md). The archive is what {@code torch.jit.save} writes for such a module, minus the
  * debug tables: {@code data.pkl} (the module object), {@code code/__torch__.py} (its TorchScript source),
  * {@code constants.pkl}, {@code version}, {@code byteorder}; entries are stored, not deflated, as libtorch expects.
  */
