@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.prosface.core.data.FaceBox;
 import io.prosface.core.data.FacePreprocessor;
@@ -20,19 +21,27 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The in-process batched ceiling: the same checkpoint and core classes as the server, no server. One pass is what the
  * server's batch processor does per batch: stack the preprocessed faces, ONE backbone forward, the requested heads
  * on the same features with their output activations, results copied back to Java arrays. Without decoding, network,
  * queueing or JSON/protobuf, this is the most faces per second the model can give on this machine at this batch size;
- * a server's throughput divided by it is its efficiency.
+ * a server's throughput divided by it is its efficiency. When the server re-frames faces
+ * ({@code pros.inference.reframe-faces}, on by default for a checkpoint with a 68-point head) every face costs two
+ * passes: the 68-point head alone on the first cut, then everything on the re-cut; the ceiling then runs both, so a
+ * "face" means the same work on both sides of the ratio.
  *
- * <p>Threading as in the server: the model is loaded on the calling thread and the passes run on one dedicated
- * worker thread (the server loads on its main thread and computes on its batcher worker). This matters: on the busy
+ * <p>Threading as in the server: the model is loaded on the calling thread and the passes run on dedicated worker
+ * threads, as many as the server's workers, each with the server's intra-op threads per worker (the server loads on
+ * its main thread and computes on its batcher workers). This matters: on the busy
  * 2-core development machine, libtorch's parallel ops ran about ten times slower on the thread that had initialised
  * the engine than on any other thread (a 512x512 matrix product: 33 ms against 3.2 ms), so passes on the loading
  * thread would measure a ceiling far below what the server really does.
@@ -42,18 +51,27 @@ final class CeilingBenchmark {
     /**
      * @param imagesPerSecond best round at {@code batchSize}: the ceiling
      * @param medianImagesPerSecond median round at {@code batchSize} (how noisy the machine was)
-     * @param singleMillis median time of one pass at batch 1: the floor of a lone request's latency
+     * @param singleMillis median time of one face alone (batch 1, both passes when re-framed): the floor of a lone
+     *     request's latency
      * @param imagesPerCpuSecond best round's images per CPU-second of this process (which does nothing else
      *     meanwhile): unlike images per second, it hardly depends on how much of a shared machine the run got
      */
     record Result(String architecture, int batchSize, double imagesPerSecond, double medianImagesPerSecond,
-            double singleMillis, double imagesPerCpuSecond, List<String> heads) {}
+            double singleMillis, double imagesPerCpuSecond, List<String> heads, boolean reframed, int workers,
+            int threadsPerWorker) {}
 
     private CeilingBenchmark() {}
 
-    static Result run(Path checkpointDirectory, TestImage image, List<String> tasks, int batchSize, int rounds,
-            Duration roundTime) throws CheckpointException, InterruptedException, ExecutionException {
-        ExecutorService worker = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "ceiling-worker"));
+    /**
+     * @param workers passes run side by side, each on its own thread (the server's {@code pros.inference.workers})
+     * @param threadsPerWorker libtorch intra-op threads of each of those threads
+     */
+    static Result run(Path checkpointDirectory, TestImage image, List<String> tasks, boolean reframe, int batchSize,
+            int workers, int threadsPerWorker, int rounds, Duration roundTime)
+            throws CheckpointException, InterruptedException, ExecutionException {
+        AtomicInteger named = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(workers,
+                runnable -> new Thread(runnable, "ceiling-worker-" + named.incrementAndGet()));
         try (NDManager manager = NDManager.newBaseManager()) {
             Checkpoint checkpoint = Checkpoint.load(checkpointDirectory, manager);
             checkpoint.backbone().freezeParameters(true);
@@ -64,45 +82,74 @@ final class CeilingBenchmark {
             int[] box = image.box();
             float[] face = preprocessor.prepare(image.bytes(),
                     box == null ? null : new FaceBox(box[0], box[1], box[2], box[3])).pixels();
-            Pass pass = new Pass(checkpoint, heads, tasks.contains("embedding"), preprocessor.imageSize(), manager);
-            return worker.submit(() -> measure(pass, face, checkpoint.config().architecture().name(), heads,
-                    batchSize, rounds, roundTime)).get();
+            HeadConfig reframer = reframe ? checkpoint.config().heads().stream()
+                    .filter(head -> head.kind() == HeadKind.LANDMARKS).findFirst().orElse(null) : null;
+            Pass pass = new Pass(checkpoint, heads, tasks.contains("embedding"), reframer, preprocessor.imageSize(),
+                    manager);
+            List<float[]> batch = Collections.nCopies(batchSize, face);
+            // every worker thread: its own intra-op threads (as the server's workers set theirs), then a warm-up
+            onEach(pool, workers, () -> {
+                JniUtils.setNumThreads(threadsPerWorker);
+                for (int warmUp = 0; warmUp < 3; warmUp++) {
+                    pass.run(batch);
+                    pass.run(List.of(face));
+                }
+                return 0L;
+            });
+            List<Double> rates = new ArrayList<>();
+            List<Double> ratesPerCpu = new ArrayList<>();
+            for (int round = 0; round < rounds; round++) {
+                long start = System.nanoTime();
+                long cpuStart = processCpuNanos();
+                long until = start + roundTime.toNanos();
+                long passes = onEach(pool, workers, () -> {
+                    long done = 0;
+                    while (System.nanoTime() < until) {
+                        pass.run(batch);
+                        done++;
+                    }
+                    return done;
+                });
+                rates.add(passes * batchSize / ((System.nanoTime() - start) / 1e9));
+                ratesPerCpu.add(passes * batchSize / ((processCpuNanos() - cpuStart) / 1e9));
+            }
+            // a lone face: one pass at batch 1 on one worker while the others idle
+            List<Double> singles = pool.submit(() -> {
+                List<Double> times = new ArrayList<>();
+                for (int index = 0; index < 50; index++) {
+                    long start = System.nanoTime();
+                    pass.run(List.of(face));
+                    times.add((System.nanoTime() - start) / 1e6);
+                }
+                return times;
+            }).get();
+            Collections.sort(rates);
+            Collections.sort(singles);
+            return new Result(checkpoint.config().architecture().name(), batchSize, rates.get(rates.size() - 1),
+                    rates.get(rates.size() / 2), singles.get(singles.size() / 2), Collections.max(ratesPerCpu),
+                    heads.stream().map(HeadConfig::name).toList(), reframer != null, workers, threadsPerWorker);
         } finally {
-            worker.shutdown();
+            pool.shutdown();
         }
     }
 
-    private static Result measure(Pass pass, float[] face, String architecture, List<HeadConfig> heads, int batchSize,
-            int rounds, Duration roundTime) {
-        List<Double> rates = new ArrayList<>();
-        List<Double> ratesPerCpu = new ArrayList<>();
-        List<float[]> batch = Collections.nCopies(batchSize, face);
-        for (int warmUp = 0; warmUp < 3; warmUp++) {
-            pass.run(batch);
-            pass.run(List.of(face));
+    /** Runs {@code work} on each of the pool's {@code workers} threads at the same time; the sum of the results. */
+    private static long onEach(ExecutorService pool, int workers, Callable<Long> work)
+            throws InterruptedException, ExecutionException {
+        // every task waits for all the others, so no thread can take two of them: one task per pool thread
+        CyclicBarrier together = new CyclicBarrier(workers);
+        List<Future<Long>> results = new ArrayList<>();
+        for (int index = 0; index < workers; index++) {
+            results.add(pool.submit(() -> {
+                together.await();
+                return work.call();
+            }));
         }
-        for (int round = 0; round < rounds; round++) {
-            long start = System.nanoTime();
-            long cpuStart = processCpuNanos();
-            long passes = 0;
-            while (System.nanoTime() - start < roundTime.toNanos()) {
-                pass.run(batch);
-                passes++;
-            }
-            rates.add(passes * batchSize / ((System.nanoTime() - start) / 1e9));
-            ratesPerCpu.add(passes * batchSize / ((processCpuNanos() - cpuStart) / 1e9));
+        long total = 0;
+        for (Future<Long> result : results) {
+            total += result.get();
         }
-        List<Double> singles = new ArrayList<>();
-        for (int index = 0; index < 50; index++) {
-            long start = System.nanoTime();
-            pass.run(List.of(face));
-            singles.add((System.nanoTime() - start) / 1e6);
-        }
-        Collections.sort(rates);
-        Collections.sort(singles);
-        return new Result(architecture, batchSize, rates.get(rates.size() - 1), rates.get(rates.size() / 2),
-                singles.get(singles.size() / 2), Collections.max(ratesPerCpu),
-                heads.stream().map(HeadConfig::name).toList());
+        return total;
     }
 
     static long processCpuNanos() {
@@ -122,10 +169,19 @@ final class CeilingBenchmark {
         return heads;
     }
 
-    private record Pass(Checkpoint checkpoint, List<HeadConfig> heads, boolean embedding, int imageSize,
-            NDManager manager) {
+    /** @param reframer the 68-point head of the first pass, or null when the server does not re-frame */
+    private record Pass(Checkpoint checkpoint, List<HeadConfig> heads, boolean embedding, HeadConfig reframer,
+            int imageSize, NDManager manager) {
 
         void run(List<float[]> faces) {
+            if (reframer != null) {
+                // the server's first pass: the 68-point head alone, its points copied back to re-cut the faces
+                run(faces, List.of(reframer), false);
+            }
+            run(faces, heads, embedding);
+        }
+
+        private void run(List<float[]> faces, List<HeadConfig> heads, boolean embedding) {
             try (NDManager batch = manager.newSubManager()) {
                 ParameterStore parameters = new ParameterStore(batch, false);
                 NDArray images = FacePreprocessor.stack(batch, faces, imageSize);

@@ -107,15 +107,37 @@ public final class LoadTest {
                 + output.resolve("table.txt"));
     }
 
+    /**
+     * The better of two layouts: the server's (its workers, each with its threads) and one worker with every core, so
+     * a layout that wastes the machine cannot lower its own bar.
+     */
     private static CeilingBenchmark.Result ceiling(Path model, TestImage image, List<String> tasks, int maxBatch,
             Scenario scenario, String when) throws Exception {
-        System.out.println("in-process ceiling " + when + " the server runs ...");
-        CeilingBenchmark.Result result = CeilingBenchmark.run(model, image, tasks, maxBatch,
-                scenario.integer(Parameter.CEILING_ROUNDS), scenario.duration(Parameter.CEILING_ROUND_TIME));
-        System.out.printf("  %s batch %d: %.1f img/s best, %.1f median, %.1f img per CPU-second; batch-1 pass "
-                + "%.1f ms%n", result.architecture(), result.batchSize(), result.imagesPerSecond(),
-                result.medianImagesPerSecond(), result.imagesPerCpuSecond(), result.singleMillis());
-        return result;
+        int cores = Runtime.getRuntime().availableProcessors();
+        int workers = scenario.integer(Parameter.SERVER_WORKERS);
+        int threads = scenario.integer(Parameter.SERVER_THREADS_PER_WORKER);
+        threads = threads > 0 ? threads : Math.max(1, cores / workers);
+        List<int[]> layouts = new ArrayList<>(List.of(new int[] {workers, threads}));
+        if (workers != 1 || threads != cores) {
+            layouts.add(new int[] {1, cores});
+        }
+        CeilingBenchmark.Result best = null;
+        for (int[] layout : layouts) {
+            System.out.printf("in-process ceiling %s the server runs (%d worker(s) x %d thread(s)) ...%n", when,
+                    layout[0], layout[1]);
+            CeilingBenchmark.Result result = CeilingBenchmark.run(model, image, tasks,
+                    Boolean.parseBoolean(scenario.text(Parameter.SERVER_REFRAME_FACES)), maxBatch, layout[0],
+                    layout[1], scenario.integer(Parameter.CEILING_ROUNDS),
+                    scenario.duration(Parameter.CEILING_ROUND_TIME));
+            System.out.printf("  %s batch %d%s: %.1f img/s best, %.1f median, %.1f img per CPU-second; batch-1 "
+                    + "face %.1f ms%n", result.architecture(), result.batchSize(), result.reframed()
+                    ? " (2 passes a face)" : "", result.imagesPerSecond(), result.medianImagesPerSecond(),
+                    result.imagesPerCpuSecond(), result.singleMillis());
+            if (best == null || result.imagesPerSecond() > best.imagesPerSecond()) {
+                best = result;
+            }
+        }
+        return best;
     }
 
     /** One call per protocol before measuring: a server that answers errors, or finds no face, measures nothing. */

@@ -82,10 +82,12 @@ final class Report {
         if (ceiling == null) {
             return "";
         }
-        return String.format("in-process ceiling %s: %s batch %d -> %.1f img/s best, %.1f median, %.1f img per "
-                + "CPU-second; batch-1 pass %.1f ms (heads: %s)%n", when, ceiling.architecture(), ceiling.batchSize(),
-                ceiling.imagesPerSecond(), ceiling.medianImagesPerSecond(), ceiling.imagesPerCpuSecond(),
-                ceiling.singleMillis(), String.join(", ", ceiling.heads()));
+        return String.format("in-process ceiling %s: %s batch %d%s, %d worker(s) x %d thread(s) -> %.1f img/s best, "
+                + "%.1f median, %.1f img per CPU-second; batch-1 face %.1f ms (heads: %s)%n", when,
+                ceiling.architecture(), ceiling.batchSize(), ceiling.reframed() ? ", 2 passes a face (re-framed)" : "",
+                ceiling.workers(), ceiling.threadsPerWorker(), ceiling.imagesPerSecond(),
+                ceiling.medianImagesPerSecond(), ceiling.imagesPerCpuSecond(), ceiling.singleMillis(),
+                String.join(", ", ceiling.heads()));
     }
 
     static void write(Run run, Path directory) throws IOException {

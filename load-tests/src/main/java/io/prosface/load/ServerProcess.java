@@ -71,6 +71,9 @@ final class ServerProcess implements AutoCloseable {
                 "-Dpros.inference.max-queue-delay=" + scenario.text(Parameter.SERVER_MAX_QUEUE_DELAY),
                 "-Dpros.inference.max-queue-size=" + scenario.text(Parameter.SERVER_MAX_QUEUE_SIZE),
                 "-Dpros.inference.workers=" + scenario.text(Parameter.SERVER_WORKERS),
+                "-Dpros.inference.threads-per-worker=" + scenario.text(Parameter.SERVER_THREADS_PER_WORKER),
+                "-Dpros.inference.reframe-faces=" + scenario.text(Parameter.SERVER_REFRAME_FACES),
+                "-Dpros.inference.precision=" + scenario.text(Parameter.SERVER_PRECISION),
                 "-jar", root.resolve("target/quarkus-app/quarkus-run.jar").toString()));
         Path log = outputDirectory.resolve("server.log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

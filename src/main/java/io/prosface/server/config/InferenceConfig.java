@@ -44,6 +44,14 @@ public interface InferenceConfig {
     @WithDefault("1")
     int workers();
 
+    /**
+     * Intra-op threads of each worker's forward (libtorch's, or ONNX Runtime's with {@code precision=int8}); 0 means
+     * the CPU cores divided among the workers (at least 1). Set on each worker's own thread, so two workers of one
+     * thread each run two batches side by side instead of sharing one pool.
+     */
+    @WithDefault("0")
+    int threadsPerWorker();
+
     /** Threads that decode images and detect faces before batching; 0 means one per CPU core. */
     @WithDefault("0")
     int preprocessThreads();

@@ -11,14 +11,15 @@ import java.util.function.Supplier;
 /**
  * Turns {@code pros.inference.precision} into the workers' backbone runners: fp32 runs the DJL blocks; int8 exports
  * the loaded backbone once to ONNX with int8 linear weights and gives each worker an ONNX Runtime session of it,
- * with the CPU cores shared among the workers.
+ * with the worker's share of the CPU cores.
  *
  * @param description what the start-up log says about the precision
  */
 record BackbonePrecision(InferenceConfig.Precision precision, String description, Supplier<BackboneRunner> runners) {
 
+    /** @param threads intra-op threads of each worker ({@link WorkerThreads#perWorker}) */
     static BackbonePrecision of(InferenceConfig.Precision precision, ModelRegistry registry, Device device,
-            int workers) {
+            int threads) {
         return switch (precision) {
             case FP32 -> new BackbonePrecision(precision, "fp32 (DJL " + device + ")",
                     () -> new DjlBackboneRunner(registry.backbone()));
@@ -31,7 +32,6 @@ record BackbonePrecision(InferenceConfig.Precision precision, String description
                 // ONNX Runtime's CPU provider only: on a GPU device the heads stay there and the backbone runs here
                 long begin = System.nanoTime();
                 OnnxModel model = OnnxExporter.exportBackbone(backbone, OnnxExporter.Weights.INT8);
-                int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, workers));
                 String description = String.format(Locale.ROOT, "int8 (ONNX Runtime %s on the CPU, %d thread(s) per"
                         + " worker; backbone linear weights int8 per output unit, activations quantized per batch;"
                         + " exported in %d ms, %.1f MB; heads fp32 in DJL)", ai.onnxruntime.OrtEnvironment.getEnvironment()

@@ -77,7 +77,8 @@ public class InferenceEngine {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin),
                 registry.heads().stream().map(LoadedHead::key).toList());
 
-        BackbonePrecision precision = BackbonePrecision.of(config.precision(), registry, device, config.workers());
+        int threadsPerWorker = WorkerThreads.perWorker(config.threadsPerWorker(), config.workers());
+        BackbonePrecision precision = BackbonePrecision.of(config.precision(), registry, device, threadsPerWorker);
         LOG.infof("inference precision %s (pros.inference.precision=%s)", precision.description(),
                 config.precision().name().toLowerCase());
         CountDownLatch warmed = new CountDownLatch(config.workers());
@@ -85,6 +86,7 @@ public class InferenceEngine {
         BatchSettings settings = new BatchSettings(config.maxBatchSize(), config.maxQueueDelay(), config.maxQueueSize(),
                 config.workers(), config.retryAfter());
         batcher = new DynamicBatcher<>("pros-inference", settings, () -> {
+            WorkerThreads.applyToCurrentThread(threadsPerWorker);
             FaceBatchProcessor processor = new FaceBatchProcessor(registry, device, precision.runners().get());
             try {
                 warmUp(processor);
@@ -98,9 +100,9 @@ public class InferenceEngine {
         }, meters, batchHook::beforeBatch);
         awaitWarmUp(warmed, warmUpFailure);
         state = State.READY;
-        LOG.infof("inference ready: device %s, precision %s, workers %d, max batch %d, max queue delay %s, max queue %d,"
-                + " warmed %s", device, config.precision().name().toLowerCase(), config.workers(), config.maxBatchSize(),
-                config.maxQueueDelay(), config.maxQueueSize(), warmUpSizes());
+        LOG.infof("inference ready: device %s, precision %s, workers %d x %d thread(s), max batch %d, max queue delay %s,"
+                + " max queue %d, warmed %s", device, config.precision().name().toLowerCase(), config.workers(),
+                threadsPerWorker, config.maxBatchSize(), config.maxQueueDelay(), config.maxQueueSize(), warmUpSizes());
     }
 
     private static void awaitWarmUp(CountDownLatch warmed, AtomicReference<RuntimeException> failure) {

@@ -1,0 +1,47 @@
+package io.prosface.server.inference;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import org.jboss.logging.Logger;
+
+/**
+ * How many intra-op threads each inference worker's forward uses ({@code pros.inference.threads-per-worker}).
+ *
+ * <p>libtorch's thread count is an OpenMP setting of the calling thread: a worker that sets it on its own thread
+ * before its first forward keeps it, whatever the other workers set. With one worker of two threads, a 2-core machine
+ * idles one core whenever the worker does anything serial (stacking the batch, heads, copying answers back), and a
+ * small ViT's ops are often too small for two threads anyway; two workers of one thread each keep both cores on
+ * forwards. See the README's performance section for the measurements behind the default.
+ */
+final class WorkerThreads {
+
+    private static final Logger LOG = Logger.getLogger(WorkerThreads.class);
+
+    private WorkerThreads() {}
+
+    /** The configured count, or the CPU cores divided among the workers (at least one) when it is 0. */
+    static int perWorker(int configured, int workers) {
+        if (configured < 0) {
+            throw new IllegalArgumentException("pros.inference.threads-per-worker must be 0 (auto) or more, not "
+                    + configured);
+        }
+        if (configured > 0) {
+            return configured;
+        }
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, workers));
+    }
+
+    /** Sets libtorch's intra-op threads for the calling thread (the worker's), when the engine is PyTorch. */
+    static void applyToCurrentThread(int threads) {
+        if (!"PyTorch".equals(Engine.getInstance().getEngineName())) {
+            LOG.debugf("engine %s: intra-op threads left as they are", Engine.getInstance().getEngineName());
+            return;
+        }
+        JniUtils.setNumThreads(threads);
+    }
+
+    /** libtorch's intra-op threads as the calling thread sees them (for tests and the start-up log). */
+    static int currentThreads() {
+        return JniUtils.getNumThreads();
+    }
+}
