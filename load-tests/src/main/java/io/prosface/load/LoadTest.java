@@ -115,6 +115,7 @@ public final class LoadTest {
             Scenario scenario, String when) throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
         int workers = scenario.integer(Parameter.SERVER_WORKERS);
+        workers = workers > 0 ? workers : Math.min(2, cores); // the server's auto on a CPU
         int threads = scenario.integer(Parameter.SERVER_THREADS_PER_WORKER);
         threads = threads > 0 ? threads : Math.max(1, cores / workers);
         List<int[]> layouts = new ArrayList<>(List.of(new int[] {workers, threads}));

@@ -13,7 +13,7 @@ enum Parameter {
     SERVER_MAX_BATCH_SIZE("server.max-batch-size", "8", "pros.inference.max-batch-size; also the ceiling's batch"),
     SERVER_MAX_QUEUE_DELAY("server.max-queue-delay", "5ms", "pros.inference.max-queue-delay"),
     SERVER_MAX_QUEUE_SIZE("server.max-queue-size", "64", "pros.inference.max-queue-size (429 beyond it)"),
-    SERVER_WORKERS("server.workers", "1", "pros.inference.workers"),
+    SERVER_WORKERS("server.workers", "0", "pros.inference.workers (0: 2 on a CPU of 2+ cores, as the server)"),
     SERVER_THREADS_PER_WORKER("server.threads-per-worker", "0",
             "pros.inference.threads-per-worker (0: cores / workers); the ceiling runs this layout and 1 x cores"),
     SERVER_REFRAME_FACES("server.reframe-faces", "true",

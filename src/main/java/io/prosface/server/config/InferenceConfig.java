@@ -40,8 +40,12 @@ public interface InferenceConfig {
     @WithDefault("64")
     int maxQueueSize();
 
-    /** Inference workers, each a thread that owns its inference path (a model replica in Triton's terms). */
-    @WithDefault("1")
+    /**
+     * Inference workers, each a thread that owns its inference path (a model replica in Triton's terms). 0 means two
+     * on a CPU with two or more cores (one forward runs while the other worker gathers, stacks and answers its batch)
+     * and one on a GPU.
+     */
+    @WithDefault("0")
     int workers();
 
     /**

@@ -77,14 +77,15 @@ public class InferenceEngine {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin),
                 registry.heads().stream().map(LoadedHead::key).toList());
 
-        int threadsPerWorker = WorkerThreads.perWorker(config.threadsPerWorker(), config.workers());
+        int workers = WorkerThreads.workers(config.workers(), device);
+        int threadsPerWorker = WorkerThreads.perWorker(config.threadsPerWorker(), workers);
         BackbonePrecision precision = BackbonePrecision.of(config.precision(), registry, device, threadsPerWorker);
         LOG.infof("inference precision %s (pros.inference.precision=%s)", precision.description(),
                 config.precision().name().toLowerCase());
-        CountDownLatch warmed = new CountDownLatch(config.workers());
+        CountDownLatch warmed = new CountDownLatch(workers);
         AtomicReference<RuntimeException> warmUpFailure = new AtomicReference<>();
         BatchSettings settings = new BatchSettings(config.maxBatchSize(), config.maxQueueDelay(), config.maxQueueSize(),
-                config.workers(), config.retryAfter());
+                workers, config.retryAfter());
         batcher = new DynamicBatcher<>("pros-inference", settings, () -> {
             WorkerThreads.applyToCurrentThread(threadsPerWorker);
             FaceBatchProcessor processor = new FaceBatchProcessor(registry, device, precision.runners().get());
@@ -101,7 +102,7 @@ public class InferenceEngine {
         awaitWarmUp(warmed, warmUpFailure);
         state = State.READY;
         LOG.infof("inference ready: device %s, precision %s, workers %d x %d thread(s), max batch %d, max queue delay %s,"
-                + " max queue %d, warmed %s", device, config.precision().name().toLowerCase(), config.workers(),
+                + " max queue %d, warmed %s", device, config.precision().name().toLowerCase(), workers,
                 threadsPerWorker, config.maxBatchSize(), config.maxQueueDelay(), config.maxQueueSize(), warmUpSizes());
     }
 

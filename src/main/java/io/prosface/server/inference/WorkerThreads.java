@@ -1,5 +1,6 @@
 package io.prosface.server.inference;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import org.jboss.logging.Logger;
@@ -18,6 +19,17 @@ final class WorkerThreads {
     private static final Logger LOG = Logger.getLogger(WorkerThreads.class);
 
     private WorkerThreads() {}
+
+    /** The configured worker count, or when it is 0: two on a CPU with at least two cores, one on a GPU. */
+    static int workers(int configured, Device device) {
+        if (configured < 0) {
+            throw new IllegalArgumentException("pros.inference.workers must be 0 (auto) or more, not " + configured);
+        }
+        if (configured > 0) {
+            return configured;
+        }
+        return device.isGpu() ? 1 : Math.min(2, Runtime.getRuntime().availableProcessors());
+    }
 
     /** The configured count, or the CPU cores divided among the workers (at least one) when it is 0. */
     static int perWorker(int configured, int workers) {
