@@ -8,12 +8,13 @@ import ai.djl.ndarray.types.Shape;
  * Stochastic depth (Huang et al. 2016): during training, drops a residual branch for a whole sample with probability
  * {@code rate} and rescales the kept ones by 1/(1-rate), so the expected output is unchanged. Identity at inference.
  */
-final class DropPath {
+public final class DropPath {
 
     private DropPath() {
     }
 
-    static NDArray apply(NDArray branch, float rate, boolean training) {
+    /** The branch, dropped per sample with probability {@code rate} and rescaled (training), or as it is. */
+    public static NDArray apply(NDArray branch, float rate, boolean training) {
         if (!training || rate <= 0f) {
             return branch;
         }

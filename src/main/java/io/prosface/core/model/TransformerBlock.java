@@ -21,6 +21,9 @@ public final class TransformerBlock extends AbstractBlock {
     public static final float LAYER_NORM_EPSILON = 1e-6f;
 
     private final float dropPath;
+    private final int numHeads;
+    /** Replaces {@link #forwardInternal}'s computation when set (a mixed-precision run); null: the float32 blocks. */
+    private Forward forward;
     private final LayerNorm attentionNorm;
     private final SelfAttention attention;
     private final LayerNorm feedForwardNorm;
@@ -35,11 +38,35 @@ public final class TransformerBlock extends AbstractBlock {
     public TransformerBlock(int embedDim, int numHeads, double mlpRatio, float dropPath) {
         super(VERSION);
         this.dropPath = dropPath;
+        this.numHeads = numHeads;
         attentionNorm = addChildBlock("attentionNorm", layerNorm());
         attention = addChildBlock("attention", new SelfAttention(embedDim, numHeads));
         feedForwardNorm = addChildBlock("feedForwardNorm", layerNorm());
         feedForward = addChildBlock("feedForward",
                 new MultiLayerPerceptron(embedDim, (int) Math.round(embedDim * mlpRatio)));
+    }
+
+    /**
+     * Another way to compute the same block on the same (float32 master) parameters, e.g. with bfloat16 matrix
+     * products ({@code core.model.bf16.Bfloat16Autocast}); it must give (B, T, D) float32 tokens for (B, T, D) tokens.
+     */
+    public interface Forward {
+        NDArray forward(TransformerBlock block, ParameterStore parameterStore, NDArray tokens, boolean training);
+    }
+
+    /** Computes this block with {@code forward} from now on; null returns to the float32 blocks. */
+    public void useForward(Forward forward) {
+        this.forward = forward;
+    }
+
+    /** Attention heads H. */
+    public int numHeads() {
+        return numHeads;
+    }
+
+    /** Stochastic-depth drop probability of this block's residual branches (training only). */
+    public float dropPath() {
+        return dropPath;
     }
 
     /** LayerNorm over the token width; axis 2 of the (B, T, D) shape the blocks are initialised with. */
@@ -51,6 +78,9 @@ public final class TransformerBlock extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
             PairList<String, Object> params) {
         NDArray tokens = inputs.head();
+        if (forward != null) {
+            return new NDList(forward.forward(this, parameterStore, tokens, training));
+        }
         NDArray normed = attentionNorm.forward(parameterStore, new NDList(tokens), training).head();
         NDArray attended = attention.forward(parameterStore, new NDList(normed), training).head();
         tokens = tokens.add(DropPath.apply(attended, dropPath, training));

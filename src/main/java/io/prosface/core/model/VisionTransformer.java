@@ -123,6 +123,11 @@ public final class VisionTransformer extends AbstractBlock {
         return new NDList(tokens.get(":, 0, :"), tokens.get(":, 1:, :"));
     }
 
+    /** Computes every transformer block with {@code forward} ({@link TransformerBlock#useForward}); null: float32. */
+    public void useBlockForward(TransformerBlock.Forward forward) {
+        blocks.forEach(block -> block.useForward(forward));
+    }
+
     /** The transformer blocks in order (a {@link BackboneTail} copies the last of them). */
     List<TransformerBlock> blocks() {
         return List.copyOf(blocks);

@@ -15,6 +15,7 @@ import io.prosface.core.model.CheckpointConfig;
 import io.prosface.core.model.DinoHead;
 import io.prosface.core.model.ProsHead;
 import io.prosface.core.model.VisionTransformer;
+import io.prosface.core.model.bf16.Bfloat16Autocast;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -104,9 +105,14 @@ public final class PretrainingRun {
         long stepsPerEpoch = stepsPerEpoch();
         long totalSteps = totalSteps();
         Engine.getInstance().setRandomSeed((int) settings.seed());
-        try (NDManager manager = NDManager.newBaseManager(device)) {
+        try (NDManager manager = NDManager.newBaseManager(device);
+                Bfloat16Autocast autocast = settings.precision() == PretrainingSettings.Precision.BF16
+                        ? new Bfloat16Autocast() : null) {
             BackboneWithHead student = network(settings.studentArchitecture(), manager);
             BackboneWithHead teacher = network(settings.architecture(), manager);
+            // null keeps the float32 blocks; the parameters, their gradients, AdamW and the EMA are float32 either way
+            student.backbone().useBlockForward(autocast);
+            teacher.backbone().useBlockForward(autocast);
             EmaTeacher networks = new EmaTeacher(student, teacher);
             long firstStep = 0;
             Path resumeDirectory = output.resolve(RESUME_DIRECTORY);

@@ -35,13 +35,34 @@ import io.prosface.core.model.VisionTransformerConfig;
  * @param prefetchBatches batches the loader may run ahead
  * @param checkpointEverySteps periodic checkpoint interval (0 = only at the end)
  * @param nanAtStep test hook: poison the inputs at this step so the loss turns NaN (-1 = never)
+ * @param precision how the transformer blocks compute (master weights, optimizer and EMA stay float32)
  */
 public record PretrainingSettings(VisionTransformerConfig architecture, ProsHeadConfig head, LossKind loss, long seed,
         int epochs, long maxSteps, int batchSize, double baseLearningRate, double minLearningRate, int warmupEpochs,
         double weightDecayStart, double weightDecayEnd, double gradientClip, int freezeLastLayerEpochs,
         double studentTemperature, double teacherTemperatureStart, double teacherTemperature,
         int teacherTemperatureWarmupEpochs, double teacherMomentum, double centerMomentum, TeacherCentering centering, double dropPath,
-        MultiCropConfig views, int loaderThreads, int prefetchBatches, long checkpointEverySteps, long nanAtStep) {
+        MultiCropConfig views, int loaderThreads, int prefetchBatches, long checkpointEverySteps, long nanAtStep,
+        Precision precision) {
+
+    /** The transformer blocks' arithmetic. */
+    public enum Precision {
+        /** Float32 throughout. */
+        FP32,
+        /**
+         * Autocast-style: linear layers, attention products and GELU in bfloat16 on float32 master weights
+         * ({@code core.model.bf16.Bfloat16Autocast}).
+         */
+        BF16;
+
+        public static Precision parse(String text) {
+            try {
+                return valueOf(text.strip().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException unknown) {
+                throw new IllegalArgumentException("precision must be fp32 or bf16, got '" + text + "'");
+            }
+        }
+    }
 
     /** Which last layer and therefore which self-distillation objective. */
     public enum LossKind {
@@ -61,6 +82,7 @@ public record PretrainingSettings(VisionTransformerConfig architecture, ProsHead
     }
 
     public PretrainingSettings {
+        java.util.Objects.requireNonNull(precision, "precision");
         if (epochs < 1 || batchSize < 2 || maxSteps < 0) {
             throw new IllegalArgumentException("need epochs >= 1, batch size >= 2 and max steps >= 0");
         }

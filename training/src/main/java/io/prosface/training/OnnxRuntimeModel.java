@@ -9,6 +9,7 @@ import io.prosface.core.model.onnx.OnnxExporter;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /** An exported model in ONNX Runtime (CPU, all graph optimisations): batches of images in, flat outputs out. */
 final class OnnxRuntimeModel implements AutoCloseable {
@@ -31,17 +32,22 @@ final class OnnxRuntimeModel implements AutoCloseable {
 
     /** Runs (batch, 3, size, size) images; output name -> row-major values. */
     Map<String, float[]> run(float[] images, int batch, int size) throws OrtException {
+        return run(images, batch, size, session.getOutputNames());
+    }
+
+    /** Runs (batch, 3, size, size) images and computes only {@code outputs}; output name -> row-major values. */
+    Map<String, float[]> run(float[] images, int batch, int size, Set<String> outputs) throws OrtException {
         long[] shape = {batch, 3, size, size};
         try (OnnxTensor input = OnnxTensor.createTensor(environment, FloatBuffer.wrap(images), shape);
-                OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input))) {
-            Map<String, float[]> outputs = new LinkedHashMap<>();
+                OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input), outputs)) {
+            Map<String, float[]> values = new LinkedHashMap<>();
             for (Map.Entry<String, OnnxValue> entry : result) {
-                FloatBuffer values = ((OnnxTensor) entry.getValue()).getFloatBuffer();
-                float[] copy = new float[values.remaining()];
-                values.get(copy);
-                outputs.put(entry.getKey(), copy);
+                FloatBuffer buffer = ((OnnxTensor) entry.getValue()).getFloatBuffer();
+                float[] copy = new float[buffer.remaining()];
+                buffer.get(copy);
+                values.put(entry.getKey(), copy);
             }
-            return outputs;
+            return values;
         }
     }
 

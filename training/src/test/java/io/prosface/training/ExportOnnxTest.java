@@ -53,7 +53,8 @@ class ExportOnnxTest {
         assertTrue(Files.size(quantized) < Files.size(model), "int8 weights take less room");
     }
 
-    private static Path microCheckpoint(Path directory) throws Exception {
+    /** A random-init vit_micro_convstem8_32 checkpoint with attribute, expression and landmark heads. */
+    static Path microCheckpoint(Path directory) throws Exception {
         VisionTransformerConfig architecture = VisionTransformerConfig.variant("vit_micro_convstem8_32");
         List<HeadConfig> heads = List.of(
                 new HeadConfig("attributes", 1, HeadKind.ATTRIBUTES, List.of("Smiling", "Male")),

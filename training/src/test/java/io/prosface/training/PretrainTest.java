@@ -51,6 +51,28 @@ class PretrainTest {
     }
 
     @Test
+    void precisionBf16TrainsTheSameRecipeFromTheSameStartWithFloat32MasterWeights() throws Exception {
+        String recipe = Path.of("configs", "micro-test.properties").toString();
+        List<List<String>> losses = new java.util.ArrayList<>();
+        for (String precision : List.of("fp32", "bf16")) {
+            Path run = temp.resolve("precision-" + precision);
+            CommandRunner.Run result = CommandRunner.run("pretrain", "--recipe", recipe, "--data", faces.toString(),
+                    "--out", run.toString(), "--no-progress", "--set", "max.steps=3", "--set", "precision=" + precision);
+            assertEquals(0, result.exitCode(), result.all());
+            assertTrue(Files.isRegularFile(run.resolve("checkpoint/backbone.params")), "a float32 checkpoint");
+            List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
+            losses.add(rows.subList(1, rows.size()).stream().map(row -> row.split(",")[2]).toList());
+        }
+        for (int step = 0; step < 3; step++) {
+            double fp32 = Double.parseDouble(losses.get(0).get(step));
+            double bf16 = Double.parseDouble(losses.get(1).get(step));
+            // same seed, data and initial weights: the curves start together and differ by bfloat16 rounding only
+            assertTrue(Double.isFinite(bf16) && Math.abs(bf16 - fp32) < 0.02 * fp32, "step " + step + ": fp32 " + fp32
+                    + ", bf16 " + bf16);
+        }
+    }
+
+    @Test
     void sigtermEndsTheRunAfterTheCurrentStepWithAResumableCheckpoint() throws Exception {
         // a separate JVM, stopped the way Ctrl-C, `kill` or Kubernetes stop a job; no periodic checkpoints, so any
         // checkpoint found afterwards was written by the stop

@@ -12,6 +12,7 @@ import io.prosface.core.model.HeadConfig;
 import io.prosface.core.model.TaskHead;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -29,11 +30,26 @@ public final class ReferenceOutputs {
      * @return output name -> values, in {@link OnnxModel#outputNames()} order
      */
     public static Map<String, float[]> of(Checkpoint checkpoint, NDArray images) {
-        NDManager manager = images.getManager();
-        ParameterStore parameters = new ParameterStore(manager, false);
+        ParameterStore parameters = new ParameterStore(images.getManager(), false);
+        BackbonePass pass = BackbonePass.run(checkpoint.backbone(), parameters, images, tailDepths(checkpoint), true);
+        return afterBackbone(checkpoint, pass, images.getManager());
+    }
+
+    /** The token depths the checkpoint's tails (heads with their own last blocks) start from. */
+    public static Set<Integer> tailDepths(Checkpoint checkpoint) {
         TreeSet<Integer> depths = new TreeSet<>();
         checkpoint.tails().values().forEach(tail -> depths.add(tail.inputDepth()));
-        BackbonePass pass = BackbonePass.run(checkpoint.backbone(), parameters, images, depths, true);
+        return depths;
+    }
+
+    /**
+     * What the server computes after its backbone, in float32 DJL: the embedding and every head (after its tail) on
+     * a pass that ran elsewhere (another precision or engine), post-processed as answered.
+     *
+     * @param pass the full output and the tokens at every {@link #tailDepths} depth, in {@code manager}
+     */
+    public static Map<String, float[]> afterBackbone(Checkpoint checkpoint, BackbonePass pass, NDManager manager) {
+        ParameterStore parameters = new ParameterStore(manager, false);
         NDList features = pass.output();
         Map<String, float[]> outputs = new LinkedHashMap<>();
         NDArray classToken = features.get(0);

@@ -25,7 +25,8 @@ import java.util.stream.Stream;
 
 /**
  * {@link Bfloat16Forward} against the float32 DJL forward of a checkpoint on real faces: agreement in issue 14's
- * terms and faces per CPU-second side by side. Arguments: checkpoint directory (models/default), data folder
+ * terms and faces per CPU-second side by side ({@code pros-train bench --precision fp32,bf16} measures the same on
+ * the development split). Arguments: checkpoint directory (models/default), data folder
  * (../shared/data), faces (400), batch (8). Run like {@link Bfloat16Probe}. Prints numbers, asserts nothing.
  */
 public final class Bfloat16ForwardBench {
@@ -45,13 +46,15 @@ public final class Bfloat16ForwardBench {
             int size = preprocessor.imageSize();
             List<float[]> faces = faces(data, preprocessor, count);
             count = faces.size() / batch * batch;
-            try (Bfloat16Forward bfloat16 = new Bfloat16Forward(checkpoint, manager)) {
+            try (Bfloat16Forward bfloat16 = new Bfloat16Forward(checkpoint.backbone(), manager)) {
+                Function<NDArray, Map<String, float[]>> mixedOutputs = x -> ReferenceOutputs.afterBackbone(checkpoint,
+                        bfloat16.run(x, ReferenceOutputs.tailDepths(checkpoint), true), x.getManager());
                 Map<String, float[]> reference = new LinkedHashMap<>();
                 Map<String, float[]> mixed = new LinkedHashMap<>();
                 for (int start = 0; start < count; start += batch) {
                     float[] images = flatten(faces.subList(start, start + batch), size);
                     append(reference, run(manager, images, batch, size, x -> ReferenceOutputs.of(checkpoint, x)));
-                    append(mixed, run(manager, images, batch, size, bfloat16::outputs));
+                    append(mixed, run(manager, images, batch, size, mixedOutputs));
                 }
                 System.out.printf(Locale.ROOT, "bfloat16 (linear layers, attention products) vs float32 DJL, %d real"
                         + " faces, batch %d:%n", count, batch);
@@ -65,7 +68,7 @@ public final class Bfloat16ForwardBench {
                     best32 = Math.max(best32, rate(system, () -> run(manager, images, batch, size,
                             x -> ReferenceOutputs.of(checkpoint, x)), batch));
                     best16 = Math.max(best16, rate(system, () -> run(manager, images, batch, size,
-                            bfloat16::outputs), batch));
+                            mixedOutputs), batch));
                 }
                 System.out.printf(Locale.ROOT, "faces per CPU-second at batch %d: float32 %.0f, bfloat16 %.0f (%.2f×)%n",
                         batch, best32, best16, best16 / best32);

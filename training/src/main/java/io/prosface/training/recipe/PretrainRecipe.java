@@ -38,6 +38,7 @@ public final class PretrainRecipe {
                 recipe.number("teacher.momentum"), recipe.number("center.momentum"),
                 TeacherCentering.parse(recipe.string("teacher.centering")), recipe.number("drop.path"),
                 views, recipe.integer("loader.threads"), recipe.integer("loader.prefetch"),
-                recipe.longValue("checkpoint.every.steps"), recipe.longValue("debug.nan.at.step"));
+                recipe.longValue("checkpoint.every.steps"), recipe.longValue("debug.nan.at.step"),
+                PretrainingSettings.Precision.parse(recipe.string("precision")));
     }
 }

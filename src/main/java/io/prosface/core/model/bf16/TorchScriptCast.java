@@ -19,8 +19,9 @@ import java.util.zip.ZipOutputStream;
 /**
  * A one-operation TorchScript module, {@code torch.to(x, dtype)}, written in memory by plain Java and loaded through
  * DJL's PyTorch engine: the only way found to get a bfloat16 tensor in DJL 0.36, whose JNI has no code for
- * BFLOAT16 (see training/docs/bf16-djl.md). The archive is what {@code torch.jit.save} writes for such a module, minus the
- * debug tables: {@code data.pkl} (the module object), {@code code/__torch__.py} (its TorchScript source),
+ * BFLOAT16 (see training/docs/bf16-djl.md); used by {@link Bfloat16Forward} for {@code pros-train bench --precision
+ * bf16}, nothing served uses it. The archive is what {@code torch.jit.save} writes for such a module, minus the debug
+ * tables: {@code data.pkl} (the module object), {@code code/__torch__.py} (its TorchScript source),
  * {@code constants.pkl}, {@code version}, {@code byteorder}; entries are stored, not deflated, as libtorch expects.
  */
 public final class TorchScriptCast implements AutoCloseable {
@@ -49,9 +50,20 @@ public final class TorchScriptCast implements AutoCloseable {
         return new TorchScriptCast(model);
     }
 
-    /** The cast of {@code array}, in the array's manager. */
+    /** The cast of {@code array}, in the array's manager (inference: no gradient is recorded through it). */
     public NDArray apply(NDArray array) {
-        NDArray result = block.forward(new ParameterStore(array.getManager(), false), new NDList(array), false).head();
+        return apply(array, false);
+    }
+
+    /**
+     * The cast of {@code array}, in the array's manager.
+     *
+     * @param training run the module in training mode: inside a gradient collector, autograd records the cast, so a
+     *     gradient reaches a float32 {@code array} through its bfloat16 copy
+     */
+    public NDArray apply(NDArray array, boolean training) {
+        NDArray result = block.forward(new ParameterStore(array.getManager(), false), new NDList(array), training)
+                .head();
         result.attach(array.getManager());
         return result;
     }
