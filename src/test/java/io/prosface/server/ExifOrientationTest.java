@@ -39,7 +39,7 @@ class ExifOrientationTest {
     void portraitJpegWithExifOrientationIsAnsweredLikeTheUprightJpeg(int orientation) {
         BufferedImage upright = uprightFace();
         // 6: the viewer turns the stored pixels 90° clockwise, so they are the upright face turned counter-clockwise
-        BufferedImage stored = orientation == 6 ? turnCounterClockwise(upright) : turnClockwise(upright);
+        BufferedImage stored = orientation == 6 ? TestImages.turnCounterClockwise(upright) : TestImages.turnClockwise(upright);
         JsonPath expected = post(TestImages.encode(upright, "jpg"), "");
         JsonPath answer = post(ExifJpeg.withOrientation(TestImages.encode(stored, "jpg"), orientation, orientation == 6), "");
 
@@ -59,7 +59,7 @@ class ExifOrientationTest {
         String query = "box=" + Math.round(box.x()) + "," + Math.round(box.y()) + "," + Math.round(box.width()) + ","
                 + Math.round(box.height());
         JsonPath expected = post(TestImages.encode(upright, "jpg"), query);
-        JsonPath answer = post(ExifJpeg.withOrientation(TestImages.encode(turnCounterClockwise(upright), "jpg"), 6,
+        JsonPath answer = post(ExifJpeg.withOrientation(TestImages.encode(TestImages.turnCounterClockwise(upright), "jpg"), 6,
                 false), query);
 
         assertEquals(upright.getWidth(), answer.getInt("image.width"), "width of the upright image");
@@ -102,25 +102,5 @@ class ExifOrientationTest {
             assertTrue(Math.abs(expected.get(index) - actual.get(index)) <= limit, what + " value " + index + ": "
                     + actual.get(index) + " vs upright " + expected.get(index) + " (limit " + limit + " px)");
         }
-    }
-
-    private static BufferedImage turnClockwise(BufferedImage image) {
-        BufferedImage turned = new BufferedImage(image.getHeight(), image.getWidth(), BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0; x < image.getWidth(); x++) {
-                turned.setRGB(image.getHeight() - 1 - y, x, image.getRGB(x, y));
-            }
-        }
-        return turned;
-    }
-
-    private static BufferedImage turnCounterClockwise(BufferedImage image) {
-        BufferedImage turned = new BufferedImage(image.getHeight(), image.getWidth(), BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0; x < image.getWidth(); x++) {
-                turned.setRGB(y, image.getWidth() - 1 - x, image.getRGB(x, y));
-            }
-        }
-        return turned;
     }
 }

@@ -133,4 +133,26 @@ public final class TestImages {
     public static byte[] truncated(byte[] bytes) {
         return java.util.Arrays.copyOf(bytes, bytes.length / 2);
     }
+
+    /** The image turned a quarter clockwise. */
+    public static BufferedImage turnClockwise(BufferedImage image) {
+        BufferedImage turned = new BufferedImage(image.getHeight(), image.getWidth(), BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                turned.setRGB(image.getHeight() - 1 - y, x, image.getRGB(x, y));
+            }
+        }
+        return turned;
+    }
+
+    /** The image turned a quarter counter-clockwise (stored so that EXIF orientation 6 turns it upright). */
+    public static BufferedImage turnCounterClockwise(BufferedImage image) {
+        BufferedImage turned = new BufferedImage(image.getHeight(), image.getWidth(), BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                turned.setRGB(y, image.getWidth() - 1 - x, image.getRGB(x, y));
+            }
+        }
+        return turned;
+    }
 }

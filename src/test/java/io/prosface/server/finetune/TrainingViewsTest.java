@@ -67,7 +67,7 @@ class TrainingViewsTest {
     void aPortraitJpegInAFineTuneArchiveIsUprighted(int orientation) throws IOException {
         BufferedImage upright = ImageIO.read(new ByteArrayInputStream(TestImages.lfpwJpeg()));
         // 6: a viewer turns the stored pixels 90° clockwise, so they hold the upright face turned counter-clockwise
-        BufferedImage stored = orientation == 6 ? turnCounterClockwise(upright) : turnClockwise(upright);
+        BufferedImage stored = orientation == 6 ? TestImages.turnCounterClockwise(upright) : TestImages.turnClockwise(upright);
         byte[] phonePhoto = ExifJpeg.withOrientation(TestImages.encode(stored, "jpg"), orientation, orientation == 6);
         float[] points = TestImages.lfpwPoints(TestImages.LFPW_FACE); // labelled on the upright photo
         assertNotNull(largestFace.apply(upright), "the detector finds the upright face");
@@ -116,25 +116,5 @@ class TrainingViewsTest {
             sum += Math.abs(expected[index] - actual[index]);
         }
         return sum / expected.length;
-    }
-
-    private static BufferedImage turnClockwise(BufferedImage image) {
-        BufferedImage turned = new BufferedImage(image.getHeight(), image.getWidth(), BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0; x < image.getWidth(); x++) {
-                turned.setRGB(image.getHeight() - 1 - y, x, image.getRGB(x, y));
-            }
-        }
-        return turned;
-    }
-
-    private static BufferedImage turnCounterClockwise(BufferedImage image) {
-        BufferedImage turned = new BufferedImage(image.getHeight(), image.getWidth(), BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0; x < image.getWidth(); x++) {
-                turned.setRGB(y, image.getWidth() - 1 - x, image.getRGB(x, y));
-            }
-        }
-        return turned;
     }
 }

@@ -1,13 +1,14 @@
 package io.prosface.core.model.bf16;
 
+import static io.prosface.core.model.bf16.BlockWeights.layerNorm;
+import static io.prosface.core.model.bf16.BlockWeights.linear;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import io.prosface.core.model.BackbonePass;
@@ -112,15 +113,6 @@ public final class Bfloat16Forward implements AutoCloseable {
         normed = layerNorm(tokens, weights, "03feedForwardNorm");
         NDArray hidden = Activation.gelu(linear(toBfloat16.apply(normed), weights, "04feedForward_01expand"));
         return tokens.add(linear(hidden, weights, "04feedForward_02contract").toType(DataType.FLOAT32, false));
-    }
-
-    private static NDArray layerNorm(NDArray tokens, Map<String, NDArray> weights, String name) {
-        return LayerNorm.layerNorm(tokens, new Shape(tokens.getShape().get(2)), weights.get(name + "_gamma"),
-                weights.get(name + "_beta"), TransformerBlock.LAYER_NORM_EPSILON).head();
-    }
-
-    private static NDArray linear(NDArray input, Map<String, NDArray> weights, String name) {
-        return Linear.linear(input, weights.get(name + "_weight"), weights.get(name + "_bias")).head();
     }
 
     @Override
