@@ -8,7 +8,6 @@ usage: hostile.py JAR DATA [--heap 1638m] [--budget-mib 256]
 needs: python3 (standard library only), curl with HTTP/2 (gRPC calls go out as raw HTTP/2 with --http2-prior-knowledge)
 """
 import argparse
-import base64
 import gzip
 import io
 import json

@@ -51,9 +51,4 @@ final class WorkerThreads {
         }
         JniUtils.setNumThreads(threads);
     }
-
-    /** libtorch's intra-op threads as the calling thread sees them (for tests and the start-up log). */
-    static int currentThreads() {
-        return JniUtils.getNumThreads();
-    }
 }
