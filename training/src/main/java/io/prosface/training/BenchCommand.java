@@ -66,7 +66,7 @@ public final class BenchCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--threads", defaultValue = "0",
-            description = "With --checkpoint: ONNX Runtime intra-op threads; 0 = all cores, as DJL. (default: ${DEFAULT-VALUE})")
+            description = "With --checkpoint: intra-op threads of every engine (DJL and ONNX Runtime), set on the benchmark's own worker thread as the server sets them on each inference worker; 0 = the server's default layout (cores / 2 workers: 1 on 2 cores). (default: ${DEFAULT-VALUE})")
     int threads;
 
     @Option(names = "--rounds", defaultValue = "5",
@@ -134,7 +134,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         List<Integer> batches = batchSizes == null ? List.of(8) : batchSizes;
-        int cores = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        // the server's default: two workers on a CPU of 2+ cores, each with its share of the cores
+        int cores = threads > 0 ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
         String loadBefore = PrecisionBenchmark.loadAverage();
         try (NDManager manager = NDManager.newBaseManager()) {
             Checkpoint loaded = Checkpoint.load(checkpoint, manager);
@@ -151,13 +152,15 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 System.out.println("## Precision side by side: " + checkpoint + " (" + loaded.config().architecture().name()
                         + ", " + preprocessor.imageSize() + " px, " + loaded.config().heads().size() + " heads), "
-                        + Runtime.getRuntime().availableProcessors() + " CPU threads (ONNX Runtime " + cores
-                        + "), best of " + rounds + " interleaved rounds");
+                        + Runtime.getRuntime().availableProcessors() + " cores, " + cores
+                        + " intra-op thread(s) per engine on one worker thread, best of " + rounds
+                        + " interleaved rounds");
                 System.out.println();
                 PrecisionBenchmark benchmark = new PrecisionBenchmark(loaded, manager, forwards,
                         preprocessor.imageSize());
-                List<PrecisionBenchmark.Row> rows = benchmark.run(batches, rounds, faces,
-                        faces.subList(0, Math.min(verifyFaces, faces.size())));
+                List<PrecisionBenchmark.Row> rows = PrecisionBenchmark.onWorkerThread(cores,
+                        () -> benchmark.run(batches, rounds, faces,
+                                faces.subList(0, Math.min(verifyFaces, faces.size()))));
                 PrecisionBenchmark.print(loaded, rows, Math.min(verifyFaces, faces.size()), data);
             } finally {
                 for (ServingForward forward : forwards.values()) {

@@ -206,6 +206,43 @@ final class PrecisionBenchmark {
         return String.format(Locale.ROOT, "%." + decimals + "f%%", 100 * share);
     }
 
+    /** Work whose timing should mean what a served batch costs. */
+    interface Timed<T> {
+        T call() throws OrtException;
+    }
+
+    /**
+     * Runs the work on a thread of its own that first sets libtorch's intra-op threads, as each of the server's
+     * inference workers does (DJL's thread count is a per-thread OpenMP setting; ONNX Runtime takes its own from
+     * the session). The loading thread is avoided too: libtorch measured far slower on the thread that started
+     * the engine (load-tests/README.md).
+     */
+    static <T> T onWorkerThread(int threads, Timed<T> work) throws OrtException {
+        java.util.concurrent.ExecutorService worker = java.util.concurrent.Executors.newSingleThreadExecutor(
+                runnable -> new Thread(runnable, "bench-worker"));
+        try {
+            return worker.submit(() -> {
+                if ("PyTorch".equals(ai.djl.engine.Engine.getInstance().getEngineName())) {
+                    ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+                }
+                return work.call();
+            }).get();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while benchmarking", interrupted);
+        } catch (java.util.concurrent.ExecutionException failed) {
+            if (failed.getCause() instanceof OrtException ort) {
+                throw ort;
+            }
+            if (failed.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException(failed.getCause());
+        } finally {
+            worker.shutdown();
+        }
+    }
+
     /** The 1-minute load average (Linux), or "n/a". */
     static String loadAverage() {
         try {

@@ -56,6 +56,9 @@ class BenchPrecisionTest {
         }
         assertTrue(run.out().contains("Agreement with fp32 on 16 development faces"), run.out());
         assertTrue(run.out().contains("load average"), "the machine's state is printed: " + run.out());
+        int perWorker = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        assertTrue(run.out().contains(perWorker + " intra-op thread(s) per engine on one worker thread"),
+                "without --threads both engines get the server's default per-worker threads: " + run.out());
     }
 
     @Test

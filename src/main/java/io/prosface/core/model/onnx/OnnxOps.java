@@ -68,15 +68,32 @@ final class OnnxOps {
     }
 
     /**
-     * Exact GELU, x · ½(1 + erf(x / √2)), as PyTorch's default (DJL's Activation.gelu). Written in the order ONNX
-     * Runtime's GELU fusion recognises, so it runs as one kernel there.
+     * GELU. Float32 weights: exact, x · ½(1 + erf(x / √2)), as PyTorch's default (DJL's Activation.gelu). Int8
+     * weights: the tanh form, ½x · (1 + tanh(√(2/π) · (x + 0.044715 x³))), at most 4.7e-4 from the exact one (far below
+     * the int8 weights' own error), which ONNX Runtime fuses into its FastGelu kernel: measured 30% less GELU time,
+     * about 6% of the int8 backbone. Both are written in the order ONNX Runtime's fusions recognise.
      */
     String gelu(String hint, String input) {
+        if (weights == OnnxExporter.Weights.INT8) {
+            return tanhGelu(hint, input);
+        }
         String scaled = graph.node("Div", hint + "_div", List.of(input, graph.scalar((float) Math.sqrt(2))));
         String erf = graph.node("Erf", hint + "_erf", List.of(scaled));
         String shifted = graph.node("Add", hint + "_add", List.of(erf, graph.scalar(1f)));
         String gated = graph.node("Mul", hint + "_mul", List.of(input, shifted));
         return graph.node("Mul", hint, List.of(gated, graph.scalar(0.5f)));
+    }
+
+    private String tanhGelu(String hint, String input) {
+        String cubed = graph.node("Pow", hint + "_cube", List.of(input, graph.scalar(3f)));
+        String cubic = graph.node("Mul", hint + "_cubic", List.of(cubed, graph.scalar(0.044715f)));
+        String inner = graph.node("Add", hint + "_inner", List.of(input, cubic));
+        String scaled = graph.node("Mul", hint + "_scaled",
+                List.of(inner, graph.scalar((float) Math.sqrt(2 / Math.PI))));
+        String tanh = graph.node("Tanh", hint + "_tanh", List.of(scaled));
+        String shifted = graph.node("Add", hint + "_add", List.of(tanh, graph.scalar(1f)));
+        String half = graph.node("Mul", hint + "_half", List.of(input, graph.scalar(0.5f)));
+        return graph.node("Mul", hint, List.of(half, shifted));
     }
 
     String add(String hint, String left, String right) {
