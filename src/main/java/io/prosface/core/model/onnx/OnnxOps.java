@@ -5,10 +5,11 @@ import ai.djl.nn.Parameter;
 import java.util.List;
 
 /**
- * The model's vocabulary in standard ONNX operators (opset 17): linear layers, LayerNorm, exact GELU, multi-head
+ * The model's vocabulary in standard ONNX operators (opset 17): linear layers, LayerNorm, GELU, multi-head
  * self-attention, reshapes. Each method mirrors one DJL operation of core.model and names its result after it. With
  * {@link OnnxExporter.Weights#INT8} every linear layer's weight is stored as int8 and multiplied by
- * DynamicQuantizeLinear + MatMulInteger (see {@link WeightQuantization}); everything else stays float32.
+ * DynamicQuantizeLinear + MatMulInteger (see {@link WeightQuantization}) and GELU takes its tanh form (see
+ * {@link #gelu}); everything else stays float32.
  */
 final class OnnxOps {
 
