@@ -1,0 +1,204 @@
+// ProS Face playground, Analyze: sends the chosen photo to POST /v1/analyze as the raw body and draws every face's box
+// and 68 points over it in an SVG whose coordinates are the image's own pixels (the API answers in the pixels of the
+// upright image, and browsers show a photo upright by its EXIF orientation too). No library, no request leaves this
+// server.
+"use strict";
+
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const SVG = "http://www.w3.org/2000/svg";
+  const stage = $("stage"), photo = $("photo"), overlay = $("overlay"), faces = $("faces");
+  const status = $("status"), timing = $("timing"), drop = $("drop");
+  let photoUrl = null;
+
+  function say(text, isError) {
+    status.textContent = text;
+    status.classList.toggle("error", Boolean(isError));
+  }
+
+  function svg(name, attributes, parent) {
+    const element = document.createElementNS(SVG, name);
+    Object.entries(attributes).forEach(([key, value]) => element.setAttribute(key, value));
+    parent.appendChild(element);
+    return element;
+  }
+
+  function element(name, text, parent, className) {
+    const node = document.createElement(name);
+    if (text !== undefined && text !== null) node.textContent = text;
+    if (className) node.className = className;
+    if (parent) parent.appendChild(node);
+    return node;
+  }
+
+  function percent(probability) {
+    return (100 * probability).toFixed(1) + "%";
+  }
+
+  function bars(entries, parent, label) {
+    const list = element("ul", null, parent, "bars");
+    list.setAttribute("aria-label", label);
+    entries.forEach((entry) => {
+      const item = element("li", null, list);
+      element("span", entry.label.replace(/_/g, " "), item);
+      const bar = element("span", null, item, "bar");
+      bar.style.width = Math.max(1, Math.round(100 * entry.probability)) + "%";
+      bar.setAttribute("aria-hidden", "true");
+      element("span", percent(entry.probability), item, "value");
+    });
+    return list;
+  }
+
+  function drawFaces(answer) {
+    const width = answer.image.width, height = answer.image.height;
+    overlay.setAttribute("viewBox", "0 0 " + width + " " + height);
+    overlay.replaceChildren();
+    faces.replaceChildren();
+    const unit = Math.max(width, height) / 400; // strokes and dots that read at any photo size
+    answer.faces.forEach((face, index) => {
+      const group = svg("g", { "data-face": index }, overlay);
+      const box = face.box;
+      svg("rect", { class: "box", x: box.x, y: box.y, width: box.width, height: box.height,
+        "stroke-width": 2 * unit }, group);
+      const points = (face.landmarks && face.landmarks.points) || [];
+      points.forEach((point, number) => {
+        svg("circle", { class: "point", cx: point.x, cy: point.y, r: 1.6 * unit, "data-index": number }, group);
+        const label = svg("text", { class: "number", x: point.x + 2 * unit, y: point.y - 2 * unit,
+          "font-size": 7 * unit, "stroke-width": unit }, group);
+        label.textContent = String(number + 1);
+      });
+      describeFace(face, index);
+    });
+    say(answer.faces.length === 0 ? "No face found."
+      : answer.faces.length + (answer.faces.length === 1 ? " face" : " faces") + " found.");
+  }
+
+  function describeFace(face, index) {
+    const card = element("article", null, faces, "face");
+    card.setAttribute("data-face", index);
+    const title = "Face " + (index + 1) + (face.age ? " · about " + Math.round(face.age.years) + " years" : "");
+    element("h3", title, card);
+    element("p", "Box " + face.box.width + "×" + face.box.height + " at (" + face.box.x + ", " + face.box.y
+      + "), " + (face.boxSource === "client" ? "given" : "detected"), card);
+    if (face.expression) {
+      element("h4", "Expression: " + face.expression.label + " (" + percent(face.expression.probability) + ")", card);
+      bars(face.expression.distribution, card, "Expression distribution");
+    }
+    if (face.attributes) {
+      const sorted = face.attributes.labels.slice().sort((a, b) => b.probability - a.probability);
+      element("h4", "Attributes", card);
+      bars(sorted.slice(0, 8), card, "Most likely attributes");
+      const more = element("details", null, card);
+      element("summary", "All " + sorted.length + " attributes", more);
+      bars(sorted.slice(8), more, "Other attributes");
+    }
+    (face.heads || []).forEach((head) => {
+      element("h4", head.name + ": " + head.label + " (" + percent(head.probability) + ")", card);
+    });
+  }
+
+  function showTiming(answer) {
+    timing.replaceChildren();
+    const t = answer.timing || {};
+    [["Decode", t.decodeMs], ["Detect", t.detectMs], ["Queue", t.queueMs], ["Compute", t.computeMs],
+      ["Total in the server", t.totalMs]].forEach(([name, value]) => {
+      if (value === undefined) return;
+      element("dt", name, timing);
+      element("dd", value.toFixed(1) + " ms", timing);
+    });
+    element("dt", "Model", timing);
+    element("dd", answer.model.backbone, timing);
+    timing.hidden = false;
+  }
+
+  async function analyze(blob) {
+    if (photoUrl) URL.revokeObjectURL(photoUrl);
+    photoUrl = URL.createObjectURL(blob);
+    photo.src = photoUrl;
+    stage.hidden = false;
+    overlay.replaceChildren();
+    faces.replaceChildren();
+    timing.hidden = true;
+    say("Analyzing…");
+    try {
+      const response = await fetch("/v1/analyze", {
+        method: "POST",
+        headers: { "Content-Type": blob.type || "application/octet-stream" },
+        body: blob,
+      });
+      const text = await response.text();
+      let answer;
+      try {
+        answer = JSON.parse(text);
+      } catch (notJson) {
+        answer = { code: "HTTP " + response.status, message: text.slice(0, 300) };
+      }
+      if (!response.ok) {
+        say("The server refused it: " + (answer.code || response.status) + ": " + (answer.message || ""), true);
+        return;
+      }
+      drawFaces(answer);
+      showTiming(answer);
+    } catch (failure) {
+      say("No answer from the server: " + failure.message, true);
+    }
+  }
+
+  $("file").addEventListener("change", (event) => {
+    if (event.target.files.length > 0) analyze(event.target.files[0]);
+  });
+  ["dragenter", "dragover"].forEach((name) => drop.addEventListener(name, (event) => {
+    event.preventDefault();
+    drop.classList.add("over");
+  }));
+  ["dragleave", "drop"].forEach((name) => drop.addEventListener(name, () => drop.classList.remove("over")));
+  drop.addEventListener("drop", (event) => {
+    event.preventDefault();
+    const file = event.dataTransfer.files[0];
+    if (file) analyze(file);
+  });
+  drop.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      $("file").click();
+    }
+  });
+  document.addEventListener("paste", (event) => {
+    const item = Array.from(event.clipboardData.items).find((entry) => entry.type.startsWith("image/"));
+    if (item) analyze(item.getAsFile());
+  });
+  [["show-box", "no-box", false], ["show-points", "no-points", false], ["show-numbers", "numbers", true]]
+    .forEach(([id, className, whenChecked]) => {
+      const box = $(id);
+      const apply = () => stage.classList.toggle(className, box.checked === whenChecked);
+      box.addEventListener("change", apply);
+      apply();
+    });
+
+  // a webcam snapshot where the browser offers a camera (secure context: https or localhost)
+  const camera = $("camera"), video = $("video");
+  if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+    camera.hidden = false;
+    camera.addEventListener("click", async () => {
+      try {
+        if (video.hidden) {
+          video.srcObject = await navigator.mediaDevices.getUserMedia({ video: true });
+          video.hidden = false;
+          await video.play();
+          camera.textContent = "Take the snapshot";
+          return;
+        }
+        const canvas = document.createElement("canvas");
+        canvas.width = video.videoWidth;
+        canvas.height = video.videoHeight;
+        canvas.getContext("2d").drawImage(video, 0, 0);
+        video.srcObject.getTracks().forEach((track) => track.stop());
+        video.hidden = true;
+        camera.textContent = "Take a snapshot";
+        canvas.toBlob((blob) => analyze(blob), "image/jpeg", 0.92);
+      } catch (failure) {
+        say("No camera: " + failure.message, true);
+      }
+    });
+  }
+})();

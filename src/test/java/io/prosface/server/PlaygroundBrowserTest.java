@@ -1,0 +1,146 @@
+package io.prosface.server;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The playground at {@code /} in a real browser: Debian's {@code chromium} driven through Debian's
+ * {@code chromedriver} (Selenium is pointed at both, so nothing is downloaded; {@code .ci/run} installs them). A real
+ * LFPW face is picked in the page's file input; the page must draw the face's box and its 68 points exactly where
+ * {@code POST /v1/analyze} puts them for the same bytes, list the expression and attributes, and word a refused
+ * upload as the API does. Screenshots go to {@code target/playground-*.png}.
+ */
+@QuarkusTest
+@WithTestResource(value = TestCheckpoint.class, scope = TestResourceScope.GLOBAL)
+class PlaygroundBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    private static WebDriver browser;
+
+    @TestHTTPResource("/")
+    URL page;
+
+    @BeforeAll
+    static void startBrowser() {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "no browser: apt-get install chromium chromium-driver (.ci/run does)");
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void aPickedPhotoGetsItsBoxAnd68PointsDrawnWhereTheApiPutsThem() throws Exception {
+        Path face = TestImages.lfpw(TestImages.LFPW_FACE, ".jpg");
+        JsonPath api = given().contentType("image/jpeg").body(Files.readAllBytes(face))
+                .when().post("/v1/analyze").then().statusCode(200).extract().jsonPath();
+        assertEquals(1, api.getList("faces").size(), "the API finds one face on " + face);
+
+        browser.get(page.toString());
+        browser.findElement(By.id("file")).sendKeys(face.toRealPath().toString());
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        wait.until(driver -> driver.findElements(By.cssSelector("#overlay circle.point")).size() == 68
+                || driver.findElement(By.id("status")).getAttribute("class").contains("error"));
+        save("analyze");
+
+        assertEquals("1 face found.", browser.findElement(By.id("status")).getText());
+        List<WebElement> points = browser.findElements(By.cssSelector("#overlay circle.point"));
+        assertEquals(68, points.size(), "one dot per landmark");
+        List<Map<String, Float>> expected = api.getList("faces[0].landmarks.points");
+        for (int index = 0; index < 68; index++) {
+            WebElement point = points.get(index);
+            assertEquals(String.valueOf(index), point.getAttribute("data-index"));
+            assertEquals(expected.get(index).get("x"), Float.parseFloat(point.getAttribute("cx")), 1e-3,
+                    "point " + index + " x");
+            assertEquals(expected.get(index).get("y"), Float.parseFloat(point.getAttribute("cy")), 1e-3,
+                    "point " + index + " y");
+        }
+        WebElement box = browser.findElement(By.cssSelector("#overlay rect.box"));
+        assertEquals(api.getInt("faces[0].box.x"), Integer.parseInt(box.getAttribute("x")));
+        assertEquals(api.getInt("faces[0].box.width"), Integer.parseInt(box.getAttribute("width")));
+        // the overlay's coordinates are the image's pixels: its viewBox is the answered image size
+        assertEquals("0 0 " + api.getInt("image.width") + " " + api.getInt("image.height"),
+                browser.findElement(By.id("overlay")).getDomAttribute("viewBox"));
+
+        String card = browser.findElement(By.cssSelector("#faces article.face")).getText();
+        assertTrue(card.contains("Expression: " + api.getString("faces[0].expression.label")), card);
+        assertEquals(7, browser.findElements(By.cssSelector("#faces article.face ul[aria-label='Expression distribution'] li"))
+                .size(), "the whole expression distribution is listed");
+        assertTrue(browser.findElement(By.id("timing")).getText().contains("Compute"), "server timings are shown");
+
+        // the points can be hidden and numbered
+        browser.findElement(By.id("show-points")).click();
+        assertTrue(!points.get(0).isDisplayed(), "unchecking 'points' hides the dots");
+        browser.findElement(By.id("show-points")).click();
+        assertTrue(points.get(0).isDisplayed(), "checking it again shows them");
+    }
+
+    @Test
+    void aFileThatIsNoImageIsRefusedInTheApisWords(@org.junit.jupiter.api.io.TempDir Path temp) throws Exception {
+        Path notAnImage = Files.writeString(temp.resolve("notes.jpg"), "these are notes, not a photo");
+        browser.get(page.toString());
+        browser.findElement(By.id("file")).sendKeys(notAnImage.toString());
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver ->
+                driver.findElement(By.id("status")).getAttribute("class").contains("error"));
+        save("refused");
+        String status = browser.findElement(By.id("status")).getText();
+        assertTrue(status.contains("INVALID_ARGUMENT") && status.contains("not a recognised image format"),
+                "the API's code and message for " + notAnImage.getFileName() + ": " + status);
+        assertEquals(0, browser.findElements(By.cssSelector("#overlay circle")).size(), "nothing drawn");
+    }
+
+    @Test
+    void everyAssetComesFromThisServer() {
+        browser.get(page.toString());
+        Object external = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
+                "return performance.getEntriesByType('resource').map(e => e.name)"
+                        + ".filter(n => !n.startsWith(location.origin))");
+        assertEquals(List.of(), external, "requests that left the server");
+        String html = given().when().get("/").then().statusCode(200).extract().asString();
+        assertTrue(!html.contains("http://") && !html.contains("https://") && !html.contains("//cdn"),
+                "no absolute URL in the page");
+    }
+
+    private static void save(String name) throws Exception {
+        Path target = Path.of("target", "playground-" + name + ".png");
+        Files.createDirectories(target.getParent());
+        Files.write(target, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+}
