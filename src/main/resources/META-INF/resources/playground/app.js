@@ -139,6 +139,8 @@
       }
       drawFaces(answer);
       showTiming(answer);
+      $("server-heads").textContent = answer.model.heads
+        .map((entry) => entry.task + ": " + entry.head.name + "@" + entry.head.version).join(", ");
     } catch (failure) {
       say("No answer from the server: " + failure.message, true);
     }
@@ -174,6 +176,59 @@
       box.addEventListener("change", apply);
       apply();
     });
+
+  // Server: the info gauge's labels and the batcher's gauges and batch-size summary from the Prometheus text
+  let lastBatches = null;
+  function metric(text, name) {
+    const line = text.split("\n").find((entry) => entry.startsWith(name + " ") || entry.startsWith(name + "{"));
+    if (!line) return null;
+    const labels = {};
+    const open = line.indexOf("{");
+    if (open >= 0) {
+      line.slice(open + 1, line.lastIndexOf("}")).replace(/(\w+)="((?:[^"\\]|\\.)*)"/g, (all, key, value) => {
+        labels[key] = value;
+        return all;
+      });
+    }
+    return { labels: labels, value: parseFloat(line.slice(line.lastIndexOf(" ") + 1)) };
+  }
+
+  async function refreshServer() {
+    try {
+      const response = await fetch("/q/metrics", { headers: { Accept: "text/plain" } });
+      const text = await response.text();
+      const info = metric(text, "pros_inference_info");
+      if (info) {
+        $("server-model").textContent = info.labels.model;
+        $("server-device").textContent = info.labels.device;
+        $("server-precision").textContent = info.labels.precision;
+        $("server-workers").textContent = info.labels.workers + " × " + info.labels.threads_per_worker
+          + " thread(s), max batch " + info.labels.max_batch_size;
+      }
+      const depth = metric(text, "pros_inference_queue_depth");
+      const inFlight = metric(text, "pros_inference_in_flight");
+      if (depth) $("server-queue").textContent = String(depth.value);
+      if (inFlight) $("server-in-flight").textContent = String(inFlight.value);
+      const count = metric(text, "pros_inference_batch_size_count");
+      const sum = metric(text, "pros_inference_batch_size_sum");
+      if (count && sum) {
+        const batches = { count: count.value, sum: sum.value };
+        const overall = batches.count > 0 ? (batches.sum / batches.count).toFixed(2) : "–";
+        let recent = "";
+        if (lastBatches && batches.count > lastBatches.count) {
+          recent = ", last 2 s: " + ((batches.sum - lastBatches.sum) / (batches.count - lastBatches.count)).toFixed(2);
+        }
+        $("server-batch").textContent = "mean " + overall + " over " + batches.count + " batches" + recent;
+        lastBatches = batches;
+      }
+      const items = metric(text, "pros_inference_items_total");
+      if (items) $("server-items").textContent = String(items.value);
+    } catch (failure) {
+      $("server-model").textContent = "metrics unavailable: " + failure.message;
+    }
+  }
+  refreshServer();
+  setInterval(refreshServer, 2000);
 
   // a webcam snapshot where the browser offers a camera (secure context: https or localhost)
   const camera = $("camera"), video = $("video");

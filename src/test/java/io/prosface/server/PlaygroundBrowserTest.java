@@ -138,6 +138,30 @@ class PlaygroundBrowserTest {
                 "no absolute URL in the page");
     }
 
+    @Test
+    void theServerPanelShowsWhatServesAndTheBatcherFromTheServersMetrics() throws Exception {
+        JsonPath api = given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
+                .when().post("/v1/analyze").then().statusCode(200).extract().jsonPath();
+        browser.get(page.toString());
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        wait.until(driver -> !driver.findElement(By.id("server-model")).getText().equals("…"));
+        assertEquals(api.getString("model.backbone"), browser.findElement(By.id("server-model")).getText(),
+                "the model that answered /v1/analyze");
+        assertEquals("fp32", browser.findElement(By.id("server-precision")).getText());
+        assertTrue(browser.findElement(By.id("server-device")).getText().startsWith("cpu"),
+                browser.findElement(By.id("server-device")).getText());
+        // a batch computed now shows up in the panel's next reading of the metrics (every 2 s)
+        String before = browser.findElement(By.id("server-items")).getText();
+        given().contentType("image/jpeg").body(TestImages.lfpwJpeg()).when().post("/v1/analyze").then()
+                .statusCode(200);
+        wait.until(driver -> !driver.findElement(By.id("server-items")).getText().equals(before));
+        assertTrue(Double.parseDouble(browser.findElement(By.id("server-items")).getText())
+                > Double.parseDouble(before), "faces computed grew: " + before);
+        assertTrue(browser.findElement(By.id("server-batch")).getText().matches("mean \\d+\\.\\d\\d over \\d+ batches.*"),
+                browser.findElement(By.id("server-batch")).getText());
+        save("server");
+    }
+
     private static void save(String name) throws Exception {
         Path target = Path.of("target", "playground-" + name + ".png");
         Files.createDirectories(target.getParent());

@@ -48,6 +48,7 @@ public class InferenceEngine {
     BatchHook batchHook;
     @Inject
     MeterRegistry meters;
+    private volatile io.micrometer.core.instrument.Meter info;
     @ConfigProperty(name = "quarkus.shutdown.timeout", defaultValue = "30s")
     Duration shutdownTimeout;
 
@@ -100,6 +101,14 @@ public class InferenceEngine {
             return processor;
         }, meters, batchHook::beforeBatch);
         awaitWarmUp(warmed, warmUpFailure);
+        // what serves, as labels of one constant gauge (as Triton labels its metrics): the playground's server panel
+        // and dashboards read it from /q/metrics
+        info = io.micrometer.core.instrument.Gauge.builder(MetricNames.INFO, () -> 1)
+                .description("what serves: model, device, precision and the batcher's layout (value always 1)")
+                .tag("model", registry.modelVersion()).tag("device", device.toString())
+                .tag("precision", config.precision().name().toLowerCase()).tag("workers", String.valueOf(workers))
+                .tag("threads_per_worker", String.valueOf(threadsPerWorker))
+                .tag("max_batch_size", String.valueOf(config.maxBatchSize())).strongReference(true).register(meters);
         state = State.READY;
         LOG.infof("inference ready: device %s, precision %s, workers %d x %d thread(s), max batch %d, max queue delay %s,"
                 + " max queue %d, warmed %s", device, config.precision().name().toLowerCase(), workers,
@@ -248,6 +257,9 @@ public class InferenceEngine {
             return;
         }
         state = State.STOPPING;
+        if (info != null) {
+            meters.remove(info); // a registry may outlive this engine (tests restart Quarkus in one JVM)
+        }
         long until = System.nanoTime() + drainTimeout.toNanos();
         DynamicBatcher<FaceInput, FaceOutputs> current = batcher;
         if (current != null) {

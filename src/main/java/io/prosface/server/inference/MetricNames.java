@@ -16,6 +16,11 @@ public final class MetricNames {
     public static final String QUEUE_DEPTH = "pros.inference.queue.depth";
     /** Gauge: requests accepted and not yet answered (queued + computing). Prometheus: {@code pros_inference_in_flight}. */
     public static final String IN_FLIGHT = "pros.inference.in.flight";
+    /**
+     * Gauge, always 1: what serves, in its tags {@code model} (backbone@hash), {@code device}, {@code precision},
+     * {@code workers}, {@code threads_per_worker}, {@code max_batch_size}. Prometheus: {@code pros_inference_info}.
+     */
+    public static final String INFO = "pros.inference.info";
     /** Counter: requests by {@code method} and {@code status} tags. Prometheus: {@code pros_requests_total}. */
     public static final String REQUESTS = "pros.requests";
     /** Counter: face crops run through the model. Prometheus: {@code pros_inference_items_total}. */
