@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.prosface.core.data.FaceBox;
 import io.prosface.core.data.FacePreprocessor;
@@ -13,6 +12,7 @@ import io.prosface.core.model.Checkpoint;
 import io.prosface.core.model.CheckpointException;
 import io.prosface.core.model.HeadConfig;
 import io.prosface.core.model.HeadKind;
+import io.prosface.core.model.IntraOpThreads;
 import io.prosface.core.model.TaskHead;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -89,7 +89,7 @@ final class CeilingBenchmark {
             List<float[]> batch = Collections.nCopies(batchSize, face);
             // every worker thread: its own intra-op threads (as the server's workers set theirs), then a warm-up
             onEach(pool, workers, () -> {
-                JniUtils.setNumThreads(threadsPerWorker);
+                IntraOpThreads.setForCurrentThread(threadsPerWorker);
                 for (int warmUp = 0; warmUp < 3; warmUp++) {
                     pass.run(batch);
                     pass.run(List.of(face));

@@ -70,7 +70,7 @@ final class Resampler {
         }
         // vertical pass into the target planes, scaling 0..255 to 0..1: tap by tap over whole rows (contiguous, so
         // the JIT can vectorise it); every output still sums its taps in the same order, so results are bit-identical
-        // to the per-pixel loop this replaced (20-25% less CPU a call, measured with perf task-clock)
+        // to the per-pixel loop this replaced (12-26% less CPU a call: perf task-clock, 3 pairs of 41,000 calls)
         float[] sums = new float[outWidth];
         for (int y = 0; y < outHeight; y++) {
             int weightBase = y * rows.maxTaps;

@@ -2,17 +2,16 @@ package io.prosface.server.inference;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.pytorch.jni.JniUtils;
+import io.prosface.core.model.IntraOpThreads;
 import org.jboss.logging.Logger;
 
 /**
  * How many intra-op threads each inference worker's forward uses ({@code pros.inference.threads-per-worker}).
  *
- * <p>libtorch's thread count is an OpenMP setting of the calling thread: a worker that sets it on its own thread
- * before its first forward keeps it, whatever the other workers set. With one worker of two threads, a 2-core machine
- * idles one core whenever the worker does anything serial (stacking the batch, heads, copying answers back), and a
- * small ViT's ops are often too small for two threads anyway; two workers of one thread each keep both cores on
- * forwards. See the README's performance section for the measurements behind the default.
+ * <p>Each worker sets its count on its own thread ({@link IntraOpThreads}). With one worker of two threads, a
+ * 2-core machine idles one core whenever the worker does anything serial (stacking the batch, heads, copying answers
+ * back), and a small ViT's ops are often too small for two threads anyway; two workers of one thread each keep both
+ * cores on forwards. See the README's performance section for the measurements behind the default.
  */
 final class WorkerThreads {
 
@@ -45,10 +44,8 @@ final class WorkerThreads {
 
     /** Sets libtorch's intra-op threads for the calling thread (the worker's), when the engine is PyTorch. */
     static void applyToCurrentThread(int threads) {
-        if (!"PyTorch".equals(Engine.getInstance().getEngineName())) {
+        if (!IntraOpThreads.setForCurrentThread(threads)) {
             LOG.debugf("engine %s: intra-op threads left as they are", Engine.getInstance().getEngineName());
-            return;
         }
-        JniUtils.setNumThreads(threads);
     }
 }

@@ -114,10 +114,10 @@ public final class ExportOnnxCommand implements Callable<Integer> {
             float[] batch = ExportBenchmark.flatten(faces.subList(start, start + batchSize), size);
             try (NDManager batchManager = manager.newSubManager()) {
                 NDArray images = batchManager.create(batch, new ai.djl.ndarray.types.Shape(batchSize, 3, size, size));
-                append(reference, ReferenceOutputs.of(checkpoint, images));
+                ExportAgreement.append(reference, ReferenceOutputs.of(checkpoint, images));
             }
             for (Map.Entry<String, OnnxRuntimeModel> runtime : runtimes.entrySet()) {
-                append(exported.get(runtime.getKey()), runtime.getValue().run(batch, batchSize, size));
+                ExportAgreement.append(exported.get(runtime.getKey()), runtime.getValue().run(batch, batchSize, size));
             }
         }
         System.out.printf(Locale.ROOT, "%nAgreement with the DJL float32 forward on %d real faces from %s (batch %d):%n",
@@ -131,15 +131,6 @@ public final class ExportOnnxCommand implements Callable<Integer> {
             pass &= ExportAgreement.allPass(lines);
         }
         return pass;
-    }
-
-    private static void append(Map<String, float[]> into, Map<String, float[]> batch) {
-        batch.forEach((name, values) -> {
-            float[] previous = into.getOrDefault(name, new float[0]);
-            float[] joined = java.util.Arrays.copyOf(previous, previous.length + values.length);
-            System.arraycopy(values, 0, joined, previous.length, values.length);
-            into.put(name, joined);
-        });
     }
 
     static Path int8Path(Path output) {

@@ -7,6 +7,7 @@ import com.sun.management.OperatingSystemMXBean;
 import io.prosface.core.model.Checkpoint;
 import io.prosface.core.model.HeadConfig;
 import io.prosface.core.model.HeadKind;
+import io.prosface.core.model.IntraOpThreads;
 import io.prosface.core.model.onnx.ExportAgreement;
 import io.prosface.training.ServingForward.Precision;
 import java.io.IOException;
@@ -128,7 +129,7 @@ final class PrecisionBenchmark {
             float[] images = ExportBenchmark.flatten(faces.subList(start, start + batch), size);
             for (Map.Entry<Precision, ServingForward> forward : forwards.entrySet()) {
                 try (NDManager batchManager = manager.newSubManager()) {
-                    append(outputs.computeIfAbsent(forward.getKey(), ignored -> new LinkedHashMap<>()),
+                    ExportAgreement.append(outputs.computeIfAbsent(forward.getKey(), ignored -> new LinkedHashMap<>()),
                             forward.getValue().outputs(batchManager.create(images, new Shape(batch, 3, size, size))));
                 }
             }
@@ -222,9 +223,7 @@ final class PrecisionBenchmark {
                 runnable -> new Thread(runnable, "bench-worker"));
         try {
             return worker.submit(() -> {
-                if ("PyTorch".equals(ai.djl.engine.Engine.getInstance().getEngineName())) {
-                    ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
-                }
+                IntraOpThreads.setForCurrentThread(threads);
                 return work.call();
             }).get();
         } catch (InterruptedException interrupted) {
@@ -250,15 +249,6 @@ final class PrecisionBenchmark {
         } catch (IOException | RuntimeException unavailable) {
             return "n/a";
         }
-    }
-
-    private static void append(Map<String, float[]> into, Map<String, float[]> batch) {
-        batch.forEach((name, values) -> {
-            float[] previous = into.getOrDefault(name, new float[0]);
-            float[] joined = Arrays.copyOf(previous, previous.length + values.length);
-            System.arraycopy(values, 0, joined, previous.length, values.length);
-            into.put(name, joined);
-        });
     }
 
     private static double max(double[] values) {

@@ -87,6 +87,15 @@ public final class ExportAgreement {
     }
 
     /** True when every line passes. */
+    /** Adds one batch's outputs (name -> values of its faces) after those gathered so far, for {@link #compare}. */
+    public static void append(Map<String, float[]> into, Map<String, float[]> batch) {
+        batch.forEach((name, values) -> into.merge(name, values, (previous, next) -> {
+            float[] joined = java.util.Arrays.copyOf(previous, previous.length + next.length);
+            System.arraycopy(next, 0, joined, previous.length, next.length);
+            return joined;
+        }));
+    }
+
     public static boolean allPass(List<Line> lines) {
         return lines.stream().allMatch(Line::passes);
     }

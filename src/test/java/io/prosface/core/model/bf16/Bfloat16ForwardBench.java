@@ -15,7 +15,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,8 +52,8 @@ public final class Bfloat16ForwardBench {
                 Map<String, float[]> mixed = new LinkedHashMap<>();
                 for (int start = 0; start < count; start += batch) {
                     float[] images = flatten(faces.subList(start, start + batch), size);
-                    append(reference, run(manager, images, batch, size, x -> ReferenceOutputs.of(checkpoint, x)));
-                    append(mixed, run(manager, images, batch, size, mixedOutputs));
+                    ExportAgreement.append(reference, run(manager, images, batch, size, x -> ReferenceOutputs.of(checkpoint, x)));
+                    ExportAgreement.append(mixed, run(manager, images, batch, size, mixedOutputs));
                 }
                 System.out.printf(Locale.ROOT, "bfloat16 (linear layers, attention products) vs float32 DJL, %d real"
                         + " faces, batch %d:%n", count, batch);
@@ -122,12 +121,4 @@ public final class Bfloat16ForwardBench {
         return batch;
     }
 
-    private static void append(Map<String, float[]> into, Map<String, float[]> batch) {
-        batch.forEach((name, values) -> {
-            float[] previous = into.getOrDefault(name, new float[0]);
-            float[] joined = Arrays.copyOf(previous, previous.length + values.length);
-            System.arraycopy(values, 0, joined, previous.length, values.length);
-            into.put(name, joined);
-        });
-    }
 }
