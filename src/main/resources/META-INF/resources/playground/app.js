@@ -1,15 +1,43 @@
-// ProS Face playground, Analyze: sends the chosen photo to POST /v1/analyze as the raw body and draws every face's box
-// and 68 points over it in an SVG whose coordinates are the image's own pixels (the API answers in the pixels of the
-// upright image, and browsers show a photo upright by its EXIF orientation too). No library, no request leaves this
-// server.
+// ProS Face playground, Analyze and Server: sends the chosen photo to POST /v1/analyze as the raw body and draws every
+// face's box and 68 points over it in an SVG whose coordinates are the image's own pixels (the API answers in the
+// pixels of the upright image, and browsers show a photo upright by its EXIF orientation too). The API key (kept in
+// sessionStorage: this tab only) lists the fine-tuned heads a user may choose per task. finetune.js uses what this
+// file exposes as window.Playground. No request leaves this server.
 "use strict";
 
 (function () {
   const $ = (id) => document.getElementById(id);
   const SVG = "http://www.w3.org/2000/svg";
+  const KEY_STORE = "pros.apiKey";
   const stage = $("stage"), photo = $("photo"), overlay = $("overlay"), faces = $("faces");
   const status = $("status"), timing = $("timing"), drop = $("drop");
   let photoUrl = null;
+  let lastPhoto = null;
+  let headList = [];
+
+  // the task a head of each API type answers, and the order the choices are shown in
+  const TASK_OF_TYPE = { multilabel: "attributes", classification: "expression", landmarks: "landmarks",
+    regression: "regression" };
+
+  function apiKey() {
+    return sessionStorage.getItem(KEY_STORE) || "";
+  }
+
+  function authorized(headers) {
+    const key = apiKey();
+    return key ? Object.assign({ Authorization: "Bearer " + key }, headers || {}) : (headers || {});
+  }
+
+  /** The API's error words from a failed response: "CODE: message". */
+  async function apiError(response) {
+    const text = await response.text();
+    try {
+      const error = JSON.parse(text);
+      return (error.code || ("HTTP " + response.status)) + ": " + (error.message || "");
+    } catch (notJson) {
+      return "HTTP " + response.status + ": " + text.slice(0, 300);
+    }
+  }
 
   function say(text, isError) {
     status.textContent = text;
@@ -67,13 +95,23 @@
           "font-size": 7 * unit, "stroke-width": unit }, group);
         label.textContent = String(number + 1);
       });
-      describeFace(face, index);
+      describeFace(face, index, answer);
     });
     say(answer.faces.length === 0 ? "No face found."
       : answer.faces.length + (answer.faces.length === 1 ? " face" : " faces") + " found.");
   }
 
-  function describeFace(face, index) {
+  function headOf(answer, task) {
+    const entry = (answer.model.heads || []).find((item) => item.task === task);
+    return entry ? entry.head.name + "@" + entry.head.version : null;
+  }
+
+  function headTitle(text, answer, task) {
+    const head = headOf(answer, task);
+    return head ? text + " · head " + head : text;
+  }
+
+  function describeFace(face, index, answer) {
     const card = element("article", null, faces, "face");
     card.setAttribute("data-face", index);
     const title = "Face " + (index + 1) + (face.age ? " · about " + Math.round(face.age.years) + " years" : "");
@@ -81,20 +119,29 @@
     element("p", "Box " + face.box.width + "×" + face.box.height + " at (" + face.box.x + ", " + face.box.y
       + "), " + (face.boxSource === "client" ? "given" : "detected"), card);
     if (face.expression) {
-      element("h4", "Expression: " + face.expression.label + " (" + percent(face.expression.probability) + ")", card);
+      element("h4", headTitle("Expression: " + face.expression.label + " (" + percent(face.expression.probability)
+        + ")", answer, "expression"), card);
       bars(face.expression.distribution, card, "Expression distribution");
     }
     if (face.attributes) {
       const sorted = face.attributes.labels.slice().sort((a, b) => b.probability - a.probability);
-      element("h4", "Attributes", card);
+      element("h4", headTitle("Attributes", answer, "attributes"), card);
       bars(sorted.slice(0, 8), card, "Most likely attributes");
       const more = element("details", null, card);
       element("summary", "All " + sorted.length + " attributes", more);
       bars(sorted.slice(8), more, "Other attributes");
     }
-    (face.heads || []).forEach((head) => {
-      element("h4", head.name + ": " + head.label + " (" + percent(head.probability) + ")", card);
-    });
+    if (face.regression) {
+      element("h4", headTitle("Regression", answer, "regression"), card);
+      const list = element("dl", null, card, "values");
+      face.regression.values.forEach((value) => {
+        element("dt", value.name, list);
+        element("dd", value.value.toFixed(3), list);
+      });
+    }
+    if (face.landmarks && headOf(answer, "landmarks")) {
+      element("p", headTitle(face.landmarks.points.length + " landmark points", answer, "landmarks"), card);
+    }
   }
 
   function showTiming(answer) {
@@ -111,7 +158,19 @@
     timing.hidden = false;
   }
 
+  /** The query string for the chosen heads: head=name@vN per task, and the tasks they need. */
+  function headQuery() {
+    const chosen = Array.from(document.querySelectorAll("#head-selects select")).filter((select) => select.value);
+    if (chosen.length === 0) return "";
+    const tasks = ["attributes", "expression", "landmarks"];
+    if (chosen.some((select) => select.dataset.task === "regression")) tasks.push("regression");
+    if (headList.some((head) => head.builtIn && head.name === "age")) tasks.push("age");
+    return "?tasks=" + tasks.join(",") + chosen.map((select) => "&head=" + encodeURIComponent(select.value)).join("");
+  }
+
   async function analyze(blob) {
+    lastPhoto = blob;
+    $("reanalyze").disabled = false;
     if (photoUrl) URL.revokeObjectURL(photoUrl);
     photoUrl = URL.createObjectURL(blob);
     photo.src = photoUrl;
@@ -121,7 +180,7 @@
     timing.hidden = true;
     say("Analyzing…");
     try {
-      const response = await fetch("/v1/analyze", {
+      const response = await fetch("/v1/analyze" + headQuery(), {
         method: "POST",
         headers: { "Content-Type": blob.type || "application/octet-stream" },
         body: blob,
@@ -176,6 +235,100 @@
       box.addEventListener("change", apply);
       apply();
     });
+
+  // the API key: kept in sessionStorage (this tab only), announced to finetune.js with a "pros:key" event
+  const keyInput = $("api-key"), keyStatus = $("key-status");
+  keyInput.value = apiKey();
+  function setKey(key) {
+    if (key) sessionStorage.setItem(KEY_STORE, key); else sessionStorage.removeItem(KEY_STORE);
+    keyStatus.textContent = key ? "Key set for this tab." : "No key.";
+    document.dispatchEvent(new CustomEvent("pros:key"));
+  }
+  $("key-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    setKey(keyInput.value.trim());
+  });
+  $("key-forget").addEventListener("click", () => {
+    keyInput.value = "";
+    setKey("");
+  });
+
+  // Heads: one choice per task among the heads the store lists (GET /v1/finetune/heads, read role)
+  async function listHeads() {
+    const heads = [];
+    let token = "";
+    do {
+      const response = await fetch("/v1/finetune/heads?page_size=100" + (token ? "&page_token="
+        + encodeURIComponent(token) : ""), { headers: authorized() });
+      if (!response.ok) throw new Error(await apiError(response));
+      const page = await response.json();
+      heads.push(...page.heads);
+      token = page.nextPageToken || "";
+    } while (token && heads.length < 1000);
+    return heads;
+  }
+
+  async function refreshHeadChoice() {
+    const selects = $("head-selects"), help = $("head-choice-help");
+    const before = {};
+    selects.querySelectorAll("select").forEach((select) => { before[select.dataset.task] = select.value; });
+    selects.replaceChildren();
+    if (!apiKey()) {
+      headList = [];
+      help.textContent = "The model's own heads answer. Enter an API key to choose fine-tuned heads.";
+      return;
+    }
+    try {
+      headList = await listHeads();
+    } catch (failure) {
+      headList = [];
+      help.textContent = "Cannot list heads: " + failure.message;
+      return;
+    }
+    help.textContent = "Each task is answered by the model's own head unless you choose another.";
+    Object.entries(TASK_OF_TYPE).forEach(([type, task]) => {
+      const heads = headList.filter((head) => head.type === type);
+      if (heads.length === 0 || (task === "regression" && heads.every((head) => head.builtIn))) return;
+      const id = "head-" + task;
+      const label = element("label", task.charAt(0).toUpperCase() + task.slice(1), selects);
+      label.htmlFor = id;
+      const select = element("select", null, selects);
+      select.id = id;
+      select.dataset.task = task;
+      element("option", "the model's own", select).value = "";
+      heads.forEach((head) => {
+        const option = element("option", head.name + "@" + head.version + (head.builtIn ? " (built-in)" : "")
+          + (head.current ? " · current" : ""), select);
+        option.value = head.name + "@" + head.version;
+      });
+      if (before[task] && heads.some((head) => head.name + "@" + head.version === before[task])) {
+        select.value = before[task];
+      }
+    });
+  }
+  $("reanalyze").addEventListener("click", () => {
+    if (lastPhoto) analyze(lastPhoto);
+  });
+  document.addEventListener("pros:key", refreshHeadChoice);
+  document.addEventListener("pros:heads-changed", refreshHeadChoice);
+  refreshHeadChoice();
+
+  window.Playground = {
+    apiKey: apiKey,
+    authorized: authorized,
+    apiError: apiError,
+    element: element,
+    percent: percent,
+    hasPhoto: () => lastPhoto !== null,
+    /** Re-analyzes the last photo with head (name@vN) answering its type's task. */
+    tryHead: async (type, head) => {
+      await refreshHeadChoice();
+      const select = $("head-" + TASK_OF_TYPE[type]);
+      if (select) select.value = head;
+      if (lastPhoto) await analyze(lastPhoto);
+      $("analyze").scrollIntoView();
+    },
+  };
 
   // Server: the info gauge's labels and the batcher's gauges and batch-size summary from the Prometheus text
   let lastBatches = null;

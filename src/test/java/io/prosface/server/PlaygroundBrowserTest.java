@@ -3,7 +3,6 @@ package io.prosface.server;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -20,18 +19,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The playground at {@code /} in a real browser: Debian's {@code chromium} driven through Debian's
- * {@code chromedriver} (Selenium is pointed at both, so nothing is downloaded; {@code .ci/run} installs them). A real
+ * The playground at {@code /} in a real browser ({@link HeadlessChromium}). A real
  * LFPW face is picked in the page's file input; the page must draw the face's box and its 68 points exactly where
  * {@code POST /v1/analyze} puts them for the same bytes, list the expression and attributes, and word a refused
  * upload as the API does. Screenshots go to {@code target/playground-*.png}.
@@ -40,9 +33,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @WithTestResource(value = TestCheckpoint.class, scope = TestResourceScope.GLOBAL)
 class PlaygroundBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
     private static WebDriver browser;
 
     @TestHTTPResource("/")
@@ -50,13 +40,7 @@ class PlaygroundBrowserTest {
 
     @BeforeAll
     static void startBrowser() {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "no browser: apt-get install chromium chromium-driver (.ci/run does)");
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,1000");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.start(1200, 1000);
     }
 
     @AfterAll
@@ -162,9 +146,7 @@ class PlaygroundBrowserTest {
         save("server");
     }
 
-    private static void save(String name) throws Exception {
-        Path target = Path.of("target", "playground-" + name + ".png");
-        Files.createDirectories(target.getParent());
-        Files.write(target, ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    private static void save(String name) {
+        HeadlessChromium.save(browser, name);
     }
 }

@@ -1,0 +1,184 @@
+package io.prosface.server.finetune;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.prosface.server.HeadlessChromium;
+import io.prosface.server.TestCheckpoint;
+import io.prosface.server.TestImages;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The playground's Fine-tune and Heads panels in a real browser ({@link HeadlessChromium}): a tiny few-shot set built
+ * from ../shared/data (CelebA hair colour) is uploaded through the form with the options the API lists, the job is
+ * followed live to success with its per-epoch curves, the new head answers the last photo with one click, and it is
+ * deleted from the heads list. Screenshots: {@code target/playground-finetune*.png}.
+ */
+@QuarkusTest
+@WithTestResource(value = TestCheckpoint.class, scope = TestResourceScope.GLOBAL)
+class PlaygroundFineTuneBrowserTest {
+
+    private static final int EPOCHS = 4;
+
+    private static WebDriver browser;
+
+    @TestHTTPResource("/")
+    URL page;
+
+    @BeforeAll
+    static void startBrowser() {
+        browser = HeadlessChromium.start(1200, 1400);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void aTinyJobUploadedThroughThePageSucceedsLiveAndItsHeadAnswersTheLastPhoto(@TempDir Path temp) throws Exception {
+        List<FewShotData.Item> items = FewShotData.hairColours(12, 0);
+        Path archive = Files.write(temp.resolve("hair.zip"),
+                FewShotData.zip(items, "manifest.csv", FewShotData.csv(items, "label")));
+        String name = "hair-page-" + Long.toHexString(System.nanoTime());
+        JsonPath options = given().header("Authorization", FewShotData.ADMIN).when().get("/v1/finetune/options")
+                .then().statusCode(200).extract().jsonPath();
+
+        browser.get(page.toString());
+        useKey("test-admin-key");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.until(driver -> !driver.findElements(By.id("ft-opt-epochs")).isEmpty());
+        // every option the API lists is a field with the API's default and range
+        for (Map<String, Object> option : options.<Map<String, Object>>getList("options")) {
+            WebElement field = browser.findElement(By.id("ft-opt-" + option.get("name")));
+            if ("boolean".equals(option.get("type"))) {
+                assertEquals(option.get("default"), field.isSelected(), option.get("name") + " default");
+                continue;
+            }
+            assertEquals(Double.parseDouble(String.valueOf(option.get("default"))),
+                    Double.parseDouble(field.getDomProperty("value")), option.get("name") + " default");
+            if (option.get("max") != null) {
+                assertEquals(Double.parseDouble(String.valueOf(option.get("max"))),
+                        Double.parseDouble(field.getDomAttribute("max")), option.get("name") + " max");
+            }
+        }
+
+        // a photo first, so the new head has something to answer
+        browser.findElement(By.id("file")).sendKeys(TestImages.lfpw(TestImages.LFPW_FACE, ".jpg").toRealPath().toString());
+        wait.until(driver -> driver.findElements(By.cssSelector("#overlay circle.point")).size() == 68);
+
+        browser.findElement(By.id("ft-archive")).sendKeys(archive.toString());
+        new Select(browser.findElement(By.id("ft-kind"))).selectByValue("classification");
+        browser.findElement(By.id("ft-head-name")).sendKeys(name);
+        setNumber("ft-opt-epochs", String.valueOf(EPOCHS));
+        setNumber("ft-opt-validation_split", "0.25");
+        setNumber("ft-opt-seed", "3");
+        browser.findElement(By.id("ft-submit")).click();
+
+        new WebDriverWait(browser, Duration.ofSeconds(240)).until(driver -> List.of("succeeded", "failed", "cancelled")
+                .contains(driver.findElement(By.id("job-state")).getDomAttribute("data-state")));
+        HeadlessChromium.save(browser, "finetune");
+        assertEquals("succeeded", browser.findElement(By.id("job-state")).getText(),
+                browser.findElement(By.id("job-error")).getText() + " " + browser.findElement(By.id("ft-status")).getText());
+        String id = browser.findElement(By.id("job-id")).getText();
+        assertEquals("1", browser.findElement(By.id("job-progress")).getDomProperty("value"), "the bar is full");
+
+        // one curve point per epoch, the same epochs the API's history holds, and a chart per metric
+        List<Map<String, Object>> history = given().header("Authorization", FewShotData.READER)
+                .when().get("/v1/finetune/jobs/" + id + "/metrics").then().statusCode(200).extract().jsonPath()
+                .getList("epochs");
+        assertEquals(EPOCHS, history.size(), "history rows of job " + id);
+        assertEquals(String.valueOf(EPOCHS), browser.findElement(By.id("job-charts")).getDomAttribute("data-epochs"));
+        Map<?, ?> lastValidation = (Map<?, ?>) history.get(EPOCHS - 1).get("validationMetrics");
+        for (Object metric : lastValidation.keySet()) {
+            assertEquals(1, browser.findElements(By.cssSelector("#job-charts figure[data-metric='" + metric + "'] canvas"))
+                    .size(), "a drawn chart for " + metric);
+        }
+        Long drawnPoints = (Long) ((JavascriptExecutor) browser).executeScript(
+                "return document.querySelectorAll('#job-charts figure').length");
+        assertTrue(drawnPoints >= lastValidation.size(), "charts: " + drawnPoints);
+
+        // one click: the new head answers the photo analysed before (a classification head answers "expression")
+        browser.findElement(By.id("job-try")).click();
+        wait.until(driver -> driver.findElement(By.cssSelector("#faces article.face")).getText()
+                .contains("head " + name + "@v1"));
+        String card = browser.findElement(By.cssSelector("#faces article.face")).getText();
+        assertTrue(card.contains("Expression: black") || card.contains("Expression: blond"), card);
+        assertEquals(name + "@v1", new Select(browser.findElement(By.id("head-expression")))
+                .getFirstSelectedOption().getDomAttribute("value"), "the head chosen for the expression task");
+        HeadlessChromium.save(browser, "finetune-try");
+
+        // the heads list shows it; deleting it there removes it from the store
+        String row = "#heads-table tr[data-head='" + name + "@v1']";
+        wait.until(driver -> !driver.findElements(By.cssSelector(row)).isEmpty());
+        assertTrue(browser.findElement(By.cssSelector(row)).getText().contains("current"));
+        browser.findElement(By.cssSelector(row + " button[aria-label='Delete " + name + "@v1']")).click();
+        browser.switchTo().alert().accept();
+        wait.until(driver -> driver.findElements(By.cssSelector(row)).isEmpty());
+        given().header("Authorization", FewShotData.READER).queryParam("name", name)
+                .when().get("/v1/finetune/heads").then().statusCode(200)
+                .body("heads.size()", org.hamcrest.Matchers.equalTo(0));
+    }
+
+    @Test
+    void anUploadTheServerRefusesIsShownInTheApisWords(@TempDir Path temp) throws Exception {
+        // an archive of faces without any manifest: the server, not the page, refuses it
+        List<FewShotData.Item> items = FewShotData.hairColours(2, 30);
+        Path archive = Files.write(temp.resolve("no-manifest.zip"), Archives.zip(Map.of(
+                "faces/" + items.get(0).name(), items.get(0).bytes(), "faces/" + items.get(1).name(), items.get(1).bytes())));
+        browser.get(page.toString());
+        useKey("test-admin-key");
+        browser.findElement(By.id("ft-archive")).sendKeys(archive.toString());
+        browser.findElement(By.id("ft-head-name")).sendKeys("refused-" + Long.toHexString(System.nanoTime()));
+        browser.findElement(By.id("ft-submit")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver ->
+                driver.findElement(By.id("ft-status")).getDomAttribute("class").contains("error"));
+        String status = browser.findElement(By.id("ft-status")).getText();
+        assertTrue(status.startsWith("The server refused it: INVALID_ARGUMENT: ") && status.contains("manifest"),
+                "the API's code and message for " + archive.getFileName() + ": " + status);
+        assertTrue(browser.findElement(By.id("job")).getDomAttribute("hidden") != null, "no job is shown");
+
+        // a read-only key may look but not upload: the API's 403 words, and nothing queued
+        useKey("test-read-key");
+        browser.findElement(By.id("ft-submit")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver ->
+                driver.findElement(By.id("ft-status")).getText().contains("PERMISSION_DENIED"));
+        HeadlessChromium.save(browser, "finetune-refused");
+    }
+
+    private static void useKey(String key) {
+        WebElement field = browser.findElement(By.id("api-key"));
+        field.clear();
+        field.sendKeys(key);
+        browser.findElement(By.id("key-use")).click();
+    }
+
+    private static void setNumber(String id, String value) {
+        WebElement field = browser.findElement(By.id(id));
+        field.clear();
+        field.sendKeys(value);
+    }
+}
