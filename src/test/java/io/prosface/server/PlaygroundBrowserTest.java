@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -145,6 +147,58 @@ class PlaygroundBrowserTest {
                 browser.findElement(By.id("server-batch")).getText());
         save("server");
     }
+
+    @Test
+    void onAPhoneSizedScreenNothingOverflowsEveryControlIsLabelledAndTextIsReadable() throws Exception {
+        browser.manage().window().setSize(new Dimension(390, 844));
+        try {
+            browser.get(page.toString());
+            browser.findElement(By.id("file")).sendKeys(TestImages.lfpw(TestImages.LFPW_FACE, ".jpg").toRealPath()
+                    .toString());
+            new WebDriverWait(browser, Duration.ofSeconds(60)).until(driver ->
+                    driver.findElements(By.cssSelector("#overlay circle.point")).size() == 68);
+            JavascriptExecutor page = (JavascriptExecutor) browser;
+            assertEquals(Boolean.TRUE, page.executeScript(
+                    "return document.documentElement.scrollWidth <= window.innerWidth"),
+                    "the page scrolls sideways at 390 px, wider than the screen: " + page.executeScript(
+                            "return Array.from(document.querySelectorAll('body *')).filter(e => "
+                                    + "e.getBoundingClientRect().right > window.innerWidth + 0.5)"
+                                    + ".map(e => e.id || e.tagName)"));
+            // every form control a user can reach has a name a screen reader reads out
+            Object unlabelled = page.executeScript("return Array.from(document.querySelectorAll('input, select, "
+                    + "button')).filter(e => !e.closest('[hidden]') && e.type !== 'hidden')"
+                    + ".filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')"
+                    + " && !e.textContent.trim()).map(e => e.id || e.outerHTML)");
+            assertEquals(List.of(), unlabelled, "controls without a label");
+            // WCAG AA: text against the first opaque background behind it, at least 4.5:1
+            Object poor = page.executeScript(CONTRAST_CHECK);
+            assertEquals(List.of(), poor, "text below 4.5:1 contrast");
+            save("phone");
+        } finally {
+            browser.manage().window().setSize(new Dimension(1200, 1000));
+        }
+    }
+
+    /** Lists visible text elements whose colour has less than 4.5:1 contrast with their background. */
+    private static final String CONTRAST_CHECK = """
+            const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+            const lum = (c) => { const v = rgb(c).slice(0, 3).map(x => { x /= 255;
+              return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); });
+              return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]; };
+            const background = (e) => { for (; e; e = e.parentElement) { const c = getComputedStyle(e).backgroundColor;
+              const p = rgb(c); if (p.length === 3 || (p.length === 4 && p[3] > 0.5)) return c; }
+              return 'rgb(255, 255, 255)'; };
+            const poor = [];
+            document.querySelectorAll('body *').forEach(e => {
+              const own = Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+              if (!own || e.closest('svg') || e.offsetParent === null) return;
+              const a = lum(getComputedStyle(e).color), b = lum(background(e));
+              const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+              if (ratio < 4.5) poor.push((e.id || e.tagName) + ' ' + ratio.toFixed(2) + ': '
+                + e.textContent.trim().slice(0, 40));
+            });
+            return poor;
+            """;
 
     private static void save(String name) {
         HeadlessChromium.save(browser, name);
