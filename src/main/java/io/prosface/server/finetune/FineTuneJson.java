@@ -41,6 +41,22 @@ public final class FineTuneJson {
 
     public record JobPage(List<Job> jobs, String nextPageToken) {}
 
+    /** A job's metric history, one row per epoch that reported progress, by epoch. */
+    public record JobMetrics(String jobId, List<EpochMetrics> epochs) {}
+
+    /**
+     * What an upload form needs: the task kinds, the optional training fields (defaults and ranges as enforced) and
+     * the upload's limits.
+     */
+    public record FormFields(List<String> kinds, List<FormOption> options, Limits limits) {}
+
+    /**
+     * Upload limits a form can check before sending: all parts together, images per job, one image (bytes and
+     * width x height), fewest labelled examples, one plain-text form field.
+     */
+    public record Limits(long maxUploadBytes, int maxImages, long maxImageBytes, long maxImagePixels,
+            int minExamples, int maxFieldBytes) {}
+
     /** A head version; {@code served} says whether this replica serves it now. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Head(String name, String version, String ref, String type, List<String> labels, int numPoints,

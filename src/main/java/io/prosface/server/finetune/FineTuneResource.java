@@ -35,8 +35,9 @@ import org.jboss.resteasy.reactive.server.multipart.FormValue;
 import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
 
 /**
- * Fine-tuning over HTTP: {@code /v1/finetune/jobs} (upload, read, list, cancel, follow as server-sent events) and
- * {@code /v1/finetune/heads} (list, promote, delete). Every route needs {@code Authorization: Bearer <key>}
+ * Fine-tuning over HTTP: {@code /v1/finetune/options} (the upload form's fields), {@code /v1/finetune/jobs} (upload,
+ * read, list, cancel, follow as server-sent events, metric history) and {@code /v1/finetune/heads} (list, promote,
+ * delete). Every route needs {@code Authorization: Bearer <key>}
  * ({@link FineTuneAuthFilter} refuses before the body is read; reads need the read role, changes the admin role).
  * Thin: {@link FineTuneService} does the work, {@code HttpErrorMapper} the failures.
  */
@@ -45,9 +46,8 @@ public class FineTuneResource {
 
     /** Multipart parts that carry files; every other part is a form field of the task spec. */
     private static final Set<String> FILE_PARTS = Set.of("archive", "images", "image", "manifest");
-    private static final Set<String> FIELDS = Set.of("kind", "head_name", "classes", "labels", "points", "epochs",
-            "learning_rate", "batch_size", "validation_split", "unfrozen_blocks", "augmented_views", "seed",
-            "promote", "crop");
+    /** Form fields of the task spec; the optional training fields are those of {@link FormOptions}. */
+    private static final Set<String> TASK_FIELDS = Set.of("kind", "head_name", "classes", "labels", "points");
 
     @Inject
     FineTuneService service;
@@ -77,17 +77,21 @@ public class FineTuneResource {
         List<UploadedFile> archives = new ArrayList<>();
         List<UploadedFile> images = new ArrayList<>();
         UploadedFile manifest = null;
+        FormOptions options = service.formOptions();
         JobRecord job;
         // every part is charged to the budget of uploads in flight before it is read into the heap
         try (UploadBudget.Lease lease = service.uploadLease()) {
             for (Map.Entry<String, Collection<FormValue>> part : input.getValues().entrySet()) {
                 String name = part.getKey();
-                if (!FILE_PARTS.contains(name) && !FIELDS.contains(name)) {
+                boolean field = TASK_FIELDS.contains(name) || options.has(name);
+                if (!FILE_PARTS.contains(name) && !field) {
+                    List<String> fields = new ArrayList<>(TASK_FIELDS);
+                    options.all().forEach(option -> fields.add(option.name()));
                     throw ServingException.invalidArgument("unknown form part '" + name + "'; files: archive, "
-                            + "images, manifest; fields: " + String.join(", ", FIELDS.stream().sorted().toList()));
+                            + "images, manifest; fields: " + String.join(", ", fields.stream().sorted().toList()));
                 }
                 for (FormValue value : part.getValue()) {
-                    if (FIELDS.contains(name)) {
+                    if (field) {
                         form.put(name, value.isFileItem() ? text(value, lease) : field(name, value));
                     } else if (name.equals("manifest")) {
                         manifest = new UploadedFile(value.getFileName() == null ? "manifest" : value.getFileName(),
@@ -106,6 +110,30 @@ public class FineTuneResource {
             job = service.submit(form, archives, images, manifest, lease);
         }
         return Response.accepted(FineTuneJson.job(job)).location(URI.create("/v1/finetune/jobs/" + job.id())).build();
+    }
+
+    @GET
+    @Path("/options")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The upload form: task kinds, every optional training field with its type, default and "
+            + "range as the server enforces them (unfrozen_blocks up to the served backbone's depth), upload limits")
+    public FineTuneJson.FormFields options(@HeaderParam("Authorization") String authorization) {
+        keys.require(authorization, ApiKeys.Role.READ);
+        FineTuneConfig.Upload upload = config.upload();
+        return new FineTuneJson.FormFields(SpecForm.KINDS, service.formOptions().all(),
+                new FineTuneJson.Limits(upload.maxBytes(), upload.maxFiles(), upload.maxImageBytes(),
+                        upload.maxImagePixels(), upload.minExamples(), upload.maxFieldBytes()));
+    }
+
+    @GET
+    @Path("/jobs/{id}/metrics")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "A job's metric history: train and validation metrics of every epoch that reported "
+            + "progress (every epoch of a short job, about every tenth of a long one), by epoch; empty while queued")
+    public FineTuneJson.JobMetrics metrics(@HeaderParam("Authorization") String authorization,
+            @PathParam("id") String id) {
+        keys.require(authorization, ApiKeys.Role.READ);
+        return new FineTuneJson.JobMetrics(id, service.metrics(id));
     }
 
     @GET

@@ -74,14 +74,8 @@ public class FineTuneService {
      */
     public JobRecord submit(Map<String, String> form, List<UploadedFile> archives, List<UploadedFile> images,
             UploadedFile manifest, UploadBudget.Lease lease) {
-        TaskSpec declared = SpecForm.parse(form, config.defaults());
         ModelRegistry registry = engine.readyRegistry();
-        int depth = registry.architecture().depth();
-        if (declared.options().unfrozenBlocks() > depth) {
-            throw ServingException.invalidArgument("unfrozen_blocks must be in [0, " + depth + "] for the served backbone "
-                    + registry.architecture().name() + " (depth " + depth + "), got "
-                    + declared.options().unfrozenBlocks());
-        }
+        TaskSpec declared = SpecForm.parse(form, formOptions(registry));
         if (catalog.builtInNames().contains(declared.headName())) {
             throw ServingException.invalidArgument("head_name '" + declared.headName()
                     + "' belongs to a built-in head; choose another name");
@@ -134,6 +128,20 @@ public class FineTuneService {
                             + "use unfrozen_blocks=0", views, 1 + architecture.numPatches(), architecture.embedDim(),
                     bytes >> 20, config.maxTokenCacheBytes() >> 20));
         }
+    }
+
+    /** The optional training fields of an upload, their defaults and ranges (unfrozen_blocks: up to the served depth). */
+    public FormOptions formOptions() {
+        return formOptions(engine.readyRegistry());
+    }
+
+    private FormOptions formOptions(ModelRegistry registry) {
+        return new FormOptions(config.defaults(), registry.architecture().depth(), registry.architecture().name());
+    }
+
+    /** Every history row of a job, by epoch (none while it is queued); NOT_FOUND for an unknown id. */
+    public List<EpochMetrics> metrics(String id) {
+        return jobs.history(id).orElseThrow(() -> ServingException.notFound("no job with id '" + id + "'"));
     }
 
     public JobRecord job(String id) {

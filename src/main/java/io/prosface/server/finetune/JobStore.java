@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,13 +164,53 @@ public class JobStore {
         });
     }
 
-    /** Progress of a RUNNING job (also its heartbeat). */
+    /**
+     * Progress of a RUNNING job (also its heartbeat), and its row of the metric history ({@link #history}) in the same
+     * transaction: a later report in the same epoch replaces that epoch's row.
+     */
     public void progress(String id, int epoch, int totalEpochs, long step, long totalSteps, Map<String, Double> train,
             Map<String, Double> validation) {
-        update("UPDATE finetune_job SET epoch = ?, total_epochs = ?, step = ?, total_steps = ?, train_metrics = ?, "
-                + "validation_metrics = ?, heartbeat_at = ?, revision = revision + 1 WHERE id = ? AND state = 'RUNNING'",
-                epoch, totalEpochs, step, totalSteps, Database.json(train), Database.json(validation),
-                Database.timestamp(Instant.now()), id);
+        Timestamp now = Database.timestamp(Instant.now());
+        String trainJson = Database.json(train);
+        String validationJson = Database.json(validation);
+        database.transaction(connection -> {
+            if (update(connection, "UPDATE finetune_job SET epoch = ?, total_epochs = ?, step = ?, total_steps = ?, "
+                    + "train_metrics = ?, validation_metrics = ?, heartbeat_at = ?, revision = revision + 1 "
+                    + "WHERE id = ? AND state = 'RUNNING'", epoch, totalEpochs, step, totalSteps, trainJson,
+                    validationJson, now, id) == 0) {
+                return null;
+            }
+            // only the job's own replica writes its rows (it holds the RUNNING claim): no insert race to guard
+            if (update(connection, "UPDATE finetune_job_epoch SET step = ?, train_metrics = ?, validation_metrics = ?, "
+                    + "recorded_at = ? WHERE job_id = ? AND epoch = ?", step, trainJson, validationJson, now, id,
+                    epoch) == 0) {
+                update(connection, "INSERT INTO finetune_job_epoch (job_id, epoch, step, train_metrics, "
+                        + "validation_metrics, recorded_at) VALUES (?, ?, ?, ?, ?, ?)", id, epoch, step, trainJson,
+                        validationJson, now);
+            }
+            return null;
+        });
+    }
+
+    /** The metric history of a job, by epoch (empty while it is queued); empty Optional when there is no such job. */
+    public Optional<List<EpochMetrics>> history(String id) {
+        return database.transaction(connection -> {
+            if (find(connection, id).isEmpty()) {
+                return Optional.empty();
+            }
+            try (PreparedStatement select = connection.prepareStatement("SELECT epoch, step, train_metrics, "
+                    + "validation_metrics, recorded_at FROM finetune_job_epoch WHERE job_id = ? ORDER BY epoch")) {
+                select.setString(1, id);
+                List<EpochMetrics> epochs = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        epochs.add(new EpochMetrics(rows.getInt(1), rows.getLong(2), Database.metrics(rows.getString(3)),
+                                Database.metrics(rows.getString(4)), Database.instant(rows.getTimestamp(5))));
+                    }
+                }
+                return Optional.of(List.copyOf(epochs));
+            }
+        });
     }
 
     /** A sign of life of the replica running the job (see {@link #failStale}). */
@@ -180,9 +221,15 @@ public class JobStore {
 
     /** RUNNING -> QUEUED (its replica is shutting down): another replica, or this one after its restart, runs it. */
     public void requeue(String id) {
-        update("UPDATE finetune_job SET state = 'QUEUED', owner = NULL, started_at = NULL, heartbeat_at = NULL, "
-                + "epoch = 0, step = 0, train_metrics = NULL, validation_metrics = NULL, revision = revision + 1 "
-                + "WHERE id = ? AND state = 'RUNNING' AND cancel_requested = FALSE", id);
+        database.transaction(connection -> {
+            if (update(connection, "UPDATE finetune_job SET state = 'QUEUED', owner = NULL, started_at = NULL, "
+                    + "heartbeat_at = NULL, epoch = 0, step = 0, train_metrics = NULL, validation_metrics = NULL, "
+                    + "revision = revision + 1 WHERE id = ? AND state = 'RUNNING' AND cancel_requested = FALSE", id) == 1) {
+                // the rerun starts from epoch 1: its history must not mix with this run's
+                update(connection, "DELETE FROM finetune_job_epoch WHERE job_id = ?", id);
+            }
+            return null;
+        });
     }
 
     public boolean cancelRequested(String id) {
@@ -275,14 +322,16 @@ public class JobStore {
     }
 
     private int update(String sql, Object... arguments) {
-        return database.transaction(connection -> {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                for (int i = 0; i < arguments.length; i++) {
-                    statement.setObject(i + 1, arguments[i]);
-                }
-                return statement.executeUpdate();
+        return database.transaction(connection -> update(connection, sql, arguments));
+    }
+
+    private static int update(Connection connection, String sql, Object... arguments) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < arguments.length; i++) {
+                statement.setObject(i + 1, arguments[i]);
             }
-        });
+            return statement.executeUpdate();
+        }
     }
 
     private static JobRecord read(ResultSet rows) throws SQLException {
