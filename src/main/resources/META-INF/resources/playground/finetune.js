@@ -23,8 +23,7 @@
 
   function number(value) {
     if (typeof value !== "number") return String(value);
-    return Math.abs(value) >= 100 || Number.isInteger(value) ? String(Math.round(value * 1000) / 1000)
-      : value.toPrecision(4);
+    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(4)));
   }
 
   // ---- the form ----
@@ -82,8 +81,8 @@
     input.name = option.name;
     const range = option.min !== undefined && option.max !== undefined
       ? " Range " + number(option.min) + " to " + number(option.max) + "." : "";
-    const help = P.element("span", (option.description || "") + range + " Default " + option.default + ".", fields,
-      "help");
+    const description = (option.description || "").replace(/([^.])$/, "$1.");
+    const help = P.element("span", description + range + " Default " + number(option.default) + ".", fields, "help");
     help.id = id + "-help";
     input.setAttribute("aria-describedby", help.id);
   }
@@ -200,12 +199,18 @@
     table.hidden = names.length === 0;
   }
 
-  function record(job) {
+  /** Adds the job's latest metrics as a curve point; refetches the history where events were skipped. */
+  function record(job, signal) {
     const epoch = job.progress ? job.progress.epoch : 0;
     const hasMetrics = Object.keys(job.trainMetrics || {}).length > 0
       || Object.keys(job.validationMetrics || {}).length > 0;
     if (epoch <= 0 || !hasMetrics) return;
     const last = history[history.length - 1];
+    // the event stream sends the job's state as it is when read: a fast job can pass several reports between two
+    // events, and the end of a job is the moment to make sure every report is drawn
+    if (TERMINAL.includes(job.state) || (last ? epoch > last.epoch + 1 : epoch > 1)) {
+      loadHistory(job.id, signal);
+    }
     if (last && last.epoch === epoch) {
       last.trainMetrics = job.trainMetrics || {};
       last.validationMetrics = job.validationMetrics || {};
@@ -265,17 +270,8 @@
     const controller = new AbortController();
     watching = { id: job.id, controller: controller };
     showJob(job);
-    try {
-      const response = await fetch("/v1/finetune/jobs/" + encodeURIComponent(job.id) + "/metrics",
-        { headers: P.authorized(), signal: controller.signal });
-      if (response.ok) {
-        history = (await response.json()).epochs.map((row) => ({ epoch: row.epoch,
-          trainMetrics: row.trainMetrics || {}, validationMetrics: row.validationMetrics || {} }));
-        drawCharts();
-      }
-    } catch (failure) {
-      if (controller.signal.aborted) return;
-    }
+    await loadHistory(job.id, controller.signal);
+    if (controller.signal.aborted) return;
     let last = job;
     while (!TERMINAL.includes(last.state) && !controller.signal.aborted) {
       try {
@@ -293,6 +289,22 @@
     } else if (TERMINAL.includes(last.state)) {
       say(formStatus, "Job " + last.id + " " + last.state + (last.errorMessage ? ": " + last.errorMessage : "."),
         last.state === "failed");
+    }
+  }
+
+  /** Replaces the curves' points with the job's whole history (GET /v1/finetune/jobs/{id}/metrics). */
+  async function loadHistory(id, signal) {
+    try {
+      const response = await fetch("/v1/finetune/jobs/" + encodeURIComponent(id) + "/metrics",
+        { headers: P.authorized(), signal: signal });
+      if (!response.ok || !watching || watching.id !== id) return;
+      const rows = (await response.json()).epochs;
+      if (rows.length < history.length) return; // an older answer than what the events already drew
+      history = rows.map((row) => ({ epoch: row.epoch, trainMetrics: row.trainMetrics || {},
+        validationMetrics: row.validationMetrics || {} }));
+      drawCharts();
+    } catch (failure) {
+      // aborted, or the server went away: the events (or the next reconnect) go on drawing
     }
   }
 
@@ -327,7 +339,7 @@
         if (!data) continue;
         last = JSON.parse(data);
         showJob(last);
-        record(last);
+        record(last, signal);
       }
     }
     if (!TERMINAL.includes(last.state)) {
@@ -337,7 +349,7 @@
       if (response2.ok) {
         last = await response2.json();
         showJob(last);
-        record(last);
+        record(last, signal);
       }
     }
     return last;

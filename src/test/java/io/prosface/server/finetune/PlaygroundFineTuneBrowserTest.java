@@ -67,7 +67,7 @@ class PlaygroundFineTuneBrowserTest {
         JsonPath options = given().header("Authorization", FewShotData.ADMIN).when().get("/v1/finetune/options")
                 .then().statusCode(200).extract().jsonPath();
 
-        browser.get(page.toString());
+        openPage();
         useKey("test-admin-key");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         wait.until(driver -> !driver.findElements(By.id("ft-opt-epochs")).isEmpty());
@@ -76,6 +76,10 @@ class PlaygroundFineTuneBrowserTest {
             WebElement field = browser.findElement(By.id("ft-opt-" + option.get("name")));
             if ("boolean".equals(option.get("type"))) {
                 assertEquals(option.get("default"), field.isSelected(), option.get("name") + " default");
+                continue;
+            }
+            if ("enum".equals(option.get("type"))) {
+                assertEquals(option.get("default"), field.getDomProperty("value"), option.get("name") + " default");
                 continue;
             }
             assertEquals(Double.parseDouble(String.valueOf(option.get("default"))),
@@ -99,7 +103,7 @@ class PlaygroundFineTuneBrowserTest {
         browser.findElement(By.id("ft-submit")).click();
 
         new WebDriverWait(browser, Duration.ofSeconds(240)).until(driver -> List.of("succeeded", "failed", "cancelled")
-                .contains(driver.findElement(By.id("job-state")).getDomAttribute("data-state")));
+                .contains(String.valueOf(driver.findElement(By.id("job-state")).getDomAttribute("data-state"))));
         HeadlessChromium.save(browser, "finetune");
         assertEquals("succeeded", browser.findElement(By.id("job-state")).getText(),
                 browser.findElement(By.id("job-error")).getText() + " " + browser.findElement(By.id("ft-status")).getText());
@@ -110,7 +114,10 @@ class PlaygroundFineTuneBrowserTest {
         List<Map<String, Object>> history = given().header("Authorization", FewShotData.READER)
                 .when().get("/v1/finetune/jobs/" + id + "/metrics").then().statusCode(200).extract().jsonPath()
                 .getList("epochs");
-        assertEquals(EPOCHS, history.size(), "history rows of job " + id);
+        Map<String, Object> accepted = given().header("Authorization", FewShotData.READER)
+                .when().get("/v1/finetune/jobs/" + id).then().statusCode(200).extract().jsonPath().getMap("options");
+        assertEquals(EPOCHS, accepted.get("epochs"), "the epochs typed into the form: " + accepted);
+        assertEquals(EPOCHS, history.size(), "history rows of job " + id + ": " + history);
         assertEquals(String.valueOf(EPOCHS), browser.findElement(By.id("job-charts")).getDomAttribute("data-epochs"));
         Map<?, ?> lastValidation = (Map<?, ?>) history.get(EPOCHS - 1).get("validationMetrics");
         for (Object metric : lastValidation.keySet()) {
@@ -149,13 +156,13 @@ class PlaygroundFineTuneBrowserTest {
         List<FewShotData.Item> items = FewShotData.hairColours(2, 30);
         Path archive = Files.write(temp.resolve("no-manifest.zip"), Archives.zip(Map.of(
                 "faces/" + items.get(0).name(), items.get(0).bytes(), "faces/" + items.get(1).name(), items.get(1).bytes())));
-        browser.get(page.toString());
+        openPage();
         useKey("test-admin-key");
         browser.findElement(By.id("ft-archive")).sendKeys(archive.toString());
         browser.findElement(By.id("ft-head-name")).sendKeys("refused-" + Long.toHexString(System.nanoTime()));
         browser.findElement(By.id("ft-submit")).click();
         new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver ->
-                driver.findElement(By.id("ft-status")).getDomAttribute("class").contains("error"));
+                driver.findElement(By.id("ft-status")).getDomProperty("className").contains("error"));
         String status = browser.findElement(By.id("ft-status")).getText();
         assertTrue(status.startsWith("The server refused it: INVALID_ARGUMENT: ") && status.contains("manifest"),
                 "the API's code and message for " + archive.getFileName() + ": " + status);
@@ -167,6 +174,13 @@ class PlaygroundFineTuneBrowserTest {
         new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver ->
                 driver.findElement(By.id("ft-status")).getText().contains("PERMISSION_DENIED"));
         HeadlessChromium.save(browser, "finetune-refused");
+    }
+
+    /** The page as a new tab opens it: no key, no job remembered from another test. */
+    private void openPage() {
+        browser.get(page.toString());
+        ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+        browser.navigate().refresh();
     }
 
     private static void useKey(String key) {
