@@ -4,7 +4,9 @@
 # uses) plus a JRE that jlink cuts from this machine's own JDK 17, in the layout of Eclipse Temurin's JRE images
 # (/opt/java/openjdk, on the PATH). The Debian packages it carries are those that the JRE's native libraries link
 # against (found with ldd + dpkg -S) plus libstdc++6 and libgcc-s1, which libtorch and OpenCV's natives need (both
-# ship their own libgomp). User 185 (the image's USER, the pod's runAsUser) gets a passwd entry, as in the UBI base.
+# ship their own libgomp), and fontconfig with fonts-dejavu-core: Java2D finds no font without them, and POST
+# /v1/render writes its labels in DejaVu Sans (it still draws boxes and points without fonts). User 185 (the
+# image's USER, the pod's runAsUser) gets a passwd entry, as in the UBI base.
 #
 # usage: scripts/container/base-image.sh        prints the image name on stdout, progress on stderr
 # The image is tagged with a hash of this script, the JDK build and the Debian release, and reused while it exists:
@@ -44,7 +46,7 @@ say "jlink from $jdk"
 # headless server: drop the X11 toolkit, sound and splash-screen libraries (they would pull in X11 and ALSA)
 rm -f "$work"/jre/lib/{libawt_xawt,libjawt,libjsound,libsplashscreen}.so
 
-packages="libstdc++6 libgcc-s1"
+packages="libstdc++6 libgcc-s1 fontconfig fonts-dejavu-core"
 while read -r library; do
   owner=$(dpkg -S "$(realpath "$library")" 2>/dev/null || dpkg -S "$library" 2>/dev/null) \
     || { say "no Debian package owns $library (needed by the JRE)"; exit 2; }

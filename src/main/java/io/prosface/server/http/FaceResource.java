@@ -189,7 +189,8 @@ public class FaceResource {
                 });
     }
 
-    private static byte[] read(FileUpload upload) {
+    /** The multipart file part's bytes; no part is INVALID_ARGUMENT. */
+    static byte[] read(FileUpload upload) {
         if (upload == null) {
             throw ServingException.invalidArgument("multipart request needs a file part named 'image'");
         }

@@ -85,6 +85,14 @@ public class FaceAnalyzer {
         preprocessing.shutdown();
     }
 
+    /**
+     * The decoder (limits and decode-memory plan) the analysis turns image bytes into pixels with: decoding the same
+     * bytes with it through {@link ImageDecoding} gives the same upright pixels the answer's coordinates refer to.
+     */
+    public ImageDecoder decoder() {
+        return decoder;
+    }
+
     /** Deadline for a request that brings none. */
     public long defaultDeadlineNanos() {
         return System.nanoTime() + inferenceConfig.requestTimeout().toNanos();
