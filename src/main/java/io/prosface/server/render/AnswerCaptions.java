@@ -12,8 +12,9 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * The few lines of text drawn next to a face: the top expression with its probability, the (at most three) most
- * probable attributes above 0.5, the age, and each regression output. A line answered by a head other than the
+ * The few lines of text drawn next to a face, most important first (a caption short of room drops lines from the
+ * end): the top expression with its probability, the age, each regression output, and the (at most three) most
+ * probable attributes above 0.5. A line answered by a head other than the
  * task's built-in one (a few-shot head chosen with {@code head}) starts with that head's name.
  */
 final class AnswerCaptions {
@@ -36,18 +37,6 @@ final class AnswerCaptions {
             lines.add(prefix(FaceTask.EXPRESSION, heads) + readable(expression.labels().get(best)) + " "
                     + percent(expression.values()[best]));
         }
-        TaskOutput attributes = outputs.get(FaceTask.ATTRIBUTES);
-        if (attributes != null) {
-            List<String> likely = IntStream.range(0, attributes.values().length)
-                    .filter(index -> attributes.values()[index] > ATTRIBUTE_THRESHOLD).boxed()
-                    .sorted(Comparator.comparingDouble(index -> -attributes.values()[index]))
-                    .limit(MAX_ATTRIBUTES)
-                    .map(index -> readable(attributes.labels().get(index)) + " " + percent(attributes.values()[index]))
-                    .toList();
-            // one per line: a caption as narrow as the face reads better than one line wider than the picture
-            String prefix = prefix(FaceTask.ATTRIBUTES, heads);
-            likely.forEach(attribute -> lines.add(prefix + attribute));
-        }
         TaskOutput age = outputs.get(FaceTask.AGE);
         if (age != null && age.values().length > 0) {
             lines.add(prefix(FaceTask.AGE, heads) + "age " + Math.round(age.values()[0]));
@@ -61,6 +50,18 @@ final class AnswerCaptions {
             }
             HeadId head = heads.get(FaceTask.REGRESSION);
             lines.add((head != null ? head.name() + ": " : "") + String.join(", ", values));
+        }
+        TaskOutput attributes = outputs.get(FaceTask.ATTRIBUTES);
+        if (attributes != null) {
+            List<String> likely = IntStream.range(0, attributes.values().length)
+                    .filter(index -> attributes.values()[index] > ATTRIBUTE_THRESHOLD).boxed()
+                    .sorted(Comparator.comparingDouble(index -> -attributes.values()[index]))
+                    .limit(MAX_ATTRIBUTES)
+                    .map(index -> readable(attributes.labels().get(index)) + " " + percent(attributes.values()[index]))
+                    .toList();
+            // one per line: a caption as narrow as the face reads better than one line wider than the picture
+            String prefix = prefix(FaceTask.ATTRIBUTES, heads);
+            likely.forEach(attribute -> lines.add(prefix + attribute));
         }
         return lines;
     }
