@@ -106,9 +106,10 @@
     return entry ? entry.head.name + "@" + entry.head.version : null;
   }
 
+  /** The text, naming the head that answered when it is not the task's own (a fine-tuned or other chosen head). */
   function headTitle(text, answer, task) {
     const head = headOf(answer, task);
-    return head ? text + " · head " + head : text;
+    return head && !head.startsWith(task + "@") ? text + " · head " + head : text;
   }
 
   function describeFace(face, index, answer) {
@@ -119,9 +120,12 @@
     element("p", "Box " + face.box.width + "×" + face.box.height + " at (" + face.box.x + ", " + face.box.y
       + "), " + (face.boxSource === "client" ? "given" : "detected"), card);
     if (face.expression) {
-      element("h4", headTitle("Expression: " + face.expression.label + " (" + percent(face.expression.probability)
-        + ")", answer, "expression"), card);
-      bars(face.expression.distribution, card, "Expression distribution");
+      // a chosen classification head answers the expression task with its own labels: it is named instead
+      const head = headOf(answer, "expression");
+      const own = !head || head.startsWith("expression@");
+      element("h4", (own ? "Expression" : head) + ": " + face.expression.label + " ("
+        + percent(face.expression.probability) + ")", card);
+      bars(face.expression.distribution, card, own ? "Expression distribution" : head + " distribution");
     }
     if (face.attributes) {
       const sorted = face.attributes.labels.slice().sort((a, b) => b.probability - a.probability);
@@ -139,7 +143,8 @@
         element("dd", value.value.toFixed(3), list);
       });
     }
-    if (face.landmarks && headOf(answer, "landmarks")) {
+    const landmarkHead = headOf(answer, "landmarks");
+    if (face.landmarks && landmarkHead && !landmarkHead.startsWith("landmarks@")) {
       element("p", headTitle(face.landmarks.points.length + " landmark points", answer, "landmarks"), card);
     }
   }
@@ -273,6 +278,7 @@
     const before = {};
     selects.querySelectorAll("select").forEach((select) => { before[select.dataset.task] = select.value; });
     selects.replaceChildren();
+    $("reanalyze").hidden = true;
     if (!apiKey()) {
       headList = [];
       help.textContent = "The model's own heads answer. Enter an API key to choose fine-tuned heads.";
@@ -286,6 +292,7 @@
       return;
     }
     help.textContent = "Each task is answered by the model's own head unless you choose another.";
+    $("reanalyze").hidden = false;
     Object.entries(TASK_OF_TYPE).forEach(([type, task]) => {
       const heads = headList.filter((head) => head.type === type);
       if (heads.length === 0 || (task === "regression" && heads.every((head) => head.builtIn))) return;

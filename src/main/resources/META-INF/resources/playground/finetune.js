@@ -224,14 +224,27 @@
   function drawCharts() {
     const box = $("job-charts");
     box.dataset.epochs = String(history.length);
-    const names = Array.from(new Set(history.flatMap((row) => Object.keys(row.trainMetrics)
-      .concat(Object.keys(row.validationMetrics))))).sort();
+    const all = new Set(history.flatMap((row) => Object.keys(row.trainMetrics)
+      .concat(Object.keys(row.validationMetrics))));
+    // "chance" (the majority class's share) is the accuracy chart's baseline, not a curve of its own
+    const baseline = all.has("chance") && all.has("accuracy");
+    const names = Array.from(all).filter((name) => !(baseline && name === "chance")).sort();
     const width = Math.max(260, Math.min(480, box.clientWidth || 480));
     names.forEach((name) => {
       const epochs = history.map((row) => row.epoch);
       const train = history.map((row) => (name in row.trainMetrics ? row.trainMetrics[name] : null));
       const validation = history.map((row) => (name in row.validationMetrics ? row.validationMetrics[name] : null));
       const data = [epochs, train, validation];
+      const series = [
+        { label: "epoch" },
+        { label: "train", stroke: "#0b5cad", width: 2, points: { show: true } },
+        { label: "validation", stroke: "#b4410b", width: 2, dash: [6, 3], points: { show: true } },
+      ];
+      if (baseline && name === "accuracy") {
+        data.push(history.map((row) => (row.validationMetrics.chance !== undefined ? row.validationMetrics.chance
+          : (row.trainMetrics.chance !== undefined ? row.trainMetrics.chance : null))));
+        series.push({ label: "chance", stroke: "#4a5561", width: 1, dash: [2, 3], points: { show: false } });
+      }
       if (charts[name]) {
         charts[name].setData(data);
         return;
@@ -245,12 +258,9 @@
         width: width,
         height: 200,
         scales: { x: { time: false } },
-        axes: [{ label: "epoch" }, {}],
-        series: [
-          { label: "epoch" },
-          { label: "train", stroke: "#0b5cad", width: 2, points: { show: true } },
-          { label: "validation", stroke: "#b4410b", width: 2, dash: [6, 3], points: { show: true } },
-        ],
+        // whole epochs on the x axis
+        axes: [{ label: "epoch", incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000] }, {}],
+        series: series,
       }, data, figure);
     });
   }
@@ -386,7 +396,9 @@
       return;
     }
     try {
+      const name = $("heads-name").value.trim(), type = $("heads-type").value;
       const response = await fetch("/v1/finetune/heads?page_size=50"
+        + (name ? "&name=" + encodeURIComponent(name) : "") + (type ? "&type=" + encodeURIComponent(type) : "")
         + (headsToken ? "&page_token=" + encodeURIComponent(headsToken) : ""), { headers: P.authorized() });
       if (!response.ok) throw new Error(await P.apiError(response));
       const page = await response.json();
@@ -461,7 +473,10 @@
     }
     P.tryHead(button.dataset.type, button.dataset.head);
   });
-  $("heads-refresh").addEventListener("click", () => loadHeads(false));
+  $("heads-filter").addEventListener("submit", (event) => {
+    event.preventDefault();
+    loadHeads(false);
+  });
   $("heads-more").addEventListener("click", () => loadHeads(true));
   document.addEventListener("pros:key", () => {
     loadOptions();

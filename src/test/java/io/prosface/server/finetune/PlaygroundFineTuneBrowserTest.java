@@ -104,6 +104,7 @@ class PlaygroundFineTuneBrowserTest {
 
         new WebDriverWait(browser, Duration.ofSeconds(240)).until(driver -> List.of("succeeded", "failed", "cancelled")
                 .contains(String.valueOf(driver.findElement(By.id("job-state")).getDomAttribute("data-state"))));
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('job').scrollIntoView()");
         HeadlessChromium.save(browser, "finetune");
         assertEquals("succeeded", browser.findElement(By.id("job-state")).getText(),
                 browser.findElement(By.id("job-error")).getText() + " " + browser.findElement(By.id("ft-status")).getText());
@@ -119,35 +120,62 @@ class PlaygroundFineTuneBrowserTest {
         assertEquals(EPOCHS, accepted.get("epochs"), "the epochs typed into the form: " + accepted);
         assertEquals(EPOCHS, history.size(), "history rows of job " + id + ": " + history);
         assertEquals(String.valueOf(EPOCHS), browser.findElement(By.id("job-charts")).getDomAttribute("data-epochs"));
-        Map<?, ?> lastValidation = (Map<?, ?>) history.get(EPOCHS - 1).get("validationMetrics");
-        for (Object metric : lastValidation.keySet()) {
-            assertEquals(1, browser.findElements(By.cssSelector("#job-charts figure[data-metric='" + metric + "'] canvas"))
-                    .size(), "a drawn chart for " + metric);
-        }
-        Long drawnPoints = (Long) ((JavascriptExecutor) browser).executeScript(
-                "return document.querySelectorAll('#job-charts figure').length");
-        assertTrue(drawnPoints >= lastValidation.size(), "charts: " + drawnPoints);
+        // a classification job reports accuracy and chance: one chart, chance drawn in it as the baseline
+        assertEquals(Map.of("accuracy", 1.0, "chance", 1.0).keySet(),
+                ((Map<?, ?>) history.get(EPOCHS - 1).get("validationMetrics")).keySet());
+        assertEquals(1, browser.findElements(By.cssSelector("#job-charts figure[data-metric='accuracy'] canvas")).size(),
+                "a drawn accuracy chart");
+        String legend = browser.findElement(By.cssSelector("#job-charts figure[data-metric='accuracy']")).getText();
+        assertTrue(legend.contains("train") && legend.contains("validation") && legend.contains("chance"), legend);
+        assertEquals(1, browser.findElements(By.cssSelector("#job-charts figure")).size(), "no chart of its own for chance");
 
         // one click: the new head answers the photo analysed before (a classification head answers "expression")
         browser.findElement(By.id("job-try")).click();
-        wait.until(driver -> driver.findElement(By.cssSelector("#faces article.face")).getText()
-                .contains("head " + name + "@v1"));
+        wait.until(driver -> String.valueOf(((JavascriptExecutor) driver).executeScript(
+                "const card = document.querySelector('#faces article.face'); return card ? card.innerText : ''"))
+                .contains(name + "@v1: "));
         String card = browser.findElement(By.cssSelector("#faces article.face")).getText();
-        assertTrue(card.contains("Expression: black") || card.contains("Expression: blond"), card);
+        assertTrue(card.contains(name + "@v1: black (") || card.contains(name + "@v1: blond ("), card);
+        assertEquals(2, browser.findElements(By.cssSelector("#faces ul[aria-label='" + name + "@v1 distribution'] li"))
+                .size(), "both classes of the new head are listed");
         assertEquals(name + "@v1", new Select(browser.findElement(By.id("head-expression")))
                 .getFirstSelectedOption().getDomAttribute("value"), "the head chosen for the expression task");
         HeadlessChromium.save(browser, "finetune-try");
 
-        // the heads list shows it; deleting it there removes it from the store
-        String row = "#heads-table tr[data-head='" + name + "@v1']";
-        wait.until(driver -> !driver.findElements(By.cssSelector(row)).isEmpty());
-        assertTrue(browser.findElement(By.cssSelector(row)).getText().contains("current"));
-        browser.findElement(By.cssSelector(row + " button[aria-label='Delete " + name + "@v1']")).click();
+        // a second version trained without promotion: the heads list, filtered to the name, promotes it and then
+        // deletes the first one
+        List<FewShotData.Item> more = FewShotData.hairColours(12, 12);
+        String second = given().header("Authorization", FewShotData.ADMIN)
+                .multiPart("kind", "classification").multiPart("head_name", name).multiPart("epochs", "2")
+                .multiPart("promote", "false")
+                .multiPart("archive", "more.zip", FewShotData.zip(more, "manifest.csv", FewShotData.csv(more, "label")),
+                        "application/zip")
+                .when().post("/v1/finetune/jobs").then().statusCode(202).extract().path("id");
+        new WebDriverWait(browser, Duration.ofSeconds(240)).until(driver -> !List.of("queued", "running").contains(
+                given().header("Authorization", FewShotData.READER).when().get("/v1/finetune/jobs/" + second)
+                        .then().extract().<String>path("state")));
+        WebElement filter = browser.findElement(By.id("heads-name"));
+        filter.clear();
+        filter.sendKeys(name);
+        browser.findElement(By.id("heads-refresh")).click();
+        String first = "#heads-table tr[data-head='" + name + "@v1']";
+        String newer = "#heads-table tr[data-head='" + name + "@v2']";
+        wait.until(driver -> driver.findElements(By.cssSelector("#heads-table tbody tr")).size() == 2);
+        assertTrue(browser.findElement(By.cssSelector(first)).getText().contains("current"));
+        assertTrue(!browser.findElement(By.cssSelector(newer)).getText().contains("current"), "v2 not promoted yet");
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('heads').scrollIntoView()");
+        HeadlessChromium.save(browser, "finetune-heads");
+        browser.findElement(By.cssSelector(newer + " button[aria-label='Promote " + name + "@v2']")).click();
+        wait.until(driver -> driver.findElement(By.cssSelector(newer)).getText().contains("current"));
+        assertEquals("v2", given().header("Authorization", FewShotData.READER).queryParam("name", name)
+                .when().get("/v1/finetune/heads").then().statusCode(200).extract().jsonPath()
+                .getString("heads.find { it.current }.version"), "the store's current version after Promote");
+        browser.findElement(By.cssSelector(first + " button[aria-label='Delete " + name + "@v1']")).click();
         browser.switchTo().alert().accept();
-        wait.until(driver -> driver.findElements(By.cssSelector(row)).isEmpty());
-        given().header("Authorization", FewShotData.READER).queryParam("name", name)
-                .when().get("/v1/finetune/heads").then().statusCode(200)
-                .body("heads.size()", org.hamcrest.Matchers.equalTo(0));
+        wait.until(driver -> driver.findElements(By.cssSelector(first)).isEmpty());
+        assertEquals(List.of("v2"), given().header("Authorization", FewShotData.READER).queryParam("name", name)
+                .when().get("/v1/finetune/heads").then().statusCode(200).extract().jsonPath()
+                .getList("heads.version"), "v1 deleted from the store");
     }
 
     @Test
@@ -166,7 +194,8 @@ class PlaygroundFineTuneBrowserTest {
         String status = browser.findElement(By.id("ft-status")).getText();
         assertTrue(status.startsWith("The server refused it: INVALID_ARGUMENT: ") && status.contains("manifest"),
                 "the API's code and message for " + archive.getFileName() + ": " + status);
-        assertTrue(browser.findElement(By.id("job")).getDomAttribute("hidden") != null, "no job is shown");
+        assertTrue(browser.findElement(By.id("job")).getDomAttribute("hidden") != null, "no job is shown, but "
+                + browser.findElement(By.id("job-id")).getText() + " " + browser.findElement(By.id("job-state")).getText());
 
         // a read-only key may look but not upload: the API's 403 words, and nothing queued
         useKey("test-read-key");
@@ -178,9 +207,10 @@ class PlaygroundFineTuneBrowserTest {
 
     /** The page as a new tab opens it: no key, no job remembered from another test. */
     private void openPage() {
-        browser.get(page.toString());
+        // cleared on a page of the same origin that runs no script, so no playground script can store anything again
+        browser.get(page.toString() + "q/health");
         ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
-        browser.navigate().refresh();
+        browser.get(page.toString());
     }
 
     private static void useKey(String key) {
