@@ -45,5 +45,11 @@ public class GrpcCompressionFilter {
         context.response().setStatusCode(200).putHeader("content-type", "application/grpc")
                 .putHeader("grpc-status", Integer.toString(Status.Code.UNIMPLEMENTED.value()))
                 .putHeader("grpc-message", message).putHeader("grpc-accept-encoding", ACCEPTED).end();
+        // the rest of the message is read and dropped, never inflated: a client still sending it would otherwise wait
+        // for a flow-control window that never opens (curl did, for its whole timeout, on the first call after a
+        // start). A reset with NO_ERROR (RFC 9113 8.1) made curl drop the answer it had already been sent.
+        if (!context.request().isEnded()) {
+            context.request().handler(ignored -> { }).resume();
+        }
     }
 }
