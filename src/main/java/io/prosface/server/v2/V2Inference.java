@@ -26,7 +26,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /**
@@ -88,7 +90,9 @@ public class V2Inference {
         for (int index = 0; index < results.size(); index++) {
             int element = index;
             results.get(index).whenComplete((result, failure) -> {
-                if (failure != null && answer.completeExceptionally(named(failure, element))) {
+                // the images cancelled below fail too: only the first real failure is mapped (and logged)
+                if (failure != null && !answer.isDone() && !(unwrap(failure) instanceof CancellationException)
+                        && answer.completeExceptionally(named(failure, element))) {
                     results.forEach(other -> other.cancel(false));
                 }
             });
@@ -108,6 +112,10 @@ public class V2Inference {
             }
         });
         return answer;
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     /** A failure of one image, its message prefixed with the element it concerns. */
