@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The REST side of the protocol: JSON to and from the transport-free records, including the binary-data extension
@@ -32,6 +33,7 @@ final class V2JsonCodec {
     static final String BINARY_DATA_OUTPUT = "binary_data_output";
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private V2JsonCodec() {}
 
@@ -118,7 +120,7 @@ final class V2JsonCodec {
                                 + " must be a base64 string");
                     }
                     try {
-                        values.add(Base64.getMimeDecoder().decode(element.asText()));
+                        values.add(Base64.getDecoder().decode(WHITESPACE.matcher(element.asText()).replaceAll("")));
                     } catch (IllegalArgumentException notBase64) {
                         throw ServingException.invalidArgument("input '" + name + "' element " + values.size()
                                 + " is not base64: " + notBase64.getMessage());
