@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A real gRPC client against a RUNNING server: `buf curl` over server reflection (no .proto files needed) calls
 # pros.v1.FaceAnalysis/Analyze on a real face image and checks the answer's structure, then checks that garbage is
-# refused with INVALID_ARGUMENT while the server keeps answering.
+# refused with INVALID_ARGUMENT while the server keeps answering, then asks the Open Inference Protocol v2 (gRPC
+# inference.GRPCInferenceService through buf curl, REST /v2 through curl) for the same face's landmarks.
 #
 # usage: scripts/grpc-smoke.sh [host:port] [image]
 #   defaults: localhost:8080, ../shared/data/lfpw/train/image_0001.jpg (relative to the repository root)
@@ -56,4 +57,31 @@ call -d @"$work/request.json" "http://$address/pros.v1.FaceAnalysis/Embed" > "$w
   || fail "Embed after a bad request failed: $(cat "$work/embed.json")"
 jq -e '(.faces[0].embedding.values | length) > 0' "$work/embed.json" > /dev/null || fail "Embed: no embedding"
 echo "grpc-smoke: INVALID_ARGUMENT for garbage, then Embed OK"
+# 4. the Open Inference Protocol v2 over the same port: buf curl (gRPC, reflection) and curl (REST JSON), each answer
+# equal to pros.v1 Analyze's on the same face
+grep -qx 'inference.GRPCInferenceService' "$work/services" || fail "inference.GRPCInferenceService not listed"
+call "http://$address/inference.GRPCInferenceService/ServerReady" | jq -e '.ready == true' > /dev/null \
+  || fail "v2 ServerReady is not true"
+printf '{"model_name":"pros-face","id":"smoke","inputs":[{"name":"images","datatype":"BYTES","shape":["1"],"contents":{"bytes_contents":["%s"]}}],"outputs":[{"name":"face_found"},{"name":"landmarks"},{"name":"expression"}]}' \
+  "$(base64 -w0 "$image")" > "$work/v2-request.json"
+call -d @"$work/v2-request.json" "http://$address/inference.GRPCInferenceService/ModelInfer" > "$work/v2-grpc.json" \
+  || fail "v2 ModelInfer failed: $(head -c 2000 "$work/v2-grpc.json")"
+# the largest face of pros.v1 (faces come largest first) is the one v2 answers for an image without a box
+same_as_v1='. as $v2 | ($v1[0].faces[0].landmarks.points | map([(.x // 0), (.y // 0)]) | flatten) as $expected
+  | ($v2.outputs[] | select(.name == "landmarks")) as $landmarks
+  | ($landmarks.shape | map(tonumber)) == [1, 68, 2]
+  and ([range(0; 136) | ($landmarks.contents.fp32Contents[.] - $expected[.]) | fabs] | max) < 0.05
+  and (($v2.outputs[] | select(.name == "face_found")).contents.boolContents == [true])
+  and ($v2.id == "smoke")'
+jq -e --slurpfile v1 "$work/answer.json" "$same_as_v1" "$work/v2-grpc.json" > /dev/null \
+  || fail "v2 ModelInfer differs from pros.v1 Analyze: $(head -c 1500 "$work/v2-grpc.json")"
+printf '{"id":"smoke","inputs":[{"name":"images","datatype":"BYTES","shape":[1],"data":["%s"]}],"outputs":[{"name":"landmarks"}]}' \
+  "$(base64 -w0 "$image")" > "$work/v2-rest-request.json"
+curl -fsS -H 'Content-Type: application/json' --data-binary @"$work/v2-rest-request.json" \
+  "http://$address/v2/models/pros-face/infer" > "$work/v2-rest.json" || fail "v2 REST infer failed"
+jq -e --slurpfile v1 "$work/answer.json" '($v1[0].faces[0].landmarks.points | map([(.x // 0), (.y // 0)]) | flatten)
+  as $expected | (.outputs[] | select(.name == "landmarks")) as $l | $l.shape == [1, 68, 2]
+  and ([range(0; 136) | ($l.data[.] - $expected[.]) | fabs] | max) < 0.05' "$work/v2-rest.json" > /dev/null \
+  || fail "v2 REST infer differs from pros.v1 Analyze: $(head -c 1500 "$work/v2-rest.json")"
+echo "grpc-smoke: v2 ModelInfer (buf curl) and POST /v2/models/pros-face/infer (curl) equal pros.v1 Analyze"
 echo "grpc-smoke: PASS ($address)"
