@@ -10,6 +10,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
@@ -48,6 +49,9 @@ public class InferenceEngine {
     BatchHook batchHook;
     @Inject
     MeterRegistry meters;
+    /** Each lifecycle change, fired synchronously after it happened (gRPC health follows it at once). */
+    @Inject
+    Event<State> stateChanges;
     private volatile io.micrometer.core.instrument.Meter info;
     @ConfigProperty(name = "quarkus.shutdown.timeout", defaultValue = "30s")
     Duration shutdownTimeout;
@@ -63,7 +67,7 @@ public class InferenceEngine {
         try {
             start();
         } catch (RuntimeException failure) {
-            state = State.FAILED;
+            changeState(State.FAILED);
             throw failure;
         }
     }
@@ -73,7 +77,7 @@ public class InferenceEngine {
         Path checkpoint = Path.of(modelConfig.path()).toAbsolutePath().normalize();
         long begin = System.nanoTime();
         registry = loader.load(checkpoint, device);
-        state = State.LOADED;
+        changeState(State.LOADED);
         LOG.infof("loaded model %s from %s on %s in %d ms; heads %s", registry.modelVersion(), checkpoint, device,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin),
                 registry.heads().stream().map(LoadedHead::key).toList());
@@ -109,7 +113,7 @@ public class InferenceEngine {
                 .tag("precision", config.precision().name().toLowerCase()).tag("workers", String.valueOf(workers))
                 .tag("threads_per_worker", String.valueOf(threadsPerWorker))
                 .tag("max_batch_size", String.valueOf(config.maxBatchSize())).strongReference(true).register(meters);
-        state = State.READY;
+        changeState(State.READY);
         LOG.infof("inference ready: device %s, precision %s, workers %d x %d thread(s), max batch %d, max queue delay %s,"
                 + " max queue %d, warmed %s", device, config.precision().name().toLowerCase(), workers,
                 threadsPerWorker, config.maxBatchSize(), config.maxQueueDelay(), config.maxQueueSize(), warmUpSizes());
@@ -208,6 +212,11 @@ public class InferenceEngine {
         return state;
     }
 
+    private void changeState(State next) {
+        state = next;
+        stateChanges.fire(next);
+    }
+
     /** Faces waiting for a worker (the {@link MetricNames#QUEUE_DEPTH} gauge). */
     public int queueDepth() {
         DynamicBatcher<FaceInput, FaceOutputs> current = batcher;
@@ -256,7 +265,7 @@ public class InferenceEngine {
         if (state == State.STOPPING) {
             return;
         }
-        state = State.STOPPING;
+        changeState(State.STOPPING);
         if (info != null) {
             meters.remove(info); // a registry may outlive this engine (tests restart Quarkus in one JVM)
         }
