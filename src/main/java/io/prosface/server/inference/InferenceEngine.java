@@ -3,6 +3,7 @@ package io.prosface.server.inference;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.prosface.server.config.InferenceConfig;
 import io.prosface.server.config.ModelConfig;
 import io.prosface.server.error.ServingException;
@@ -62,6 +63,7 @@ public class InferenceEngine {
     private volatile ModelRegistry registry;
     private volatile DynamicBatcher<FaceInput, FaceOutputs> batcher;
     private volatile Device device;
+    private volatile HeadMeters headMeters = HeadMeters.NONE;
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
         try {
@@ -91,6 +93,8 @@ public class InferenceEngine {
         AtomicReference<RuntimeException> warmUpFailure = new AtomicReference<>();
         BatchSettings settings = new BatchSettings(config.maxBatchSize(), config.maxQueueDelay(), config.maxQueueSize(),
                 workers, config.retryAfter());
+        HeadMeters served = new HeadMeters(meters, registry.modelVersion());
+        headMeters = served;
         batcher = new DynamicBatcher<>("pros-inference", settings, () -> {
             WorkerThreads.applyToCurrentThread(threadsPerWorker);
             FaceBatchProcessor processor = new FaceBatchProcessor(registry, device, precision.runners().get());
@@ -102,8 +106,9 @@ public class InferenceEngine {
             } finally {
                 warmed.countDown();
             }
+            processor.measureHeads(served); // after warm-up: its batches are not traffic
             return processor;
-        }, meters, batchHook::beforeBatch);
+        }, meters, Tags.of("model", registry.modelVersion()), batchHook::beforeBatch);
         awaitWarmUp(warmed, warmUpFailure);
         // what serves, as labels of one constant gauge (as Triton labels its metrics): the playground's server panel
         // and dashboards read it from /q/metrics
@@ -238,6 +243,12 @@ public class InferenceEngine {
         return device;
     }
 
+    /** The served backbone as metrics label it ({@code model}): its version, or "none" before it is loaded. */
+    public String modelLabel() {
+        ModelRegistry current = registry;
+        return current == null ? "none" : current.modelVersion();
+    }
+
     /** The registry for administration (hot swap); null before the model is loaded. */
     public ModelRegistry registry() {
         return registry;
@@ -283,6 +294,7 @@ public class InferenceEngine {
             }
             current.close(Duration.ofNanos(Math.max(1, until - System.nanoTime())));
         }
+        headMeters.close();
         if (registry != null) {
             try {
                 registry.close();
