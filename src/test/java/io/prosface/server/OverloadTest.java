@@ -19,6 +19,10 @@ import io.prosface.server.error.ErrorMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prosface.server.inference.InferenceEngine;
 import io.prosface.server.inference.MetricNames;
+import grpc.health.v1.HealthGrpc;
+import grpc.health.v1.MutinyHealthGrpc;
+import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
+import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -61,6 +65,10 @@ class OverloadTest {
     FaceAnalysis client;
     @GrpcClient("face")
     FaceAnalysisGrpc.FaceAnalysisBlockingStub blocking;
+    @GrpcClient("face")
+    HealthGrpc.HealthBlockingStub health;
+    @GrpcClient("face")
+    MutinyHealthGrpc.MutinyHealthStub healthWatch;
     @Inject
     InferenceEngine engine;
     @Inject
@@ -229,8 +237,16 @@ class OverloadTest {
         CompletableFuture<HttpResponse<String>> first = occupyTheWorker();
         CompletableFuture<HttpResponse<String>> queued = postAsync(BOX);
         awaitState("queue depth", engine::queueDepth, 1);
+        HealthCheckRequest faceAnalysis = HealthCheckRequest.newBuilder().setService("pros.v1.FaceAnalysis").build();
+        java.util.concurrent.BlockingQueue<ServingStatus> watched = new java.util.concurrent.LinkedBlockingQueue<>();
+        healthWatch.watch(faceAnalysis).subscribe().with(response -> watched.add(response.getStatus()), failure -> {});
+        assertEquals(ServingStatus.SERVING, watched.poll(10, TimeUnit.SECONDS), "Watch starts with the status");
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> engine.stop(Duration.ofSeconds(20)));
         Thread.sleep(100);
+        // gRPC health follows HTTP readiness at once: NOT_SERVING for the server and its services while draining
+        assertEquals(ServingStatus.NOT_SERVING, watched.poll(10, TimeUnit.SECONDS), "Watch streams the change");
+        assertEquals(ServingStatus.NOT_SERVING, health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
+        assertEquals(ServingStatus.NOT_SERVING, health.check(faceAnalysis).getStatus());
 
         given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
                 .when().post("/v1/expression?" + BOX)

@@ -30,6 +30,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 import org.jboss.resteasy.reactive.server.multipart.FormValue;
 import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
@@ -42,7 +51,14 @@ import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
  * Thin: {@link FineTuneService} does the work, {@code HttpErrorMapper} the failures.
  */
 @Path("/v1/finetune")
+@Tag(name = "Fine-tuning", description = "Few-shot heads: upload, train, follow, serve; Authorization: Bearer <key>")
+@SecurityScheme(securitySchemeName = FineTuneResource.BEARER, type = SecuritySchemeType.HTTP, scheme = "bearer",
+        description = "An API key of pros.auth.api-keys: reads need the read role, everything else admin")
+@SecurityRequirement(name = FineTuneResource.BEARER)
 public class FineTuneResource {
+
+    /** The OpenAPI security scheme every fine-tuning operation requires (Swagger UI's Authorize button). */
+    public static final String BEARER = "bearer";
 
     /** Multipart parts that carry files; every other part is a form field of the task spec. */
     private static final Set<String> FILE_PARTS = Set.of("archive", "images", "image", "manifest");
@@ -62,10 +78,16 @@ public class FineTuneResource {
     @Path("/jobs")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Upload labelled images (parts 'archive' zip/tar.gz and/or 'images', plus 'manifest' CSV/JSON) "
+    @Operation(operationId = "submitJob",
+            summary = "Upload labelled images (parts 'archive' zip/tar.gz and/or 'images', plus 'manifest' CSV/JSON) "
             + "and a task spec (fields kind, head_name, classes, points, epochs, learning_rate, batch_size, "
             + "validation_split, unfrozen_blocks (k: also train the last k backbone blocks, 0..depth, default 0), "
             + "augmented_views, seed, promote, crop): 202 with the queued job")
+    @APIResponse(responseCode = "202", description = "The job, queued; Location names it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = FineTuneJson.Job.class)),
+            headers = @Header(name = "Location", description = "/v1/finetune/jobs/{id}",
+                    schema = @Schema(type = SchemaType.STRING)))
     public Response submit(@HeaderParam("Authorization") String authorization, MultipartFormDataInput input) {
         keys.require(authorization, ApiKeys.Role.ADMIN);
         if (input.getValues().isEmpty()) {
@@ -115,7 +137,8 @@ public class FineTuneResource {
     @GET
     @Path("/options")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The upload form: task kinds, every optional training field with its type, default and "
+    @Operation(operationId = "getUploadOptions",
+            summary = "The upload form: task kinds, every optional training field with its type, default and "
             + "range as the server enforces them (unfrozen_blocks up to the served backbone's depth), upload limits")
     public FineTuneJson.FormFields options(@HeaderParam("Authorization") String authorization) {
         keys.require(authorization, ApiKeys.Role.READ);
@@ -128,7 +151,8 @@ public class FineTuneResource {
     @GET
     @Path("/jobs/{id}/metrics")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "A job's metric history: train and validation metrics of every epoch that reported "
+    @Operation(operationId = "getJobMetrics",
+            summary = "A job's metric history: train and validation metrics of every epoch that reported "
             + "progress (every epoch of a short job, about every tenth of a long one), by epoch; empty while queued")
     public FineTuneJson.JobMetrics metrics(@HeaderParam("Authorization") String authorization,
             @PathParam("id") String id) {
@@ -139,7 +163,8 @@ public class FineTuneResource {
     @GET
     @Path("/jobs/{id}")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "One job: state, progress, train and validation metrics")
+    @Operation(operationId = "getJob",
+            summary = "One job: state, progress, train and validation metrics")
     public FineTuneJson.Job job(@HeaderParam("Authorization") String authorization, @PathParam("id") String id) {
         keys.require(authorization, ApiKeys.Role.READ);
         return FineTuneJson.job(service.job(id));
@@ -148,7 +173,8 @@ public class FineTuneResource {
     @GET
     @Path("/jobs")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Jobs, newest first, a page at a time (page_size, page_token, state, head_name)")
+    @Operation(operationId = "listJobs",
+            summary = "Jobs, newest first, a page at a time (page_size, page_token, state, head_name)")
     public FineTuneJson.JobPage jobs(@HeaderParam("Authorization") String authorization,
             @QueryParam("page_size") int pageSize, @QueryParam("page_token") String pageToken,
             @QueryParam("state") List<String> states, @QueryParam("head_name") String headName) {
@@ -169,7 +195,8 @@ public class FineTuneResource {
     @DELETE
     @Path("/jobs/{id}")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Cancel a job: a queued one at once, a running one at its next step (then watch it)")
+    @Operation(operationId = "cancelJob",
+            summary = "Cancel a job: a queued one at once, a running one at its next step (then watch it)")
     public FineTuneJson.Job cancel(@HeaderParam("Authorization") String authorization, @PathParam("id") String id) {
         return FineTuneJson.job(service.cancel(id, keys.require(authorization, ApiKeys.Role.ADMIN)));
     }
@@ -179,7 +206,11 @@ public class FineTuneResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Blocking
-    @Operation(summary = "Server-sent events: the job now and at every change until it is terminal")
+    @Operation(operationId = "watchJob",
+            summary = "Server-sent events: the job now and at every change until it is terminal")
+    @APIResponse(responseCode = "200", description = "A text/event-stream; each event's data is the job as JSON",
+            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS,
+                    schema = @Schema(implementation = FineTuneJson.Job.class)))
     public Multi<FineTuneJson.Job> events(@HeaderParam("Authorization") String authorization,
             @PathParam("id") String id) {
         keys.require(authorization, ApiKeys.Role.READ);
@@ -189,7 +220,8 @@ public class FineTuneResource {
     @GET
     @Path("/heads")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Heads (built in and few-shot), by name then newest version (page_size, page_token, name, type)")
+    @Operation(operationId = "listHeads",
+            summary = "Heads (built in and few-shot), by name then newest version (page_size, page_token, name, type)")
     public FineTuneJson.HeadPage heads(@HeaderParam("Authorization") String authorization,
             @QueryParam("page_size") int pageSize, @QueryParam("page_token") String pageToken,
             @QueryParam("name") String name, @QueryParam("type") String type) {
@@ -201,7 +233,8 @@ public class FineTuneResource {
     @POST
     @Path("/heads/{name}/{version}/promote")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Make a head version current: the one name-only selectors get")
+    @Operation(operationId = "promoteHead",
+            summary = "Make a head version current: the one name-only selectors get")
     public FineTuneJson.Head promote(@HeaderParam("Authorization") String authorization, @PathParam("name") String name,
             @PathParam("version") String version) {
         keys.require(authorization, ApiKeys.Role.ADMIN);
@@ -210,7 +243,9 @@ public class FineTuneResource {
 
     @DELETE
     @Path("/heads/{name}/{version}")
-    @Operation(summary = "Delete a head version (not the current one while others exist; never a built-in head)")
+    @Operation(operationId = "deleteHead",
+            summary = "Delete a head version (not the current one while others exist; never a built-in head)")
+    @APIResponse(responseCode = "204", description = "Deleted")
     public Response delete(@HeaderParam("Authorization") String authorization, @PathParam("name") String name,
             @PathParam("version") String version) {
         keys.require(authorization, ApiKeys.Role.ADMIN);

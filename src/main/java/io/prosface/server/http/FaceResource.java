@@ -49,10 +49,13 @@ public class FaceResource {
     @Inject
     RequestMetrics metrics;
 
+    // OpenAPI has one operation per path and method: each route's raw-image and multipart methods are ONE operation
+    // with three request media types, named by the raw method's operationId (the multipart one names none)
     @POST
     @Path("/analyze")
     @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(summary = "Any subset of attributes, expression, landmarks, embedding, regression and age from one "
+    @Operation(operationId = "analyze",
+            summary = "Any subset of attributes, expression, landmarks, embedding, regression and age from one "
             + "backbone pass",
             description = "Without a box every detected face is answered, largest first; no face: empty list. "
                     + "Without tasks: attributes, expression, landmarks and embedding, plus age when the served model "
@@ -74,7 +77,8 @@ public class FaceResource {
     @POST
     @Path("/attributes")
     @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(summary = "Facial attribute probabilities (CelebA names) per face")
+    @Operation(operationId = "predictAttributes",
+            summary = "Facial attribute probabilities (CelebA names) per face")
     public Uni<FaceJson.Analysis> attributes(byte[] image, @BeanParam AnalysisParams params) {
         return answer("attributes", () -> image, EnumSet.of(FaceTask.ATTRIBUTES), params, null);
     }
@@ -92,7 +96,8 @@ public class FaceResource {
     @POST
     @Path("/expression")
     @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(summary = "Expression class and distribution over the 7 basic expressions per face")
+    @Operation(operationId = "predictExpression",
+            summary = "Expression class and distribution over the 7 basic expressions per face")
     public Uni<FaceJson.Analysis> expression(byte[] image, @BeanParam AnalysisParams params) {
         return answer("expression", () -> image, EnumSet.of(FaceTask.EXPRESSION), params, null);
     }
@@ -110,7 +115,8 @@ public class FaceResource {
     @POST
     @Path("/landmarks")
     @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(summary = "68 iBUG landmarks per face, as {x, y} in input-image pixels")
+    @Operation(operationId = "predictLandmarks",
+            summary = "68 iBUG landmarks per face, as {x, y} in input-image pixels")
     public Uni<FaceJson.Analysis> landmarks(byte[] image, @BeanParam AnalysisParams params) {
         return answer("landmarks", () -> image, EnumSet.of(FaceTask.LANDMARKS), params, null);
     }
@@ -128,7 +134,8 @@ public class FaceResource {
     @POST
     @Path("/age")
     @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(summary = "Estimated age in years per face, from the model's built-in 'age' head",
+    @Operation(operationId = "predictAge",
+            summary = "Estimated age in years per face, from the model's built-in 'age' head",
             description = "400 INVALID_ARGUMENT when the served model has no 'age' head and no other one-output "
                     + "regression head is chosen with 'head'.")
     public Uni<FaceJson.Analysis> age(byte[] image, @BeanParam AnalysisParams params) {
@@ -148,7 +155,8 @@ public class FaceResource {
     @POST
     @Path("/embed")
     @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(summary = "L2-normalised face embedding (backbone class token) per face")
+    @Operation(operationId = "embed",
+            summary = "L2-normalised face embedding (backbone class token) per face")
     public Uni<FaceJson.Analysis> embed(byte[] image, @BeanParam AnalysisParams params) {
         return answer("embed", () -> image, EnumSet.of(FaceTask.EMBEDDING), params, null);
     }

@@ -55,7 +55,8 @@ public class RenderResource {
 
     @POST
     @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(summary = "The /v1/analyze answer drawn on the image, as PNG or JPEG",
+    @Operation(operationId = "render",
+            summary = "The /v1/analyze answer drawn on the image, as PNG or JPEG",
             description = "Per face its box, its landmark points and a caption (top expression, up to three likely "
                     + "attributes, age, few-shot head answers), on the upright image (EXIF orientation applied) at "
                     + "its size. No face: the image unchanged.")

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.prosface.server.error.ServingException;
 import java.time.Duration;
@@ -60,6 +61,12 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
      */
     public DynamicBatcher(String name, BatchSettings settings, Supplier<? extends BatchProcessor<I, O>> processors,
             MeterRegistry meters, IntConsumer batchHook) {
+        this(name, settings, processors, meters, Tags.empty(), batchHook);
+    }
+
+    /** @param tags put on every metric of this batcher (the server's: {@code model}, the backbone it serves) */
+    public DynamicBatcher(String name, BatchSettings settings, Supplier<? extends BatchProcessor<I, O>> processors,
+            MeterRegistry meters, Tags tags, IntConsumer batchHook) {
         this.settings = settings;
         this.queue = new ArrayBlockingQueue<>(settings.maxQueueSize());
         this.batchHook = batchHook;
@@ -68,21 +75,21 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         // a cancelled timer must not keep its item (and the pixels in it) alive until the timer's original time
         deadlines.setRemoveOnCancelPolicy(true);
 
-        queueTime = keep(Timer.builder(MetricNames.QUEUE_TIME).description("time an item waited for a batch")
+        queueTime = keep(Timer.builder(MetricNames.QUEUE_TIME).description("time an item waited for a batch").tags(tags)
                 .publishPercentileHistogram().publishPercentiles(0.5, 0.95, 0.99).register(meters));
-        computeTime = keep(Timer.builder(MetricNames.INFERENCE_TIME).description("time of one batched forward")
+        computeTime = keep(Timer.builder(MetricNames.INFERENCE_TIME).description("time of one batched forward").tags(tags)
                 .publishPercentileHistogram().publishPercentiles(0.5, 0.95, 0.99).register(meters));
-        batchSize = keep(DistributionSummary.builder(MetricNames.BATCH_SIZE).description("achieved batch size")
+        batchSize = keep(DistributionSummary.builder(MetricNames.BATCH_SIZE).description("achieved batch size").tags(tags)
                 .serviceLevelObjectives(batchBuckets(settings.maxBatchSize())).publishPercentiles(0.5, 0.95)
                 .register(meters));
-        computedItems = keep(Counter.builder(MetricNames.COMPUTED_ITEMS).description("items run through the model")
+        computedItems = keep(Counter.builder(MetricNames.COMPUTED_ITEMS).description("items run through the model").tags(tags)
                 .register(meters));
-        expiredItems = keep(Counter.builder(MetricNames.EXPIRED_ITEMS)
+        expiredItems = keep(Counter.builder(MetricNames.EXPIRED_ITEMS).tags(tags)
                 .description("items dropped uncomputed because their deadline passed or their caller went away")
                 .register(meters));
-        keep(Gauge.builder(MetricNames.QUEUE_DEPTH, queue, BlockingQueue::size).description("items waiting")
+        keep(Gauge.builder(MetricNames.QUEUE_DEPTH, queue, BlockingQueue::size).description("items waiting").tags(tags)
                 .strongReference(true).register(meters));
-        keep(Gauge.builder(MetricNames.IN_FLIGHT, inFlight, AtomicInteger::get)
+        keep(Gauge.builder(MetricNames.IN_FLIGHT, inFlight, AtomicInteger::get).tags(tags)
                 .description("items accepted and not yet answered").strongReference(true).register(meters));
 
         for (int index = 0; index < settings.workers(); index++) {

@@ -39,6 +39,7 @@ final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceOutputs>
     private final NDManager workerManager;
     private final int imageSize;
     private final BackboneRunner backbone;
+    private volatile HeadMeters headMeters = HeadMeters.NONE;
 
     FaceBatchProcessor(ModelRegistry registry, Device device) {
         this(registry, device, new DjlBackboneRunner(registry.backbone()));
@@ -50,6 +51,11 @@ final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceOutputs>
         this.workerManager = NDManager.newBaseManager(device);
         this.imageSize = registry.preprocessing().imageSize();
         this.backbone = backbone;
+    }
+
+    /** From now on, each head's faces and time go to {@code meters} (set after warm-up: that is not traffic). */
+    void measureHeads(HeadMeters meters) {
+        this.headMeters = meters;
     }
 
     @Override
@@ -79,16 +85,20 @@ final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceOutputs>
                 fill(answers, inputs, FaceTask.EMBEDDING, registry.modelVersion(), List.of(), embedding);
             }
             for (LoadedHead head : heads) {
+                long start = System.nanoTime();
+                int[] rows = rowsAsking(inputs, head);
                 if (head.tail() == null) {
                     NDArray output = head.block().forward(parameters, features, false).head();
                     fill(answers, inputs, head, postprocess(head.kind(), output));
                 } else {
-                    int[] rows = rowsAsking(inputs, head);
                     NDArray tokens = rows(tokensAtDepth.get(head.tail().inputDepth()), rows, batchSize);
                     NDList own = head.tail().forward(parameters, new NDList(tokens), false);
                     NDArray output = head.block().forward(parameters, own, false).head();
                     fillRows(answers, inputs, head, rows, postprocess(head.kind(), output));
                 }
+                // the answers are copied to the JVM by now, so the time includes the device's work
+                long answered = Arrays.stream(rows).filter(row -> inputs.get(row).answers()).count();
+                headMeters.record(head, (int) answered, System.nanoTime() - start);
             }
         }
         return answers.stream().map(FaceOutputs::new).toList();

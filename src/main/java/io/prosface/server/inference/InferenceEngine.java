@@ -3,6 +3,7 @@ package io.prosface.server.inference;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.prosface.server.config.InferenceConfig;
 import io.prosface.server.config.ModelConfig;
 import io.prosface.server.error.ServingException;
@@ -10,6 +11,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
@@ -48,6 +50,9 @@ public class InferenceEngine {
     BatchHook batchHook;
     @Inject
     MeterRegistry meters;
+    /** Each lifecycle change, fired synchronously after it happened (gRPC health follows it at once). */
+    @Inject
+    Event<State> stateChanges;
     private volatile io.micrometer.core.instrument.Meter info;
     @ConfigProperty(name = "quarkus.shutdown.timeout", defaultValue = "30s")
     Duration shutdownTimeout;
@@ -58,12 +63,13 @@ public class InferenceEngine {
     private volatile ModelRegistry registry;
     private volatile DynamicBatcher<FaceInput, FaceOutputs> batcher;
     private volatile Device device;
+    private volatile HeadMeters headMeters = HeadMeters.NONE;
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
         try {
             start();
         } catch (RuntimeException failure) {
-            state = State.FAILED;
+            changeState(State.FAILED);
             throw failure;
         }
     }
@@ -73,7 +79,7 @@ public class InferenceEngine {
         Path checkpoint = Path.of(modelConfig.path()).toAbsolutePath().normalize();
         long begin = System.nanoTime();
         registry = loader.load(checkpoint, device);
-        state = State.LOADED;
+        changeState(State.LOADED);
         LOG.infof("loaded model %s from %s on %s in %d ms; heads %s", registry.modelVersion(), checkpoint, device,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin),
                 registry.heads().stream().map(LoadedHead::key).toList());
@@ -87,6 +93,8 @@ public class InferenceEngine {
         AtomicReference<RuntimeException> warmUpFailure = new AtomicReference<>();
         BatchSettings settings = new BatchSettings(config.maxBatchSize(), config.maxQueueDelay(), config.maxQueueSize(),
                 workers, config.retryAfter());
+        HeadMeters served = new HeadMeters(meters, registry.modelVersion());
+        headMeters = served;
         batcher = new DynamicBatcher<>("pros-inference", settings, () -> {
             WorkerThreads.applyToCurrentThread(threadsPerWorker);
             FaceBatchProcessor processor = new FaceBatchProcessor(registry, device, precision.runners().get());
@@ -98,8 +106,9 @@ public class InferenceEngine {
             } finally {
                 warmed.countDown();
             }
+            processor.measureHeads(served); // after warm-up: its batches are not traffic
             return processor;
-        }, meters, batchHook::beforeBatch);
+        }, meters, Tags.of("model", registry.modelVersion()), batchHook::beforeBatch);
         awaitWarmUp(warmed, warmUpFailure);
         // what serves, as labels of one constant gauge (as Triton labels its metrics): the playground's server panel
         // and dashboards read it from /q/metrics
@@ -109,7 +118,7 @@ public class InferenceEngine {
                 .tag("precision", config.precision().name().toLowerCase()).tag("workers", String.valueOf(workers))
                 .tag("threads_per_worker", String.valueOf(threadsPerWorker))
                 .tag("max_batch_size", String.valueOf(config.maxBatchSize())).strongReference(true).register(meters);
-        state = State.READY;
+        changeState(State.READY);
         LOG.infof("inference ready: device %s, precision %s, workers %d x %d thread(s), max batch %d, max queue delay %s,"
                 + " max queue %d, warmed %s", device, config.precision().name().toLowerCase(), workers,
                 threadsPerWorker, config.maxBatchSize(), config.maxQueueDelay(), config.maxQueueSize(), warmUpSizes());
@@ -208,6 +217,11 @@ public class InferenceEngine {
         return state;
     }
 
+    private void changeState(State next) {
+        state = next;
+        stateChanges.fire(next);
+    }
+
     /** Faces waiting for a worker (the {@link MetricNames#QUEUE_DEPTH} gauge). */
     public int queueDepth() {
         DynamicBatcher<FaceInput, FaceOutputs> current = batcher;
@@ -227,6 +241,12 @@ public class InferenceEngine {
 
     public Device device() {
         return device;
+    }
+
+    /** The served backbone as metrics label it ({@code model}): its version, or "none" before it is loaded. */
+    public String modelLabel() {
+        ModelRegistry current = registry;
+        return current == null ? "none" : current.modelVersion();
     }
 
     /** The registry for administration (hot swap); null before the model is loaded. */
@@ -256,7 +276,7 @@ public class InferenceEngine {
         if (state == State.STOPPING) {
             return;
         }
-        state = State.STOPPING;
+        changeState(State.STOPPING);
         if (info != null) {
             meters.remove(info); // a registry may outlive this engine (tests restart Quarkus in one JVM)
         }
@@ -274,6 +294,7 @@ public class InferenceEngine {
             }
             current.close(Duration.ofNanos(Math.max(1, until - System.nanoTime())));
         }
+        headMeters.close();
         if (registry != null) {
             try {
                 registry.close();

@@ -35,7 +35,9 @@ final class LandmarkReframing {
         Map<FaceTask, LoadedHead> heads = new EnumMap<>(FaceTask.class);
         heads.put(FaceTask.LANDMARKS, landmarks);
         for (int i = 0; i < faces.size(); i++) {
-            pending.add(engine.submit(new FaceInput(faces.get(i).pixels(), Set.of(FaceTask.LANDMARKS), heads), deadlineNanos));
+            // an internal pass: the per-head metrics count the second pass's answer, not this one
+            FaceInput input = new FaceInput(faces.get(i).pixels(), Set.of(FaceTask.LANDMARKS), heads, false);
+            pending.add(engine.submit(input, deadlineNanos));
         }
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(done -> {
             List<float[]> points = new ArrayList<>(faces.size());

@@ -7,8 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * Counts answered requests by API ({@code grpc}/{@code http}), method ({@code analyze}, {@code attributes}, ...) and
- * status ({@code OK} or the error code name), as {@link MetricNames#REQUESTS}.
+ * Counts answered requests by API ({@code grpc}/{@code http}), method ({@code analyze}, {@code attributes}, ...),
+ * status ({@code OK} or the error code name) and {@code model} (the served backbone, {@code none} before it is
+ * loaded), as {@link MetricNames#REQUESTS}.
  */
 @ApplicationScoped
 public class RequestMetrics {
@@ -17,6 +18,8 @@ public class RequestMetrics {
     MeterRegistry meters;
     @Inject
     ErrorMapper errorMapper;
+    @Inject
+    InferenceEngine engine;
 
     public void ok(String api, String method) {
         counter(api, method, "OK").increment();
@@ -28,6 +31,7 @@ public class RequestMetrics {
 
     private Counter counter(String api, String method, String status) {
         return Counter.builder(MetricNames.REQUESTS).description("answered requests")
-                .tag("api", api).tag("method", method).tag("status", status).register(meters);
+                .tag("api", api).tag("method", method).tag("status", status).tag("model", engine.modelLabel())
+                .register(meters);
     }
 }
