@@ -38,6 +38,9 @@ public class ApiContractFilter implements OASFilter {
 
     /** The name of the error schema under {@code components/schemas}. */
     public static final String ERROR = "Error";
+    /** The error object of the Open Inference Protocol v2 routes. */
+    public static final String INFERENCE_ERROR = "InferenceError";
+    private static final String V2_PATH = "/v2";
     private static final String UPLOAD_PATH = "/v1/finetune/jobs";
 
     private static final Map<Integer, String> MEANING = Map.of(
@@ -62,6 +65,7 @@ public class ApiContractFilter implements OASFilter {
             openAPI.components(OASFactory.createComponents());
         }
         openAPI.getComponents().addSchema(ERROR, errorSchema());
+        openAPI.getComponents().addSchema(INFERENCE_ERROR, inferenceErrorSchema());
         if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
         }
@@ -69,8 +73,10 @@ public class ApiContractFilter implements OASFilter {
             if (operation.getResponses() == null) {
                 operation.responses(OASFactory.createAPIResponses());
             }
+            // the Open Inference Protocol answers its errors in its own shape
+            String schema = path.startsWith(V2_PATH) ? INFERENCE_ERROR : ERROR;
             for (int status : errorStatuses(path, method, operation)) {
-                addError(operation.getResponses(), status);
+                addError(operation.getResponses(), status, schema);
             }
             if (path.equals(UPLOAD_PATH) && method == PathItem.HttpMethod.POST) {
                 operation.requestBody(OASFactory.createRequestBody().required(true).content(OASFactory.createContent()
@@ -94,11 +100,30 @@ public class ApiContractFilter implements OASFilter {
                 .addRequired("code").addRequired("message");
     }
 
+    /** The Open Inference Protocol's error object (its REST spec: {@code {"error": "..."}}). */
+    private static Schema inferenceErrorSchema() {
+        return OASFactory.createSchema().addType(SchemaType.OBJECT)
+                .description("Every error answer of the Open Inference Protocol v2 routes (/v2)")
+                .addProperty("error", OASFactory.createSchema().addType(SchemaType.STRING)
+                        .description("what went wrong, safe to show"))
+                .addRequired("error");
+    }
+
     /** What an operation can answer besides success: which resource serves it decides. */
     private static TreeSet<Integer> errorStatuses(String path, PathItem.HttpMethod method, Operation operation) {
         TreeSet<Integer> statuses = new TreeSet<>();
-        statuses.add(400);
         statuses.add(503);
+        if (path.startsWith(V2_PATH)) {
+            // health and metadata: unknown model or version; inference: also the prediction routes' refusals
+            if (path.contains("{")) {
+                statuses.add(404);
+            }
+            if (path.endsWith("/infer")) {
+                statuses.addAll(List.of(400, 413, 415, 429, 504));
+            }
+            return statuses;
+        }
+        statuses.add(400);
         if (path.startsWith("/v1/finetune")) {
             statuses.add(401);
             statuses.add(403);
@@ -121,7 +146,7 @@ public class ApiContractFilter implements OASFilter {
         return statuses;
     }
 
-    private static void addError(APIResponses responses, int status) {
+    private static void addError(APIResponses responses, int status, String schema) {
         String code = String.valueOf(status);
         APIResponse response = responses.getAPIResponse(code);
         if (response == null) {
@@ -129,7 +154,7 @@ public class ApiContractFilter implements OASFilter {
             responses.addAPIResponse(code, response);
         }
         response.content(OASFactory.createContent().addMediaType("application/json", OASFactory.createMediaType()
-                .schema(OASFactory.createSchema().ref(ERROR))));
+                .schema(OASFactory.createSchema().ref(schema))));
         if (status == 429 || status == 503) {
             response.addHeader("Retry-After", OASFactory.createHeader().description("seconds to wait before retrying")
                     .schema(OASFactory.createSchema().addType(SchemaType.INTEGER)));

@@ -55,7 +55,7 @@ public class V2RestResource {
     ObjectMapper mapper;
 
     @GET
-    @Operation(summary = "Server metadata: name, version, extensions")
+    @Operation(operationId = "serverMetadata", summary = "Server metadata: name, version, extensions")
     public Response serverMetadata() {
         JsonNode body = NODES.objectNode().put("name", V2Health.SERVER_NAME).put("version", health.version())
                 .set("extensions", NODES.arrayNode().add("binary_tensor_data"));
@@ -64,7 +64,7 @@ public class V2RestResource {
 
     @GET
     @Path("/health/live")
-    @Operation(summary = "200 {\"live\": true} while the server runs (as /q/health/live), else 503")
+    @Operation(operationId = "serverLive", summary = "200 {\"live\": true} while the server runs (as /q/health/live), else 503")
     public Response live() {
         boolean live = health.live();
         return Response.status(live ? 200 : 503).entity(NODES.objectNode().put("live", live)).build();
@@ -72,7 +72,7 @@ public class V2RestResource {
 
     @GET
     @Path("/health/ready")
-    @Operation(summary = "200 {\"ready\": true} once the model is loaded and warm (as /q/health/ready), else 503")
+    @Operation(operationId = "serverReady", summary = "200 {\"ready\": true} once the model is loaded and warm (as /q/health/ready), else 503")
     public Response ready() {
         boolean ready = health.ready();
         return Response.status(ready ? 200 : 503).entity(NODES.objectNode().put("ready", ready)).build();
@@ -80,28 +80,28 @@ public class V2RestResource {
 
     @GET
     @Path("/models/{name}")
-    @Operation(summary = "Model metadata: versions, platform, inputs and outputs (labels as output parameters)")
+    @Operation(operationId = "modelMetadata", summary = "Model metadata: versions, platform, inputs and outputs (labels as output parameters)")
     public Response modelMetadata(@PathParam("name") String name) {
         return answer(() -> Response.ok(V2JsonCodec.metadata(models.find(name, ""))).build());
     }
 
     @GET
     @Path("/models/{name}/versions/{version}")
-    @Operation(summary = "Metadata of one version of a model")
+    @Operation(operationId = "modelVersionMetadata", summary = "Metadata of one version of a model")
     public Response modelVersionMetadata(@PathParam("name") String name, @PathParam("version") String version) {
         return answer(() -> Response.ok(V2JsonCodec.metadata(models.find(name, version))).build());
     }
 
     @GET
     @Path("/models/{name}/ready")
-    @Operation(summary = "200 when the model can answer, 503 while the server is not ready, 404 for an unknown model")
+    @Operation(operationId = "modelReady", summary = "200 when the model can answer, 503 while the server is not ready, 404 for an unknown model")
     public Response modelReady(@PathParam("name") String name) {
         return answer(() -> modelReadiness(name, ""));
     }
 
     @GET
     @Path("/models/{name}/versions/{version}/ready")
-    @Operation(summary = "Readiness of one version of a model")
+    @Operation(operationId = "modelVersionReady", summary = "Readiness of one version of a model")
     public Response modelVersionReady(@PathParam("name") String name, @PathParam("version") String version) {
         return answer(() -> modelReadiness(name, version));
     }
@@ -110,7 +110,7 @@ public class V2RestResource {
     @Path("/models/{name}/infer")
     @Consumes(MediaType.WILDCARD)
     @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(summary = "Inference on a batch of encoded images (input 'images', BYTES as base64 strings)")
+    @Operation(operationId = "modelInfer", summary = "Inference on a batch of encoded images (input 'images', BYTES as base64 strings)")
     public Uni<Response> infer(@PathParam("name") String name, @HeaderParam(HEADER_LENGTH) String headerLength,
             byte[] body) {
         return run(name, "", headerLength, body);
@@ -120,7 +120,7 @@ public class V2RestResource {
     @Path("/models/{name}/versions/{version}/infer")
     @Consumes(MediaType.WILDCARD)
     @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(summary = "Inference on one version of a model")
+    @Operation(operationId = "modelVersionInfer", summary = "Inference on one version of a model")
     public Uni<Response> inferVersion(@PathParam("name") String name, @PathParam("version") String version,
             @HeaderParam(HEADER_LENGTH) String headerLength, byte[] body) {
         return run(name, version, headerLength, body);
