@@ -3,7 +3,6 @@ package io.prosface.server.finetune;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +11,6 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
-import io.prosface.core.model.HeadKind;
 import io.prosface.grpc.v1.AnalyzeRequest;
 import io.prosface.grpc.v1.AnalyzeResponse;
 import io.prosface.grpc.v1.DeleteHeadRequest;
@@ -34,7 +32,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -217,16 +214,8 @@ class JobLifecycleTest {
         assertEquals(0L, inputsOf(queued) + inputsOf(interrupted) + inputsOf(orphan), "ended jobs keep no inputs");
     }
 
-    /** Stores a QUEUED job directly (no upload, no wake-up call). */
     private String storedJob() {
-        TaskSpec spec = new TaskSpec(HeadKind.CLASSIFICATION, "restart-" + Long.toHexString(System.nanoTime()),
-                List.of("black", "blond"), new TrainingOptions(3, 0.003, 64, 0.25, 0, 0, 1, true, false));
-        List<Example> examples = SMALL_SET.stream().map(item -> new Example(item.name(), item.bytes(),
-                new float[] {item.label().equals("black") ? 0 : 1})).toList();
-        String id = UUID.randomUUID().toString();
-        jobs.insert(new JobRecord(id, JobState.QUEUED, spec, "unused", null, 0, 3, 0, 0, Map.of(), Map.of(), 12, 4,
-                null, false, null, 0, Instant.now(), null, null), DatasetCodec.encode(examples));
-        return id;
+        return StoredJobs.queued(jobs, "restart-", SMALL_SET);
     }
 
     /** A stored job claimed by {@code owner} (retried if this replica's poll claims it first). */

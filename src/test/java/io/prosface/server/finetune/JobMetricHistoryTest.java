@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.prosface.core.model.HeadKind;
 import io.prosface.server.TestCheckpoint;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -136,16 +135,8 @@ class JobMetricHistoryTest {
         return JsonPath.from(json).using(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));
     }
 
-    /** A QUEUED job stored directly (no upload, no wake-up call). */
     private String storedJob() {
-        TaskSpec spec = new TaskSpec(HeadKind.CLASSIFICATION, "history-" + Long.toHexString(System.nanoTime()),
-                List.of("black", "blond"), new TrainingOptions(3, 0.003, 64, 0.25, 0, 0, 1, true, false));
-        List<Example> examples = SET.stream().map(item -> new Example(item.name(), item.bytes(),
-                new float[] {item.label().equals("black") ? 0 : 1})).toList();
-        String id = UUID.randomUUID().toString();
-        jobs.insert(new JobRecord(id, JobState.QUEUED, spec, "unused", null, 0, 3, 0, 0, Map.of(), Map.of(), 12, 4,
-                null, false, null, 0, Instant.now(), null, null), DatasetCodec.encode(examples));
-        return id;
+        return StoredJobs.queued(jobs, "history-", SET);
     }
 
     /** A stored job claimed by {@code owner} (retried if this replica's poll claims it first). */
