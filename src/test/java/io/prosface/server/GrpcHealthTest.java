@@ -33,7 +33,8 @@ class GrpcHealthTest {
 
     @Test
     void theServerAndEachServedServiceAreServingOnceReady() {
-        for (String service : new String[] {"", "pros.v1.FaceAnalysis", "pros.v1.FineTuning"}) {
+        for (String service : new String[] {"", "pros.v1.FaceAnalysis", "pros.v1.FineTuning",
+            "inference.GRPCInferenceService"}) {
             assertEquals(ServingStatus.SERVING, check(service), "service '" + service + "'");
         }
         assertEquals(ServingStatus.UNKNOWN, check("pros.v1.NoSuchService"), "an unknown name is not reported healthy");
