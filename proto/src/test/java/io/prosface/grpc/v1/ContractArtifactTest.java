@@ -30,6 +30,11 @@ class ContractArtifactTest {
     // the HTTP/2 paths a call goes to
     assertEquals("pros.v1.FaceAnalysis/Analyze", FaceAnalysisGrpc.getAnalyzeMethod().getFullMethodName());
     assertEquals("pros.v1.FineTuning/ListJobs", FineTuningGrpc.getListJobsMethod().getFullMethodName());
+    // the Open Inference Protocol v2 service, under the name and method paths its clients call
+    assertEquals("inference.GRPCInferenceService",
+        io.prosface.grpc.inference.GRPCInferenceServiceGrpc.getServiceDescriptor().getName());
+    assertEquals("inference.GRPCInferenceService/ModelInfer",
+        io.prosface.grpc.inference.GRPCInferenceServiceGrpc.getModelInferMethod().getFullMethodName());
   }
 
   @Test
