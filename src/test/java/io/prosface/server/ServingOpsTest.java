@@ -18,7 +18,6 @@ import io.prosface.core.model.VisionTransformerConfig;
 import io.prosface.server.inference.FaceTask;
 import io.prosface.server.inference.InferenceEngine;
 import io.prosface.server.inference.LoadedHead;
-import io.prosface.server.inference.MetricNames;
 import io.prosface.server.inference.ModelRegistry;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -26,6 +25,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Health, OpenAPI, metrics names, hot swap of heads, and native memory under traffic. */
@@ -34,6 +40,10 @@ import org.junit.jupiter.api.Test;
 class ServingOpsTest {
 
     private static final VisionTransformerConfig MICRO = VisionTransformerConfig.variant("vit_micro_patch8_32");
+    /** A metric name as Prometheus queries spell it. */
+    private static final Pattern METRIC_NAME = Pattern.compile("\\bpros_[a-z0-9_]+");
+    /** prometheus-adapter's {@code as: "name"}: the name the custom-metrics API serves a series under. */
+    private static final Pattern ADAPTER_RENAME = Pattern.compile("\\bas: \"(pros_[a-z0-9_]+)\"");
 
     @Inject
     InferenceEngine engine;
@@ -57,19 +67,65 @@ class ServingOpsTest {
         given().when().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger"));
     }
 
+    /**
+     * The names the autoscalers (HPA through prometheus-adapter, KEDA) and the load-test report query are read from
+     * k8s/ and load-tests/ themselves, so renaming a meter in the server, or a query in a manifest, fails here.
+     */
     @Test
-    void servingMetricsUseTheContractNames() {
+    void servingMetricsUseTheContractNames() throws Exception {
         given().contentType("image/jpeg").body(TestImages.lfpwJpeg()).when().post("/v1/embed?box=20,20,150,160")
                 .then().statusCode(200);
         String scrape = Metrics.scrape();
+        Set<String> exported = scrape.lines().filter(line -> !line.startsWith("#") && !line.isBlank())
+                .map(line -> line.split("[{ ]", 2)[0]).collect(Collectors.toCollection(TreeSet::new));
+
+        Set<String> queried = new TreeSet<>();
+        Set<String> derived = new TreeSet<>();
+        for (Path file : contractFiles()) {
+            String text = Files.readString(file);
+            Matcher name = METRIC_NAME.matcher(text);
+            while (name.find()) {
+                queried.add(name.group());
+            }
+            // prometheus-adapter's `as:` names that no `matches:` scrapes under the same name are series the
+            // adapter computes (a mean of two scraped ones), never exported by the server
+            Matcher renamed = ADAPTER_RENAME.matcher(text);
+            while (renamed.find()) {
+                if (!text.contains("matches: \"^" + renamed.group(1) + "$\"")) {
+                    derived.add(renamed.group(1));
+                }
+            }
+        }
+        queried.removeAll(derived);
+        // guards the grep itself: the HPA/KEDA signal and the load report's histograms must have been found
+        assertTrue(queried.containsAll(Set.of("pros_inference_in_flight", "pros_inference_queue_seconds_count",
+                "pros_inference_batch_size_sum", "pros_inference_items_total")), "names found: " + queried);
+        assertEquals(Set.of("pros_inference_queue_seconds_mean"), derived, "adapter-computed series");
+
+        Set<String> missing = new TreeSet<>(queried);
+        missing.removeAll(exported);
+        assertTrue(missing.isEmpty(), "queried by k8s/ or load-tests/ but not in /q/metrics: " + missing
+                + "; exported pros_ series: " + exported.stream().filter(n -> n.startsWith("pros_")).toList());
         for (String name : new String[] {"pros_inference_queue_seconds_bucket", "pros_inference_compute_seconds_bucket",
-                "pros_inference_batch_size_bucket", "pros_inference_queue_depth", "pros_inference_in_flight",
-                "pros_requests_total"}) {
-            assertTrue(scrape.contains(name), name + " exported");
+                "pros_inference_batch_size_bucket", "pros_inference_queue_depth", "pros_requests_total"}) {
+            assertTrue(exported.contains(name), name + " exported");
         }
         assertTrue(Metrics.value(scrape, "pros_requests_total", "api=\"http\"", "method=\"embed\"",
                 "status=\"OK\"") >= 1);
-        assertTrue(MetricNames.QUEUE_TIME.startsWith("pros.inference"));
+        assertTrue(Metrics.value(scrape, "pros_inference_items_total") >= 1, "the embed request was computed");
+    }
+
+    /** The machine-read files that name metrics: k8s manifests and the load generator's sources (not READMEs). */
+    private static List<Path> contractFiles() throws Exception {
+        List<Path> files = new ArrayList<>();
+        for (String root : new String[] {"k8s", "load-tests/src"}) {
+            try (var walk = Files.walk(Path.of(root))) {
+                walk.filter(Files::isRegularFile).filter(file -> file.toString().endsWith(".yaml")
+                        || file.toString().endsWith(".yml") || file.toString().endsWith(".java")).forEach(files::add);
+            }
+        }
+        assertFalse(files.isEmpty(), "run from the repository root: k8s/ and load-tests/ not found");
+        return files;
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.prosface.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -8,6 +9,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -30,7 +33,9 @@ class GraphScalarsTest {
                 zeroGradient(x);
                 try (NDManager step = manager.newSubManager();
                         GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    long directBefore = directBuffers().getCount();
                     NDArray y = x.div(GraphScalars.of(x, 2)).sum();
+                    freeDirectBuffersAllocatedSince(directBefore);
                     churnDirectMemory();
                     collector.backward(y);
                 }
@@ -40,10 +45,30 @@ class GraphScalarsTest {
         }
     }
 
-    /** Let freed direct buffers be collected, then fill fresh ones with NaN, likely at the same addresses. */
-    private static void churnDirectMemory() throws InterruptedException {
-        System.gc();
-        Thread.sleep(20);
+    /**
+     * Collects until every direct buffer the forward pass allocated has been freed: the JDK's direct-buffer pool
+     * count is back to what it was before the forward pass. A bounded number of collections, each followed by a
+     * short wait for the cleaner thread that frees the memory, checking that condition; not one gc() and a hopeful
+     * sleep. (With {@link GraphScalars} the forward allocates none and this returns at once; with {@code x.div(2f)}
+     * it is what makes sure the scalar's memory is really gone before the churn.)
+     */
+    private static void freeDirectBuffersAllocatedSince(long countBefore) throws InterruptedException {
+        BufferPoolMXBean direct = directBuffers();
+        for (int attempt = 0; attempt < 100 && direct.getCount() > countBefore; attempt++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertTrue(direct.getCount() <= countBefore, "direct buffers of the forward pass still allocated: "
+                + direct.getCount() + " > " + countBefore);
+    }
+
+    private static BufferPoolMXBean directBuffers() {
+        return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(pool -> pool.getName().equals("direct")).findFirst().orElseThrow();
+    }
+
+    /** Fill fresh direct buffers with NaN, likely at the addresses just freed. */
+    private static void churnDirectMemory() {
         List<ByteBuffer> junk = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
             ByteBuffer buffer = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());

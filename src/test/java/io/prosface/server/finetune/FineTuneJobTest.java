@@ -78,8 +78,14 @@ class FineTuneJobTest {
                 .body("headVersion", equalTo("v1")).extract().path("validationMetrics");
         System.out.printf("few-shot job %s: train %s, validation %s, %d updates%n", id,
                 last.getTrainMetricsMap(), validation, updates.size());
-        assertTrue(validation.get("accuracy") > validation.get("chance"),
-                "validation accuracy " + validation + " must beat always answering the majority class");
+        // In faces of the 30 validation ones: the head must name at least 3 more hair colours correctly than always
+        // answering the majority class does (18/30 against chance 15/30). Six real runs gave 21, 21, 21, 20, 20 and
+        // 20 of 30 (training is not bit-reproducible), so 2 faces of headroom; a head that learned nothing gives
+        // exactly chance if it is constant, and a coin-flipping one clears 18/30 with probability 0.18 (binomial).
+        long validationCorrect = Math.round(validation.get("accuracy") * 30);
+        long majorityCorrect = Math.round(validation.get("chance") * 30);
+        assertTrue(validationCorrect >= majorityCorrect + 3, "validation " + validation + ": " + validationCorrect
+                + "/30 correct, always answering the majority class gives " + majorityCorrect + "/30");
 
         // served at once by name@v1, answering the job's classes
         List<FewShotData.Item> heldOut = FewShotData.hairColours(10, 50);
