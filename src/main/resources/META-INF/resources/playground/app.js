@@ -190,17 +190,11 @@
         headers: { "Content-Type": blob.type || "application/octet-stream" },
         body: blob,
       });
-      const text = await response.text();
-      let answer;
-      try {
-        answer = JSON.parse(text);
-      } catch (notJson) {
-        answer = { code: "HTTP " + response.status, message: text.slice(0, 300) };
-      }
       if (!response.ok) {
-        say("The server refused it: " + (answer.code || response.status) + ": " + (answer.message || ""), true);
+        say("The server refused it: " + await apiError(response), true);
         return;
       }
+      const answer = await response.json();
       drawFaces(answer);
       showTiming(answer);
       $("server-heads").textContent = answer.model.heads
@@ -325,7 +319,6 @@
     authorized: authorized,
     apiError: apiError,
     element: element,
-    percent: percent,
     hasPhoto: () => lastPhoto !== null,
     /** Re-analyzes the last photo with head (name@vN) answering its type's task. */
     tryHead: async (type, head) => {
