@@ -24,14 +24,11 @@ stale() {
   [[ -n $(find "$@" -newer "$output" -type f -print -quit 2>/dev/null) ]]
 }
 
-if stale target/quarkus-app/quarkus-run.jar pom.xml proto src/main; then
-  echo "building the server (mvn package -DskipTests) ..."
-  mvn -B -q $maven_flags package -DskipTests
-fi
-if stale load-tests/target/pros-load.jar load-tests/pom.xml load-tests/src src/main/java/io/prosface/core \
-    target/generated-sources/grpc; then
-  echo "building the load tool (load-tests/pom.xml) ..."
-  mvn -B -q $maven_flags -f load-tests/pom.xml package -DskipTests
+sources=(pom.xml proto/pom.xml proto/pros proto/inference core/pom.xml core/src/main server/pom.xml src/main
+  load-tests/pom.xml load-tests/src/main)
+if stale server/target/quarkus-app/quarkus-run.jar "${sources[@]}" || stale load-tests/target/pros-load.jar "${sources[@]}"; then
+  echo "building the server and this tool (mvn package -DskipTests -pl server,load-tests -am) ..."
+  mvn -B -q $maven_flags package -DskipTests -pl server,load-tests -am
 fi
 
 # wrk drives closed-loop HTTP; without it the tool falls back to its JDK client and says so

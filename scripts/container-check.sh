@@ -4,7 +4,7 @@
 #
 #  1. base   a Java 17 runtime base image built locally (scripts/container/base-image.sh: Debian minbase + a
 #            jlink'ed JRE from this machine's JDK), because no container registry is reachable from CI; cached
-#  2. build  Dockerfile.jvm on that base (--build-arg JAVA_IMAGE), from target/quarkus-app
+#  2. build  Dockerfile.jvm on that base (--build-arg JAVA_IMAGE), from server/target/quarkus-app
 #  3. run    the server container of the overlay (default k8s/overlays/cpu), rendered by scripts/container/pod-args.py:
 #            its user, group and fsGroup, read-only root file system, dropped capabilities, no privilege escalation,
 #            memory limit, ConfigMap + env variables, the API key from the Secret as an env variable (a podman
@@ -49,7 +49,7 @@ phase_started=$SECONDS
 timings=()
 phase_done() { timings+=("$1 $((SECONDS - phase_started)) s"); phase_started=$SECONDS; }
 
-[ -f target/quarkus-app/quarkus-run.jar ] || fail "build first: mvn -B package -DskipTests"
+[ -f server/target/quarkus-app/quarkus-run.jar ] || fail "build first: mvn -B package -DskipTests"
 if [ -z "$face" ]; then
   [ -d ../shared/data ] || skip "no face data: ../shared/data is absent (CI always has it)"
   face=../shared/data/lfpw/train/image_0001.jpg

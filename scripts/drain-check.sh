@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 requests=${1:-48}
 image=${2:-../shared/data/lfpw/train/image_0001.jpg}
-app=target/quarkus-app/quarkus-run.jar
+app=server/target/quarkus-app/quarkus-run.jar
 fail() { echo "drain-check: FAIL: $*" >&2; exit 1; }
 [ -f "$app" ] || fail "build first: mvn -B package -DskipTests"
 [ -f "$image" ] || fail "image $image not found (real face data lives in ../shared/data)"

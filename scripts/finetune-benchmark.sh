@@ -18,7 +18,7 @@ EPOCHS=${EPOCHS:-60}
 UNFROZEN_BLOCKS=${UNFROZEN_BLOCKS:-0}
 ARCH=${ARCH:-vit_tiny_patch8_64}
 DATA=${DATA:-../shared/data/facial_expressions}
-APP=target/quarkus-app
+APP=server/target/quarkus-app
 [[ -f ${APP}/quarkus-run.jar ]] || { echo "build first: mvn -B -o package -DskipTests" >&2; exit 1; }
 [[ -f ${DATA}/labels.csv ]] || { echo "no ${DATA}/labels.csv (see ../shared/data/README.md)" >&2; exit 1; }
 

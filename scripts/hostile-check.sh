@@ -10,6 +10,6 @@
 # needs: the packaged server (mvn -B package -DskipTests), python3, curl with HTTP/2, ../shared/data. Run by .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-app=target/quarkus-app/quarkus-run.jar
+app=server/target/quarkus-app/quarkus-run.jar
 [ -f "$app" ] || { echo "hostile-check: build first: mvn -B package -DskipTests" >&2; exit 1; }
 exec python3 scripts/lib/hostile.py "$app" "${PROS_DATA:-../shared/data}" "$@"

@@ -11,7 +11,7 @@
 #        buf (found or installed as scripts/grpc-smoke.sh does)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-app=target/quarkus-app/quarkus-run.jar
+app=server/target/quarkus-app/quarkus-run.jar
 data=${DATA:-../shared/data/facial_expressions}
 images=${IMAGES:-40}
 fail() { echo "replicas-check: FAIL: $*" >&2; exit 1; }

@@ -7,7 +7,7 @@
 #   default route /v1/analyze?box=20,20,150,160 (decode, crop, backbone, all heads, embedding; no detection);
 #   pass /v1/analyze to include face detection (about 10x slower per request).
 # Start the server with a fixed heap so heap growth does not read as a leak, e.g.
-#   java -Xms512m -Xmx512m -jar target/quarkus-app/quarkus-run.jar
+#   java -Xms512m -Xmx512m -jar server/target/quarkus-app/quarkus-run.jar
 # needs h2load (Debian: nghttp2-client); without it falls back to curl (slower).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -4,7 +4,7 @@ prints one line per attack: what it sent, what came back, how long it took, and 
 Fails (exit 1) when an answer is not the expected one, a call hangs past its bound, or the server dies.
 
 usage: hostile.py JAR DATA [--heap 1638m] [--budget-mib 256]
-  JAR   target/quarkus-app/quarkus-run.jar;  DATA  ../shared/data (a real LFPW face for the last check)
+  JAR   server/target/quarkus-app/quarkus-run.jar;  DATA  ../shared/data (a real LFPW face for the last check)
 needs: python3 (standard library only), curl with HTTP/2 (gRPC calls go out as raw HTTP/2 with --http2-prior-knowledge)
 """
 import argparse

@@ -27,7 +27,7 @@ export OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
 [ -d "$SPLITS/train" ] || scripts/dev-splits.sh "$(realpath -m "$SPLITS")"
 SPLITS="$(realpath "$SPLITS")"
 JAR="${JAR:-target/pros-train.jar}"   # a copy keeps a long run safe from rebuilds
-[ -f "$JAR" ] || mvn -B -q package -DskipTests
+[ -f "$JAR" ] || mvn -B -q -f ../pom.xml package -DskipTests -pl training -am
 train() { java -Xmx5g -jar "$JAR" "$@"; }
 mkdir -p "$WORK"
 

@@ -53,7 +53,7 @@ if [ "$SYNTHETIC_ONLY" = false ]; then
   PRETRAIN_STEPS="${PRETRAIN_STEPS:-221}"
   FT_EPOCHS="${FT_EPOCHS:-7}"
   RESTARTS="${RESTARTS-8:6e-4:4 6:5e-4:6}"
-  [ -f target/pros-train.jar ] || mvn -B -q package -DskipTests
+  [ -f target/pros-train.jar ] || mvn -B -q -f ../pom.xml package -DskipTests -pl training -am
   train() { java -Xmx5g -jar target/pros-train.jar "$@"; }
   [ -d "$WORK/splits/train" ] || DATA="$DATA" scripts/dev-splits.sh "$WORK/splits"
   S="$WORK/splits/train"
@@ -99,7 +99,7 @@ UNLABELED="${UNLABELED:-8000}"
 HEAD_BLOCKS="${HEAD_BLOCKS:-0}"
 
 if [ ! -f target/pros-train.jar ]; then
-  mvn -B -q package -DskipTests
+  mvn -B -q -f ../pom.xml package -DskipTests -pl training -am
 fi
 train() { java -Xmx3g -jar target/pros-train.jar "$@"; }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Scores a checkpoint over REST on the development split, the way the outside checks call the server:
-# starts the packaged server (target/quarkus-app, built if missing) on a spare port with the checkpoint, runs
+# starts the packaged server (server/target/quarkus-app, built if missing) on a spare port with the checkpoint, runs
 # ../shared/tools/score_rest.py on the dev split of dev-splits.sh, stops the server.
 # Usage: training/scripts/score-dev.sh [CHECKPOINT] [OUT_JSON] [extra -D options for the server...]
 #   CHECKPOINT default models/default; OUT_JSON default target/dev-scores.json; LIMIT (default 300) caps each set;
@@ -17,14 +17,14 @@ SPLITS="${SPLITS:-training/target/splits}"
 LIMIT="${LIMIT:-300}"
 PORT="${PORT:-8089}"
 [ -d "$SPLITS/dev" ] || training/scripts/dev-splits.sh "$(realpath -m "$SPLITS")"
-[ -f target/quarkus-app/quarkus-run.jar ] || mvn -B -q package -DskipTests
+[ -f server/target/quarkus-app/quarkus-run.jar ] || mvn -B -q package -DskipTests
 mkdir -p "$(dirname "$OUT")"
 KEY="dev-$RANDOM$RANDOM"
 DB="$(mktemp -d)"
 DJL_OFFLINE=true OMP_WAIT_POLICY=PASSIVE java -Dquarkus.http.port="$PORT" -Dpros.model.path="$CHECKPOINT" \
   -Dpros.auth.api-keys.dev.key="$KEY" -Dpros.auth.api-keys.dev.roles=admin \
   -Dquarkus.datasource.\"embedded\".jdbc.url="jdbc:h2:file:$DB/prosface;DB_CLOSE_ON_EXIT=FALSE" "$@" \
-  -jar target/quarkus-app/quarkus-run.jar > "$OUT.server.log" 2>&1 &
+  -jar server/target/quarkus-app/quarkus-run.jar > "$OUT.server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true; rm -rf "$DB"' EXIT
 for _ in $(seq 1 120); do

@@ -27,7 +27,7 @@ class ContainerFilesTest {
         int jdk = Integer.parseInt(jvm.baseImage().replaceAll(".*openjdk-(\\d+).*", "$1"));
         assertTrue(jdk >= Integer.parseInt(ProjectFiles.pomProperty("maven.compiler.release")), "JDK " + jdk + " older than the release");
         List<String> sources = jvm.copies().stream().map(Map.Entry::getKey).toList();
-        for (String layer : List.of("target/quarkus-app/lib/", "target/quarkus-app/*.jar", "target/quarkus-app/app/", "target/quarkus-app/quarkus/")) {
+        for (String layer : List.of("server/target/quarkus-app/lib/", "server/target/quarkus-app/*.jar", "server/target/quarkus-app/app/", "server/target/quarkus-app/quarkus/")) {
             assertTrue(sources.contains(layer), "missing layer " + layer);
         }
         assertEquals(String.valueOf(podUser), jvm.last("USER"), "image USER vs pod runAsUser");
@@ -43,7 +43,7 @@ class ContainerFilesTest {
         Dockerfile nativeImage = Dockerfile.read("Dockerfile.native");
         assertTrue(nativeImage.baseImage().startsWith("registry.access.redhat.com/ubi9/ubi-minimal"), nativeImage.baseImage());
         Map<String, String> copies = Map.ofEntries(nativeImage.copies().toArray(Map.Entry[]::new));
-        assertTrue(copies.containsKey("target/*-runner"), "copies the native runner");
+        assertTrue(copies.containsKey("server/target/*-runner"), "copies the native runner");
         String libtorchSource = NativeImageConfigTest.unpackedLibtorchDirectory();
         assertTrue(copies.containsKey(libtorchSource), "Dockerfile.native must copy " + libtorchSource + ", copies " + copies.keySet());
         Map<String, String> environment = nativeImage.environment();

@@ -55,7 +55,7 @@ class NativeImageConfigTest {
         return ProjectFiles.text(ProjectFiles.child(item, "includes"));
     }
 
-    /** Where the native profile leaves libtorch, relative to the repository: target/libtorch/pytorch/cpu/linux-x86_64/. */
+    /** Where the native profile leaves libtorch, relative to the repository: server/target/libtorch/pytorch/cpu/linux-x86_64/. */
     static String unpackedLibtorchDirectory() {
         String output = ProjectFiles.text(ProjectFiles.path(ProjectFiles.profile("native"), "build", "plugins", "plugin", "executions",
                 "execution", "configuration", "outputDirectory")).replace("${project.build.directory}", "target");

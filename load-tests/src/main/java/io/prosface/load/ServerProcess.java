@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged server (target/quarkus-app, built by run.sh) in its own process, configured from the scenario through
+ * The packaged server (server/target/quarkus-app, built by run.sh) in its own process, configured from the scenario through
  * system properties, its log in the report folder. A shutdown hook stops it if the load test dies first.
  */
 final class ServerProcess implements AutoCloseable {
@@ -74,7 +74,7 @@ final class ServerProcess implements AutoCloseable {
                 "-Dpros.inference.threads-per-worker=" + scenario.text(Parameter.SERVER_THREADS_PER_WORKER),
                 "-Dpros.inference.reframe-faces=" + scenario.text(Parameter.SERVER_REFRAME_FACES),
                 "-Dpros.inference.precision=" + scenario.text(Parameter.SERVER_PRECISION),
-                "-jar", root.resolve("target/quarkus-app/quarkus-run.jar").toString()));
+                "-jar", root.resolve("server/target/quarkus-app/quarkus-run.jar").toString()));
         Path log = outputDirectory.resolve("server.log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
@@ -118,7 +118,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     private static String serverClasspath(Path root) {
-        Path app = root.resolve("target/quarkus-app");
+        Path app = root.resolve("server/target/quarkus-app");
         return app.resolve("lib/main") + "/*:" + app.resolve("app") + "/*";
     }
 

@@ -3,7 +3,7 @@ package io.prosface.load;
 import io.prosface.core.data.FaceBox;
 import io.prosface.core.data.FaceSample;
 import io.prosface.core.data.ImageDecoder;
-import io.prosface.core.data.SyntheticFaceGenerator;
+import io.prosface.core.synthetic.SyntheticFaceGenerator;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

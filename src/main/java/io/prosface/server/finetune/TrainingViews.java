@@ -1,12 +1,12 @@
 package io.prosface.server.finetune;
 
-import io.prosface.core.data.AugmentedFace;
+import io.prosface.core.data.augment.AugmentedFace;
 import io.prosface.core.data.CropTransform;
 import io.prosface.core.data.DecodedImage;
 import io.prosface.core.data.FaceBox;
 import io.prosface.core.data.FacePreprocessor;
-import io.prosface.core.data.LandmarkAugmentation;
-import io.prosface.core.data.LandmarkAugmentationConfig;
+import io.prosface.core.data.augment.LandmarkAugmentation;
+import io.prosface.core.data.augment.LandmarkAugmentationConfig;
 import io.prosface.core.data.RgbImage;
 import io.prosface.core.model.HeadKind;
 import io.prosface.server.inference.ImageDecoding;

@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
  * expression, 68 landmarks): a stand-in that lets the server start, and tests run, before a trained model exists.
  * Its answers are structurally right and meaningless.
  *
- * <p>Command: {@code java -cp "target/quarkus-app/lib/main/*:target/quarkus-app/app/*"
+ * <p>Command: {@code java -cp "server/target/quarkus-app/lib/main/*:server/target/quarkus-app/app/*"
  * io.prosface.server.inference.RandomCheckpoint <directory> [architecture]} (default vit_micro_patch8_32).
  */
 public final class RandomCheckpoint {

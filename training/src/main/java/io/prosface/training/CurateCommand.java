@@ -2,8 +2,8 @@ package io.prosface.training;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
-import io.prosface.core.data.ImageFileDataset;
-import io.prosface.core.data.ImageFolderReader;
+import io.prosface.core.data.readers.ImageFileDataset;
+import io.prosface.core.data.readers.ImageFolderReader;
 import io.prosface.core.data.FacePreprocessor;
 import io.prosface.core.data.ImageDecoder;
 import io.prosface.core.model.Checkpoint;

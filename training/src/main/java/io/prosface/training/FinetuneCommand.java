@@ -5,12 +5,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import io.prosface.core.data.CelebaReader;
+import io.prosface.core.data.readers.CelebaReader;
 import io.prosface.core.data.Expression;
 import io.prosface.core.data.IbugLandmarks;
 import io.prosface.core.data.ImageDecoder;
-import io.prosface.core.data.LandmarkAugmentationConfig;
-import io.prosface.core.data.MultiTaskCorpus;
+import io.prosface.core.data.augment.LandmarkAugmentationConfig;
+import io.prosface.core.data.readers.MultiTaskCorpus;
 import io.prosface.core.data.Preprocessing;
 import io.prosface.core.model.Checkpoint;
 import io.prosface.core.model.CheckpointConfig;
@@ -362,7 +362,7 @@ public final class FinetuneCommand implements Callable<Integer> {
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
         List<io.prosface.core.data.FaceSample> cells = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
-            io.prosface.core.data.MultiTaskExample example = corpus.example(faces.get(random.nextInt(faces.size())),
+            io.prosface.core.data.readers.MultiTaskExample example = corpus.example(faces.get(random.nextInt(faces.size())),
                     random, true);
             int size = preprocessing.imageSize();
             java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(size, size,

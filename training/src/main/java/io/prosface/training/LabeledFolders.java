@@ -1,9 +1,9 @@
 package io.prosface.training;
 
-import io.prosface.core.data.CelebaReader;
-import io.prosface.core.data.ExpressionCsvReader;
+import io.prosface.core.data.readers.CelebaReader;
+import io.prosface.core.data.readers.ExpressionCsvReader;
 import io.prosface.core.data.FaceDataset;
-import io.prosface.core.data.IbugReader;
+import io.prosface.core.data.readers.IbugReader;
 import io.prosface.core.data.ImageDecoder;
 import io.prosface.core.eval.DownstreamTask;
 import java.io.IOException;

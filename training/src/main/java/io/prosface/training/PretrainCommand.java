@@ -4,7 +4,7 @@ import ai.djl.Device;
 import io.prosface.core.data.FaceDataset;
 import io.prosface.core.data.FaceDatasets;
 import io.prosface.core.data.ImageDecoder;
-import io.prosface.core.data.ImageFolderReader;
+import io.prosface.core.data.readers.ImageFolderReader;
 import io.prosface.core.train.PretrainingRun;
 import io.prosface.core.train.StepMetrics;
 import io.prosface.core.train.PretrainingSettings;

@@ -2,9 +2,9 @@ package io.prosface.training;
 
 import io.prosface.core.data.FaceDataset;
 import io.prosface.core.data.ImageDecoder;
-import io.prosface.core.data.ImageFolderReader;
-import io.prosface.core.data.SyntheticDatasetWriter;
-import io.prosface.core.data.SyntheticFaceGenerator;
+import io.prosface.core.data.readers.ImageFolderReader;
+import io.prosface.core.synthetic.SyntheticDatasetWriter;
+import io.prosface.core.synthetic.SyntheticFaceGenerator;
 import io.prosface.core.model.ModelFlops;
 import io.prosface.core.model.VisionTransformerConfig;
 import io.prosface.core.train.DirectorySwap;

@@ -2,8 +2,8 @@ package io.prosface.training;
 
 import io.prosface.core.data.ContactSheet;
 import io.prosface.core.data.FaceSample;
-import io.prosface.core.data.SyntheticDatasetWriter;
-import io.prosface.core.data.SyntheticFaceGenerator;
+import io.prosface.core.synthetic.SyntheticDatasetWriter;
+import io.prosface.core.synthetic.SyntheticFaceGenerator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.prosface.training.recipe;
 
-import io.prosface.core.data.MultiCropConfig;
+import io.prosface.core.data.augment.MultiCropConfig;
 import io.prosface.core.model.ProsHeadConfig;
 import io.prosface.core.model.VisionTransformerConfig;
 import io.prosface.core.train.PretrainingSettings;
