@@ -12,6 +12,7 @@ class DetectLayeringTest {
 
     private final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(new NoTestJars())
             .importPackages("io.prosface.detect");
 
     @Test

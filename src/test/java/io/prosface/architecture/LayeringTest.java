@@ -6,7 +6,6 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,8 +16,7 @@ class LayeringTest {
 
     private final JavaClasses classes = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            // core's test-jar (its test images) is on the server's test class path
-            .withImportOption(location -> !location.matches(Pattern.compile(".*-tests\\.jar.*")))
+            .withImportOption(new NoTestJars())
             .importPackages("io.prosface");
 
     @Test

@@ -8,6 +8,7 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.prosface.architecture.NoTestJars;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,6 +51,7 @@ class NativeFriendlyCodeTest {
     void productCodeResolvesNoCodeAtRunTime() {
         JavaClasses product = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(new NoTestJars())
                 .importPackages("io.prosface");
         noClasses().that(HAND_WRITTEN)
                 .should().callCodeUnitWhere(RESOLVES_CODE_AT_RUN_TIME)

@@ -55,10 +55,10 @@ class NativeImageConfigTest {
         return ProjectFiles.text(ProjectFiles.child(item, "includes"));
     }
 
-    /** Where the native profile leaves libtorch, relative to the repository: server/target/libtorch/pytorch/cpu/linux-x86_64/. */
+    /** Where the native profile leaves libtorch, relative to the repository (the server module builds into server/target). */
     static String unpackedLibtorchDirectory() {
         String output = ProjectFiles.text(ProjectFiles.path(ProjectFiles.profile("native"), "build", "plugins", "plugin", "executions",
-                "execution", "configuration", "outputDirectory")).replace("${project.build.directory}", "target");
+                "execution", "configuration", "outputDirectory")).replace("${project.build.directory}", "server/target");
         return output + "/" + unpackIncludes().replaceAll("\\*\\*$", "");
     }
 

@@ -13,26 +13,35 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
-/** Reads the facts the deployment files must agree with out of pom.xml and the Dockerfiles. */
+/**
+ * Reads the facts the deployment files must agree with out of the poms and the Dockerfiles: versions from the parent
+ * (pom.xml), the native profile from the server's (server/pom.xml).
+ */
 final class ProjectFiles {
-    static final Path POM = Manifests.REPOSITORY.resolve("pom.xml");
+    static final Path POM = Manifests.REPOSITORY.resolve("server/pom.xml");
+    static final Path PARENT_POM = Manifests.REPOSITORY.resolve("pom.xml");
     static final Path DOCKER = Manifests.REPOSITORY.resolve("src/main/docker");
 
     private ProjectFiles() {}
 
     static Element pom() {
+        return parse(POM);
+    }
+
+    private static Element parse(Path file) {
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            return factory.newDocumentBuilder().parse(POM.toFile()).getDocumentElement();
+            return factory.newDocumentBuilder().parse(file.toFile()).getDocumentElement();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot parse " + POM, e);
+            throw new IllegalStateException("cannot parse " + file, e);
         }
     }
 
-    /** A property from the pom's top-level {@code <properties>}. */
+    /** A property from the server pom's {@code <properties>}, else from the parent's (where the versions are). */
     static String pomProperty(String name) {
-        return text(child(child(pom(), "properties"), name));
+        List<Element> own = children(child(pom(), "properties"), name);
+        return own.isEmpty() ? text(child(child(parse(PARENT_POM), "properties"), name)) : text(own.get(0));
     }
 
     /** The {@code <profile>} with the given id. */
@@ -42,7 +51,7 @@ final class ProjectFiles {
                 return profile;
             }
         }
-        throw new AssertionError("pom.xml has no profile " + id);
+        throw new AssertionError("server/pom.xml has no profile " + id);
     }
 
     /** Walks nested child elements, taking the first of each name: path(profile, "build", "plugins", "plugin"). */
