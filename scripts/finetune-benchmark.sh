@@ -36,7 +36,7 @@ if [[ -z "${MODEL}" && -f models/default/config.json ]]; then
 fi
 if [[ -z "${MODEL}" ]]; then
   MODEL=${WORK}/model
-  java -cp "${APP}/lib/main/*:${APP}/app/*" io.prosface.server.inference.RandomCheckpoint "${MODEL}" "${ARCH}" >/dev/null
+  java -cp "${APP}/lib/main/*:${APP}/app/*" io.prosface.server.inference.registry.RandomCheckpoint "${MODEL}" "${ARCH}" >/dev/null
   echo "model: random ${ARCH} stand-in (timing only; its answers are meaningless)"
 else
   echo "model: ${MODEL}"

@@ -16,7 +16,7 @@ import io.prosface.server.finetune.Archives;
 import io.prosface.grpc.v1.HeadRef;
 import io.prosface.grpc.v1.Task;
 import io.prosface.server.finetune.FineTuneService;
-import io.prosface.server.finetune.HeadStore;
+import io.prosface.server.finetune.heads.HeadStore;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;

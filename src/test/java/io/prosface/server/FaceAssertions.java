@@ -8,7 +8,7 @@ import io.prosface.grpc.v1.BoundingBox;
 import io.prosface.grpc.v1.Face;
 import io.prosface.grpc.v1.LabelProbability;
 import io.prosface.grpc.v1.Point;
-import io.prosface.server.inference.RandomCheckpoint;
+import io.prosface.server.inference.registry.RandomCheckpoint;
 import java.util.List;
 import java.util.Map;
 

@@ -76,7 +76,7 @@ class OverloadTest {
     @Inject
     MeterRegistry meters;
     @Inject
-    io.prosface.server.inference.BatchHook hook;
+    io.prosface.server.inference.batching.BatchHook hook;
 
     private CompletableFuture<HttpResponse<String>> postAsync(String query) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port

@@ -1,6 +1,6 @@
 package io.prosface.server;
 
-import io.prosface.server.inference.BatchHook;
+import io.prosface.server.inference.batching.BatchHook;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import java.util.concurrent.CountDownLatch;

@@ -1,6 +1,6 @@
 package io.prosface.server;
 
-import io.prosface.server.inference.RandomCheckpoint;
+import io.prosface.server.inference.registry.RandomCheckpoint;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;

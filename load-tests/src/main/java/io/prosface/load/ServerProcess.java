@@ -46,7 +46,7 @@ final class ServerProcess implements AutoCloseable {
                 + " stand-in (" + standIn + ")");
         if (!Files.isRegularFile(standIn.resolve("config.json"))) {
             Process writer = new ProcessBuilder("java", "-cp", serverClasspath(root),
-                    "io.prosface.server.inference.RandomCheckpoint", standIn.toString(), architecture).inheritIO()
+                    "io.prosface.server.inference.registry.RandomCheckpoint", standIn.toString(), architecture).inheritIO()
                     .start();
             if (writer.waitFor() != 0) {
                 throw new IllegalStateException("RandomCheckpoint failed for " + architecture);

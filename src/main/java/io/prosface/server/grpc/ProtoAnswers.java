@@ -20,11 +20,11 @@ import io.prosface.grpc.v1.Point;
 import io.prosface.grpc.v1.RegressionResult;
 import io.prosface.grpc.v1.ResolvedHead;
 import io.prosface.grpc.v1.Timing;
-import io.prosface.server.inference.AnalysisResult;
-import io.prosface.server.inference.FaceResult;
-import io.prosface.server.inference.FaceTask;
-import io.prosface.server.inference.RequestTiming;
-import io.prosface.server.inference.TaskOutput;
+import io.prosface.server.inference.analysis.AnalysisResult;
+import io.prosface.server.inference.analysis.FaceResult;
+import io.prosface.server.inference.analysis.FaceTask;
+import io.prosface.server.inference.analysis.RequestTiming;
+import io.prosface.server.inference.analysis.TaskOutput;
 
 /**
  * {@link AnalysisResult} to pros.v1 messages. Every RPC's response has the same four fields (faces, image, model,

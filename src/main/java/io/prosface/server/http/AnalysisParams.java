@@ -2,11 +2,11 @@ package io.prosface.server.http;
 
 import io.prosface.core.data.FaceBox;
 import io.prosface.server.error.ServingException;
-import io.prosface.server.inference.AnalysisRequest;
-import io.prosface.server.inference.ClientBoxes;
-import io.prosface.server.inference.FaceTask;
-import io.prosface.server.inference.HeadChoice;
-import io.prosface.server.inference.HeadSelector;
+import io.prosface.server.inference.analysis.AnalysisRequest;
+import io.prosface.server.inference.analysis.ClientBoxes;
+import io.prosface.server.inference.analysis.FaceTask;
+import io.prosface.server.inference.registry.HeadChoice;
+import io.prosface.server.inference.registry.HeadSelector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;

@@ -1,10 +1,10 @@
 package io.prosface.server.http;
 
 import io.prosface.server.error.ServingException;
-import io.prosface.server.inference.AnalysisRequest;
-import io.prosface.server.inference.AnalysisResult;
-import io.prosface.server.inference.FaceAnalyzer;
-import io.prosface.server.inference.FaceTask;
+import io.prosface.server.inference.analysis.AnalysisRequest;
+import io.prosface.server.inference.analysis.AnalysisResult;
+import io.prosface.server.inference.analysis.FaceAnalyzer;
+import io.prosface.server.inference.analysis.FaceTask;
 import io.prosface.server.inference.RequestMetrics;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;

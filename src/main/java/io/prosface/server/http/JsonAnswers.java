@@ -1,11 +1,11 @@
 package io.prosface.server.http;
 
 import io.prosface.core.data.FaceBox;
-import io.prosface.server.inference.AnalysisResult;
-import io.prosface.server.inference.FaceResult;
-import io.prosface.server.inference.FaceTask;
-import io.prosface.server.inference.RequestTiming;
-import io.prosface.server.inference.TaskOutput;
+import io.prosface.server.inference.analysis.AnalysisResult;
+import io.prosface.server.inference.analysis.FaceResult;
+import io.prosface.server.inference.analysis.FaceTask;
+import io.prosface.server.inference.analysis.RequestTiming;
+import io.prosface.server.inference.analysis.TaskOutput;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

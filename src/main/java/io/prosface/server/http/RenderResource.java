@@ -1,7 +1,7 @@
 package io.prosface.server.http;
 
-import io.prosface.server.inference.AnalysisRequest;
-import io.prosface.server.inference.FaceAnalyzer;
+import io.prosface.server.inference.analysis.AnalysisRequest;
+import io.prosface.server.inference.analysis.FaceAnalyzer;
 import io.prosface.server.inference.RequestMetrics;
 import io.prosface.server.render.AnswerPainter;
 import io.prosface.server.render.AnswerRenderer;

@@ -1,5 +1,6 @@
 package io.prosface.server.inference;
 
+import io.prosface.server.inference.registry.LoadedHead;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -17,10 +18,10 @@ import java.util.concurrent.TimeUnit;
  * loaded. A version's series are removed once it is closed (retired and no longer used by a batch), checked whenever
  * a batch records; the number of series is bounded by the heads the server holds in memory, never by history.
  */
-final class HeadMeters {
+public final class HeadMeters {
 
     /** Records nothing (warm-up batches are not traffic). */
-    static final HeadMeters NONE = new HeadMeters(null, "");
+    public static final HeadMeters NONE = new HeadMeters(null, "");
 
     private record Meters(Counter faces, Timer compute) {}
 
@@ -41,7 +42,7 @@ final class HeadMeters {
     }
 
     /** {@code head} answered {@code faces} faces of a batch in {@code nanos}. */
-    void record(LoadedHead head, int faces, long nanos) {
+    public void record(LoadedHead head, int faces, long nanos) {
         if (registry == null) {
             return;
         }

@@ -1,5 +1,6 @@
 package io.prosface.server.inference;
 
+import io.prosface.server.inference.batching.BatchHook;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;

@@ -1,5 +1,18 @@
 package io.prosface.server.inference;
 
+import io.prosface.server.inference.analysis.FaceBatchProcessor;
+import io.prosface.server.inference.analysis.FaceInput;
+import io.prosface.server.inference.analysis.FaceOutputs;
+import io.prosface.server.inference.analysis.FaceTask;
+import io.prosface.server.inference.batching.BatchHook;
+import io.prosface.server.inference.batching.BatchSettings;
+import io.prosface.server.inference.batching.Batched;
+import io.prosface.server.inference.batching.DynamicBatcher;
+import io.prosface.server.inference.batching.WorkerThreads;
+import io.prosface.server.inference.registry.BackbonePrecision;
+import io.prosface.server.inference.registry.LoadedHead;
+import io.prosface.server.inference.registry.ModelLoader;
+import io.prosface.server.inference.registry.ModelRegistry;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.micrometer.core.instrument.MeterRegistry;

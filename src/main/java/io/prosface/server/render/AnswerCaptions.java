@@ -1,9 +1,9 @@
 package io.prosface.server.render;
 
-import io.prosface.server.inference.FaceResult;
-import io.prosface.server.inference.FaceTask;
-import io.prosface.server.inference.HeadId;
-import io.prosface.server.inference.TaskOutput;
+import io.prosface.server.inference.analysis.FaceResult;
+import io.prosface.server.inference.analysis.FaceTask;
+import io.prosface.server.inference.registry.HeadId;
+import io.prosface.server.inference.analysis.TaskOutput;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

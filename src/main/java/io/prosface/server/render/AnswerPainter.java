@@ -2,10 +2,10 @@ package io.prosface.server.render;
 
 import io.prosface.core.data.FaceBox;
 import io.prosface.server.error.ServingException;
-import io.prosface.server.inference.AnalysisResult;
-import io.prosface.server.inference.FaceResult;
-import io.prosface.server.inference.FaceTask;
-import io.prosface.server.inference.TaskOutput;
+import io.prosface.server.inference.analysis.AnalysisResult;
+import io.prosface.server.inference.analysis.FaceResult;
+import io.prosface.server.inference.analysis.FaceTask;
+import io.prosface.server.inference.analysis.TaskOutput;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

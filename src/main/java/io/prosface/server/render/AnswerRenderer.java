@@ -1,10 +1,10 @@
 package io.prosface.server.render;
 
 import io.prosface.core.data.DecodedImage;
-import io.prosface.server.inference.AnalysisRequest;
-import io.prosface.server.inference.AnalysisResult;
-import io.prosface.server.inference.FaceAnalyzer;
-import io.prosface.server.inference.ImageDecoding;
+import io.prosface.server.inference.analysis.AnalysisRequest;
+import io.prosface.server.inference.analysis.AnalysisResult;
+import io.prosface.server.inference.analysis.FaceAnalyzer;
+import io.prosface.server.inference.analysis.ImageDecoding;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Set;

@@ -14,7 +14,7 @@ import io.prosface.grpc.inference.ServerMetadataResponse;
 import io.prosface.grpc.inference.ServerReadyRequest;
 import io.prosface.grpc.inference.ServerReadyResponse;
 import io.prosface.server.grpc.GrpcDeadlines;
-import io.prosface.server.inference.FaceAnalyzer;
+import io.prosface.server.inference.analysis.FaceAnalyzer;
 import io.prosface.server.inference.RequestMetrics;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;

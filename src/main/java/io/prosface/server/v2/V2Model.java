@@ -1,6 +1,6 @@
 package io.prosface.server.v2;
 
-import io.prosface.server.inference.HeadSelector;
+import io.prosface.server.inference.registry.HeadSelector;
 import java.util.List;
 import java.util.Optional;
 

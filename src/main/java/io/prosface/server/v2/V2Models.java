@@ -1,11 +1,11 @@
 package io.prosface.server.v2;
 
 import io.prosface.server.error.ServingException;
-import io.prosface.server.inference.FaceTask;
-import io.prosface.server.inference.HeadSelector;
+import io.prosface.server.inference.analysis.FaceTask;
+import io.prosface.server.inference.registry.HeadSelector;
 import io.prosface.server.inference.InferenceEngine;
-import io.prosface.server.inference.LoadedHead;
-import io.prosface.server.inference.ModelRegistry;
+import io.prosface.server.inference.registry.LoadedHead;
+import io.prosface.server.inference.registry.ModelRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.prosface.server.error.ApiError;
 import io.prosface.server.error.ErrorMapper;
-import io.prosface.server.inference.FaceAnalyzer;
+import io.prosface.server.inference.analysis.FaceAnalyzer;
 import io.prosface.server.inference.RequestMetrics;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;

@@ -48,7 +48,7 @@ public final class Archives {
     }
 
     /** A deflated entry of {@code size} zero bytes: ~1000:1, a zip bomb in miniature. */
-    static byte[] zipBomb(String name, int size) {
+    public static byte[] zipBomb(String name, int size) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             zip.putNextEntry(new ZipEntry("manifest.csv"));
@@ -70,7 +70,7 @@ public final class Archives {
      * A tar.gz with a manifest, one regular image and {@code name} as an entry of tar type {@code linkFlag} (a link,
      * FIFO or device: what a client's tar would write for such a file).
      */
-    static byte[] tarGzWithSpecialEntry(String name, byte linkFlag) {
+    public static byte[] tarGzWithSpecialEntry(String name, byte linkFlag) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
             byte[] manifest = text("image,label\nset/a.jpg,x\n");
@@ -95,7 +95,7 @@ public final class Archives {
         return bytes.toByteArray();
     }
 
-    static byte[] text(String text) {
+    public static byte[] text(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 }

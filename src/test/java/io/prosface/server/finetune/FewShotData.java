@@ -16,13 +16,13 @@ import java.util.Map;
  * Few-shot sets built at test time from ../shared/data (read-only; nothing is copied into the repository), and the
  * upload archives made from them. Tests skip with a message when the data is absent.
  */
-final class FewShotData {
+public final class FewShotData {
 
     static final String ADMIN = "Bearer test-admin-key";
     static final String READER = "Bearer test-read-key";
 
     /** One labelled image. */
-    record Item(String name, byte[] bytes, String label) {
+    public record Item(String name, byte[] bytes, String label) {
     }
 
     private FewShotData() {}
@@ -60,7 +60,7 @@ final class FewShotData {
     }
 
     /** UTKFace faces with their age (regression) or gender label ("male"/"female"). */
-    static List<Item> utkFace(int count, int skip, boolean gender) {
+    public static List<Item> utkFace(int count, int skip, boolean gender) {
         Path folder = TestImages.DATA.resolve("utkface");
         assumeTrue(Files.isDirectory(folder), "shared data absent: " + folder.toAbsolutePath());
         try (var files = Files.list(folder)) {
@@ -95,7 +95,7 @@ final class FewShotData {
      * reverse), after skipping as many of each. Hair colour is a global colour cue, which even the random test
      * backbone's features carry; expression or gender need a trained backbone.
      */
-    static List<Item> hairColours(int perClass, int skipPerClass) {
+    public static List<Item> hairColours(int perClass, int skipPerClass) {
         Path folder = TestImages.DATA.resolve("celeba");
         Path attributes = folder.resolve("list_attr_celeba.txt");
         assumeTrue(Files.isRegularFile(attributes), "shared data absent: " + attributes.toAbsolutePath());

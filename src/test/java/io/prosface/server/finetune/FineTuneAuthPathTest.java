@@ -1,5 +1,6 @@
 package io.prosface.server.finetune;
 
+import io.prosface.server.finetune.heads.HeadStore;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

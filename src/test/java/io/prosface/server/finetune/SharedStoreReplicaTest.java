@@ -1,5 +1,15 @@
 package io.prosface.server.finetune;
 
+import io.prosface.server.finetune.heads.ArtifactZip;
+import io.prosface.server.finetune.heads.HeadCatalog;
+import io.prosface.server.finetune.heads.HeadRecord;
+import io.prosface.server.finetune.heads.HeadStore;
+import io.prosface.server.finetune.jobs.JobExecutor;
+import io.prosface.server.finetune.jobs.JobRecord;
+import io.prosface.server.finetune.jobs.JobState;
+import io.prosface.server.finetune.jobs.JobStore;
+import io.prosface.server.finetune.store.Database;
+import io.prosface.server.finetune.store.Sha256;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;

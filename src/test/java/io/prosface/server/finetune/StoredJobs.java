@@ -1,5 +1,12 @@
 package io.prosface.server.finetune;
 
+import io.prosface.server.finetune.jobs.DatasetCodec;
+import io.prosface.server.finetune.jobs.JobRecord;
+import io.prosface.server.finetune.jobs.JobState;
+import io.prosface.server.finetune.jobs.JobStore;
+import io.prosface.server.finetune.upload.Example;
+import io.prosface.server.finetune.upload.TaskSpec;
+import io.prosface.server.finetune.upload.TrainingOptions;
 import io.prosface.core.model.HeadKind;
 import java.time.Instant;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.prosface.server.finetune;
 
+import io.prosface.server.finetune.heads.HeadStore;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;

@@ -1,5 +1,13 @@
 package io.prosface.server.inference;
 
+import io.prosface.server.inference.analysis.FaceBatchProcessor;
+import io.prosface.server.inference.analysis.FaceInput;
+import io.prosface.server.inference.analysis.FaceOutputs;
+import io.prosface.server.inference.analysis.FaceTask;
+import io.prosface.server.inference.analysis.TaskOutput;
+import io.prosface.server.inference.registry.CheckpointModelLoader;
+import io.prosface.server.inference.registry.LoadedHead;
+import io.prosface.server.inference.registry.ModelRegistry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A batch that mixes heads with tails of different lengths and heads on the plain backbone output answers every face
  * exactly as if it had been alone: the shared prefix keeps the right token states, and each tail sees only its rows.
  */
-class TailBatchTest {
+public class TailBatchTest {
 
     @Test
     void mixedBatchesAnswerEachFaceAsIfItWereAlone(@TempDir Path temporary) throws Exception {
@@ -72,7 +80,7 @@ class TailBatchTest {
     }
 
     /** A classification head (with a perturbed tail of k blocks unless k = 0) published into the registry. */
-    static LoadedHead publish(ModelRegistry registry, VisionTransformer backbone, int blocks, Path temporary,
+    public static LoadedHead publish(ModelRegistry registry, VisionTransformer backbone, int blocks, Path temporary,
             NDManager manager) throws Exception {
         String name = "probe" + blocks;
         HeadConfig config = new HeadConfig(name, 1, HeadKind.CLASSIFICATION, List.of("a", "b", "c"));

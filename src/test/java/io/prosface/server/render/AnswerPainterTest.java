@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prosface.core.data.FaceBox;
-import io.prosface.server.inference.AnalysisResult;
-import io.prosface.server.inference.FaceResult;
-import io.prosface.server.inference.FaceTask;
-import io.prosface.server.inference.HeadId;
-import io.prosface.server.inference.RequestTiming;
-import io.prosface.server.inference.TaskOutput;
+import io.prosface.server.inference.analysis.AnalysisResult;
+import io.prosface.server.inference.analysis.FaceResult;
+import io.prosface.server.inference.analysis.FaceTask;
+import io.prosface.server.inference.registry.HeadId;
+import io.prosface.server.inference.analysis.RequestTiming;
+import io.prosface.server.inference.analysis.TaskOutput;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

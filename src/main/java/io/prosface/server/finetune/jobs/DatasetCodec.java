@@ -1,0 +1,72 @@
+package io.prosface.server.finetune.jobs;
+
+import io.prosface.server.finetune.upload.Example;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * The stored form of a job's examples: one zip with {@code examples.json} (name, file, target per example) and the
+ * encoded images as {@code images/NNNNN} (stored, not deflated: JPEG/PNG do not compress). Only the server writes
+ * these, after validation, so reading trusts the layout; the blob's SHA-256 is checked by the store.
+ */
+public final class DatasetCodec {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String INDEX = "examples.json";
+
+    /** One entry of {@code examples.json}. */
+    record Entry(String name, String file, float[] target) {
+    }
+
+    private DatasetCodec() {}
+
+    public static byte[] encode(List<Example> examples) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            List<Entry> index = new ArrayList<>();
+            zip.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
+            for (int i = 0; i < examples.size(); i++) {
+                Example example = examples.get(i);
+                String file = String.format("images/%05d", i);
+                index.add(new Entry(example.name(), file, example.target()));
+                zip.putNextEntry(new ZipEntry(file));
+                zip.write(example.image());
+                zip.closeEntry();
+            }
+            zip.putNextEntry(new ZipEntry(INDEX));
+            zip.write(JSON.writeValueAsBytes(index));
+            zip.closeEntry();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot pack the examples", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    static List<Example> decode(byte[] dataset) {
+        Map<String, byte[]> files = new HashMap<>();
+        try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(dataset))) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                files.put(entry.getName(), zip.readAllBytes());
+            }
+            List<Entry> index = JSON.readValue(files.get(INDEX), new TypeReference<List<Entry>>() {});
+            List<Example> examples = new ArrayList<>(index.size());
+            for (Entry entry : index) {
+                examples.add(new Example(entry.name(), files.get(entry.file()), entry.target()));
+            }
+            return examples;
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("stored examples are unreadable", e);
+        }
+    }
+}

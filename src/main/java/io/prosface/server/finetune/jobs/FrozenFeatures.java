@@ -1,0 +1,131 @@
+package io.prosface.server.finetune.jobs;
+
+import io.prosface.server.finetune.upload.TaskSpec;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import io.prosface.core.eval.CachedFeatures;
+import io.prosface.core.eval.FeatureExtractor;
+import io.prosface.core.eval.FeatureScaler;
+import io.prosface.core.eval.HeadTrainer;
+import io.prosface.core.model.BackboneTail;
+import io.prosface.core.model.HeadKind;
+import io.prosface.core.model.TaskHead;
+import io.prosface.core.model.VisionTransformer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Frozen backbone (unfrozen_blocks = 0): the backbone's features of every view are computed once and cached, then
+ * only the head trains on them (core.eval's linear-probe protocol), on standardised features ({@link FeatureScaler}).
+ *
+ * <p>Memory: heads other than landmarks read only the class token and the MEAN patch token (core's linear probe), so
+ * their cache keeps one pooled patch token per view instead of N (the probe's mean over one token is that token).
+ */
+final class FrozenFeatures implements CachedJobModel {
+
+    private final TaskHead head;
+    private final FeatureScaler scaler;
+    private final CachedFeatures train;
+    private final CachedFeatures validation;
+
+    private FrozenFeatures(TaskHead head, FeatureScaler scaler, CachedFeatures train, CachedFeatures validation) {
+        this.head = head;
+        this.scaler = scaler;
+        this.train = train;
+        this.validation = validation;
+    }
+
+    /** Caches the features of both splits (a checkpoint before each chunk) and creates the head. */
+    static FrozenFeatures build(VisionTransformer backbone, int imageSize, int chunkSize, TaskSpec spec,
+            TrainingViews.Views trainViews, TrainingViews.Views validationViews, NDManager manager,
+            JobTrainer.Listener listener) {
+        boolean pooled = spec.kind() != HeadKind.LANDMARKS;
+        int total = trainViews.pixels().size() + validationViews.pixels().size();
+        CachedFeatures train = extract(backbone, imageSize, chunkSize, trainViews.pixels(), pooled, manager, listener,
+                0, total);
+        CachedFeatures validation = extract(backbone, imageSize, chunkSize, validationViews.pixels(), pooled, manager,
+                listener, trainViews.pixels().size(), total);
+        FeatureScaler scaler = FeatureScaler.fit(train);
+        TaskHead head = HeadTrainer.newHead(spec.kind(), spec.labels(), backbone.config().embedDim(),
+                train.numPatches(), manager);
+        return new FrozenFeatures(head, scaler, scaler.apply(train), scaler.apply(validation));
+    }
+
+    @Override
+    public TaskHead head() {
+        return head;
+    }
+
+    @Override
+    public BackboneTail tail() {
+        return null;
+    }
+
+    @Override
+    public void train(List<float[]> targets, HeadTrainer.Settings settings, NDManager manager,
+            HeadTrainer.StepHook hook) {
+        HeadTrainer.trainOnFeatures(head, train, targets, settings, manager, hook);
+    }
+
+    @Override
+    public List<float[]> predict(boolean onValidation, NDManager manager) {
+        CachedFeatures features = onValidation ? validation : train;
+        List<float[]> outputs = new ArrayList<>(features.count());
+        for (int start = 0; start < features.count(); start += PREDICT_BATCH) {
+            List<Integer> indices = IntStream.range(start, Math.min(features.count(), start + PREDICT_BATCH)).boxed()
+                    .toList();
+            try (NDManager batch = manager.newSubManager()) {
+                CachedJobModel.appendRows(head.forward(new ParameterStore(batch, false), features.batch(batch, indices),
+                        false).head(), outputs);
+            }
+        }
+        return outputs;
+    }
+
+    @Override
+    public void foldScaling(HeadKind kind, NDManager manager) {
+        scaler.foldInto(head, kind, manager);
+    }
+
+    /** Backbone features of {@code pixels}, chunk by chunk with a checkpoint before each chunk. */
+    private static CachedFeatures extract(VisionTransformer backbone, int imageSize, int chunkSize, List<float[]> pixels,
+            boolean pooled, NDManager manager, JobTrainer.Listener listener, int doneBefore, int total) {
+        int count = pixels.size();
+        int embedDim = backbone.config().embedDim();
+        int keptPatches = pooled ? 1 : (imageSize / backbone.config().patchSize()) * (imageSize
+                / backbone.config().patchSize());
+        float[] classTokens = new float[count * embedDim];
+        float[] patchTokens = new float[count * keptPatches * embedDim];
+        for (int start = 0; start < count; start += chunkSize) {
+            listener.checkpoint();
+            int end = Math.min(count, start + chunkSize);
+            CachedFeatures chunk = FeatureExtractor.extract(backbone, pixels.subList(start, end), imageSize, chunkSize,
+                    manager);
+            System.arraycopy(chunk.classTokens(), 0, classTokens, start * embedDim, chunk.classTokens().length);
+            if (pooled) {
+                meanPatch(chunk, patchTokens, start);
+            } else {
+                System.arraycopy(chunk.patchTokens(), 0, patchTokens, start * keptPatches * embedDim,
+                        chunk.patchTokens().length);
+            }
+            listener.features(doneBefore + end, total);
+        }
+        return new CachedFeatures(count, embedDim, keptPatches, classTokens, patchTokens);
+    }
+
+    /** (n, N, D) -> (n, 1, D): the mean patch token of each view, written at view {@code offset}. */
+    static void meanPatch(CachedFeatures chunk, float[] target, int offset) {
+        int embedDim = chunk.embedDim();
+        int numPatches = chunk.numPatches();
+        for (int view = 0; view < chunk.count(); view++) {
+            int base = (offset + view) * embedDim;
+            for (int token = 0; token < numPatches; token++) {
+                int source = (view * numPatches + token) * embedDim;
+                for (int d = 0; d < embedDim; d++) {
+                    target[base + d] += chunk.patchTokens()[source + d] / numPatches;
+                }
+            }
+        }
+    }
+}

@@ -1,7 +1,0 @@
-package io.prosface.server.inference;
-
-import java.util.Map;
-
-/** The model's answers for one face crop, by task. */
-public record FaceOutputs(Map<FaceTask, TaskOutput> outputs) {
-}

@@ -1,0 +1,7 @@
+package io.prosface.server.inference.analysis;
+
+import java.util.Map;
+
+/** The model's answers for one face crop, by task. */
+public record FaceOutputs(Map<FaceTask, TaskOutput> outputs) {
+}

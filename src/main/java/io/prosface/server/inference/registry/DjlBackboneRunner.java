@@ -1,0 +1,31 @@
+package io.prosface.server.inference.registry;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import io.prosface.core.model.BackbonePass;
+import io.prosface.core.model.VisionTransformer;
+import java.util.Map;
+import java.util.Set;
+
+/** The float32 backbone in DJL: the plain forward when no head needs inner tokens, else one {@link BackbonePass}. */
+public final class DjlBackboneRunner implements BackboneRunner {
+
+    private final Block backbone;
+
+    public DjlBackboneRunner(Block backbone) {
+        this.backbone = backbone;
+    }
+
+    @Override
+    public BackbonePass run(NDArray images, Set<Integer> depths, boolean fullOutput) {
+        ParameterStore parameters = new ParameterStore(images.getManager(), false);
+        if (depths.isEmpty()) {
+            // (B, 3, S, S) -> classToken (B, D), patchTokens (B, N, D)
+            NDList features = backbone.forward(parameters, new NDList(images), false);
+            return new BackbonePass(features, Map.of());
+        }
+        return BackbonePass.run((VisionTransformer) backbone, parameters, images, depths, fullOutput);
+    }
+}

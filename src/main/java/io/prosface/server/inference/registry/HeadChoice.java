@@ -1,0 +1,13 @@
+package io.prosface.server.inference.registry;
+
+import io.prosface.server.inference.analysis.FaceTask;
+
+/**
+ * A head the client picked.
+ *
+ * @param task the task it is meant for (gRPC: the request field it came in); null: the task the head itself serves
+ *     (REST's {@code head} parameter)
+ * @param selector name and optional version
+ */
+public record HeadChoice(FaceTask task, HeadSelector selector) {
+}
