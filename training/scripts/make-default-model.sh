@@ -17,7 +17,7 @@
 #   make-default-model.sh --pros-init [--resume]     the same fine-tuning of the plain ViT (vit_tiny_patch8_64) from a
 #     ProS-pretrained backbone: ProS on every unlabeled training face first (configs/real-faces.properties, stopped after
 #     PRETRAIN_STEPS, default 221 as measured), then finetune from its teacher. Slower to learn at this compute: see
-#     the README's *The default checkpoint*.
+#     docs/default-model.md, "Why a convolutional stem, and where ProS stands".
 #
 #   make-default-model.sh --synthetic-only [--resume] [--with-ablation]
 #                                                    the earlier synthetic-only recipe (no real data, no download):

@@ -5,10 +5,7 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.Optional;
 
-/**
- * Few-shot fine-tuning jobs: upload guards, training defaults, the job executor and the replica protocol. Every key
- * lives under {@code pros.finetune.}; the README's fine-tuning section lists them.
- */
+/** Few-shot fine-tuning jobs: upload guards, training defaults, the job executor and the replica protocol. */
 @ConfigMapping(prefix = "pros.finetune")
 public interface FineTuneConfig {
 

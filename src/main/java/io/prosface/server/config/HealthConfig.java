@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * What the health checks make of an {@link OutOfMemoryError} the server caught while serving (it answers the request
- * with 503 and goes on). See the README's health section.
+ * with 503 and goes on). The checks: docs/operations.md, "Health checks".
  */
 @ConfigMapping(prefix = "pros.health")
 public interface HealthConfig {

@@ -5,14 +5,14 @@ import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 
-/**
- * The serving engine: device and the dynamic batcher, in the spirit of Triton's {@code dynamic_batching} block.
- * Every key lives under {@code pros.inference.}; the README lists them.
- */
+/** The serving engine: device and the dynamic batcher, in the spirit of Triton's {@code dynamic_batching} block. */
 @ConfigMapping(prefix = "pros.inference")
 public interface InferenceConfig {
 
-    /** Where the model runs. {@code auto} takes a GPU when libtorch sees one and the CPU otherwise. */
+    /**
+     * Where the model runs. {@code auto} takes a GPU when libtorch sees one and the CPU otherwise; {@code gpu} without
+     * a visible GPU stops the server at start instead of running on the CPU. The start-up log names the device.
+     */
     @WithDefault("auto")
     DeviceChoice device();
 

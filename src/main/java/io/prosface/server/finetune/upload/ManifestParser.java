@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * Reads a label manifest, CSV or JSON (decided by the name's extension, else by the first character). Every error
- * names the manifest line. Formats (README "Fine-tuning"):
+ * names the manifest line. Formats (docs/fine-tuning.md, "Upload"):
  * <pre>
  * CSV, header first:  image,label            classification: one class per line
  *                     image,labels           multilabel: tags separated by ';' or '|' (may be empty)

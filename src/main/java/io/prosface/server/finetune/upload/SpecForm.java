@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The task spec of an upload from its form fields (README "Fine-tuning"): {@code kind}, {@code head_name},
+ * The task spec of an upload from its form fields (docs/fine-tuning.md, "Upload"): {@code kind}, {@code head_name},
  * {@code classes} (or {@code labels}), {@code points}, and the optional training settings {@code epochs},
  * {@code learning_rate}, {@code batch_size}, {@code validation_split}, {@code unfrozen_blocks},
  * {@code augmented_views}, {@code seed}, {@code promote}, {@code crop}, read by the table of {@link FormOptions}.

@@ -11,7 +11,7 @@ import org.jboss.logging.Logger;
  * <p>Each worker sets its count on its own thread ({@link IntraOpThreads}). With one worker of two threads, a
  * 2-core machine idles one core whenever the worker does anything serial (stacking the batch, heads, copying answers
  * back), and a small ViT's ops are often too small for two threads anyway; two workers of one thread each keep both
- * cores on forwards. See the README's performance section for the measurements behind the default.
+ * cores on forwards. See docs/performance.md, "Workers", for the measurements behind the default.
  */
 public final class WorkerThreads {
 

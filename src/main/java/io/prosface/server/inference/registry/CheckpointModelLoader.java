@@ -39,7 +39,7 @@ public class CheckpointModelLoader implements ModelLoader {
         } catch (CheckpointException | RuntimeException failure) {
             manager.close();
             throw new IllegalStateException("cannot serve the checkpoint in " + directory + ": " + failure.getMessage()
-                    + " (set pros.model.path; for a random test model see README 'Serving without a trained model')",
+                    + " (set pros.model.path; for a random test model see docs/development.md, 'A stand-in model')",
                     failure);
         }
     }
