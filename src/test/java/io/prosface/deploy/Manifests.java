@@ -1,5 +1,6 @@
 package io.prosface.deploy;
 
+import io.prosface.core.RepositoryRoot;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -27,7 +28,7 @@ import java.util.Map;
  * {@code kind}, an outdated apiVersion (autoscaling/v1, policy/v1beta1) and resources nobody reviewed.
  */
 final class Manifests {
-    static final Path REPOSITORY = Path.of("").toAbsolutePath();
+    static final Path REPOSITORY = RepositoryRoot.PATH;
     static final Path K8S = REPOSITORY.resolve("k8s");
 
     private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(

@@ -1,5 +1,6 @@
 package io.prosface.docs;
 
+import io.prosface.core.RepositoryRoot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -63,17 +64,9 @@ class ConfigurationReferenceTest {
         }
     }
 
-    /** The repository root: the working directory, or the one above it when a module's build runs there. */
+    /** The repository root ({@link RepositoryRoot}: the server's tests run in server/). */
     static Path repositoryRoot() {
-        for (Path candidate : List.of(Path.of(""), Path.of(".."))) {
-            Path absolute = candidate.toAbsolutePath().normalize();
-            if (Files.isDirectory(absolute.resolve(ConfigurationReference.SOURCES).resolve("io/prosface/server"))
-                    && Files.isDirectory(absolute.resolve("docs"))) {
-                return absolute;
-            }
-        }
-        throw new IllegalStateException("run from the repository root: no src/main/java/io/prosface/server and docs/"
-                + " in " + Path.of("").toAbsolutePath());
+        return RepositoryRoot.PATH;
     }
 
     private static int firstDifferentLine(String a, String b) {

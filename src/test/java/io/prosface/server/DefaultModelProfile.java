@@ -1,5 +1,6 @@
 package io.prosface.server;
 
+import io.prosface.core.RepositoryRoot;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.nio.file.Path;
 import java.util.Map;
@@ -7,7 +8,7 @@ import java.util.Map;
 /** The committed, trained models/default (the README's run command serves it) instead of the random test model. */
 public class DefaultModelProfile implements QuarkusTestProfile {
 
-    public static final Path MODEL = Path.of("models", "default").toAbsolutePath();
+    public static final Path MODEL = RepositoryRoot.resolve("models/default");
 
     @Override
     public Map<String, String> getConfigOverrides() {

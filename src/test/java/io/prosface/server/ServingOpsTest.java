@@ -1,5 +1,6 @@
 package io.prosface.server;
 
+import io.prosface.core.RepositoryRoot;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -119,7 +120,7 @@ class ServingOpsTest {
     private static List<Path> contractFiles() throws Exception {
         List<Path> files = new ArrayList<>();
         for (String root : new String[] {"k8s", "load-tests/src"}) {
-            try (var walk = Files.walk(Path.of(root))) {
+            try (var walk = Files.walk(RepositoryRoot.resolve(root))) {
                 walk.filter(Files::isRegularFile).filter(file -> file.toString().endsWith(".yaml")
                         || file.toString().endsWith(".yml") || file.toString().endsWith(".java")).forEach(files::add);
             }

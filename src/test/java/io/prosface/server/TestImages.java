@@ -1,5 +1,6 @@
 package io.prosface.server;
 
+import io.prosface.core.RepositoryRoot;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.Color;
@@ -19,8 +20,8 @@ import javax.imageio.ImageIO;
 /** Real images from ../shared/data (tests skip without it) and generated good and bad inputs. */
 public final class TestImages {
 
-    /** Shared data, resolved from the repository root (Maven's working directory). */
-    public static final Path DATA = Path.of("..", "shared", "data");
+    /** Shared data, resolved from the repository root. */
+    public static final Path DATA = RepositoryRoot.resolve("../shared/data");
     /** An LFPW crop with a single frontal face (the detector finds exactly one). */
     public static final String LFPW_FACE = "image_0001";
 

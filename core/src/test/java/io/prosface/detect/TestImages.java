@@ -1,5 +1,6 @@
 package io.prosface.detect;
 
+import io.prosface.core.RepositoryRoot;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.BasicStroke;
@@ -22,7 +23,7 @@ import javax.imageio.ImageIO;
 /** Real faces from ../shared/data (read in place, never copied) and generated images without a face. */
 final class TestImages {
 
-    static final Path DATA = Path.of("..", "shared", "data");
+    static final Path DATA = RepositoryRoot.resolve("../shared/data");
 
     private TestImages() {
     }

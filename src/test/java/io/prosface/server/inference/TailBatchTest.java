@@ -41,7 +41,7 @@ public class TailBatchTest {
         new TestCheckpoint().start();
         try (ModelRegistry registry = new CheckpointModelLoader().load(TestCheckpoint.DIRECTORY, Device.cpu());
                 NDManager building = NDManager.newBaseManager()) {
-            VisionTransformer backbone = (VisionTransformer) registry.backbone();
+            VisionTransformer backbone = registry.backbone();
             LoadedHead one = publish(registry, backbone, 1, temporary, building);
             LoadedHead two = publish(registry, backbone, 2, temporary, building);
             LoadedHead plain = publish(registry, backbone, 0, temporary, building);

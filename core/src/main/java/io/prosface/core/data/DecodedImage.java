@@ -10,8 +10,10 @@ import java.awt.image.BufferedImage;
  * @param width the full-size upright image's width, in its pixels
  * @param height the full-size upright image's height
  * @param subsampling full-size pixels per decoded pixel along each axis (1: decoded at full size)
+ * @param format the encoding the decoder read, as its ImageIO reader names it in lower case ("jpeg", "png", "bmp",
+ *     "webp")
  */
-public record DecodedImage(BufferedImage pixels, int width, int height, int subsampling) {
+public record DecodedImage(BufferedImage pixels, int width, int height, int subsampling, String format) {
 
     /** A box in full-size upright pixels, in {@link #pixels()}' frame. */
     public FaceBox toDecoded(FaceBox box) {

@@ -194,7 +194,7 @@ public final class ImageDecoder {
             return RgbConversion.toIntRgb(decoded);
         });
         BufferedImage upright = plan.orientation().upright(stored);
-        return new DecodedImage(upright, plan.uprightWidth(), plan.uprightHeight(), plan.subsampling());
+        return new DecodedImage(upright, plan.uprightWidth(), plan.uprightHeight(), plan.subsampling(), plan.format());
     }
 
     /** What a reader positioned on checked bytes produces. */

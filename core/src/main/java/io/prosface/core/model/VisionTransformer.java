@@ -73,6 +73,16 @@ public final class VisionTransformer extends AbstractBlock {
     }
 
     /**
+     * The backbone's features, as timm's {@code forward_features}: the typed form of this block's forward.
+     *
+     * @param images (B, 3, S, S) normalised float32
+     * @return NDList(classToken (B, D), patchTokens (B, N, D)) after the final LayerNorm
+     */
+    public NDList features(ParameterStore parameterStore, NDArray images, boolean training) {
+        return forward(parameterStore, new NDList(images), training);
+    }
+
+    /**
      * The token sequence before block 0: [x_class ; patch embeddings] + E_pos. Together with {@link #runBlocks} and
      * {@link #finish} this is the forward pass in parts, so a caller can stop at depth d (the shared prefix of
      * heads that bring their own copy of the last blocks, {@link BackboneTail}) with the same operations in the same

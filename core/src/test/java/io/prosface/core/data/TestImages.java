@@ -1,5 +1,6 @@
 package io.prosface.core.data;
 
+import io.prosface.core.RepositoryRoot;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,9 +21,9 @@ public final class TestImages {
     private TestImages() {
     }
 
-    /** ../shared/data relative to the repository root (the working directory of surefire). */
+    /** ../shared/data relative to the repository root ({@link RepositoryRoot}). */
     public static Path sharedData(String folder) {
-        Path path = Path.of("..", "shared", "data").resolve(folder);
+        Path path = RepositoryRoot.resolve("../shared/data").resolve(folder);
         Assumptions.assumeTrue(Files.isDirectory(path),
                 "real face data not found at " + path.toAbsolutePath() + " (see CONTRACTS.md); skipping");
         return path;

@@ -1,5 +1,6 @@
 package io.prosface.core.model;
 
+import io.prosface.core.RepositoryRoot;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -84,7 +85,7 @@ class CheckpointTailTest {
     void checkpointsWithoutTheFieldStillLoad() throws Exception {
         // models/default's heads carry no tail: its config.json has no tailBlocks field, like every checkpoint written
         // before heads could carry one
-        Path committed = Path.of("models", "default");
+        Path committed = RepositoryRoot.resolve("models/default");
         assertFalse(Files.readString(committed.resolve(Checkpoint.CONFIG_FILE)).contains("tailBlocks"));
         Checkpoint loaded = Checkpoint.load(committed, manager);
         assertTrue(loaded.tails().isEmpty());

@@ -81,7 +81,7 @@ public class JobRunner {
             ProgressWriter progress = new ProgressWriter(jobId, spec.options().epochs(), stop);
             ImageDecoder decoder = decoding.decoder(config.upload().maxImageBytes(), config.upload().maxImagePixels());
             FacePreprocessor preprocessor = new FacePreprocessor(registry.preprocessing(), decoder);
-            VisionTransformer backbone = (VisionTransformer) registry.backbone();
+            VisionTransformer backbone = registry.backbone();
             try (NDManager manager = NDManager.newBaseManager(engine.device())) {
                 JobTrainer trainer = new JobTrainer(backbone, preprocessor, bytes -> decode(decoder, bytes, progress),
                         this::largestFace, config.featureChunkSize());

@@ -199,7 +199,7 @@ public class FaceAnalyzer {
             }
             Map<FaceTask, HeadId> headIds = new EnumMap<>(FaceTask.class);
             heads.forEach((task, head) -> headIds.put(task, new HeadId(head.name(), head.version())));
-            ResultShape shape = new ResultShape(registry.modelVersion(), headIds, decoded, ImageFormats.sniff(request.image()),
+            ResultShape shape = new ResultShape(registry.modelVersion(), headIds, decoded, decoded.format(),
                     detectStart - decodeStart, request.box().isPresent() ? 0 : detectEnd - detectStart, started);
             if (reframer == null || faces.isEmpty()) {
                 submitAll(request, heads, candidates, faces, shape, answer);

@@ -24,11 +24,7 @@ public record BackbonePrecision(InferenceConfig.Precision precision, String desc
             case FP32 -> new BackbonePrecision(precision, "fp32 (DJL " + device + ")",
                     () -> new DjlBackboneRunner(registry.backbone()));
             case INT8 -> {
-                if (!(registry.backbone() instanceof VisionTransformer backbone)) {
-                    throw new IllegalStateException("pros.inference.precision=int8 exports the backbone to ONNX, which"
-                            + " needs a VisionTransformer; this model's backbone is "
-                            + registry.backbone().getClass().getSimpleName());
-                }
+                VisionTransformer backbone = registry.backbone();
                 // ONNX Runtime's CPU provider only: on a GPU device the heads stay there and the backbone runs here
                 long begin = System.nanoTime();
                 OnnxModel model = OnnxExporter.exportBackbone(backbone, OnnxExporter.Weights.INT8);

@@ -1,8 +1,6 @@
 package io.prosface.server.inference.registry;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import io.prosface.core.model.BackbonePass;
 import io.prosface.core.model.VisionTransformer;
@@ -12,9 +10,9 @@ import java.util.Set;
 /** The float32 backbone in DJL: the plain forward when no head needs inner tokens, else one {@link BackbonePass}. */
 public final class DjlBackboneRunner implements BackboneRunner {
 
-    private final Block backbone;
+    private final VisionTransformer backbone;
 
-    public DjlBackboneRunner(Block backbone) {
+    public DjlBackboneRunner(VisionTransformer backbone) {
         this.backbone = backbone;
     }
 
@@ -23,9 +21,8 @@ public final class DjlBackboneRunner implements BackboneRunner {
         ParameterStore parameters = new ParameterStore(images.getManager(), false);
         if (depths.isEmpty()) {
             // (B, 3, S, S) -> classToken (B, D), patchTokens (B, N, D)
-            NDList features = backbone.forward(parameters, new NDList(images), false);
-            return new BackbonePass(features, Map.of());
+            return new BackbonePass(backbone.features(parameters, images, false), Map.of());
         }
-        return BackbonePass.run((VisionTransformer) backbone, parameters, images, depths, fullOutput);
+        return BackbonePass.run(backbone, parameters, images, depths, fullOutput);
     }
 }

@@ -46,7 +46,7 @@ public final class ModelRegistry implements AutoCloseable {
     private final Preprocessing preprocessing;
     private final VisionTransformerConfig architecture;
     private final String backboneSha256;
-    private final Block backbone;
+    private final VisionTransformer backbone;
     private final NDManager manager;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of());
 
@@ -57,7 +57,7 @@ public final class ModelRegistry implements AutoCloseable {
      * @param manager owns the backbone's (and the checkpoint heads') arrays; closed by {@link #close}
      */
     public ModelRegistry(String modelVersion, Preprocessing preprocessing, VisionTransformerConfig architecture,
-            String backboneSha256, Block backbone, NDManager manager) {
+            String backboneSha256, VisionTransformer backbone, NDManager manager) {
         this.modelVersion = modelVersion;
         this.preprocessing = preprocessing;
         this.architecture = architecture;
@@ -75,7 +75,7 @@ public final class ModelRegistry implements AutoCloseable {
         try {
             HeadArtifact.Loaded loaded = HeadArtifact.load(directory, headManager, architecture, backboneSha256);
             loaded.head().freezeParameters(true);
-            BackboneTail tail = servableTail(loaded.config().name(), loaded.tail());
+            BackboneTail tail = servableTail(loaded.tail());
             return install(new LoadedHead(loaded.config().name(), loaded.config().version(), loaded.config().kind(),
                     loaded.config().labelNames(), loaded.head(), tail, headManager), makeDefault);
         } catch (CheckpointException | RuntimeException failure) {
@@ -85,16 +85,11 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     /**
-     * A head's tail, frozen for serving (null: none); a head with a tail needs the ViT's token states, so a registry
-     * whose backbone is some other block refuses it.
+     * A head's tail, frozen for serving (null: none); it reads the ViT's token states at depth L - k.
      */
-    private BackboneTail servableTail(String headName, BackboneTail tail) {
+    private static BackboneTail servableTail(BackboneTail tail) {
         if (tail == null) {
             return null;
-        }
-        if (!(backbone instanceof VisionTransformer)) {
-            throw new IllegalArgumentException("head " + headName + " brings its own last " + tail.blockCount()
-                    + " blocks, which only a VisionTransformer backbone can serve");
         }
         tail.freezeParameters(true);
         return tail;
@@ -118,7 +113,7 @@ public final class ModelRegistry implements AutoCloseable {
         return preprocessing;
     }
 
-    public Block backbone() {
+    public VisionTransformer backbone() {
         return backbone;
     }
 
@@ -142,7 +137,7 @@ public final class ModelRegistry implements AutoCloseable {
      */
     public LoadedHead install(String name, int version, HeadKind kind, List<String> labels, Block block,
             BackboneTail tail, AutoCloseable resources, boolean makeDefault) {
-        return install(new LoadedHead(name, version, kind, labels, block, servableTail(name, tail), resources),
+        return install(new LoadedHead(name, version, kind, labels, block, servableTail(tail), resources),
                 makeDefault);
     }
 
@@ -191,7 +186,7 @@ public final class ModelRegistry implements AutoCloseable {
         try {
             HeadArtifact.Loaded loaded = HeadArtifact.load(directory, headManager, architecture, backboneSha256);
             loaded.head().freezeParameters(true);
-            BackboneTail tail = servableTail(loaded.config().name(), loaded.tail());
+            BackboneTail tail = servableTail(loaded.tail());
             return addVersion(new LoadedHead(loaded.config().name(), loaded.config().version(), loaded.config().kind(),
                     loaded.config().labelNames(), loaded.head(), tail, headManager), makeCurrent);
         } catch (CheckpointException | RuntimeException failure) {

@@ -36,7 +36,7 @@ class BackbonePrecisionTest {
         new TestCheckpoint().start();
         try (ModelRegistry registry = new CheckpointModelLoader().load(TestCheckpoint.DIRECTORY, Device.cpu());
                 NDManager building = NDManager.newBaseManager()) {
-            VisionTransformer backbone = (VisionTransformer) registry.backbone();
+            VisionTransformer backbone = registry.backbone();
             LoadedHead one = TailBatchTest.publish(registry, backbone, 1, temporary, building);
             LoadedHead two = TailBatchTest.publish(registry, backbone, 2, temporary, building);
             List<FaceInput> inputs = inputs(registry, List.of(one, two));

@@ -1,5 +1,6 @@
 package io.prosface.core.model.onnx;
 
+import io.prosface.core.RepositoryRoot;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -47,7 +48,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class OnnxExporterTest {
 
-    private static final Path DATA = Path.of("..", "shared", "data");
+    private static final Path DATA = RepositoryRoot.resolve("../shared/data");
     private static final int FACES = 8;
 
     @ParameterizedTest
