@@ -43,10 +43,14 @@ public class ApiKeys {
 
     private static final Logger LOG = Logger.getLogger(ApiKeys.class);
 
-    @Inject
-    AuthConfig config;
+    private final AuthConfig config;
 
     private final List<Key> keys = new ArrayList<>();
+
+    @Inject
+    ApiKeys(AuthConfig config) {
+        this.config = config;
+    }
 
     @PostConstruct
     void load() {

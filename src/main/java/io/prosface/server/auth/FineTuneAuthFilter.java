@@ -25,10 +25,14 @@ public class FineTuneAuthFilter {
     /** Before the REST layer's routes. */
     private static final int PRIORITY = 100;
 
+    private final ApiKeys keys;
+    private final ErrorMapper errorMapper;
+
     @Inject
-    ApiKeys keys;
-    @Inject
-    ErrorMapper errorMapper;
+    FineTuneAuthFilter(ApiKeys keys, ErrorMapper errorMapper) {
+        this.keys = keys;
+        this.errorMapper = errorMapper;
+    }
 
     void register(@Observes Filters filters) {
         filters.register(this::filter, PRIORITY);

@@ -26,10 +26,14 @@ public class FineTuneAuthInterceptor implements ServerInterceptor {
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final Set<String> ADMIN_METHODS = Set.of("CancelJob", "PromoteHead", "DeleteHead");
 
+    private final ApiKeys keys;
+    private final ErrorMapper errorMapper;
+
     @Inject
-    ApiKeys keys;
-    @Inject
-    ErrorMapper errorMapper;
+    FineTuneAuthInterceptor(ApiKeys keys, ErrorMapper errorMapper) {
+        this.keys = keys;
+        this.errorMapper = errorMapper;
+    }
 
     @Override
     public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,

@@ -16,8 +16,12 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class GrpcErrorHandler implements ExceptionHandlerProvider {
 
+    private final ErrorMapper errorMapper;
+
     @Inject
-    ErrorMapper errorMapper;
+    GrpcErrorHandler(ErrorMapper errorMapper) {
+        this.errorMapper = errorMapper;
+    }
 
     @Override
     public <RequestT, ResponseT> ExceptionHandler<RequestT, ResponseT> createHandler(

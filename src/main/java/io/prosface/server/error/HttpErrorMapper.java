@@ -18,8 +18,12 @@ public class HttpErrorMapper {
 
     private static final String MULTIPART_PARSER = "org.jboss.resteasy.reactive.server.core.multipart.";
 
+    private final ErrorMapper errorMapper;
+
     @Inject
-    ErrorMapper errorMapper;
+    HttpErrorMapper(ErrorMapper errorMapper) {
+        this.errorMapper = errorMapper;
+    }
 
     @ServerExceptionMapper
     public Response map(Throwable failure) {

@@ -48,27 +48,39 @@ import java.util.UUID;
 @ApplicationScoped
 public class FineTuneService {
 
-    @Inject
-    FineTuneConfig config;
-    @Inject
-    InferenceConfig inferenceConfig;
-    @Inject
-    JobStore jobs;
-    @Inject
-    HeadStore heads;
-    @Inject
-    HeadCatalog catalog;
-    @Inject
-    JobExecutor executor;
-    @Inject
-    InferenceEngine engine;
-    @Inject
-    ImageDecoding decoding;
+    private final FineTuneConfig config;
+    private final InferenceConfig inferenceConfig;
+    private final JobStore jobs;
+    private final HeadStore heads;
+    private final HeadCatalog catalog;
+    private final JobExecutor executor;
+    private final InferenceEngine engine;
+    private final ImageDecoding decoding;
 
     /** An upload's decodes have no deadline of their own: they wait {@code decode-wait}, then get 429. */
     private static final long NO_DEADLINE_NANOS = java.time.Duration.ofDays(1).toNanos();
 
     private UploadBudget uploadBudget;
+
+    @Inject
+    FineTuneService(
+            FineTuneConfig config,
+            InferenceConfig inferenceConfig,
+            JobStore jobs,
+            HeadStore heads,
+            HeadCatalog catalog,
+            JobExecutor executor,
+            InferenceEngine engine,
+            ImageDecoding decoding) {
+        this.config = config;
+        this.inferenceConfig = inferenceConfig;
+        this.jobs = jobs;
+        this.heads = heads;
+        this.catalog = catalog;
+        this.executor = executor;
+        this.engine = engine;
+        this.decoding = decoding;
+    }
 
     @jakarta.annotation.PostConstruct
     void createUploadBudget() {

@@ -51,14 +51,22 @@ public class FaceAnalysisService extends MutinyFaceAnalysisGrpc.FaceAnalysisImpl
 
     private static final String API = "grpc";
 
+    private final FaceAnalyzer analyzer;
+    private final RequestMetrics metrics;
+    private final ErrorMapper errorMapper;
+    private final InferenceConfig config;
+
     @Inject
-    FaceAnalyzer analyzer;
-    @Inject
-    RequestMetrics metrics;
-    @Inject
-    ErrorMapper errorMapper;
-    @Inject
-    InferenceConfig config;
+    FaceAnalysisService(
+            FaceAnalyzer analyzer,
+            RequestMetrics metrics,
+            ErrorMapper errorMapper,
+            InferenceConfig config) {
+        this.analyzer = analyzer;
+        this.metrics = metrics;
+        this.errorMapper = errorMapper;
+        this.config = config;
+    }
 
     /**
      * The generated definition, except that AnalyzeStream's frames are parsed by {@link StreamFrameDecoding}: a frame

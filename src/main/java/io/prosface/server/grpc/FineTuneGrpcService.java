@@ -51,10 +51,14 @@ import java.util.function.Supplier;
 @RegisterInterceptor(FineTuneAuthInterceptor.class)
 public class FineTuneGrpcService implements FineTuning {
 
+    private final FineTuneService service;
+    private final JobWatcher watcher;
+
     @Inject
-    FineTuneService service;
-    @Inject
-    JobWatcher watcher;
+    FineTuneGrpcService(FineTuneService service, JobWatcher watcher) {
+        this.service = service;
+        this.watcher = watcher;
+    }
 
     @Override
     @Blocking

@@ -24,8 +24,12 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class GrpcRequestDecoding implements ServerInterceptor {
 
+    private final ErrorMapper errorMapper;
+
     @Inject
-    ErrorMapper errorMapper;
+    GrpcRequestDecoding(ErrorMapper errorMapper) {
+        this.errorMapper = errorMapper;
+    }
 
     @Override
     public <RequestT, ResponseT> ServerCall.Listener<RequestT> interceptCall(ServerCall<RequestT, ResponseT> call,

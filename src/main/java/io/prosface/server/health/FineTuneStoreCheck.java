@@ -21,10 +21,14 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 @ApplicationScoped
 public class FineTuneStoreCheck implements HealthCheck {
 
+    private final Database database;
+    private final FineTuneConfig config;
+
     @Inject
-    Database database;
-    @Inject
-    FineTuneConfig config;
+    FineTuneStoreCheck(Database database, FineTuneConfig config) {
+        this.database = database;
+        this.config = config;
+    }
 
     @Override
     public HealthCheckResponse call() {

@@ -38,15 +38,18 @@ public class GrpcHealthBridge {
 
     private static final Logger LOG = Logger.getLogger(GrpcHealthBridge.class);
 
-    @Inject
-    GrpcHealthStorage storage;
-    @Inject
-    @Readiness
-    Instance<HealthCheck> readinessChecks;
+    private final GrpcHealthStorage storage;
+    private final Instance<HealthCheck> readinessChecks;
 
     /** The checks that decide, without quarkus-grpc's (which reads the storage this bean writes). */
     volatile List<HealthCheck> checks = List.of();
     private ScheduledExecutorService timer;
+
+    @Inject
+    GrpcHealthBridge(GrpcHealthStorage storage, @Readiness Instance<HealthCheck> readinessChecks) {
+        this.storage = storage;
+        this.readinessChecks = readinessChecks;
+    }
 
     /** Before the engine starts loading (its observer has priority 10): NOT_SERVING until it is warm. */
     void onStart(@Observes @Priority(5) StartupEvent event) {

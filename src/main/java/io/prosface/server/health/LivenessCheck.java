@@ -12,8 +12,12 @@ import org.eclipse.microprofile.health.Liveness;
 @ApplicationScoped
 public class LivenessCheck implements HealthCheck {
 
+    private final InferenceEngine engine;
+
     @Inject
-    InferenceEngine engine;
+    LivenessCheck(InferenceEngine engine) {
+        this.engine = engine;
+    }
 
     @Override
     public HealthCheckResponse call() {

@@ -17,10 +17,14 @@ import org.eclipse.microprofile.health.Liveness;
 @ApplicationScoped
 public class OutOfMemoryLivenessCheck implements HealthCheck {
 
+    private final OutOfMemoryWatch watch;
+    private final HealthConfig config;
+
     @Inject
-    OutOfMemoryWatch watch;
-    @Inject
-    HealthConfig config;
+    OutOfMemoryLivenessCheck(OutOfMemoryWatch watch, HealthConfig config) {
+        this.watch = watch;
+        this.config = config;
+    }
 
     @Override
     public HealthCheckResponse call() {

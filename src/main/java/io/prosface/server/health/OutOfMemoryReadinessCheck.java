@@ -17,10 +17,14 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class OutOfMemoryReadinessCheck implements HealthCheck {
 
+    private final OutOfMemoryWatch watch;
+    private final HealthConfig config;
+
     @Inject
-    OutOfMemoryWatch watch;
-    @Inject
-    HealthConfig config;
+    OutOfMemoryReadinessCheck(OutOfMemoryWatch watch, HealthConfig config) {
+        this.watch = watch;
+        this.config = config;
+    }
 
     @Override
     public HealthCheckResponse call() {

@@ -24,8 +24,7 @@ public class OutOfMemoryWatch {
     /** The last error, as the checks show it. */
     public record Incident(String where, String message, long nanoTime, int inWindow, long total) {}
 
-    @Inject
-    HealthConfig config;
+    private final HealthConfig config;
 
     /** System.nanoTime() of each error within the window, oldest first. */
     private final ArrayDeque<Long> recent = new ArrayDeque<>();
@@ -33,6 +32,11 @@ public class OutOfMemoryWatch {
     private String lastMessage;
     private long lastNanos;
     private long total;
+
+    @Inject
+    OutOfMemoryWatch(HealthConfig config) {
+        this.config = config;
+    }
 
     /** {@code where}: a constant phrase such as "while preparing an image". */
     public void record(String where, OutOfMemoryError error) {

@@ -12,8 +12,12 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class ReadinessCheck implements HealthCheck {
 
+    private final InferenceEngine engine;
+
     @Inject
-    InferenceEngine engine;
+    ReadinessCheck(InferenceEngine engine) {
+        this.engine = engine;
+    }
 
     @Override
     public HealthCheckResponse call() {

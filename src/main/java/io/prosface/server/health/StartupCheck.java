@@ -12,8 +12,12 @@ import org.eclipse.microprofile.health.Startup;
 @ApplicationScoped
 public class StartupCheck implements HealthCheck {
 
+    private final InferenceEngine engine;
+
     @Inject
-    InferenceEngine engine;
+    StartupCheck(InferenceEngine engine) {
+        this.engine = engine;
+    }
 
     @Override
     public HealthCheckResponse call() {

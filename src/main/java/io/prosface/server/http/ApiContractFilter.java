@@ -55,8 +55,12 @@ public class ApiContractFilter implements OASFilter {
             503, "Not ready (loading, warming up) or shutting down: retry after Retry-After seconds (UNAVAILABLE)");
     private static final String TIMEOUT = "The request's deadline passed before it was answered (DEADLINE_EXCEEDED)";
 
+    private final FineTuneService fineTuning;
+
     @Inject
-    FineTuneService fineTuning;
+    ApiContractFilter(FineTuneService fineTuning) {
+        this.fineTuning = fineTuning;
+    }
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {

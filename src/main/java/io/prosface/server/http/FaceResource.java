@@ -44,10 +44,14 @@ public class FaceResource {
 
     private static final String RAW_IMAGE = "image/*";
 
+    private final FaceAnalyzer analyzer;
+    private final RequestMetrics metrics;
+
     @Inject
-    FaceAnalyzer analyzer;
-    @Inject
-    RequestMetrics metrics;
+    FaceResource(FaceAnalyzer analyzer, RequestMetrics metrics) {
+        this.analyzer = analyzer;
+        this.metrics = metrics;
+    }
 
     // OpenAPI has one operation per path and method: each route's raw-image and multipart methods are ONE operation
     // with three request media types, named by the raw method's operationId (the multipart one names none)

@@ -69,6 +69,7 @@ public final class FineTuneJson {
             String backbone, boolean current, boolean builtIn, boolean served, String jobId,
             Map<String, Double> validationMetrics, Instant createTime) {}
 
+    /** One page of {@code GET /v1/finetune/heads} and the token of the next one (empty on the last page). */
     public record HeadPage(List<Head> heads, String nextPageToken) {}
 
     static Job job(JobRecord job) {

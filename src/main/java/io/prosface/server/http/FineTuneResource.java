@@ -77,14 +77,18 @@ public class FineTuneResource {
     /** Form fields of the task spec; the optional training fields are those of {@link FormOptions}. */
     private static final Set<String> TASK_FIELDS = Set.of("kind", "head_name", "classes", "labels", "points");
 
+    private final FineTuneService service;
+    private final JobWatcher watcher;
+    private final ApiKeys keys;
+    private final FineTuneConfig config;
+
     @Inject
-    FineTuneService service;
-    @Inject
-    JobWatcher watcher;
-    @Inject
-    ApiKeys keys;
-    @Inject
-    FineTuneConfig config;
+    FineTuneResource(FineTuneService service, JobWatcher watcher, ApiKeys keys, FineTuneConfig config) {
+        this.service = service;
+        this.watcher = watcher;
+        this.keys = keys;
+        this.config = config;
+    }
 
     @POST
     @Path("/jobs")

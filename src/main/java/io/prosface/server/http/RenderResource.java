@@ -46,12 +46,16 @@ public class RenderResource {
 
     private static final String RAW_IMAGE = "image/*";
 
+    private final AnswerRenderer renderer;
+    private final FaceAnalyzer analyzer;
+    private final RequestMetrics metrics;
+
     @Inject
-    AnswerRenderer renderer;
-    @Inject
-    FaceAnalyzer analyzer;
-    @Inject
-    RequestMetrics metrics;
+    RenderResource(AnswerRenderer renderer, FaceAnalyzer analyzer, RequestMetrics metrics) {
+        this.renderer = renderer;
+        this.analyzer = analyzer;
+        this.metrics = metrics;
+    }
 
     @POST
     @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})

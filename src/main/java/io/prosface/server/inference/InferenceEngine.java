@@ -53,22 +53,15 @@ public class InferenceEngine {
     /** Lifecycle as the health checks report it. */
     public enum State { STARTING, LOADED, READY, STOPPING, FAILED }
 
-    @Inject
-    InferenceConfig config;
-    @Inject
-    ModelConfig modelConfig;
-    @Inject
-    ModelLoader loader;
-    @Inject
-    BatchHook batchHook;
-    @Inject
-    MeterRegistry meters;
+    private final InferenceConfig config;
+    private final ModelConfig modelConfig;
+    private final ModelLoader loader;
+    private final BatchHook batchHook;
+    private final MeterRegistry meters;
     /** Each lifecycle change, fired synchronously after it happened (gRPC health follows it at once). */
-    @Inject
-    Event<State> stateChanges;
+    private final Event<State> stateChanges;
     private volatile io.micrometer.core.instrument.Meter info;
-    @ConfigProperty(name = "quarkus.shutdown.timeout", defaultValue = "30s")
-    Duration shutdownTimeout;
+    private final Duration shutdownTimeout;
 
     private volatile State state = State.STARTING;
     /** Admitted requests not yet answered (see {@link #requestStarted}). */
@@ -77,6 +70,24 @@ public class InferenceEngine {
     private volatile DynamicBatcher<FaceInput, FaceOutputs> batcher;
     private volatile Device device;
     private volatile HeadMeters headMeters = HeadMeters.NONE;
+
+    @Inject
+    InferenceEngine(
+            InferenceConfig config,
+            ModelConfig modelConfig,
+            ModelLoader loader,
+            BatchHook batchHook,
+            MeterRegistry meters,
+            Event<State> stateChanges,
+            @ConfigProperty(name = "quarkus.shutdown.timeout", defaultValue = "30s") Duration shutdownTimeout) {
+        this.config = config;
+        this.modelConfig = modelConfig;
+        this.loader = loader;
+        this.batchHook = batchHook;
+        this.meters = meters;
+        this.stateChanges = stateChanges;
+        this.shutdownTimeout = shutdownTimeout;
+    }
 
     void onStart(@Observes @Priority(10) StartupEvent event) {
         try {

@@ -14,12 +14,16 @@ import jakarta.inject.Inject;
 @ApplicationScoped
 public class RequestMetrics {
 
+    private final MeterRegistry meters;
+    private final ErrorMapper errorMapper;
+    private final InferenceEngine engine;
+
     @Inject
-    MeterRegistry meters;
-    @Inject
-    ErrorMapper errorMapper;
-    @Inject
-    InferenceEngine engine;
+    RequestMetrics(MeterRegistry meters, ErrorMapper errorMapper, InferenceEngine engine) {
+        this.meters = meters;
+        this.errorMapper = errorMapper;
+        this.engine = engine;
+    }
 
     public void ok(String api, String method) {
         counter(api, method, "OK").increment();

@@ -35,12 +35,16 @@ public class AnswerRenderer {
      */
     public record Rendered(byte[] bytes, PictureFormat format, int faces, int subsampling) {}
 
-    @Inject
-    FaceAnalyzer analyzer;
-    @Inject
-    ImageDecoding decoding;
+    private final FaceAnalyzer analyzer;
+    private final ImageDecoding decoding;
 
     private final AnswerPainter painter = new AnswerPainter();
+
+    @Inject
+    AnswerRenderer(FaceAnalyzer analyzer, ImageDecoding decoding) {
+        this.analyzer = analyzer;
+        this.decoding = decoding;
+    }
 
     /** Never throws: a refused request or a failed analysis is a failed future, as with {@link FaceAnalyzer}. */
     public CompletableFuture<Rendered> render(AnalysisRequest request, Set<AnswerPainter.Layer> layers,

@@ -33,16 +33,25 @@ public class V2GrpcService extends MutinyGRPCInferenceServiceGrpc.GRPCInferenceS
 
     private static final String API = "grpc";
 
+    private final V2Inference inference;
+    private final V2Models models;
+    private final V2Health health;
+    private final FaceAnalyzer analyzer;
+    private final RequestMetrics metrics;
+
     @Inject
-    V2Inference inference;
-    @Inject
-    V2Models models;
-    @Inject
-    V2Health health;
-    @Inject
-    FaceAnalyzer analyzer;
-    @Inject
-    RequestMetrics metrics;
+    V2GrpcService(
+            V2Inference inference,
+            V2Models models,
+            V2Health health,
+            FaceAnalyzer analyzer,
+            RequestMetrics metrics) {
+        this.inference = inference;
+        this.models = models;
+        this.health = health;
+        this.analyzer = analyzer;
+        this.metrics = metrics;
+    }
 
     @Override
     public Uni<ServerLiveResponse> serverLive(ServerLiveRequest request) {

@@ -22,20 +22,25 @@ public class V2Health {
     /** Name in ServerMetadata. */
     public static final String SERVER_NAME = "pros-face";
 
+    private final Instance<HealthCheck> liveness;
+    private final Instance<HealthCheck> readiness;
+    private final InferenceEngine engine;
+    private final V2Models models;
+    private final String version;
+
     @Inject
-    @Liveness
-    @Any
-    Instance<HealthCheck> liveness;
-    @Inject
-    @Readiness
-    @Any
-    Instance<HealthCheck> readiness;
-    @Inject
-    InferenceEngine engine;
-    @Inject
-    V2Models models;
-    @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
-    String version;
+    V2Health(
+            @Liveness @Any Instance<HealthCheck> liveness,
+            @Readiness @Any Instance<HealthCheck> readiness,
+            InferenceEngine engine,
+            V2Models models,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
+        this.liveness = liveness;
+        this.readiness = readiness;
+        this.engine = engine;
+        this.models = models;
+        this.version = version;
+    }
 
     public boolean live() {
         return allUp(liveness);

@@ -44,12 +44,16 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class V2Inference {
 
+    private final V2Models models;
+    private final FaceAnalyzer analyzer;
+    private final ErrorMapper errorMapper;
+
     @Inject
-    V2Models models;
-    @Inject
-    FaceAnalyzer analyzer;
-    @Inject
-    ErrorMapper errorMapper;
+    V2Inference(V2Models models, FaceAnalyzer analyzer, ErrorMapper errorMapper) {
+        this.models = models;
+        this.analyzer = analyzer;
+        this.errorMapper = errorMapper;
+    }
 
     /** Never throws: a refused request is a failed future. */
     public CompletableFuture<V2InferResponse> infer(V2InferRequest request, long deadlineNanos) {

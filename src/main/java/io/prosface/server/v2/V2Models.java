@@ -36,8 +36,12 @@ public class V2Models {
 
     private static final long BATCH = -1;
 
+    private final InferenceEngine engine;
+
     @Inject
-    InferenceEngine engine;
+    V2Models(InferenceEngine engine) {
+        this.engine = engine;
+    }
 
     /** True when {@code name} at {@code version} ("" for current) exists; false before the model is loaded. */
     public boolean exists(String name, String version) {

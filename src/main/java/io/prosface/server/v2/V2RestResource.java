@@ -39,20 +39,31 @@ public class V2RestResource {
     static final String HEADER_LENGTH = "Inference-Header-Content-Length";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    private final V2Inference inference;
+    private final V2Models models;
+    private final V2Health health;
+    private final FaceAnalyzer analyzer;
+    private final ErrorMapper errorMapper;
+    private final RequestMetrics metrics;
+    private final ObjectMapper mapper;
+
     @Inject
-    V2Inference inference;
-    @Inject
-    V2Models models;
-    @Inject
-    V2Health health;
-    @Inject
-    FaceAnalyzer analyzer;
-    @Inject
-    ErrorMapper errorMapper;
-    @Inject
-    RequestMetrics metrics;
-    @Inject
-    ObjectMapper mapper;
+    V2RestResource(
+            V2Inference inference,
+            V2Models models,
+            V2Health health,
+            FaceAnalyzer analyzer,
+            ErrorMapper errorMapper,
+            RequestMetrics metrics,
+            ObjectMapper mapper) {
+        this.inference = inference;
+        this.models = models;
+        this.health = health;
+        this.analyzer = analyzer;
+        this.errorMapper = errorMapper;
+        this.metrics = metrics;
+        this.mapper = mapper;
+    }
 
     @GET
     @Operation(operationId = "serverMetadata", summary = "Server metadata: name, version, extensions")

@@ -23,13 +23,8 @@ import org.junit.jupiter.api.Test;
 class ErrorMapperTest {
 
     private final ErrorMapper mapper = new ErrorMapper();
-    private final HttpErrorMapper http = new HttpErrorMapper();
-    private final GrpcErrorHandler grpc = new GrpcErrorHandler();
-
-    ErrorMapperTest() {
-        http.errorMapper = mapper;
-        grpc.errorMapper = mapper;
-    }
+    private final HttpErrorMapper http = new HttpErrorMapper(mapper);
+    private final GrpcErrorHandler grpc = new GrpcErrorHandler(mapper);
 
     static Stream<Arguments> failures() {
         Duration wait = Duration.ofMillis(1500);

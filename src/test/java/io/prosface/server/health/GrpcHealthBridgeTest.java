@@ -30,8 +30,8 @@ class GrpcHealthBridgeTest {
 
         AtomicBoolean warm = new AtomicBoolean(false);
         AtomicBoolean memoryFine = new AtomicBoolean(true);
-        GrpcHealthBridge bridge = new GrpcHealthBridge();
-        bridge.storage = storage;
+        // the readiness checks are given directly below, as onStart would pick them, so no Instance is needed
+        GrpcHealthBridge bridge = new GrpcHealthBridge(storage, null);
         bridge.checks = List.of(named("model", warm), named("out-of-memory", memoryFine));
 
         assertEquals(ServingStatus.NOT_SERVING, bridge.refresh(), "loading / warming up");

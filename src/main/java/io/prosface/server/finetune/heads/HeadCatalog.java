@@ -26,15 +26,19 @@ public class HeadCatalog {
 
     private static final Logger LOG = Logger.getLogger(HeadCatalog.class);
 
-    @Inject
-    HeadStore store;
-    @Inject
-    InferenceEngine engine;
+    private final HeadStore store;
+    private final InferenceEngine engine;
 
     /** Versions this catalog put into the registry (the others there are the checkpoint's built-in heads). */
     private final Set<String> loaded = new HashSet<>();
     /** Versions that failed to load (bad checksum, other backbone), not retried until they change. */
     private final Set<String> broken = new HashSet<>();
+
+    @Inject
+    HeadCatalog(HeadStore store, InferenceEngine engine) {
+        this.store = store;
+        this.engine = engine;
+    }
 
     /** Identity of the served backbone as stored with heads: its weights' SHA-256, else the model version. */
     public static String backboneId(ModelRegistry registry) {

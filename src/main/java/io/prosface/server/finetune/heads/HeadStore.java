@@ -31,10 +31,14 @@ public class HeadStore {
     public record Artifact(byte[] bytes, String sha256) {
     }
 
+    private final Database database;
+    private final JobStore jobs;
+
     @Inject
-    Database database;
-    @Inject
-    JobStore jobs;
+    HeadStore(Database database, JobStore jobs) {
+        this.database = database;
+        this.jobs = jobs;
+    }
 
     /** The version the next publication of {@code name} would get (versions are never reused). */
     public int nextVersion(String name) {

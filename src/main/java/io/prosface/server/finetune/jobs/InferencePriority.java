@@ -25,10 +25,14 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class InferencePriority {
 
+    private final MeterRegistry meters;
+    private final FineTuneConfig config;
+
     @Inject
-    MeterRegistry meters;
-    @Inject
-    FineTuneConfig config;
+    InferencePriority(MeterRegistry meters, FineTuneConfig config) {
+        this.meters = meters;
+        this.config = config;
+    }
 
     /** Requests the inference batcher has accepted and not answered yet (queued or computing). */
     public double inferenceWork() {

@@ -39,16 +39,11 @@ public class JobExecutor {
 
     private static final Logger LOG = Logger.getLogger(JobExecutor.class);
 
-    @Inject
-    FineTuneConfig config;
-    @Inject
-    JobStore jobs;
-    @Inject
-    JobRunner runner;
-    @Inject
-    HeadCatalog catalog;
-    @Inject
-    InferenceEngine engine;
+    private final FineTuneConfig config;
+    private final JobStore jobs;
+    private final JobRunner runner;
+    private final HeadCatalog catalog;
+    private final InferenceEngine engine;
 
     private final Map<String, AtomicReference<JobInterruptedException.Cause>> running = new ConcurrentHashMap<>();
     private final AtomicInteger busy = new AtomicInteger();
@@ -57,6 +52,15 @@ public class JobExecutor {
     private volatile boolean recovered;
     private ExecutorService workers;
     private ScheduledExecutorService scheduler;
+
+    @Inject
+    JobExecutor(FineTuneConfig config, JobStore jobs, JobRunner runner, HeadCatalog catalog, InferenceEngine engine) {
+        this.config = config;
+        this.jobs = jobs;
+        this.runner = runner;
+        this.catalog = catalog;
+        this.engine = engine;
+    }
 
     void onStart(@Observes @Priority(20) StartupEvent event) {
         replicaId = config.replicaId().orElseGet(JobExecutor::hostName);

@@ -48,24 +48,37 @@ public class JobRunner {
     private static final long HEARTBEAT_NANOS = 5_000_000_000L;
     private static final long CANCEL_POLL_NANOS = 300_000_000L;
 
+    private final JobStore jobs;
+    private final HeadStore heads;
+    private final HeadCatalog catalog;
+    private final InferenceEngine engine;
+    private final FaceFinder faceFinder;
+    private final InferencePriority priority;
+    private final FineTuneConfig config;
+    private final io.prosface.server.health.OutOfMemoryWatch outOfMemory;
+    private final ImageDecoding decoding;
+
     @Inject
-    JobStore jobs;
-    @Inject
-    HeadStore heads;
-    @Inject
-    HeadCatalog catalog;
-    @Inject
-    InferenceEngine engine;
-    @Inject
-    FaceFinder faceFinder;
-    @Inject
-    InferencePriority priority;
-    @Inject
-    FineTuneConfig config;
-    @Inject
-    io.prosface.server.health.OutOfMemoryWatch outOfMemory;
-    @Inject
-    ImageDecoding decoding;
+    JobRunner(
+            JobStore jobs,
+            HeadStore heads,
+            HeadCatalog catalog,
+            InferenceEngine engine,
+            FaceFinder faceFinder,
+            InferencePriority priority,
+            FineTuneConfig config,
+            io.prosface.server.health.OutOfMemoryWatch outOfMemory,
+            ImageDecoding decoding) {
+        this.jobs = jobs;
+        this.heads = heads;
+        this.catalog = catalog;
+        this.engine = engine;
+        this.faceFinder = faceFinder;
+        this.priority = priority;
+        this.config = config;
+        this.outOfMemory = outOfMemory;
+        this.decoding = decoding;
+    }
 
     /**
      * @param stop set to a cause by the executor to stop the job at its next checkpoint

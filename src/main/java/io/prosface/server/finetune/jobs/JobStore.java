@@ -27,8 +27,12 @@ public class JobStore {
             + "total_steps, train_metrics, validation_metrics, train_examples, validation_examples, error_message, "
             + "cancel_requested, owner, revision, created_at, started_at, ended_at";
 
+    private final Database database;
+
     @Inject
-    Database database;
+    JobStore(Database database) {
+        this.database = database;
+    }
 
     /** Stores a QUEUED job and its examples in one transaction. */
     public void insert(JobRecord job, byte[] dataset) {

@@ -23,14 +23,18 @@ public class JobWatcher {
 
     static final long POLL_MILLIS = 200;
 
-    @Inject
-    FineTuneService service;
+    private final FineTuneService service;
 
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, runnable -> {
         Thread thread = new Thread(runnable, "pros-finetune-watch");
         thread.setDaemon(true);
         return thread;
     });
+
+    @Inject
+    JobWatcher(FineTuneService service) {
+        this.service = service;
+    }
 
     /** Fails at once with NOT_FOUND for an unknown job (before the stream starts). */
     public Multi<JobRecord> watch(String jobId) {

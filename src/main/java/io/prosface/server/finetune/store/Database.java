@@ -52,11 +52,8 @@ public class Database {
 
     private static final Logger LOG = Logger.getLogger(Database.class);
 
-    @Inject
-    FineTuneConfig config;
-    @Inject
-    @Any
-    Instance<Flyway> flyways;
+    private final FineTuneConfig config;
+    private final Instance<Flyway> flyways;
 
     private AgroalDataSource dataSource;
     private volatile boolean migrated;
@@ -67,6 +64,12 @@ public class Database {
 
     /** Set when the JVM begins to exit: a store closed under a last poll is then expected, not an outage. */
     private volatile boolean exiting;
+
+    @Inject
+    Database(FineTuneConfig config, @Any Instance<Flyway> flyways) {
+        this.config = config;
+        this.flyways = flyways;
+    }
 
     @PostConstruct
     void connect() {

@@ -55,21 +55,31 @@ public class FaceAnalyzer {
     /** A face to run: the box to crop around and what to report. */
     private record Candidate(FaceBox cropBox, FaceBox reportedBox, boolean detected, float score) {}
 
-    @Inject
-    InferenceEngine engine;
-    @Inject
-    InferenceConfig inferenceConfig;
-    @Inject
-    InputConfig inputConfig;
-    @Inject
-    FaceFinder faceFinder;
-    @Inject
-    OutOfMemoryWatch outOfMemory;
-    @Inject
-    ImageDecoding decoding;
+    private final InferenceEngine engine;
+    private final InferenceConfig inferenceConfig;
+    private final InputConfig inputConfig;
+    private final FaceFinder faceFinder;
+    private final OutOfMemoryWatch outOfMemory;
+    private final ImageDecoding decoding;
 
     private ImageDecoder decoder;
     private ThreadPoolExecutor preprocessing;
+
+    @Inject
+    FaceAnalyzer(
+            InferenceEngine engine,
+            InferenceConfig inferenceConfig,
+            InputConfig inputConfig,
+            FaceFinder faceFinder,
+            OutOfMemoryWatch outOfMemory,
+            ImageDecoding decoding) {
+        this.engine = engine;
+        this.inferenceConfig = inferenceConfig;
+        this.inputConfig = inputConfig;
+        this.faceFinder = faceFinder;
+        this.outOfMemory = outOfMemory;
+        this.decoding = decoding;
+    }
 
     @PostConstruct
     void start() {

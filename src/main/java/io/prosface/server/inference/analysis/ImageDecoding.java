@@ -28,12 +28,16 @@ public class ImageDecoding {
         }
     }
 
-    @Inject
-    InputConfig input;
-    @Inject
-    InferenceConfig inference;
+    private final InputConfig input;
+    private final InferenceConfig inference;
 
     private DecodeBudget budget;
+
+    @Inject
+    ImageDecoding(InputConfig input, InferenceConfig inference) {
+        this.input = input;
+        this.inference = inference;
+    }
 
     @PostConstruct
     void start() {

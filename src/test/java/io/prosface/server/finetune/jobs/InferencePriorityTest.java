@@ -37,16 +37,14 @@ class InferencePriorityTest {
             reads.add(value);
             return value;
         }).register(meters);
-        InferencePriority priority = new InferencePriority();
-        priority.meters = meters;
-        priority.config = (FineTuneConfig) Proxy.newProxyInstance(getClass().getClassLoader(),
+        FineTuneConfig config = (FineTuneConfig) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] {FineTuneConfig.class}, (proxy, method, arguments) -> {
                     if (method.getName().equals("maxYield")) {
                         return maxYield;
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
-        return priority;
+        return new InferencePriority(meters, config);
     }
 
     @Test
