@@ -1,5 +1,9 @@
 package io.prosface.server;
 
+import java.time.Duration;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.support.ui.Wait;
+import org.openqa.selenium.StaleElementReferenceException;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -23,6 +27,14 @@ public final class HeadlessChromium {
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     private HeadlessChromium() {}
+
+    /**
+     * A wait that polls until {@code timeout}; an element the page re-rendered between being found and being read
+     * (a stale reference) counts as "not yet", like a missing one, since the page redraws tables and cards.
+     */
+    public static Wait<WebDriver> await(WebDriver browser, Duration timeout) {
+        return new WebDriverWait(browser, timeout).ignoring(StaleElementReferenceException.class);
+    }
 
     /** A headless browser with a window of {@code width} x {@code height} CSS pixels; skips the test without one. */
     public static WebDriver start(int width, int height) {

@@ -23,7 +23,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.support.ui.Wait;
 
 /**
  * The playground at {@code /} in a real browser ({@link HeadlessChromium}). A real
@@ -61,7 +61,7 @@ class PlaygroundBrowserTest {
 
         browser.get(page.toString());
         browser.findElement(By.id("file")).sendKeys(face.toRealPath().toString());
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        Wait<WebDriver> wait = HeadlessChromium.await(browser, Duration.ofSeconds(60));
         wait.until(driver -> driver.findElements(By.cssSelector("#overlay circle.point")).size() == 68
                 || driver.findElement(By.id("status")).getAttribute("class").contains("error"));
         save("analyze");
@@ -103,7 +103,7 @@ class PlaygroundBrowserTest {
         Path notAnImage = Files.writeString(temp.resolve("notes.jpg"), "these are notes, not a photo");
         browser.get(page.toString());
         browser.findElement(By.id("file")).sendKeys(notAnImage.toString());
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver ->
+        HeadlessChromium.await(browser, Duration.ofSeconds(30)).until(driver ->
                 driver.findElement(By.id("status")).getAttribute("class").contains("error"));
         save("refused");
         String status = browser.findElement(By.id("status")).getText();
@@ -129,7 +129,7 @@ class PlaygroundBrowserTest {
         JsonPath api = given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
                 .when().post("/v1/analyze").then().statusCode(200).extract().jsonPath();
         browser.get(page.toString());
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+        Wait<WebDriver> wait = HeadlessChromium.await(browser, Duration.ofSeconds(20));
         wait.until(driver -> !driver.findElement(By.id("server-model")).getText().equals("…"));
         assertEquals(api.getString("model.backbone"), browser.findElement(By.id("server-model")).getText(),
                 "the model that answered /v1/analyze");
@@ -155,7 +155,7 @@ class PlaygroundBrowserTest {
             browser.get(page.toString());
             browser.findElement(By.id("file")).sendKeys(TestImages.lfpw(TestImages.LFPW_FACE, ".jpg").toRealPath()
                     .toString());
-            new WebDriverWait(browser, Duration.ofSeconds(60)).until(driver ->
+            HeadlessChromium.await(browser, Duration.ofSeconds(60)).until(driver ->
                     driver.findElements(By.cssSelector("#overlay circle.point")).size() == 68);
             JavascriptExecutor page = (JavascriptExecutor) browser;
             assertEquals(Boolean.TRUE, page.executeScript(

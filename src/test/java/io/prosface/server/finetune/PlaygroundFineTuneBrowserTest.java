@@ -27,7 +27,7 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.support.ui.Wait;
 
 /**
  * The playground's Fine-tune and Heads panels in a real browser ({@link HeadlessChromium}): a tiny few-shot set built
@@ -69,7 +69,7 @@ class PlaygroundFineTuneBrowserTest {
 
         openPage();
         useKey("test-admin-key");
-        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        Wait<WebDriver> wait = HeadlessChromium.await(browser, Duration.ofSeconds(30));
         wait.until(driver -> !driver.findElements(By.id("ft-opt-epochs")).isEmpty());
         // every option the API lists is a field with the API's default and range
         for (Map<String, Object> option : options.<Map<String, Object>>getList("options")) {
@@ -102,7 +102,7 @@ class PlaygroundFineTuneBrowserTest {
         setNumber("ft-opt-seed", "3");
         browser.findElement(By.id("ft-submit")).click();
 
-        new WebDriverWait(browser, Duration.ofSeconds(240)).until(driver -> List.of("succeeded", "failed", "cancelled")
+        HeadlessChromium.await(browser, Duration.ofSeconds(240)).until(driver -> List.of("succeeded", "failed", "cancelled")
                 .contains(String.valueOf(driver.findElement(By.id("job-state")).getDomAttribute("data-state"))));
         ((JavascriptExecutor) browser).executeScript("document.getElementById('job').scrollIntoView()");
         HeadlessChromium.save(browser, "finetune");
@@ -151,7 +151,7 @@ class PlaygroundFineTuneBrowserTest {
                 .multiPart("archive", "more.zip", FewShotData.zip(more, "manifest.csv", FewShotData.csv(more, "label")),
                         "application/zip")
                 .when().post("/v1/finetune/jobs").then().statusCode(202).extract().path("id");
-        new WebDriverWait(browser, Duration.ofSeconds(240)).until(driver -> !List.of("queued", "running").contains(
+        HeadlessChromium.await(browser, Duration.ofSeconds(240)).until(driver -> !List.of("queued", "running").contains(
                 given().header("Authorization", FewShotData.READER).when().get("/v1/finetune/jobs/" + second)
                         .then().extract().<String>path("state")));
         WebElement filter = browser.findElement(By.id("heads-name"));
@@ -189,7 +189,7 @@ class PlaygroundFineTuneBrowserTest {
         browser.findElement(By.id("ft-archive")).sendKeys(archive.toString());
         browser.findElement(By.id("ft-head-name")).sendKeys("refused-" + Long.toHexString(System.nanoTime()));
         browser.findElement(By.id("ft-submit")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver ->
+        HeadlessChromium.await(browser, Duration.ofSeconds(30)).until(driver ->
                 driver.findElement(By.id("ft-status")).getDomProperty("className").contains("error"));
         String status = browser.findElement(By.id("ft-status")).getText();
         assertTrue(status.startsWith("The server refused it: INVALID_ARGUMENT: ") && status.contains("manifest"),
@@ -200,7 +200,7 @@ class PlaygroundFineTuneBrowserTest {
         // a read-only key may look but not upload: the API's 403 words, and nothing queued
         useKey("test-read-key");
         browser.findElement(By.id("ft-submit")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(30)).until(driver ->
+        HeadlessChromium.await(browser, Duration.ofSeconds(30)).until(driver ->
                 driver.findElement(By.id("ft-status")).getText().contains("PERMISSION_DENIED"));
         HeadlessChromium.save(browser, "finetune-refused");
     }
