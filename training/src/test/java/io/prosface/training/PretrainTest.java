@@ -50,6 +50,35 @@ class PretrainTest {
         assertTrue(Files.readString(run.resolve("checkpoint/config.json")).contains("after step 4 of 4"));
     }
 
+    /**
+     * The DINO-loss ablation runs the same head class with its unnormalised last layer: it trains with that layer
+     * frozen in the first epoch (which needs the selector to find {@code lastLayer_weight}), resumes from its own
+     * state, and its checkpoint keeps just the backbone.
+     */
+    @Test
+    void theDinoAblationTrainsResumesAndCheckpointsTheBackboneOnly() throws Exception {
+        Path run = temp.resolve("dino");
+        String recipe = Path.of("configs", "micro-test.properties").toString();
+        CommandRunner.Run first = CommandRunner.run("pretrain", "--recipe", recipe, "--data", faces.toString(),
+                "--out", run.toString(), "--no-progress", "--set", "loss=dino", "--set", "freeze.last.layer.epochs=1",
+                "--set", "max.steps=2");
+        assertEquals(0, first.exitCode(), first.all());
+        assertTrue(Files.isRegularFile(run.resolve("resume/student.params")));
+        assertFalse(Files.exists(run.resolve("checkpoint/pros-head.params")), "the ablation's head is not kept");
+        assertFalse(Files.readString(run.resolve("checkpoint/config.json")).contains("prosHead"));
+
+        CommandRunner.Run resumed = CommandRunner.run("pretrain", "--recipe", recipe, "--data", faces.toString(),
+                "--out", run.toString(), "--no-progress", "--resume", "--set", "loss=dino",
+                "--set", "freeze.last.layer.epochs=1", "--set", "max.steps=4");
+        assertEquals(0, resumed.exitCode(), resumed.all());
+        assertTrue(resumed.out().contains("training steps 2..3 of 4"), resumed.out());
+        List<String> rows = Files.readAllLines(run.resolve("metrics.csv"));
+        for (String row : rows.subList(1, rows.size())) {
+            double loss = Double.parseDouble(row.split(",")[2]);
+            assertTrue(Double.isFinite(loss) && loss > 0, row);
+        }
+    }
+
     @Test
     void precisionBf16TrainsTheSameRecipeFromTheSameStartWithFloat32MasterWeights() throws Exception {
         String recipe = Path.of("configs", "micro-test.properties").toString();

@@ -37,6 +37,10 @@ final class CheckpointJson {
             head.addProperty("hiddenDim", pros.hiddenDim());
             head.addProperty("bottleneckDim", pros.bottleneckDim());
             head.addProperty("numPrototypes", pros.numPrototypes());
+            if (!pros.normLastLayer()) {
+                // only the DINO preset writes the switch: ProS heads keep the config.json they always had
+                head.addProperty("normLastLayer", false);
+            }
             root.add("prosHead", head);
         });
         JsonArray heads = new JsonArray();
@@ -67,7 +71,8 @@ final class CheckpointJson {
                 JsonObject pros = object(root, "prosHead", source);
                 prosHead = new ProsHeadConfig(required(pros, "hiddenDim", source).getAsInt(),
                         required(pros, "bottleneckDim", source).getAsInt(),
-                        required(pros, "numPrototypes", source).getAsInt());
+                        required(pros, "numPrototypes", source).getAsInt(),
+                        !pros.has("normLastLayer") || pros.get("normLastLayer").getAsBoolean());
             }
             List<HeadConfig> heads = new ArrayList<>();
             if (root.has("heads")) {

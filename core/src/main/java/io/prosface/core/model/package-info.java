@@ -9,7 +9,9 @@
  *       io.prosface.core.model.PatchEmbedding}, {@link io.prosface.core.model.TransformerBlock} ({@link
  *       io.prosface.core.model.SelfAttention}, {@link io.prosface.core.model.MultiLayerPerceptron}).</li>
  *   <li>{@link io.prosface.core.model.ProsHead} = {@link io.prosface.core.model.ProjectionHead} + {@link
- *       io.prosface.core.model.Prototypes}: class token → cosine similarities (B,K).</li>
+ *       io.prosface.core.model.Prototypes}: class token → cosine similarities (B,K); its DINO preset ({@link
+ *       io.prosface.core.model.ProsHeadConfig#dino}, the {@code loss=dino} ablation) ends in a plain linear layer
+ *       instead, giving logits.</li>
  *   <li>The same forward in parts ({@code embed}, {@code runBlocks}, {@code finish}): a {@link
  *       io.prosface.core.model.BackboneTail} is a head's own copy of the last k blocks + final norm, reading the
  *       shared tokens at depth L - k; {@link io.prosface.core.model.BackbonePass} runs the shared prefix once and

@@ -12,7 +12,6 @@ import io.prosface.core.data.augment.MultiCropViews;
 import io.prosface.core.data.Preprocessing;
 import io.prosface.core.model.Checkpoint;
 import io.prosface.core.model.CheckpointConfig;
-import io.prosface.core.model.DinoHead;
 import io.prosface.core.model.ProsHead;
 import io.prosface.core.model.VisionTransformer;
 import io.prosface.core.model.bf16.Bfloat16Autocast;
@@ -134,8 +133,7 @@ public final class PretrainingRun {
                     new TeacherTemperatureSchedule(settings.teacherTemperatureStart(), settings.teacherTemperature(),
                             settings.teacherTemperatureWarmupEpochs()),
                     settings.studentTemperature(), settings.centerMomentum(), settings.centering());
-            Predicate<String> lastLayer = settings.loss() == PretrainingSettings.LossKind.PROS
-                    ? name -> name.endsWith("prototypes_weight") : name -> name.endsWith("lastLayer_weight");
+            Predicate<String> lastLayer = ((ProsHead) student.head())::isLastLayerParameter;
             ProsPretrainer.Settings stepSettings = new ProsPretrainer.Settings(2, settings.gradientClip(),
                     settings.freezeLastLayerEpochs(), lastLayer);
             listener.started(firstStep, totalSteps, stepsPerEpoch, device.toString());
@@ -239,9 +237,8 @@ public final class PretrainingRun {
     private BackboneWithHead network(io.prosface.core.model.VisionTransformerConfig architecture, NDManager manager) {
         VisionTransformer backbone = new VisionTransformer(architecture);
         int width = architecture.embedDim();
-        Block head = settings.loss() == PretrainingSettings.LossKind.PROS
-                ? new ProsHead(width, settings.head()) : new DinoHead(width, settings.head());
-        BackboneWithHead network = new BackboneWithHead(backbone, head);
+        // settings.head() is the ProS or the DINO preset, as the loss asks
+        BackboneWithHead network = new BackboneWithHead(backbone, new ProsHead(width, settings.head()));
         network.initializeParameters(manager);
         return network;
     }

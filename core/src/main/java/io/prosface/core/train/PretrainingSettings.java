@@ -9,7 +9,8 @@ import io.prosface.core.model.VisionTransformerConfig;
  * meaning follow DINO's arguments.
  *
  * @param architecture backbone variant (its drop path is replaced by {@code dropPath} for the student)
- * @param head projection widths and K
+ * @param head projection widths and K; its last layer is set by {@code loss} ({@link ProsHeadConfig#pros} or
+ *     {@link ProsHeadConfig#dino}), whatever {@link ProsHeadConfig#normLastLayer()} it came with
  * @param loss {@link LossKind#PROS} or the {@link LossKind#DINO} ablation (plain, unnormalised last layer)
  * @param seed parameter initialisation, data order, augmentation and drop path
  * @param epochs passes over the data
@@ -68,7 +69,10 @@ public record PretrainingSettings(VisionTransformerConfig architecture, ProsHead
     public enum LossKind {
         /** ProS: cosine similarities to L2-normalised learnable prototypes. */
         PROS,
-        /** Ablation: a plain linear last layer (unnormalised), as a generic DINO head without weight norm. */
+        /**
+         * Ablation: a plain linear last layer (unnormalised), as a generic DINO head without weight norm
+         * ({@link ProsHeadConfig#dino}).
+         */
         DINO;
 
         /** Parses "pros" or "dino". */
@@ -83,6 +87,7 @@ public record PretrainingSettings(VisionTransformerConfig architecture, ProsHead
 
     public PretrainingSettings {
         java.util.Objects.requireNonNull(precision, "precision");
+        head = head.withNormLastLayer(loss == LossKind.PROS);
         if (epochs < 1 || batchSize < 2 || maxSteps < 0) {
             throw new IllegalArgumentException("need epochs >= 1, batch size >= 2 and max steps >= 0");
         }

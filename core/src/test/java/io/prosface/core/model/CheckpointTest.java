@@ -76,6 +76,30 @@ class CheckpointTest {
     }
 
     @Test
+    void theDinoPresetRoundTripsAndOnlyItWritesTheLastLayerSwitch() throws IOException {
+        // a ProS head's config.json is the one older builds wrote (and read)
+        assertFalse(Files.readString(directory.resolve(Checkpoint.CONFIG_FILE)).contains("normLastLayer"));
+
+        ProsHeadConfig dino = ProsHeadConfig.defaultsFor(MICRO).withNormLastLayer(false);
+        Checkpoint ablation = Checkpoint.initialized(original.config().withProsHead(dino), manager);
+        Path saved = temporary.resolve("dino");
+        ablation.save(saved);
+        assertTrue(Files.readString(saved.resolve(Checkpoint.CONFIG_FILE)).contains("\"normLastLayer\": false"));
+        try (NDManager loadManager = NDManager.newBaseManager()) {
+            Checkpoint loaded = Checkpoint.load(saved, loadManager);
+            assertEquals(dino, loaded.config().prosHead());
+            assertEquals(dino, loaded.prosHead().orElseThrow().config());
+            NDArray images = manager.randomNormal(new Shape(2, 3, 32, 32));
+            NDList before = outputs(ablation, images);
+            NDList after = outputs(loaded, images);
+            for (int index = 0; index < before.size(); index++) {
+                assertArrayEquals(before.get(index).toFloatArray(), after.get(index).toFloatArray(), 0f,
+                        "output " + index + " changed");
+            }
+        }
+    }
+
+    @Test
     void checksumFileIsSha256sumCompatible() throws IOException {
         List<String> lines = Files.readAllLines(directory.resolve(Sha256Sums.FILE_NAME));
         assertEquals(List.of("backbone.params", "config.json", "head-attributes.params", "head-expression.params",

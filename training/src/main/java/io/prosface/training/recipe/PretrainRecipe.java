@@ -26,9 +26,15 @@ public final class PretrainRecipe {
                 .withScales(globalScale[0], globalScale[1], localScale[0], localScale[1])
                 .withColor(recipe.number("color.jitter.probability"), recipe.number("grayscale.probability"),
                         recipe.number("solarization.probability"));
-        ProsHeadConfig head = new ProsHeadConfig(recipe.integer("head.hidden.dim"), recipe.integer("head.bottleneck.dim"),
-                recipe.integer("prototypes"));
-        return new PretrainingSettings(architecture, head, PretrainingSettings.LossKind.parse(recipe.string("loss")),
+        PretrainingSettings.LossKind loss = PretrainingSettings.LossKind.parse(recipe.string("loss"));
+        int hidden = recipe.integer("head.hidden.dim");
+        int bottleneck = recipe.integer("head.bottleneck.dim");
+        int prototypes = recipe.integer("prototypes");
+        // loss=dino: the same head with DINO's unnormalised last layer (normLastLayer=false), the ablation
+        ProsHeadConfig head = loss == PretrainingSettings.LossKind.PROS
+                ? ProsHeadConfig.pros(hidden, bottleneck, prototypes)
+                : ProsHeadConfig.dino(hidden, bottleneck, prototypes);
+        return new PretrainingSettings(architecture, head, loss,
                 recipe.longValue("seed"), recipe.integer("epochs"), recipe.longValue("max.steps"),
                 recipe.integer("batch.size"), recipe.number("lr"), recipe.number("min.lr"),
                 recipe.integer("warmup.epochs"), recipe.number("weight.decay"), recipe.number("weight.decay.end"),

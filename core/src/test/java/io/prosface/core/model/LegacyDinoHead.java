@@ -11,12 +11,11 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * The ablation of the ProS head: the same projection MLP, then a plain linear last layer of K outputs whose rows are
- * NOT L2-normalised, so the outputs are unbounded logits rather than cosine similarities to prototypes. Training
- * with it instead of {@link ProsHead} ("loss=dino" in a recipe) isolates what the normalised prototypes contribute.
- * Used during pretraining only: a checkpoint keeps just the backbone of such a run.
+ * Test-only copy of the {@code DinoHead} this project had before {@link ProsHead}'s DINO preset replaced it, kept
+ * verbatim (structure, block names, initialiser) so tests can check that parameters it wrote, e.g. in the resume state
+ * of a {@code loss=dino} pretraining run, still load into {@code new ProsHead(D, ProsHeadConfig.dino(...))}.
  */
-public final class DinoHead extends AbstractBlock {
+public final class LegacyDinoHead extends AbstractBlock {
 
     private static final byte VERSION = 1;
 
@@ -25,8 +24,7 @@ public final class DinoHead extends AbstractBlock {
     private final ProjectionHead projection;
     private final Linear lastLayer;
 
-    /** Same sizes as the ProS head it replaces: hidden width, bottleneck width, K outputs. */
-    public DinoHead(int inputDim, ProsHeadConfig config) {
+    public LegacyDinoHead(int inputDim, ProsHeadConfig config) {
         super(VERSION);
         this.inputDim = inputDim;
         this.config = config;
