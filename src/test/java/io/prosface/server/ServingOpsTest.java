@@ -133,18 +133,24 @@ class ServingOpsTest {
     void aHeadIsSwappedWithoutARestartAndTheOldOneClosedAfterItsLastUse() throws Exception {
         ModelRegistry registry = engine.registry();
         Path second = writeExpressionHead(2);
-        LoadedHead v2 = registry.installArtifact(second, false);
+        LoadedHead v2 = registry.addVersion(second, true);
         assertEquals("expression@v2", v2.key());
         given().contentType("image/jpeg").body(TestImages.lfpwJpeg()).when().post("/v1/expression?box=20,20,150,160")
                 .then().statusCode(200).body("model.heads.head.version", hasItem("v2"));
+        // the replaced version stays servable by name until it is removed
+        given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
+                .when().post("/v1/expression?box=20,20,150,160&head=expression@v1")
+                .then().statusCode(200).body("model.heads.head.version", hasItem("v1"));
+        assertTrue(registry.removeVersion("expression", 1));
         given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
                 .when().post("/v1/expression?box=20,20,150,160&head=expression@v1")
                 .then().statusCode(404).body("code", equalTo("NOT_FOUND"));
 
-        // a request in flight holds v2: swapping in v3 must not free it under that request
+        // a request in flight holds v2: swapping in v3 and removing v2 must not free it under that request
         LoadedHead inUse = registry.retain(FaceTask.EXPRESSION, null);
         assertEquals(v2, inUse);
-        LoadedHead v3 = registry.installArtifact(writeExpressionHead(3), false);
+        LoadedHead v3 = registry.addVersion(writeExpressionHead(3), true);
+        assertTrue(registry.removeVersion("expression", 2));
         assertFalse(v2.isClosed(), "still in use");
         registry.release(inUse);
         assertTrue(v2.isClosed(), "closed after its last use");

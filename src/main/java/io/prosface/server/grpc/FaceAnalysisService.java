@@ -1,12 +1,16 @@
 package io.prosface.server.grpc;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
 import io.prosface.grpc.v1.AnalyzeRequest;
+import io.prosface.grpc.v1.BoundingBox;
 import io.prosface.grpc.v1.AnalyzeResponse;
 import io.prosface.grpc.v1.AnalyzeStreamRequest;
 import io.prosface.grpc.v1.AnalyzeStreamResponse;
 import io.prosface.grpc.v1.EmbedRequest;
 import io.prosface.grpc.v1.EmbedResponse;
 import io.prosface.grpc.v1.FrameError;
+import io.prosface.grpc.v1.HeadRef;
 import io.prosface.grpc.v1.MutinyFaceAnalysisGrpc;
 import io.prosface.grpc.v1.PredictAgeRequest;
 import io.prosface.grpc.v1.PredictAgeResponse;
@@ -21,16 +25,14 @@ import io.prosface.server.error.ApiError;
 import io.prosface.server.error.ErrorCode;
 import io.prosface.server.error.ErrorMapper;
 import io.prosface.server.error.ServingException;
-import io.prosface.server.inference.analysis.AnalysisRequest;
 import io.prosface.server.inference.analysis.AnalysisResult;
 import io.prosface.server.inference.analysis.FaceAnalyzer;
 import io.prosface.server.inference.analysis.FaceTask;
+import io.prosface.server.inference.AnalysisCalls;
 import io.prosface.server.inference.RequestMetrics;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -38,19 +40,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
- * The pros.v1.FaceAnalysis service: a thin adapter over {@link FaceAnalyzer}. Methods run on the Vert.x event loop
- * only long enough to validate and hand the request off; the answer comes back asynchronously and is written from
- * the call's own event loop again. Failures become statuses in {@link io.prosface.server.error.GrpcErrorHandler}.
+ * The pros.v1.FaceAnalysis service: a thin adapter over {@link FaceAnalyzer} (unary calls through
+ * {@link AnalysisCalls}). Methods run on the Vert.x event loop only long enough to validate and hand the request off;
+ * the answer comes back asynchronously and is written from the call's own event loop again. Failures become statuses in {@link io.prosface.server.error.GrpcErrorHandler}.
  */
 @GrpcService
 public class FaceAnalysisService extends MutinyFaceAnalysisGrpc.FaceAnalysisImplBase {
 
     private static final String API = "grpc";
 
+    private final AnalysisCalls calls;
     private final FaceAnalyzer analyzer;
     private final RequestMetrics metrics;
     private final ErrorMapper errorMapper;
@@ -58,10 +59,12 @@ public class FaceAnalysisService extends MutinyFaceAnalysisGrpc.FaceAnalysisImpl
 
     @Inject
     FaceAnalysisService(
+            AnalysisCalls calls,
             FaceAnalyzer analyzer,
             RequestMetrics metrics,
             ErrorMapper errorMapper,
             InferenceConfig config) {
+        this.calls = calls;
         this.analyzer = analyzer;
         this.metrics = metrics;
         this.errorMapper = errorMapper;
@@ -80,61 +83,47 @@ public class FaceAnalysisService extends MutinyFaceAnalysisGrpc.FaceAnalysisImpl
 
     @Override
     public Uni<AnalyzeResponse> analyze(AnalyzeRequest request) {
-        return call("Analyze", () -> ProtoRequests.analyze(request, deadline()), ProtoAnswers::toProto);
+        return calls.analyze(API, "Analyze", () -> ProtoRequests.analyze(request, deadline()), ProtoAnswers::toProto);
     }
 
     @Override
     public Uni<PredictAttributesResponse> predictAttributes(PredictAttributesRequest request) {
-        return call("PredictAttributes", () -> ProtoRequests.single(FaceTask.ATTRIBUTES, request.getImage().toByteArray(),
-                request.hasFaceBox(), request.getFaceBox(), request.getMaxFaces(), request.hasHead(), request.getHead(),
-                deadline()), result -> {
-                    AnalyzeResponse answer = ProtoAnswers.toProto(result);
-                    return PredictAttributesResponse.newBuilder().addAllFaces(answer.getFacesList())
-                            .setImage(answer.getImage()).setModel(answer.getModel()).setTiming(answer.getTiming()).build();
-                });
+        return single("PredictAttributes", FaceTask.ATTRIBUTES, request.getImage(), request.hasFaceBox(),
+                request.getFaceBox(), request.getMaxFaces(), request.hasHead(), request.getHead(),
+                PredictAttributesResponse.getDefaultInstance());
     }
 
     @Override
     public Uni<PredictExpressionResponse> predictExpression(PredictExpressionRequest request) {
-        return call("PredictExpression", () -> ProtoRequests.single(FaceTask.EXPRESSION, request.getImage().toByteArray(),
-                request.hasFaceBox(), request.getFaceBox(), request.getMaxFaces(), request.hasHead(), request.getHead(),
-                deadline()), result -> {
-                    AnalyzeResponse answer = ProtoAnswers.toProto(result);
-                    return PredictExpressionResponse.newBuilder().addAllFaces(answer.getFacesList())
-                            .setImage(answer.getImage()).setModel(answer.getModel()).setTiming(answer.getTiming()).build();
-                });
+        return single("PredictExpression", FaceTask.EXPRESSION, request.getImage(), request.hasFaceBox(),
+                request.getFaceBox(), request.getMaxFaces(), request.hasHead(), request.getHead(),
+                PredictExpressionResponse.getDefaultInstance());
     }
 
     @Override
     public Uni<PredictLandmarksResponse> predictLandmarks(PredictLandmarksRequest request) {
-        return call("PredictLandmarks", () -> ProtoRequests.single(FaceTask.LANDMARKS, request.getImage().toByteArray(),
-                request.hasFaceBox(), request.getFaceBox(), request.getMaxFaces(), request.hasHead(), request.getHead(),
-                deadline()), result -> {
-                    AnalyzeResponse answer = ProtoAnswers.toProto(result);
-                    return PredictLandmarksResponse.newBuilder().addAllFaces(answer.getFacesList())
-                            .setImage(answer.getImage()).setModel(answer.getModel()).setTiming(answer.getTiming()).build();
-                });
+        return single("PredictLandmarks", FaceTask.LANDMARKS, request.getImage(), request.hasFaceBox(),
+                request.getFaceBox(), request.getMaxFaces(), request.hasHead(), request.getHead(),
+                PredictLandmarksResponse.getDefaultInstance());
     }
 
     @Override
     public Uni<PredictAgeResponse> predictAge(PredictAgeRequest request) {
-        return call("PredictAge", () -> ProtoRequests.single(FaceTask.AGE, request.getImage().toByteArray(),
-                request.hasFaceBox(), request.getFaceBox(), request.getMaxFaces(), request.hasHead(), request.getHead(),
-                deadline()), result -> {
-                    AnalyzeResponse answer = ProtoAnswers.toProto(result);
-                    return PredictAgeResponse.newBuilder().addAllFaces(answer.getFacesList())
-                            .setImage(answer.getImage()).setModel(answer.getModel()).setTiming(answer.getTiming()).build();
-                });
+        return single("PredictAge", FaceTask.AGE, request.getImage(), request.hasFaceBox(), request.getFaceBox(),
+                request.getMaxFaces(), request.hasHead(), request.getHead(), PredictAgeResponse.getDefaultInstance());
     }
 
     @Override
     public Uni<EmbedResponse> embed(EmbedRequest request) {
-        return call("Embed", () -> ProtoRequests.single(FaceTask.EMBEDDING, request.getImage().toByteArray(),
-                request.hasFaceBox(), request.getFaceBox(), request.getMaxFaces(), false, null, deadline()), result -> {
-                    AnalyzeResponse answer = ProtoAnswers.toProto(result);
-                    return EmbedResponse.newBuilder().addAllFaces(answer.getFacesList())
-                            .setImage(answer.getImage()).setModel(answer.getModel()).setTiming(answer.getTiming()).build();
-                });
+        return single("Embed", FaceTask.EMBEDDING, request.getImage(), request.hasFaceBox(), request.getFaceBox(),
+                request.getMaxFaces(), false, null, EmbedResponse.getDefaultInstance());
+    }
+
+    /** A single-task RPC: one task and its optional head, answered as {@code response}'s type. */
+    private <T extends Message> Uni<T> single(String method, FaceTask task, ByteString image, boolean hasBox,
+            BoundingBox box, int maxFaces, boolean hasHead, HeadRef head, T response) {
+        return calls.analyze(API, method, () -> ProtoRequests.single(task, image.toByteArray(), hasBox, box, maxFaces,
+                hasHead, head, deadline()), result -> ProtoAnswers.as(response, ProtoAnswers.toProto(result)));
     }
 
     /**
@@ -149,7 +138,7 @@ public class FaceAnalysisService extends MutinyFaceAnalysisGrpc.FaceAnalysisImpl
         AtomicLong sequence = new AtomicLong();
         Multi<AnalyzeStreamResponse> answers = OrderedWindow.apply(requests, config.streamWindow(),
                 frame -> frame(frame, sequence.getAndIncrement(), streamDeadline));
-        Executor eventLoop = callContext();
+        Executor eventLoop = AnalysisCalls.callContext();
         return eventLoop == null ? answers : answers.emitOn(eventLoop);
     }
 
@@ -199,37 +188,8 @@ public class FaceAnalysisService extends MutinyFaceAnalysisGrpc.FaceAnalysisImpl
         return answer;
     }
 
-    private <T> Uni<T> call(String method, Supplier<AnalysisRequest> request, Function<AnalysisResult, T> toAnswer) {
-        CompletableFuture<AnalysisResult> result;
-        try {
-            result = analyzer.analyze(request.get());
-        } catch (RuntimeException refused) {
-            result = CompletableFuture.failedFuture(refused);
-        }
-        // back on the call's event loop before building the response: the inference worker that completed the
-        // future goes straight back to batching
-        Uni<AnalysisResult> analysis = Uni.createFrom().completionStage(result);
-        Executor eventLoop = callContext();
-        if (eventLoop != null) {
-            analysis = analysis.emitOn(eventLoop);
-        }
-        return analysis.map(toAnswer).onItemOrFailure().invoke((item, failure) -> {
-            if (failure == null) {
-                metrics.ok(API, method);
-            } else {
-                metrics.failed(API, method, failure);
-            }
-        });
-    }
-
     /** The client's gRPC deadline, or the configured default. */
     private long deadline() {
-        return GrpcDeadlines.currentDeadlineNanos().orElseGet(analyzer::defaultDeadlineNanos);
-    }
-
-    /** Runs continuations on the call's event loop, where the response must be written. */
-    private static Executor callContext() {
-        Context context = Vertx.currentContext();
-        return context == null ? null : task -> context.runOnContext(ignored -> task.run());
+        return GrpcDeadlines.currentDeadlineNanos().orElseGet(calls::defaultDeadlineNanos);
     }
 }

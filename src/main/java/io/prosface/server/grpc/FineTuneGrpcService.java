@@ -4,12 +4,12 @@ import io.prosface.server.auth.ApiKeys;
 import io.prosface.server.auth.FineTuneAuthInterceptor;
 import io.prosface.server.finetune.FineTuneService;
 import io.prosface.server.finetune.Page;
+import io.prosface.server.finetune.heads.HeadRefs;
 import io.prosface.server.finetune.heads.HeadView;
 import io.prosface.server.finetune.jobs.JobRecord;
 import io.prosface.server.finetune.jobs.JobState;
 import io.prosface.server.finetune.jobs.JobWatcher;
 import io.prosface.server.finetune.upload.TrainingOptions;
-import io.prosface.server.http.FineTuneResource;
 import com.google.protobuf.Timestamp;
 import io.prosface.core.model.HeadKind;
 import io.prosface.grpc.v1.CancelJobRequest;
@@ -144,7 +144,7 @@ public class FineTuneGrpcService implements FineTuning {
         if (ref.getName().isEmpty() || ref.getVersion().isEmpty()) {
             throw ServingException.invalidArgument("head: name and version are both required");
         }
-        return FineTuneResource.version(ref.getVersion());
+        return HeadRefs.version(ref.getVersion());
     }
 
     static Job job(JobRecord job) {

@@ -1,6 +1,8 @@
 package io.prosface.server.grpc;
 
+import com.google.protobuf.Descriptors;
 import com.google.protobuf.Duration;
+import com.google.protobuf.Message;
 import io.prosface.core.data.FaceBox;
 import io.prosface.grpc.v1.AgeResult;
 import io.prosface.grpc.v1.AnalyzeResponse;
@@ -32,7 +34,22 @@ import io.prosface.server.inference.analysis.TaskOutput;
  */
 final class ProtoAnswers {
 
+    private static final Descriptors.Descriptor ANSWER_FIELDS = AnalyzeResponse.getDescriptor();
+
     private ProtoAnswers() {}
+
+    /**
+     * {@code answer} as the single-task RPC's response type, whose fields are AnalyzeResponse's own (same names and
+     * types); every field is set, as the generated setters would.
+     */
+    @SuppressWarnings("unchecked")
+    static <T extends Message> T as(T response, AnalyzeResponse answer) {
+        Message.Builder builder = response.newBuilderForType();
+        for (Descriptors.FieldDescriptor field : builder.getDescriptorForType().getFields()) {
+            builder.setField(field, answer.getField(ANSWER_FIELDS.findFieldByName(field.getName())));
+        }
+        return (T) builder.build();
+    }
 
     static AnalyzeResponse toProto(AnalysisResult result) {
         AnalyzeResponse.Builder response = AnalyzeResponse.newBuilder();

@@ -1,15 +1,11 @@
 package io.prosface.server.http;
 
 import io.prosface.server.error.ServingException;
-import io.prosface.server.inference.analysis.AnalysisRequest;
-import io.prosface.server.inference.analysis.AnalysisResult;
+import io.prosface.server.inference.AnalysisCalls;
 import io.prosface.server.inference.analysis.FaceAnalyzer;
 import io.prosface.server.inference.analysis.FaceTask;
-import io.prosface.server.inference.RequestMetrics;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
@@ -20,9 +16,9 @@ import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -34,7 +30,8 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
  * ({@code image/*} or {@code application/octet-stream}) or as multipart form data (file part {@code image}, optional
  * field {@code box}); options are query parameters ({@link AnalysisParams}).
  *
- * <p>Thin adapter: the work runs in {@link FaceAnalyzer} off the event loop and the answer arrives asynchronously.
+ * <p>Thin adapter: {@link AnalysisCalls} hands the request to {@link FaceAnalyzer}, off the event loop, and the answer
+ * arrives asynchronously.
  * Only the multipart variants are {@link Blocking}: they read the uploaded part from a temporary file.
  */
 @Path("/v1")
@@ -43,14 +40,13 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 public class FaceResource {
 
     private static final String RAW_IMAGE = "image/*";
+    private static final String API = "http";
 
-    private final FaceAnalyzer analyzer;
-    private final RequestMetrics metrics;
+    private final AnalysisCalls calls;
 
     @Inject
-    FaceResource(FaceAnalyzer analyzer, RequestMetrics metrics) {
-        this.analyzer = analyzer;
-        this.metrics = metrics;
+    FaceResource(AnalysisCalls calls) {
+        this.calls = calls;
     }
 
     // OpenAPI has one operation per path and method: each route's raw-image and multipart methods are ONE operation
@@ -65,7 +61,7 @@ public class FaceResource {
                     + "Without tasks: attributes, expression, landmarks and embedding, plus age when the served model "
                     + "has its built-in 'age' head.")
     public Uni<FaceJson.Analysis> analyze(byte[] image, @BeanParam AnalysisParams params) {
-        return answer("analyze", () -> image, null, params, null);
+        return raw(Route.ANALYZE, image, params);
     }
 
     @POST
@@ -75,7 +71,7 @@ public class FaceResource {
     @Operation(summary = "As POST /v1/analyze, image as multipart file part 'image' (optional field 'box')")
     public Uni<FaceJson.Analysis> analyzeForm(@RestForm("image") FileUpload image, @RestForm("box") String box,
             @BeanParam AnalysisParams params) {
-        return answer("analyze", () -> read(image), null, params, box);
+        return form(Route.ANALYZE, image, box, params);
     }
 
     @POST
@@ -84,7 +80,7 @@ public class FaceResource {
     @Operation(operationId = "predictAttributes",
             summary = "Facial attribute probabilities (CelebA names) per face")
     public Uni<FaceJson.Analysis> attributes(byte[] image, @BeanParam AnalysisParams params) {
-        return answer("attributes", () -> image, EnumSet.of(FaceTask.ATTRIBUTES), params, null);
+        return raw(Route.ATTRIBUTES, image, params);
     }
 
     @POST
@@ -94,7 +90,7 @@ public class FaceResource {
     @Operation(summary = "As POST /v1/attributes, multipart")
     public Uni<FaceJson.Analysis> attributesForm(@RestForm("image") FileUpload image, @RestForm("box") String box,
             @BeanParam AnalysisParams params) {
-        return answer("attributes", () -> read(image), EnumSet.of(FaceTask.ATTRIBUTES), params, box);
+        return form(Route.ATTRIBUTES, image, box, params);
     }
 
     @POST
@@ -103,7 +99,7 @@ public class FaceResource {
     @Operation(operationId = "predictExpression",
             summary = "Expression class and distribution over the 7 basic expressions per face")
     public Uni<FaceJson.Analysis> expression(byte[] image, @BeanParam AnalysisParams params) {
-        return answer("expression", () -> image, EnumSet.of(FaceTask.EXPRESSION), params, null);
+        return raw(Route.EXPRESSION, image, params);
     }
 
     @POST
@@ -113,7 +109,7 @@ public class FaceResource {
     @Operation(summary = "As POST /v1/expression, multipart")
     public Uni<FaceJson.Analysis> expressionForm(@RestForm("image") FileUpload image, @RestForm("box") String box,
             @BeanParam AnalysisParams params) {
-        return answer("expression", () -> read(image), EnumSet.of(FaceTask.EXPRESSION), params, box);
+        return form(Route.EXPRESSION, image, box, params);
     }
 
     @POST
@@ -122,7 +118,7 @@ public class FaceResource {
     @Operation(operationId = "predictLandmarks",
             summary = "68 iBUG landmarks per face, as {x, y} in input-image pixels")
     public Uni<FaceJson.Analysis> landmarks(byte[] image, @BeanParam AnalysisParams params) {
-        return answer("landmarks", () -> image, EnumSet.of(FaceTask.LANDMARKS), params, null);
+        return raw(Route.LANDMARKS, image, params);
     }
 
     @POST
@@ -132,7 +128,7 @@ public class FaceResource {
     @Operation(summary = "As POST /v1/landmarks, multipart")
     public Uni<FaceJson.Analysis> landmarksForm(@RestForm("image") FileUpload image, @RestForm("box") String box,
             @BeanParam AnalysisParams params) {
-        return answer("landmarks", () -> read(image), EnumSet.of(FaceTask.LANDMARKS), params, box);
+        return form(Route.LANDMARKS, image, box, params);
     }
 
     @POST
@@ -143,7 +139,7 @@ public class FaceResource {
             description = "400 INVALID_ARGUMENT when the served model has no 'age' head and no other one-output "
                     + "regression head is chosen with 'head'.")
     public Uni<FaceJson.Analysis> age(byte[] image, @BeanParam AnalysisParams params) {
-        return answer("age", () -> image, EnumSet.of(FaceTask.AGE), params, null);
+        return raw(Route.AGE, image, params);
     }
 
     @POST
@@ -153,7 +149,7 @@ public class FaceResource {
     @Operation(summary = "As POST /v1/age, multipart")
     public Uni<FaceJson.Analysis> ageForm(@RestForm("image") FileUpload image, @RestForm("box") String box,
             @BeanParam AnalysisParams params) {
-        return answer("age", () -> read(image), EnumSet.of(FaceTask.AGE), params, box);
+        return form(Route.AGE, image, box, params);
     }
 
     @POST
@@ -162,7 +158,7 @@ public class FaceResource {
     @Operation(operationId = "embed",
             summary = "L2-normalised face embedding (backbone class token) per face")
     public Uni<FaceJson.Analysis> embed(byte[] image, @BeanParam AnalysisParams params) {
-        return answer("embed", () -> image, EnumSet.of(FaceTask.EMBEDDING), params, null);
+        return raw(Route.EMBED, image, params);
     }
 
     @POST
@@ -172,33 +168,39 @@ public class FaceResource {
     @Operation(summary = "As POST /v1/embed, multipart")
     public Uni<FaceJson.Analysis> embedForm(@RestForm("image") FileUpload image, @RestForm("box") String box,
             @BeanParam AnalysisParams params) {
-        return answer("embed", () -> read(image), EnumSet.of(FaceTask.EMBEDDING), params, box);
+        return form(Route.EMBED, image, box, params);
     }
 
-    private Uni<FaceJson.Analysis> answer(String method, Supplier<byte[]> image, Set<FaceTask> tasks,
-            AnalysisParams params, String formBox) {
-        CompletableFuture<AnalysisResult> result;
-        try {
-            AnalysisRequest request = params.toRequest(image.get(), tasks, formBox, analyzer.defaultDeadlineNanos());
-            result = analyzer.analyze(request);
-        } catch (RuntimeException refused) {
-            result = CompletableFuture.failedFuture(refused);
+    /** A route's metric name and tasks (null: the defaults), shared by its raw-image and multipart methods. */
+    private enum Route {
+        ANALYZE("analyze", null),
+        ATTRIBUTES("attributes", FaceTask.ATTRIBUTES),
+        EXPRESSION("expression", FaceTask.EXPRESSION),
+        LANDMARKS("landmarks", FaceTask.LANDMARKS),
+        AGE("age", FaceTask.AGE),
+        EMBED("embed", FaceTask.EMBEDDING);
+
+        final String method;
+        final Set<FaceTask> tasks;
+
+        Route(String method, FaceTask task) {
+            this.method = method;
+            this.tasks = task == null ? null : Collections.unmodifiableSet(EnumSet.of(task));
         }
-        // cancelling the Uni (client went away) cancels the future, which drops faces still queued; the answer is
-        // turned into JSON back on the request's Vert.x context, not on the inference worker that completed it
-        Uni<AnalysisResult> analysis = Uni.createFrom().completionStage(result);
-        Context context = Vertx.currentContext();
-        if (context != null) {
-            analysis = analysis.emitOn(task -> context.runOnContext(ignored -> task.run()));
-        }
-        return analysis.map(JsonAnswers::toJson)
-                .onItemOrFailure().invoke((answer, failure) -> {
-                    if (failure == null) {
-                        metrics.ok("http", method);
-                    } else {
-                        metrics.failed("http", method, failure);
-                    }
-                });
+    }
+
+    private Uni<FaceJson.Analysis> raw(Route route, byte[] image, AnalysisParams params) {
+        return answer(route, () -> image, params, null);
+    }
+
+    private Uni<FaceJson.Analysis> form(Route route, FileUpload image, String box, AnalysisParams params) {
+        return answer(route, () -> read(image), params, box);
+    }
+
+    private Uni<FaceJson.Analysis> answer(Route route, Supplier<byte[]> image, AnalysisParams params, String formBox) {
+        return calls.analyze(API, route.method,
+                () -> params.toRequest(image.get(), route.tasks, formBox, calls.defaultDeadlineNanos()),
+                JsonAnswers::toJson);
     }
 
     /** The multipart file part's bytes; no part is INVALID_ARGUMENT. */

@@ -1,11 +1,11 @@
 package io.prosface.server.http;
 
+import io.prosface.server.finetune.heads.HeadRefs;
 import io.prosface.server.finetune.heads.HeadView;
 import io.prosface.server.finetune.jobs.EpochMetrics;
 import io.prosface.server.finetune.jobs.JobRecord;
 import io.prosface.server.finetune.upload.FormOption;
 import io.prosface.server.finetune.upload.TrainingOptions;
-import io.prosface.server.grpc.ProtoKinds;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
@@ -84,7 +84,7 @@ public final class FineTuneJson {
 
     static Head head(HeadView head) {
         boolean landmarks = head.kind() == io.prosface.core.model.HeadKind.LANDMARKS;
-        return new Head(head.name(), "v" + head.version(), head.key(), ProtoKinds.typeName(head.kind()),
+        return new Head(head.name(), "v" + head.version(), head.key(), HeadRefs.typeName(head.kind()),
                 landmarks ? List.of() : head.labels(), landmarks ? head.labels().size() : 0, head.backbone(),
                 head.current(), head.builtIn(), head.served(), head.jobId().isEmpty() ? null : head.jobId(),
                 head.validationMetrics(), head.createdAt());

@@ -3,6 +3,7 @@ package io.prosface.server.http;
 import io.prosface.server.auth.ApiKeys;
 import io.prosface.server.finetune.FineTuneService;
 import io.prosface.server.finetune.Page;
+import io.prosface.server.finetune.heads.HeadRefs;
 import io.prosface.server.finetune.heads.HeadView;
 import io.prosface.server.finetune.jobs.JobRecord;
 import io.prosface.server.finetune.jobs.JobState;
@@ -11,7 +12,6 @@ import io.prosface.server.finetune.upload.FormOptions;
 import io.prosface.server.finetune.upload.SpecForm;
 import io.prosface.server.finetune.upload.UploadBudget;
 import io.prosface.server.finetune.upload.UploadedFile;
-import io.prosface.server.grpc.ProtoKinds;
 import io.prosface.server.config.FineTuneConfig;
 import io.prosface.server.error.ServingException;
 import io.smallrye.common.annotation.Blocking;
@@ -242,7 +242,7 @@ public class FineTuneResource {
             @QueryParam("page_size") int pageSize, @QueryParam("page_token") String pageToken,
             @QueryParam("name") String name, @QueryParam("type") String type) {
         keys.require(authorization, ApiKeys.Role.READ);
-        Page<HeadView> page = service.heads(pageSize, pageToken, name, ProtoKinds.kinds(type));
+        Page<HeadView> page = service.heads(pageSize, pageToken, name, HeadRefs.kinds(type));
         return new FineTuneJson.HeadPage(page.items().stream().map(FineTuneJson::head).toList(), page.nextPageToken());
     }
 
@@ -254,7 +254,7 @@ public class FineTuneResource {
     public FineTuneJson.Head promote(@HeaderParam("Authorization") String authorization, @PathParam("name") String name,
             @PathParam("version") String version) {
         keys.require(authorization, ApiKeys.Role.ADMIN);
-        return FineTuneJson.head(service.promote(name, version(version)));
+        return FineTuneJson.head(service.promote(name, HeadRefs.version(version)));
     }
 
     @DELETE
@@ -265,22 +265,8 @@ public class FineTuneResource {
     public Response delete(@HeaderParam("Authorization") String authorization, @PathParam("name") String name,
             @PathParam("version") String version) {
         keys.require(authorization, ApiKeys.Role.ADMIN);
-        service.delete(name, version(version));
+        service.delete(name, HeadRefs.version(version));
         return Response.noContent().build();
-    }
-
-    /** "v3" or "3". */
-    public static int version(String text) {
-        String digits = text.startsWith("v") || text.startsWith("V") ? text.substring(1) : text;
-        try {
-            int version = Integer.parseInt(digits);
-            if (version < 1) {
-                throw new NumberFormatException();
-            }
-            return version;
-        } catch (NumberFormatException bad) {
-            throw ServingException.invalidArgument("head version must look like 'v3', got '" + text + "'");
-        }
     }
 
     private static String fileName(FormValue value) {

@@ -14,14 +14,10 @@ import io.prosface.grpc.inference.ServerMetadataResponse;
 import io.prosface.grpc.inference.ServerReadyRequest;
 import io.prosface.grpc.inference.ServerReadyResponse;
 import io.prosface.server.grpc.GrpcDeadlines;
-import io.prosface.server.inference.analysis.FaceAnalyzer;
-import io.prosface.server.inference.RequestMetrics;
+import io.prosface.server.inference.AnalysisCalls;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code inference.GRPCInferenceService}, the Open Inference Protocol v2 over gRPC, on the HTTP port beside pros.v1:
@@ -36,21 +32,18 @@ public class V2GrpcService extends MutinyGRPCInferenceServiceGrpc.GRPCInferenceS
     private final V2Inference inference;
     private final V2Models models;
     private final V2Health health;
-    private final FaceAnalyzer analyzer;
-    private final RequestMetrics metrics;
+    private final AnalysisCalls calls;
 
     @Inject
     V2GrpcService(
             V2Inference inference,
             V2Models models,
             V2Health health,
-            FaceAnalyzer analyzer,
-            RequestMetrics metrics) {
+            AnalysisCalls calls) {
         this.inference = inference;
         this.models = models;
         this.health = health;
-        this.analyzer = analyzer;
-        this.metrics = metrics;
+        this.calls = calls;
     }
 
     @Override
@@ -83,25 +76,8 @@ public class V2GrpcService extends MutinyGRPCInferenceServiceGrpc.GRPCInferenceS
 
     @Override
     public Uni<ModelInferResponse> modelInfer(ModelInferRequest request) {
-        long deadline = GrpcDeadlines.currentDeadlineNanos().orElseGet(analyzer::defaultDeadlineNanos);
-        CompletableFuture<V2InferResponse> result;
-        try {
-            result = inference.infer(V2ProtoCodec.decode(request), deadline);
-        } catch (RuntimeException refused) {
-            result = CompletableFuture.failedFuture(refused);
-        }
-        Uni<V2InferResponse> answer = Uni.createFrom().completionStage(result);
-        // back on the call's event loop before encoding: the inference worker goes straight back to batching
-        Context context = Vertx.currentContext();
-        if (context != null) {
-            answer = answer.emitOn(task -> context.runOnContext(ignored -> task.run()));
-        }
-        return answer.map(V2ProtoCodec::encode).onItemOrFailure().invoke((item, failure) -> {
-            if (failure == null) {
-                metrics.ok(API, "v2.ModelInfer");
-            } else {
-                metrics.failed(API, "v2.ModelInfer", failure);
-            }
-        });
+        long deadline = GrpcDeadlines.currentDeadlineNanos().orElseGet(calls::defaultDeadlineNanos);
+        return calls.answer(API, "v2.ModelInfer", () -> inference.infer(V2ProtoCodec.decode(request), deadline),
+                V2ProtoCodec::encode);
     }
 }

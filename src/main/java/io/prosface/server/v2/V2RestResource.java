@@ -5,11 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.prosface.server.error.ApiError;
 import io.prosface.server.error.ErrorMapper;
-import io.prosface.server.inference.analysis.FaceAnalyzer;
-import io.prosface.server.inference.RequestMetrics;
+import io.prosface.server.inference.AnalysisCalls;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -20,7 +17,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -37,14 +34,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class V2RestResource {
 
     static final String HEADER_LENGTH = "Inference-Header-Content-Length";
+    private static final String API = "http";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private final V2Inference inference;
     private final V2Models models;
     private final V2Health health;
-    private final FaceAnalyzer analyzer;
+    private final AnalysisCalls calls;
     private final ErrorMapper errorMapper;
-    private final RequestMetrics metrics;
     private final ObjectMapper mapper;
 
     @Inject
@@ -52,16 +49,14 @@ public class V2RestResource {
             V2Inference inference,
             V2Models models,
             V2Health health,
-            FaceAnalyzer analyzer,
+            AnalysisCalls calls,
             ErrorMapper errorMapper,
-            RequestMetrics metrics,
             ObjectMapper mapper) {
         this.inference = inference;
         this.models = models;
         this.health = health;
-        this.analyzer = analyzer;
+        this.calls = calls;
         this.errorMapper = errorMapper;
-        this.metrics = metrics;
         this.mapper = mapper;
     }
 
@@ -144,34 +139,20 @@ public class V2RestResource {
     }
 
     private Uni<Response> run(String name, String version, String headerLength, byte[] body) {
-        V2InferRequest request;
-        CompletableFuture<V2InferResponse> result;
-        try {
-            request = V2JsonCodec.decode(mapper, name, version, body == null ? new byte[0] : body,
-                    parseHeaderLength(headerLength));
-            result = inference.infer(request, analyzer.defaultDeadlineNanos());
-        } catch (RuntimeException refused) {
-            metrics.failed("http", "v2.infer", refused);
-            return Uni.createFrom().item(error(refused));
-        }
-        Uni<V2InferResponse> answer = Uni.createFrom().completionStage(result);
-        Context context = Vertx.currentContext();
-        if (context != null) {
-            answer = answer.emitOn(task -> context.runOnContext(ignored -> task.run()));
-        }
-        V2InferRequest asked = request;
-        return answer.map(response -> {
-            V2JsonCodec.Encoded encoded = V2JsonCodec.encode(mapper, asked, response);
-            metrics.ok("http", "v2.infer");
+        // the answer is encoded as the request asked (binary outputs or JSON); every failure is answered, not thrown
+        AtomicReference<V2InferRequest> asked = new AtomicReference<>();
+        return calls.answer(API, "v2.infer", () -> {
+            asked.set(V2JsonCodec.decode(mapper, name, version, body == null ? new byte[0] : body,
+                    parseHeaderLength(headerLength)));
+            return inference.infer(asked.get(), calls.defaultDeadlineNanos());
+        }, response -> {
+            V2JsonCodec.Encoded encoded = V2JsonCodec.encode(mapper, asked.get(), response);
             if (!encoded.binary()) {
                 return Response.ok(encoded.body(), MediaType.APPLICATION_JSON).build();
             }
             return Response.ok(encoded.body(), MediaType.APPLICATION_OCTET_STREAM)
                     .header(HEADER_LENGTH, encoded.headerLength()).build();
-        }).onFailure().recoverWithItem(failure -> {
-            metrics.failed("http", "v2.infer", failure);
-            return error(failure);
-        });
+        }).onFailure().recoverWithItem(this::error);
     }
 
     private static int parseHeaderLength(String value) {

@@ -24,10 +24,11 @@ import java.util.Map;
  * published by a job with unfrozen blocks, or a checkpoint's built-in head trained that way, brings its own copy of
  * the backbone's last k blocks ({@link LoadedHead#tail()}), loaded, frozen and freed together with it.
  *
- * <p>Hot swap: {@link #install} takes a head that was loaded off the request path and publishes it in one volatile
- * write of an immutable map, so a batch sees either the old or the new version, never a mix. The previous version
- * of that name is retired: it stays usable by batches that already hold it and is closed when the last of them is
- * done ({@link LoadedHead} counts references).
+ * <p>Hot swap: {@link #addVersion} loads a head version off the request path and publishes it in one volatile write
+ * of an immutable map, so a batch sees either the old or the new version, never a mix ({@link #install} does the
+ * same for the checkpoint's built-in heads at startup). A version that stops being served ({@link #removeVersion}, or
+ * one that {@link #install} replaces) is retired: it stays usable by batches that already hold it and is closed when
+ * the last of them is done ({@link LoadedHead} counts references).
  */
 public final class ModelRegistry implements AutoCloseable {
 
@@ -64,24 +65,6 @@ public final class ModelRegistry implements AutoCloseable {
         this.backboneSha256 = backboneSha256;
         this.backbone = backbone;
         this.manager = manager;
-    }
-
-    /**
-     * Loads a published head ({@link HeadArtifact} directory) on the caller's thread, off the request path, and
-     * swaps it in as the next version of its name. Its arrays live in their own manager, freed when it is retired.
-     */
-    public LoadedHead installArtifact(Path directory, boolean makeDefault) throws CheckpointException {
-        NDManager headManager = manager.newSubManager();
-        try {
-            HeadArtifact.Loaded loaded = HeadArtifact.load(directory, headManager, architecture, backboneSha256);
-            loaded.head().freezeParameters(true);
-            BackboneTail tail = servableTail(loaded.tail());
-            return install(new LoadedHead(loaded.config().name(), loaded.config().version(), loaded.config().kind(),
-                    loaded.config().labelNames(), loaded.head(), tail, headManager), makeDefault);
-        } catch (CheckpointException | RuntimeException failure) {
-            headManager.close();
-            throw failure;
-        }
     }
 
     /**
@@ -179,7 +162,8 @@ public final class ModelRegistry implements AutoCloseable {
     /**
      * Loads a head artifact off the request path and adds it as one more servable version of its name: it becomes
      * the name's current version when {@code makeCurrent} is set or the name has none; otherwise it is served only
-     * to requests naming {@code name@vN}. Versions already loaded stay servable (unlike {@link #installArtifact}).
+     * to requests naming {@code name@vN}. Versions already loaded stay servable until {@link #removeVersion}. This is
+     * how a new head version is installed at run time (published jobs, the shared store, tests alike).
      */
     public LoadedHead addVersion(Path directory, boolean makeCurrent) throws CheckpointException {
         NDManager headManager = manager.newSubManager();
