@@ -1,7 +1,6 @@
 package io.prosface.core.eval;
 
 import ai.djl.ndarray.NDManager;
-import io.prosface.core.model.TaskHead;
 import io.prosface.core.model.VisionTransformer;
 import io.prosface.core.train.TaskMetrics;
 import java.util.ArrayList;
@@ -128,19 +127,14 @@ public final class EvaluationProtocol {
         try (NDManager runManager = manager.newSubManager()) {
             VisionTransformer backbone = method.backbone().apply(runManager);
             io.prosface.core.model.Checkpoint.attachGradients(backbone);
-            TaskHead head = HeadTrainer.newHead(split.task().headKind(), train.labelNames(),
-                    backbone.config().embedDim(), numPatches(backbone, train.imageSize()), runManager);
-            HeadTrainer.fineTune(backbone, head, train.pixels(), train.imageSize(), train.targets(), settings.fineTune(),
+            HeadFitting.Task task = new HeadFitting.Task(split.task().headKind(), train.labelNames(),
+                    train.imageSize(), new HeadFitting.Samples(train.pixels(), train.targets()),
+                    new HeadFitting.Samples(split.test().pixels(), split.test().targets()));
+            HeadFitting.Fitted fitted = HeadFitting.fineTune(backbone, task, settings.fineTune(), runManager);
+            double value = TaskMetrics.taskMetric(task.kind(), fitted.validationOutputs(), split.test().targets(),
                     runManager);
-            double value = HeadTrainer.evaluate(backbone, head, split.test().pixels(), split.test().imageSize(),
-                    split.test().targets(), runManager);
             return result(method, Mode.FINETUNE, split, budget, chosen.size(), value, (System.nanoTime() - start) / 1e9);
         }
-    }
-
-    private static int numPatches(VisionTransformer backbone, int imageSize) {
-        int perSide = imageSize / backbone.config().patchSize();
-        return perSide * perSide;
     }
 
     private static List<Integer> select(TaskSplit split, LabelBudget budget, long seed) {

@@ -1,14 +1,11 @@
 package io.prosface.core.eval;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.ParameterStore;
 import io.prosface.core.model.BackboneTail;
 import io.prosface.core.model.HeadKind;
 import io.prosface.core.model.TaskHead;
 import io.prosface.core.model.VisionTransformer;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Frozen backbone (k = 0 unfrozen blocks): the backbone's features of every image are computed once and cached, then
@@ -70,17 +67,7 @@ final class FrozenFeatures implements CachedHeadModel {
 
     @Override
     public List<float[]> predict(boolean onValidation, NDManager manager) {
-        CachedFeatures features = onValidation ? validation : train;
-        List<float[]> outputs = new ArrayList<>(features.count());
-        for (int start = 0; start < features.count(); start += PREDICT_BATCH) {
-            List<Integer> indices = IntStream.range(start, Math.min(features.count(), start + PREDICT_BATCH)).boxed()
-                    .toList();
-            try (NDManager batch = manager.newSubManager()) {
-                CachedHeadModel.appendRows(head.forward(new ParameterStore(batch, false), features.batch(batch, indices),
-                        false).head(), outputs);
-            }
-        }
-        return outputs;
+        return HeadTrainer.predict(head, onValidation ? validation : train, manager);
     }
 
     @Override

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The one way a task head is fitted on a backbone: by the server's few-shot jobs, the {@code heads} command and the
- * evaluation protocol's linear probe. Two phases, so a caller can hold a lock around the training alone:
+ * evaluation protocol (linear probe and {@link #fineTune full fine-tuning}). With a frozen backbone or a trained tail,
+ * two phases, so a caller can hold a lock around the training alone:
  * <ol>
  *   <li>{@link #cache}: the backbone runs ONCE per image, chunk by chunk: its features with k = 0 unfrozen blocks
  *       ({@link FrozenFeatures}), the frozen prefix's tokens with k &gt; 0 ({@link TailTokens}, which also copies
@@ -93,6 +94,31 @@ public final class HeadFitting {
     public static HeadFitting onFeatures(Task task, CachedFeatures train, CachedFeatures validation,
             FeatureScaler scaler, NDManager manager) {
         return new HeadFitting(FrozenFeatures.of(task, scaler, train, validation, train.embedDim(), manager), task);
+    }
+
+    /**
+     * Full fine-tuning, in one go: {@code backbone} (the caller's own copy with gradients attached: its weights
+     * change) trains end to end with a fresh head, at {@link HeadTrainer.Settings#backboneLearningRateScale()} of the
+     * head's learning rate. Nothing is cached or standardised (the features move while training); regression targets
+     * are z-scored and folded like in {@link #train}. Metrics once, after training.
+     */
+    public static Fitted fineTune(VisionTransformer backbone, Task task, HeadTrainer.Settings settings,
+            NDManager manager) {
+        List<float[]> trainTargets = task.train().targets();
+        TargetScaler targets =
+                task.kind() == HeadKind.REGRESSION ? TargetScaler.fit(trainTargets) : TargetScaler.NONE;
+        int perSide = task.imageSize() / backbone.config().patchSize();
+        TaskHead head = HeadTrainer.newHead(task.kind(), task.labels(), backbone.config().embedDim(),
+                perSide * perSide, manager);
+        HeadTrainer.fineTune(backbone, head, task.train().pixels(), task.imageSize(),
+                trainTargets.stream().map(targets::forward).toList(), settings, manager);
+        targets.foldInto(head, manager);
+        List<float[]> trainOutputs = HeadTrainer.predict(head, FeatureExtractor.extract(backbone,
+                task.train().pixels(), task.imageSize(), 64, manager), manager);
+        List<float[]> validationOutputs = HeadTrainer.predict(head, FeatureExtractor.extract(backbone,
+                task.validation().pixels(), task.imageSize(), 64, manager), manager);
+        return new Fitted(head, null, TaskMetrics.named(task.kind(), trainOutputs, trainTargets),
+                TaskMetrics.named(task.kind(), validationOutputs, task.validation().targets()), validationOutputs);
     }
 
     /**

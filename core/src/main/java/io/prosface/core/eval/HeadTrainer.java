@@ -178,6 +178,11 @@ public final class HeadTrainer {
 
     /** The task metric ({@link TaskMetrics#taskMetric}) of {@code head} on cached features. */
     public static double evaluate(TaskHead head, CachedFeatures features, List<float[]> targets, NDManager manager) {
+        return TaskMetrics.taskMetric(head.kind(), predict(head, features, manager), targets, manager);
+    }
+
+    /** Raw outputs of {@code head} on cached features, one flat row per image. */
+    public static List<float[]> predict(TaskHead head, CachedFeatures features, NDManager manager) {
         List<float[]> outputs = new ArrayList<>(features.count());
         for (int start = 0; start < features.count(); start += CachedHeadModel.PREDICT_BATCH) {
             List<Integer> indices = IntStream.range(start, Math.min(features.count(),
@@ -187,14 +192,7 @@ public final class HeadTrainer {
                         features.batch(batchManager, indices), false).head(), outputs);
             }
         }
-        return TaskMetrics.taskMetric(head.kind(), outputs, targets, manager);
-    }
-
-    /** The task metric of backbone + head on prepared images (fine-tuned models). */
-    public static double evaluate(VisionTransformer backbone, TaskHead head, List<float[]> pixels, int imageSize,
-            List<float[]> targets, NDManager manager) {
-        CachedFeatures features = FeatureExtractor.extract(backbone, pixels, imageSize, 64, manager);
-        return evaluate(head, features, targets, manager);
+        return outputs;
     }
 
     private static NDArray loss(HeadKind kind, NDArray output, NDArray target) {
