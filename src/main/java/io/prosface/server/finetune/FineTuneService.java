@@ -136,7 +136,8 @@ public class FineTuneService {
         JobRecord job = new JobRecord(UUID.randomUUID().toString(), JobState.QUEUED, spec,
                 HeadCatalog.backboneId(registry), null, 0, spec.options().epochs(), 0, 0, Map.of(), Map.of(),
                 split.train().size(), split.validation().size(), null, false, null, 0, Instant.now(), null, null);
-        jobs.insert(job, DatasetCodec.encode(set.examples()));
+        // stored in split order: the job reads this split back (DataSplit.stored) instead of splitting again
+        jobs.insert(job, DatasetCodec.encode(split.inStoredOrder(set.examples())));
         executor.wake();
         return job;
     }

@@ -1,5 +1,6 @@
 package io.prosface.server.finetune;
 
+import io.prosface.server.finetune.jobs.DataSplit;
 import io.prosface.server.finetune.jobs.DatasetCodec;
 import io.prosface.server.finetune.jobs.JobRecord;
 import io.prosface.server.finetune.jobs.JobState;
@@ -28,8 +29,11 @@ final class StoredJobs {
         List<Example> examples = items.stream().map(item -> new Example(item.name(), item.bytes(),
                 new float[] {item.label().equals("black") ? 0 : 1})).toList();
         String id = UUID.randomUUID().toString();
-        jobs.insert(new JobRecord(id, JobState.QUEUED, spec, "unused", null, 0, 3, 0, 0, Map.of(), Map.of(), 12, 4,
-                null, false, null, 0, Instant.now(), null, null), DatasetCodec.encode(examples));
+        // as an upload stores it: in split order, with the split's counts
+        DataSplit split = DataSplit.of(examples, spec.kind(), spec.options().validationSplit(), spec.options().seed());
+        jobs.insert(new JobRecord(id, JobState.QUEUED, spec, "unused", null, 0, 3, 0, 0, Map.of(), Map.of(),
+                split.train().size(), split.validation().size(), null, false, null, 0, Instant.now(), null, null),
+                DatasetCodec.encode(split.inStoredOrder(examples)));
         return id;
     }
 }

@@ -7,6 +7,7 @@ import io.prosface.core.data.FaceDatasets;
 import io.prosface.core.data.FacePreprocessor;
 import io.prosface.core.data.ImageDecoder;
 import io.prosface.core.eval.DownstreamTask;
+import io.prosface.core.eval.HeadFitting;
 import io.prosface.core.eval.HeadTrainer;
 import io.prosface.core.eval.LabelBudget;
 import io.prosface.core.eval.TaskExamples;
@@ -14,6 +15,7 @@ import io.prosface.core.model.Checkpoint;
 import io.prosface.core.model.CheckpointConfig;
 import io.prosface.core.model.HeadConfig;
 import io.prosface.core.train.DirectorySwap;
+import io.prosface.core.train.TaskMetrics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -37,6 +39,9 @@ import picocli.CommandLine.Option;
                 "A held-out share of each task's samples gives the reported validation metric. Re-running replaces",
                 "the heads (version + 1)."})
 public final class HeadsCommand implements Callable<Integer> {
+
+    /** Images per backbone batch while caching features or tokens. */
+    private static final int EXTRACT_BATCH = 64;
 
     @Option(names = "--checkpoint", required = true, description = "Checkpoint directory (pretrain's <out>/checkpoint).")
     Path checkpoint;
@@ -143,11 +148,17 @@ public final class HeadsCommand implements Callable<Integer> {
                 TaskExamples train = examples.subset(trainIndices, "train");
                 TaskExamples held = examples.subset(validationIndices, "validation");
                 long started = System.nanoTime();
-                HeadFitting.Fitted fitted = HeadFitting.fit(model.backbone(), unfrozenBlocks, train, held, settings,
-                        manager);
+                HeadFitting.Task fit = new HeadFitting.Task(task.headKind(), train.labelNames(),
+                        model.backbone().config().imageSize(), new HeadFitting.Samples(train.pixels(),
+                                train.targets()), new HeadFitting.Samples(held.pixels(), held.targets()));
+                HeadFitting fitting = HeadFitting.cache(model.backbone(), unfrozenBlocks, fit, EXTRACT_BATCH,
+                        new HeadFitting.Listener() {}, manager);
+                HeadFitting.Fitted fitted = fitting.train(settings, 1, unfrozenBlocks == 0
+                        ? new HeadFitting.Listener() {} : progress(task.label(), System.nanoTime()), manager);
                 System.out.printf(Locale.ROOT, "%s head%s: trained in %.0f s%n", task.label(), mode,
                         (System.nanoTime() - started) / 1e9);
-                double metric = fitted.metric();
+                double metric = TaskMetrics.taskMetric(task.headKind(), fitted.validationOutputs(), held.targets(),
+                        manager);
                 int version = model.config().head(task.label()).map(existing -> existing.version() + 1).orElse(1);
                 model = model.withHead(new HeadConfig(task.label(), version, task.headKind(), examples.labelNames(),
                         unfrozenBlocks), fitted.head(), fitted.tail());
@@ -173,6 +184,20 @@ public final class HeadsCommand implements Callable<Integer> {
             System.out.println("checkpoint with heads " + withData.heads().keySet() + ": " + target);
         }
         return 0;
+    }
+
+    /** One line per tenth of the steps: tail training takes minutes, not seconds. */
+    private static HeadFitting.Listener progress(String task, long started) {
+        return new HeadFitting.Listener() {
+            @Override
+            public void stepped(long done, long total) {
+                long tenth = Math.max(1, total / 10);
+                if (done % tenth == 0 || done == total) {
+                    System.out.printf(Locale.ROOT, "  %s: step %d/%d (%.0f s)%n", task, done, total,
+                            (System.nanoTime() - started) / 1e9);
+                }
+            }
+        };
     }
 
     private static List<Integer> complement(int size, List<Integer> taken) {

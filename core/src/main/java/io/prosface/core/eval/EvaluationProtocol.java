@@ -1,8 +1,8 @@
 package io.prosface.core.eval;
 
 import ai.djl.ndarray.NDManager;
-import io.prosface.core.model.TaskHead;
 import io.prosface.core.model.VisionTransformer;
+import io.prosface.core.train.TaskMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,9 +13,9 @@ import java.util.function.Function;
  * The downstream protocol of the ProS paper at our scale: for each backbone (a pretrained checkpoint, the DINO-loss
  * ablation, random initialisation), each task and each label budget, train a head on the selected labelled
  * training samples and report the task metric on a fixed test split. Two modes: a frozen backbone with cached
- * features standardised per channel by the training pool (linear probe; for landmarks a small per-token probe) and
- * end-to-end fine-tuning (random init +
- * fine-tuning is "supervised from scratch"). Every method sees the same subsets (seeded selection).
+ * features standardised per channel by the training pool (linear probe, fitted by {@link HeadFitting}, the way
+ * jobs and the {@code heads} command fit heads; for landmarks a small per-token probe) and end-to-end fine-tuning
+ * (random init + fine-tuning is "supervised from scratch"). Every method sees the same subsets (seeded selection).
  */
 public final class EvaluationProtocol {
 
@@ -97,19 +97,21 @@ public final class EvaluationProtocol {
             CachedFeatures pool = FeatureExtractor.extract(backbone, split.train().pixels(), size, 64, methodManager);
             // standardised by the whole training pool's statistics (images only: no test image, no label)
             FeatureScaler scaler = FeatureScaler.fit(pool);
-            CachedFeatures train = scaler.apply(pool);
-            CachedFeatures test = scaler.apply(
-                    FeatureExtractor.extract(backbone, split.test().pixels(), size, 64, methodManager));
+            CachedFeatures test = FeatureExtractor.extract(backbone, split.test().pixels(), size, 64, methodManager);
             double extraction = (System.nanoTime() - start) / 1e9;
             for (LabelBudget budget : settings.budgets()) {
                 long budgetStart = System.nanoTime();
                 List<Integer> chosen = select(split, budget, settings.seed());
+                TaskExamples train = split.train().subset(chosen, "budget");
+                HeadFitting.Task task = new HeadFitting.Task(split.task().headKind(), train.labelNames(), size,
+                        new HeadFitting.Samples(List.of(), train.targets()),
+                        new HeadFitting.Samples(List.of(), split.test().targets()));
                 try (NDManager headManager = methodManager.newSubManager()) {
-                    TaskHead head = HeadTrainer.newHead(split.task().headKind(), split.train().labelNames(),
-                            train.embedDim(), train.numPatches(), headManager);
-                    HeadTrainer.trainOnFeatures(head, train.subset(chosen), split.train().subset(chosen, "budget")
-                            .targets(), settings.probe(), headManager);
-                    double value = HeadTrainer.evaluate(head, test, split.test().targets(), headManager);
+                    HeadFitting.Fitted fitted = HeadFitting.onFeatures(task, pool.subset(chosen), test, scaler,
+                                    headManager)
+                            .train(settings.probe(), 1, new HeadFitting.Listener() {}, headManager);
+                    double value = TaskMetrics.taskMetric(task.kind(), fitted.validationOutputs(),
+                            split.test().targets(), headManager);
                     double seconds = extraction / settings.budgets().size() + (System.nanoTime() - budgetStart) / 1e9;
                     sink.accept(result(method, Mode.LINEAR, split, budget, chosen.size(), value, seconds));
                 }
@@ -125,19 +127,14 @@ public final class EvaluationProtocol {
         try (NDManager runManager = manager.newSubManager()) {
             VisionTransformer backbone = method.backbone().apply(runManager);
             io.prosface.core.model.Checkpoint.attachGradients(backbone);
-            TaskHead head = HeadTrainer.newHead(split.task().headKind(), train.labelNames(),
-                    backbone.config().embedDim(), numPatches(backbone, train.imageSize()), runManager);
-            HeadTrainer.fineTune(backbone, head, train.pixels(), train.imageSize(), train.targets(), settings.fineTune(),
+            HeadFitting.Task task = new HeadFitting.Task(split.task().headKind(), train.labelNames(),
+                    train.imageSize(), new HeadFitting.Samples(train.pixels(), train.targets()),
+                    new HeadFitting.Samples(split.test().pixels(), split.test().targets()));
+            HeadFitting.Fitted fitted = HeadFitting.fineTune(backbone, task, settings.fineTune(), runManager);
+            double value = TaskMetrics.taskMetric(task.kind(), fitted.validationOutputs(), split.test().targets(),
                     runManager);
-            double value = HeadTrainer.evaluate(backbone, head, split.test().pixels(), split.test().imageSize(),
-                    split.test().targets(), runManager);
             return result(method, Mode.FINETUNE, split, budget, chosen.size(), value, (System.nanoTime() - start) / 1e9);
         }
-    }
-
-    private static int numPatches(VisionTransformer backbone, int imageSize) {
-        int perSide = imageSize / backbone.config().patchSize();
-        return perSide * perSide;
     }
 
     private static List<Integer> select(TaskSplit split, LabelBudget budget, long seed) {

@@ -6,10 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import io.prosface.core.data.FacePreprocessor;
-import io.prosface.core.model.BackboneTail;
 import io.prosface.core.model.VisionTransformer;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Runs a backbone in inference mode over prepared images, batch by batch, and keeps its outputs as plain arrays
@@ -72,31 +70,5 @@ public final class FeatureExtractor {
             }
         }
         return new CachedTokens(count, length, embedDim, tokens);
-    }
-
-    /**
-     * Finishes cached prefix tokens with a head's own last blocks, in inference mode, batch by batch: the features
-     * that head reads ({@code tail} maps depth L - k to the backbone's output shapes), e.g. to evaluate it.
-     */
-    public static CachedFeatures throughTail(BackboneTail tail, CachedTokens tokens, int batchSize,
-            NDManager manager) {
-        int embedDim = tokens.embedDim();
-        int numPatches = tokens.length() - 1;
-        float[] classTokens = new float[tokens.count() * embedDim];
-        float[] patchTokens = new float[tokens.count() * numPatches * embedDim];
-        for (int start = 0; start < tokens.count(); start += batchSize) {
-            List<Integer> indices = IntStream.range(start, Math.min(tokens.count(), start + batchSize)).boxed()
-                    .toList();
-            try (NDManager batchManager = manager.newSubManager(manager.getDevice())) {
-                // (B, 1 + N, D) -> classToken (B, D), patchTokens (B, N, D)
-                NDList output = tail.forward(new ParameterStore(batchManager, false),
-                        new NDList(tokens.batch(batchManager, indices)), false);
-                float[] classBatch = output.get(0).toFloatArray();
-                float[] patchBatch = output.get(1).toFloatArray();
-                System.arraycopy(classBatch, 0, classTokens, start * embedDim, classBatch.length);
-                System.arraycopy(patchBatch, 0, patchTokens, start * numPatches * embedDim, patchBatch.length);
-            }
-        }
-        return new CachedFeatures(tokens.count(), embedDim, numPatches, classTokens, patchTokens);
     }
 }

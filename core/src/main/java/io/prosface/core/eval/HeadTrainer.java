@@ -20,8 +20,8 @@ import io.prosface.core.train.TaskMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 
 /**
  * Trains a {@link TaskHead} on labelled samples, in the two modes of the evaluation protocol:
@@ -176,70 +176,23 @@ public final class HeadTrainer {
         }
     }
 
-    /**
-     * The task metric of {@code head} on cached features: mean accuracy (attributes, multi-label), accuracy
-     * (expression, classes), NME (landmarks, 68 points) or mean absolute error (regression).
-     */
+    /** The task metric ({@link TaskMetrics#taskMetric}) of {@code head} on cached features. */
     public static double evaluate(TaskHead head, CachedFeatures features, List<float[]> targets, NDManager manager) {
-        return metric(head.kind(), targets, manager, start -> {
-            int end = Math.min(targets.size(), start + 256);
-            List<Integer> indices = new ArrayList<>();
-            for (int i = start; i < end; i++) {
-                indices.add(i);
-            }
-            return indices;
-        }, (indices, batchManager) -> head.forward(new ParameterStore(batchManager, false),
-                features.batch(batchManager, indices), false).head());
+        return TaskMetrics.taskMetric(head.kind(), predict(head, features, manager), targets, manager);
     }
 
-    /** The task metric of backbone + head on prepared images (fine-tuned models). */
-    public static double evaluate(VisionTransformer backbone, TaskHead head, List<float[]> pixels, int imageSize,
-            List<float[]> targets, NDManager manager) {
-        CachedFeatures features = FeatureExtractor.extract(backbone, pixels, imageSize, 64, manager);
-        return evaluate(head, features, targets, manager);
-    }
-
-    private interface Predict {
-        NDArray apply(List<Integer> indices, NDManager batchManager);
-    }
-
-    private static double metric(HeadKind kind, List<float[]> targets, NDManager manager,
-            IntFunction<List<Integer>> batchAt, Predict predict) {
-        List<float[]> outputs = new ArrayList<>();
-        Shape outputShape = null;
-        for (int start = 0; start < targets.size(); start += 256) {
+    /** Raw outputs of {@code head} on cached features, one flat row per image. */
+    public static List<float[]> predict(TaskHead head, CachedFeatures features, NDManager manager) {
+        List<float[]> outputs = new ArrayList<>(features.count());
+        for (int start = 0; start < features.count(); start += CachedHeadModel.PREDICT_BATCH) {
+            List<Integer> indices = IntStream.range(start, Math.min(features.count(),
+                    start + CachedHeadModel.PREDICT_BATCH)).boxed().toList();
             try (NDManager batchManager = manager.newSubManager()) {
-                NDArray output = predict.apply(batchAt.apply(start), batchManager);
-                outputShape = output.getShape();
-                outputs.add(output.toFloatArray());
+                CachedHeadModel.appendRows(head.forward(new ParameterStore(batchManager, false),
+                        features.batch(batchManager, indices), false).head(), outputs);
             }
         }
-        if (outputShape == null) {
-            throw new IllegalArgumentException("no samples to evaluate");
-        }
-        try (NDManager metricManager = manager.newSubManager()) {
-            int perSample = (int) (outputShape.size() / outputShape.get(0));
-            float[] all = new float[targets.size() * perSample];
-            int offset = 0;
-            for (float[] part : outputs) {
-                System.arraycopy(part, 0, all, offset, part.length);
-                offset += part.length;
-            }
-            long[] dimensions = outputShape.getShape();
-            dimensions[0] = targets.size();
-            NDArray predictions = metricManager.create(all, new Shape(dimensions));
-            List<Integer> everything = new ArrayList<>();
-            for (int i = 0; i < targets.size(); i++) {
-                everything.add(i);
-            }
-            NDArray truth = stack(metricManager, targets, everything, kind, predictions.getShape());
-            return switch (kind) {
-                case ATTRIBUTES, MULTILABEL -> TaskMetrics.attributeAccuracy(predictions, truth);
-                case EXPRESSION, CLASSIFICATION -> TaskMetrics.accuracy(predictions, truth);
-                case LANDMARKS -> TaskMetrics.normalisedMeanError(predictions, truth);
-                case REGRESSION -> TaskMetrics.meanAbsoluteError(predictions, truth);
-            };
-        }
+        return outputs;
     }
 
     private static NDArray loss(HeadKind kind, NDArray output, NDArray target) {

@@ -1,11 +1,25 @@
 package io.prosface.core.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.prosface.core.model.HeadKind;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Evaluation metrics of the fine-tuning tasks, returned as plain numbers. They never record gradients, so they
- * can be called on outputs produced inside a gradient collector.
+ * can be called on outputs produced inside a gradient collector. Two views of a trained head's raw outputs (one
+ * flat float[] per image, landmarks as x0, y0, x1, ...):
+ * <ul>
+ *   <li>{@link #taskMetric}: the one number of the evaluation protocol per head kind (mean attribute accuracy,
+ *       top-1 accuracy, 68-point NME, mean absolute error);</li>
+ *   <li>{@link #named}: the metrics a user reads on a few-shot job, by name.</li>
+ * </ul>
  */
 public final class TaskMetrics {
 
@@ -94,6 +108,130 @@ public final class TaskMetrics {
 
     public static double meanSquaredError(NDArray predicted, NDArray target) {
         return predicted.stopGradient().sub(target).square().mean().getFloat();
+    }
+
+    /**
+     * The task metric of raw head outputs: mean accuracy (attributes, multi-label), accuracy (expression, classes),
+     * NME (landmarks, 68 points) or mean absolute error (regression).
+     *
+     * @param outputs one flat row per image; landmarks (x0, y0, x1, ...)
+     * @param targets one row per image: A values, a class index, 2K interleaved coordinates
+     */
+    public static double taskMetric(HeadKind kind, List<float[]> outputs, List<float[]> targets,
+            NDManager manager) {
+        if (outputs.isEmpty()) {
+            throw new IllegalArgumentException("no samples to evaluate");
+        }
+        try (NDManager metricManager = manager.newSubManager()) {
+            int count = outputs.size();
+            int width = outputs.get(0).length;
+            Shape outputShape = kind == HeadKind.LANDMARKS ? new Shape(count, width / 2, 2) : new Shape(count, width);
+            NDArray predictions = metricManager.create(flatten(outputs), outputShape);
+            Shape targetShape = switch (kind) {
+                case EXPRESSION, CLASSIFICATION -> new Shape(count);
+                case LANDMARKS -> outputShape;
+                default -> new Shape(count, targets.get(0).length);
+            };
+            NDArray truth = metricManager.create(flatten(targets), targetShape);
+            return switch (kind) {
+                case ATTRIBUTES, MULTILABEL -> attributeAccuracy(predictions, truth);
+                case EXPRESSION, CLASSIFICATION -> accuracy(predictions, truth);
+                case LANDMARKS -> normalisedMeanError(predictions, truth);
+                case REGRESSION -> meanAbsoluteError(predictions, truth);
+            };
+        }
+    }
+
+    /**
+     * Metrics a user can read on a job, by name, from raw head outputs (one flat float[] per image) and targets:
+     * <ul>
+     *   <li>classification, expression: {@code accuracy} (top-1), and {@code chance} (share of the most frequent
+     *       class);</li>
+     *   <li>multilabel, attributes: {@code accuracy} (mean over labels and images, threshold 0.5);</li>
+     *   <li>regression: {@code mae} and {@code rmse} in the label's units, mean over outputs;</li>
+     *   <li>landmarks: {@code mean_error}, the mean point distance as a share of the model input side.</li>
+     * </ul>
+     * No images: no metrics (an empty map).
+     */
+    public static Map<String, Double> named(HeadKind kind, List<float[]> outputs, List<float[]> targets) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        int count = outputs.size();
+        if (count == 0) {
+            return metrics;
+        }
+        switch (kind) {
+            case CLASSIFICATION, EXPRESSION -> {
+                int correct = 0;
+                Map<Integer, Integer> frequency = new HashMap<>();
+                for (int i = 0; i < count; i++) {
+                    int truth = (int) targets.get(i)[0];
+                    correct += argmax(outputs.get(i)) == truth ? 1 : 0;
+                    frequency.merge(truth, 1, Integer::sum);
+                }
+                metrics.put("accuracy", (double) correct / count);
+                metrics.put("chance", (double) Collections.max(frequency.values()) / count);
+            }
+            case MULTILABEL, ATTRIBUTES -> {
+                long correct = 0;
+                long total = 0;
+                for (int i = 0; i < count; i++) {
+                    for (int j = 0; j < outputs.get(i).length; j++) {
+                        // logit > 0 <=> sigmoid > 0.5
+                        correct += (outputs.get(i)[j] > 0) == (targets.get(i)[j] > 0.5f) ? 1 : 0;
+                        total++;
+                    }
+                }
+                metrics.put("accuracy", (double) correct / total);
+            }
+            case REGRESSION -> {
+                double absolute = 0;
+                double squared = 0;
+                int values = 0;
+                for (int i = 0; i < count; i++) {
+                    for (int j = 0; j < outputs.get(i).length; j++) {
+                        double error = outputs.get(i)[j] - targets.get(i)[j];
+                        absolute += Math.abs(error);
+                        squared += error * error;
+                        values++;
+                    }
+                }
+                metrics.put("mae", absolute / values);
+                metrics.put("rmse", Math.sqrt(squared / values));
+            }
+            case LANDMARKS -> {
+                double distance = 0;
+                int points = 0;
+                for (int i = 0; i < count; i++) {
+                    float[] predicted = outputs.get(i);
+                    float[] truth = targets.get(i);
+                    for (int p = 0; p + 1 < truth.length; p += 2) {
+                        distance += Math.hypot(predicted[p] - truth[p], predicted[p + 1] - truth[p + 1]);
+                        points++;
+                    }
+                }
+                metrics.put("mean_error", distance / points);
+            }
+        }
+        return metrics;
+    }
+
+    private static int argmax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static float[] flatten(List<float[]> rows) {
+        int width = rows.get(0).length;
+        float[] all = new float[rows.size() * width];
+        for (int i = 0; i < rows.size(); i++) {
+            System.arraycopy(rows.get(i), 0, all, i * width, width);
+        }
+        return all;
     }
 
     private static NDArray attributeHits(NDArray logits, NDArray targets) {

@@ -7,10 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
- * The seeded train/validation split of a job. Classification is stratified: each class gives the same share to
- * validation and keeps at least one example for training, so small classes are never trained without examples.
+ * The seeded train/validation split of a job, computed once when the upload is accepted. Classification is
+ * stratified: each class gives the same share to validation and keeps at least one example for training, so small
+ * classes are never trained without examples. The job's input is stored in split order ({@link #inStoredOrder}) with
+ * the two counts in its record, so the job reads the same split back ({@link #stored}) instead of splitting again.
  */
 public record DataSplit(List<Integer> train, List<Integer> validation) {
 
@@ -31,6 +34,24 @@ public record DataSplit(List<Integer> train, List<Integer> validation) {
             train.addAll(group.subList(held, group.size()));
         }
         return new DataSplit(List.copyOf(train), List.copyOf(validation));
+    }
+
+    /** The examples in split order, as a job's input is stored: the training examples, then the validation ones. */
+    public <T> List<T> inStoredOrder(List<T> examples) {
+        List<T> ordered = new ArrayList<>(train.size() + validation.size());
+        train.forEach(index -> ordered.add(examples.get(index)));
+        validation.forEach(index -> ordered.add(examples.get(index)));
+        return ordered;
+    }
+
+    /** The split of an input stored {@link #inStoredOrder in split order}: its first {@code train} examples train. */
+    public static DataSplit stored(int train, int validation, int stored) {
+        if (train + validation != stored) {
+            throw new IllegalStateException("the stored input has " + stored + " examples, the job " + train
+                    + " + " + validation);
+        }
+        return new DataSplit(IntStream.range(0, train).boxed().toList(),
+                IntStream.range(train, train + validation).boxed().toList());
     }
 
     private static void shuffle(List<Integer> values, SplittableRandom random) {

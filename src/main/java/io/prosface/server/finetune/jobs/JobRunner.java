@@ -98,7 +98,8 @@ public class JobRunner {
             try (NDManager manager = NDManager.newBaseManager(engine.device())) {
                 JobTrainer trainer = new JobTrainer(backbone, preprocessor, bytes -> decode(decoder, bytes, progress),
                         this::largestFace, config.featureChunkSize());
-                JobTrainer.Result result = trainer.train(spec, examples, manager, progress);
+                DataSplit split = DataSplit.stored(job.trainExamples(), job.validationExamples(), examples.size());
+                JobTrainer.Result result = trainer.train(spec, examples, split, manager, progress);
                 progress.checkpoint();
                 int version = publish(job, registry, backbone, result);
                 LOG.infof("job %s: head %s@v%d published in %d ms (%s; validation %s)", jobId, spec.headName(),

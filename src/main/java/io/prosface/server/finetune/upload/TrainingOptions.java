@@ -9,7 +9,8 @@ package io.prosface.server.finetune.upload;
  * @param validationSplit share of the examples held out, in [0, 0.5]; 0: no validation metrics
  * @param unfrozenBlocks 0: frozen backbone, only the head trains on cached features; k in 1..depth: an own copy of
  *     the last k transformer blocks (+ final norm) trains with the head at a tenth of its learning rate, on the
- *     frozen prefix's tokens cached once per view; the trained copy travels with the head ({@link TailTokens})
+ *     frozen prefix's tokens cached once per view; the trained copy travels with the head
+ *     ({@link io.prosface.core.eval.HeadFitting})
  * @param augmentedViews augmented copies per training image whose features are cached next to the plain view
  * @param seed split, augmentation and batch order
  * @param promote make the new version current for its name once published (else the previous current stays)

@@ -67,6 +67,12 @@ class JobTrainerTest {
         return examples;
     }
 
+    /** A job over {@code examples} with the split its upload would have stored. */
+    private static JobTrainer.Result train(TaskSpec spec, List<Example> examples, NDManager job, Recorder recorder) {
+        DataSplit split = DataSplit.of(examples, spec.kind(), spec.options().validationSplit(), spec.options().seed());
+        return trainer().train(spec, examples, split, job, recorder);
+    }
+
     private static final class Recorder implements JobTrainer.Listener {
         int rounds;
         int checkpoints;
@@ -95,8 +101,7 @@ class JobTrainerTest {
         Recorder recorder = new Recorder();
         long start = System.nanoTime();
         try (NDManager job = manager.newSubManager()) {
-            JobTrainer.Result result = trainer().train(spec, examples(FewShotData.hairColours(50, 0), classes), job,
-                    recorder);
+            JobTrainer.Result result = train(spec, examples(FewShotData.hairColours(50, 0), classes), job, recorder);
             System.out.printf("hair colour, 100 faces: %d ms, train %s, validation %s%n",
                     (System.nanoTime() - start) / 1_000_000, result.train(), result.validation());
             assertNull(result.tail(), "a frozen-backbone job trains no blocks");
@@ -120,8 +125,7 @@ class JobTrainerTest {
         Recorder recorder = new Recorder();
         long start = System.nanoTime();
         try (NDManager job = manager.newSubManager()) {
-            JobTrainer.Result result = trainer().train(spec, examples(FewShotData.hairColours(50, 0), classes), job,
-                    recorder);
+            JobTrainer.Result result = train(spec, examples(FewShotData.hairColours(50, 0), classes), job, recorder);
             System.out.printf("hair colour, 100 faces, unfrozen_blocks=%d: %d ms (%s), train %s, validation %s%n",
                     blocks, (System.nanoTime() - start) / 1_000_000, result.timing(), result.train(),
                     result.validation());
@@ -143,7 +147,7 @@ class JobTrainerTest {
         TaskSpec spec = new TaskSpec(HeadKind.REGRESSION, "age", List.of("age"),
                 new TrainingOptions(30, 0.003, 64, 0.25, 0, 0, 3, true, false));
         try (NDManager job = manager.newSubManager()) {
-            JobTrainer.Result result = trainer().train(spec, examples, job, new Recorder());
+            JobTrainer.Result result = train(spec, examples, job, new Recorder());
             double spread = examples.stream().mapToDouble(e -> e.target()[0]).max().orElseThrow()
                     - examples.stream().mapToDouble(e -> e.target()[0]).min().orElseThrow();
             System.out.printf("age regression: train %s, validation %s, label range %.0f years%n", result.train(),

@@ -1,14 +1,8 @@
-package io.prosface.server.finetune.jobs;
+package io.prosface.core.eval;
 
-import io.prosface.server.finetune.upload.TaskSpec;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
-import io.prosface.core.eval.CachedFeatures;
-import io.prosface.core.eval.CachedTokens;
-import io.prosface.core.eval.FeatureExtractor;
-import io.prosface.core.eval.FeatureScaler;
-import io.prosface.core.eval.HeadTrainer;
 import io.prosface.core.model.BackboneTail;
 import io.prosface.core.model.HeadKind;
 import io.prosface.core.model.TaskHead;
@@ -18,19 +12,16 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Last k blocks unfrozen (unfrozen_blocks = k &gt; 0): the frozen prefix (patch embedding + blocks 0..L-k-1) runs
- * ONCE per view and its tokens are cached; a {@link BackboneTail} copied from the backbone's last k blocks then
- * trains together with the head on those tokens, the tail at {@value #TAIL_LEARNING_RATE_SCALE} of the head's
- * learning rate (the usual fine-tuning ratio: the copied blocks already compute good features and should move
- * less than a freshly initialised head). The shared backbone never changes.
+ * Last k blocks unfrozen (k &gt; 0): the frozen prefix (patch embedding + blocks 0..L-k-1) runs ONCE per image and
+ * its tokens are cached; a {@link BackboneTail} copied from the backbone's last k blocks then trains together with
+ * the head on those tokens, the tail at {@link HeadTrainer.Settings#backboneLearningRateScale()} of the head's
+ * learning rate (a fraction: the copied blocks already compute good features and should move less than a freshly
+ * initialised head). The shared backbone never changes.
  *
- * <p>The head sees standardised features as in frozen jobs; the statistics are those of the backbone's own features
+ * <p>The head sees standardised features as with a frozen backbone; the statistics are those of the backbone's own features
  * (the fresh tail's output) and are applied inside the recorded graph, then folded into the head at the end.
  */
-final class TailTokens implements CachedJobModel {
-
-    /** Tail learning rate = head learning rate x this. */
-    static final double TAIL_LEARNING_RATE_SCALE = 0.1;
+final class TailTokens implements CachedHeadModel {
 
     private final BackboneTail tail;
     private final TaskHead head;
@@ -47,20 +38,21 @@ final class TailTokens implements CachedJobModel {
         this.validation = validation;
     }
 
-    /** Caches the prefix tokens of both splits (a checkpoint before each chunk), copies the tail, creates the head. */
-    static TailTokens build(VisionTransformer backbone, int blocks, int imageSize, int chunkSize, TaskSpec spec,
-            TrainingViews.Views trainViews, TrainingViews.Views validationViews, NDManager manager,
-            JobTrainer.Listener listener) {
+    /** Caches the prefix tokens of both sets (a checkpoint before each chunk), copies the tail, creates the head. */
+    static TailTokens build(VisionTransformer backbone, int blocks, HeadFitting.Task task, int chunkSize,
+            NDManager manager, HeadFitting.Listener listener) {
         int depth = backbone.config().depth() - blocks;
-        int total = trainViews.pixels().size() + validationViews.pixels().size();
-        CachedTokens train = extract(backbone, depth, imageSize, chunkSize, trainViews.pixels(), manager, listener, 0,
-                total);
-        CachedTokens validation = extract(backbone, depth, imageSize, chunkSize, validationViews.pixels(), manager,
-                listener, trainViews.pixels().size(), total);
+        int imageSize = task.imageSize();
+        int trainCount = task.train().pixels().size();
+        int total = trainCount + task.validation().pixels().size();
+        CachedTokens train = extract(backbone, depth, imageSize, chunkSize, task.train().pixels(), manager, listener,
+                0, total);
+        CachedTokens validation = extract(backbone, depth, imageSize, chunkSize, task.validation().pixels(), manager,
+                listener, trainCount, total);
         BackboneTail tail = BackboneTail.copyOf(backbone, blocks, manager);
-        FeatureScaler scaler = FeatureScaler.fit(initialFeatures(tail, train, spec.kind() != HeadKind.LANDMARKS,
+        FeatureScaler scaler = FeatureScaler.fit(initialFeatures(tail, train, task.kind() != HeadKind.LANDMARKS,
                 manager));
-        TaskHead head = HeadTrainer.newHead(spec.kind(), spec.labels(), backbone.config().embedDim(),
+        TaskHead head = HeadTrainer.newHead(task.kind(), task.labels(), backbone.config().embedDim(),
                 train.length() - 1, manager);
         return new TailTokens(tail, head, scaler, train, validation);
     }
@@ -78,10 +70,7 @@ final class TailTokens implements CachedJobModel {
     @Override
     public void train(List<float[]> targets, HeadTrainer.Settings settings, NDManager manager,
             HeadTrainer.StepHook hook) {
-        HeadTrainer.Settings withTail = new HeadTrainer.Settings(settings.epochs(), settings.minSteps(),
-                settings.batchSize(), settings.learningRate(), settings.weightDecay(), TAIL_LEARNING_RATE_SCALE,
-                settings.seed());
-        HeadTrainer.trainWithTail(tail, head, train, targets, withTail, manager, scaler::apply, hook);
+        HeadTrainer.trainWithTail(tail, head, train, targets, settings, manager, scaler::apply, hook);
     }
 
     @Override
@@ -94,7 +83,7 @@ final class TailTokens implements CachedJobModel {
             try (NDManager batch = manager.newSubManager()) {
                 ParameterStore parameters = new ParameterStore(batch, false);
                 NDList features = tail.forward(parameters, new NDList(tokens.batch(batch, indices)), false);
-                CachedJobModel.appendRows(head.forward(parameters, scaler.apply(features), false).head(), outputs);
+                CachedHeadModel.appendRows(head.forward(parameters, scaler.apply(features), false).head(), outputs);
             }
         }
         return outputs;
@@ -107,7 +96,7 @@ final class TailTokens implements CachedJobModel {
 
     /** Prefix tokens of {@code pixels} at {@code depth}, chunk by chunk with a checkpoint before each chunk. */
     private static CachedTokens extract(VisionTransformer backbone, int depth, int imageSize, int chunkSize,
-            List<float[]> pixels, NDManager manager, JobTrainer.Listener listener, int doneBefore, int total) {
+            List<float[]> pixels, NDManager manager, HeadFitting.Listener listener, int doneBefore, int total) {
         int perSide = imageSize / backbone.config().patchSize();
         int length = 1 + perSide * perSide;
         int embedDim = backbone.config().embedDim();
@@ -118,7 +107,7 @@ final class TailTokens implements CachedJobModel {
             CachedTokens chunk = FeatureExtractor.extractTokens(backbone, depth, pixels.subList(start, end), imageSize,
                     chunkSize, manager);
             System.arraycopy(chunk.tokens(), 0, tokens, start * length * embedDim, chunk.tokens().length);
-            listener.features(doneBefore + end, total);
+            listener.cached(doneBefore + end, total);
         }
         return new CachedTokens(pixels.size(), length, embedDim, tokens);
     }

@@ -1,28 +1,20 @@
-package io.prosface.server.finetune.jobs;
+package io.prosface.core.eval;
 
-import io.prosface.server.finetune.upload.TaskSpec;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.ParameterStore;
-import io.prosface.core.eval.CachedFeatures;
-import io.prosface.core.eval.FeatureExtractor;
-import io.prosface.core.eval.FeatureScaler;
-import io.prosface.core.eval.HeadTrainer;
 import io.prosface.core.model.BackboneTail;
 import io.prosface.core.model.HeadKind;
 import io.prosface.core.model.TaskHead;
 import io.prosface.core.model.VisionTransformer;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
- * Frozen backbone (unfrozen_blocks = 0): the backbone's features of every view are computed once and cached, then
- * only the head trains on them (core.eval's linear-probe protocol), on standardised features ({@link FeatureScaler}).
+ * Frozen backbone (k = 0 unfrozen blocks): the backbone's features of every image are computed once and cached, then
+ * only the head trains on them (the linear-probe protocol), on standardised features ({@link FeatureScaler}).
  *
- * <p>Memory: heads other than landmarks read only the class token and the MEAN patch token (core's linear probe), so
- * their cache keeps one pooled patch token per view instead of N (the probe's mean over one token is that token).
+ * <p>Memory: heads other than landmarks read only the class token and the MEAN patch token (the linear probe), so
+ * their cache keeps one pooled patch token per image instead of N (the probe's mean over one token is that token).
  */
-final class FrozenFeatures implements CachedJobModel {
+final class FrozenFeatures implements CachedHeadModel {
 
     private final TaskHead head;
     private final FeatureScaler scaler;
@@ -36,19 +28,24 @@ final class FrozenFeatures implements CachedJobModel {
         this.validation = validation;
     }
 
-    /** Caches the features of both splits (a checkpoint before each chunk) and creates the head. */
-    static FrozenFeatures build(VisionTransformer backbone, int imageSize, int chunkSize, TaskSpec spec,
-            TrainingViews.Views trainViews, TrainingViews.Views validationViews, NDManager manager,
-            JobTrainer.Listener listener) {
-        boolean pooled = spec.kind() != HeadKind.LANDMARKS;
-        int total = trainViews.pixels().size() + validationViews.pixels().size();
-        CachedFeatures train = extract(backbone, imageSize, chunkSize, trainViews.pixels(), pooled, manager, listener,
-                0, total);
-        CachedFeatures validation = extract(backbone, imageSize, chunkSize, validationViews.pixels(), pooled, manager,
-                listener, trainViews.pixels().size(), total);
-        FeatureScaler scaler = FeatureScaler.fit(train);
-        TaskHead head = HeadTrainer.newHead(spec.kind(), spec.labels(), backbone.config().embedDim(),
-                train.numPatches(), manager);
+    /** Caches the features of both sets (a checkpoint before each chunk) and creates the head. */
+    static FrozenFeatures build(VisionTransformer backbone, HeadFitting.Task task, int chunkSize, NDManager manager,
+            HeadFitting.Listener listener) {
+        boolean pooled = task.kind() != HeadKind.LANDMARKS;
+        int imageSize = task.imageSize();
+        int trainCount = task.train().pixels().size();
+        int total = trainCount + task.validation().pixels().size();
+        CachedFeatures train = extract(backbone, imageSize, chunkSize, task.train().pixels(), pooled, manager,
+                listener, 0, total);
+        CachedFeatures validation = extract(backbone, imageSize, chunkSize, task.validation().pixels(), pooled,
+                manager, listener, trainCount, total);
+        return of(task, FeatureScaler.fit(train), train, validation, backbone.config().embedDim(), manager);
+    }
+
+    /** A fresh head over cached features (raw; standardised here by {@code scaler}, folded in after training). */
+    static FrozenFeatures of(HeadFitting.Task task, FeatureScaler scaler, CachedFeatures train,
+            CachedFeatures validation, int embedDim, NDManager manager) {
+        TaskHead head = HeadTrainer.newHead(task.kind(), task.labels(), embedDim, train.numPatches(), manager);
         return new FrozenFeatures(head, scaler, scaler.apply(train), scaler.apply(validation));
     }
 
@@ -70,17 +67,7 @@ final class FrozenFeatures implements CachedJobModel {
 
     @Override
     public List<float[]> predict(boolean onValidation, NDManager manager) {
-        CachedFeatures features = onValidation ? validation : train;
-        List<float[]> outputs = new ArrayList<>(features.count());
-        for (int start = 0; start < features.count(); start += PREDICT_BATCH) {
-            List<Integer> indices = IntStream.range(start, Math.min(features.count(), start + PREDICT_BATCH)).boxed()
-                    .toList();
-            try (NDManager batch = manager.newSubManager()) {
-                CachedJobModel.appendRows(head.forward(new ParameterStore(batch, false), features.batch(batch, indices),
-                        false).head(), outputs);
-            }
-        }
-        return outputs;
+        return HeadTrainer.predict(head, onValidation ? validation : train, manager);
     }
 
     @Override
@@ -90,7 +77,7 @@ final class FrozenFeatures implements CachedJobModel {
 
     /** Backbone features of {@code pixels}, chunk by chunk with a checkpoint before each chunk. */
     private static CachedFeatures extract(VisionTransformer backbone, int imageSize, int chunkSize, List<float[]> pixels,
-            boolean pooled, NDManager manager, JobTrainer.Listener listener, int doneBefore, int total) {
+            boolean pooled, NDManager manager, HeadFitting.Listener listener, int doneBefore, int total) {
         int count = pixels.size();
         int embedDim = backbone.config().embedDim();
         int keptPatches = pooled ? 1 : (imageSize / backbone.config().patchSize()) * (imageSize
@@ -109,7 +96,7 @@ final class FrozenFeatures implements CachedJobModel {
                 System.arraycopy(chunk.patchTokens(), 0, patchTokens, start * keptPatches * embedDim,
                         chunk.patchTokens().length);
             }
-            listener.features(doneBefore + end, total);
+            listener.cached(doneBefore + end, total);
         }
         return new CachedFeatures(count, embedDim, keptPatches, classTokens, patchTokens);
     }
