@@ -45,12 +45,12 @@
  * <h3>Pretraining heads (ProS, DINO)</h3>
  * <ul>
  *   <li>{@link io.prosface.core.model.ProsHead}: the ProS head h = prototypes ∘ projection: class token → cosine
- *       similarities with K prototypes, which the self-distillation loss turns into distributions over prototypes.</li>
+ *       similarities with K prototypes, which the self-distillation loss turns into distributions over prototypes. Its
+ *       DINO preset ({@link io.prosface.core.model.ProsHeadConfig#dino}, {@code normLastLayer=false}; the ablation,
+ *       {@code loss=dino} in a recipe) ends in a plain linear layer of K outputs whose rows are not L2-normalised
+ *       (logits, not cosines); pretraining only, a checkpoint keeps just the backbone of such a run.</li>
  *   <li>{@link io.prosface.core.model.ProjectionHead}: the projection MLP g of DINO/ProS, its output L2-normalised onto
  *       the unit sphere.</li>
- *   <li>{@link io.prosface.core.model.DinoHead}: the ablation ({@code loss=dino} in a recipe): the same MLP, then a
- *       plain linear layer of K outputs whose rows are not L2-normalised (logits, not cosines); pretraining only, a
- *       checkpoint keeps just the backbone of such a run.</li>
  *   <li>{@link io.prosface.core.train.BackboneWithHead}: one self-distillation network, the ViT backbone followed by
  *       the ProS or DINO head: images (B,3,S,S) → scores (B,K).</li>
  * </ul>
@@ -77,8 +77,9 @@
  *       on the frozen backbone, last k blocks unfrozen, or end-to-end fine-tuning.</li>
  *   <li>{@code io.prosface.training.HeadsCommand}: the {@code heads} command of the {@code training} module: trains the
  *       attribute, expression and landmark heads on a checkpoint's backbone and stores them in it.</li>
- *   <li>{@code io.prosface.training.HeadFitting}: trains one task head of the {@code heads} command and measures it on
- *       held-out samples.</li>
+ *   <li>{@link io.prosface.core.eval.HeadFitting}: the one way a task head is fitted (few-shot jobs, the {@code heads}
+ *       command, the evaluation): features or prefix tokens cached once, standardised, the head (and its tail) trained,
+ *       the scaling folded into it, metrics from {@link io.prosface.core.train.TaskMetrics}.</li>
  * </ul>
  *
  * <h3>Head artifacts and configs</h3>
@@ -115,8 +116,6 @@
  *       published heads (loads new versions, follows promotions, drops deleted ones).</li>
  *   <li>{@code io.prosface.server.finetune.heads.HeadView}: a head as the management APIs list it, stored few-shot
  *       versions and built-in heads alike.</li>
- *   <li>{@code io.prosface.server.finetune.jobs.HeadMetrics}: the metrics a user reads on a fine-tuning job (accuracy,
- *       chance, MAE and RMSE, mean landmark error), computed from the head's raw outputs.</li>
  *   <li>{@code io.prosface.server.http.FaceJson.HeadRef}: a head (name and version) in an analysis answer.</li>
  *   <li>{@code io.prosface.server.http.FaceJson.ResolvedHead}: the head that answered one task of an analysis.</li>
  *   <li>{@code io.prosface.server.http.FineTuneJson.Head}: a head version in the fine-tuning REST API, with whether
