@@ -17,8 +17,11 @@ class DetectLayeringTest {
 
     @Test
     void detectDependsOnlyOnTheJdkAndOpenCv() {
-        classes().that().resideInAPackage("io.prosface.detect..")
-                .should().onlyDependOnClassesThat()
+        classes()
+                .that()
+                .resideInAPackage("io.prosface.detect..")
+                .should()
+                .onlyDependOnClassesThat()
                 .resideInAnyPackage("io.prosface.detect..", "java..", "org.opencv..", "nu.pattern..")
                 .because("training/ compiles detect next to core without the server, Quarkus or DJL")
                 .check(classes);

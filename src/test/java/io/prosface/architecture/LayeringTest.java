@@ -21,18 +21,25 @@ class LayeringTest {
 
     @Test
     void coreDependsOnlyOnTheJdkAndDjl() {
-        classes().that().resideInAPackage("io.prosface.core..")
-                .should().onlyDependOnClassesThat()
-                .resideInAnyPackage("io.prosface.core..", "java..", "javax.imageio..", "ai.djl..",
-                        "com.google.gson..")
-                .because("core must stay pure DJL + JDK (Gson comes with DJL's api) so training/ can compile it without the server")
+        classes()
+                .that()
+                .resideInAPackage("io.prosface.core..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("io.prosface.core..", "java..", "javax.imageio..", "ai.djl..", "com.google.gson..")
+                .because(
+                        "core must stay pure DJL + JDK (Gson comes with DJL's api) so training/ can compile it without the server")
                 .check(classes);
     }
 
     @Test
     void theServerNeverUsesTheSyntheticFaceRenderer() {
-        noClasses().that().resideInAPackage("io.prosface.server..")
-                .should().dependOnClassesThat().resideInAPackage("io.prosface.core.synthetic..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.prosface.server..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.prosface.core.synthetic..")
                 .because("synthetic faces are for training, load tests and tests; the served model sees real photos")
                 .check(classes);
     }

@@ -24,8 +24,12 @@ class TransportsTest {
 
     @Test
     void restDoesNotDependOnGrpc() {
-        noClasses().that().resideInAPackage(HTTP)
-                .should().dependOnClassesThat().resideInAPackage(GRPC)
+        noClasses()
+                .that()
+                .resideInAPackage(HTTP)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(GRPC)
                 .because("the REST adapter calls the services, not the gRPC adapter; move shared pieces to a neutral "
                         + "package")
                 .check(classes);
@@ -33,8 +37,12 @@ class TransportsTest {
 
     @Test
     void grpcDoesNotDependOnRest() {
-        noClasses().that().resideInAPackage(GRPC)
-                .should().dependOnClassesThat().resideInAPackage(HTTP)
+        noClasses()
+                .that()
+                .resideInAPackage(GRPC)
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage(HTTP)
                 .because("the gRPC adapter calls the services, not the REST adapter; move shared pieces to a neutral "
                         + "package")
                 .check(classes);
@@ -42,8 +50,12 @@ class TransportsTest {
 
     @Test
     void theServicesDependOnNoTransport() {
-        noClasses().that().resideInAnyPackage("io.prosface.server.inference..", "io.prosface.server.finetune..")
-                .should().dependOnClassesThat().resideInAnyPackage(HTTP, GRPC, "io.prosface.server.v2..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.prosface.server.inference..", "io.prosface.server.finetune..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(HTTP, GRPC, "io.prosface.server.v2..")
                 .because("inference and fine-tuning are what the transports adapt")
                 .check(classes);
     }

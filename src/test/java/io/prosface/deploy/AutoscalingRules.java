@@ -52,7 +52,8 @@ final class AutoscalingRules {
 
     private static void requireExported(String series, String where) {
         if (!ExportedMetrics.series().contains(series)) {
-            throw new AssertionError(series + " (in " + where + ") is not exported by the server; exported: " + ExportedMetrics.series());
+            throw new AssertionError(series + " (in " + where + ") is not exported by the server; exported: "
+                    + ExportedMetrics.series());
         }
     }
 }

@@ -30,7 +30,10 @@ final class ClasspathResources {
         try {
             for (URL manifest : Collections.list(loader.getResources("META-INF/MANIFEST.MF"))) {
                 if ("jar".equals(manifest.getProtocol())) {
-                    try (JarFile jar = new JarFile(((JarURLConnection) manifest.openConnection()).getJarFileURL().toURI().getPath())) {
+                    try (JarFile jar = new JarFile(((JarURLConnection) manifest.openConnection())
+                            .getJarFileURL()
+                            .toURI()
+                            .getPath())) {
                         jar.stream().filter(entry -> !entry.isDirectory()).forEach(entry -> found.add(entry.getName()));
                     }
                 }
@@ -39,7 +42,9 @@ final class ClasspathResources {
                 if ("file".equals(root.getProtocol())) {
                     Path directory = Path.of(root.toURI());
                     try (Stream<Path> files = Files.walk(directory)) {
-                        files.filter(Files::isRegularFile).forEach(file -> found.add(directory.relativize(file).toString().replace('\\', '/')));
+                        files.filter(Files::isRegularFile)
+                                .forEach(file -> found.add(
+                                        directory.relativize(file).toString().replace('\\', '/')));
                     }
                 }
             }

@@ -25,9 +25,15 @@ class ContainerFilesTest {
         Dockerfile jvm = Dockerfile.read("Dockerfile.jvm");
         assertTrue(jvm.baseImage().startsWith("registry.access.redhat.com/ubi9/openjdk-"), jvm.baseImage());
         int jdk = Integer.parseInt(jvm.baseImage().replaceAll(".*openjdk-(\\d+).*", "$1"));
-        assertTrue(jdk >= Integer.parseInt(ProjectFiles.pomProperty("maven.compiler.release")), "JDK " + jdk + " older than the release");
+        assertTrue(
+                jdk >= Integer.parseInt(ProjectFiles.pomProperty("maven.compiler.release")),
+                "JDK " + jdk + " older than the release");
         List<String> sources = jvm.copies().stream().map(Map.Entry::getKey).toList();
-        for (String layer : List.of("server/target/quarkus-app/lib/", "server/target/quarkus-app/*.jar", "server/target/quarkus-app/app/", "server/target/quarkus-app/quarkus/")) {
+        for (String layer : List.of(
+                "server/target/quarkus-app/lib/",
+                "server/target/quarkus-app/*.jar",
+                "server/target/quarkus-app/app/",
+                "server/target/quarkus-app/quarkus/")) {
             assertTrue(sources.contains(layer), "missing layer " + layer);
         }
         assertEquals(String.valueOf(podUser), jvm.last("USER"), "image USER vs pod runAsUser");
@@ -41,11 +47,15 @@ class ContainerFilesTest {
     @Test
     void nativeImageCarriesLibtorchWhereDjlLooks() {
         Dockerfile nativeImage = Dockerfile.read("Dockerfile.native");
-        assertTrue(nativeImage.baseImage().startsWith("registry.access.redhat.com/ubi9/ubi-minimal"), nativeImage.baseImage());
+        assertTrue(
+                nativeImage.baseImage().startsWith("registry.access.redhat.com/ubi9/ubi-minimal"),
+                nativeImage.baseImage());
         Map<String, String> copies = Map.ofEntries(nativeImage.copies().toArray(Map.Entry[]::new));
         assertTrue(copies.containsKey("server/target/*-runner"), "copies the native runner");
         String libtorchSource = NativeImageConfigTest.unpackedLibtorchDirectory();
-        assertTrue(copies.containsKey(libtorchSource), "Dockerfile.native must copy " + libtorchSource + ", copies " + copies.keySet());
+        assertTrue(
+                copies.containsKey(libtorchSource),
+                "Dockerfile.native must copy " + libtorchSource + ", copies " + copies.keySet());
         Map<String, String> environment = nativeImage.environment();
         assertEquals(copies.get(libtorchSource).replaceAll("/$", ""), environment.get("PYTORCH_LIBRARY_PATH"));
         assertEquals(ProjectFiles.pomProperty("pytorch.version"), environment.get("PYTORCH_VERSION"));
@@ -75,7 +85,9 @@ class ContainerFilesTest {
         for (String file : List.of("Dockerfile.jvm", "Dockerfile.native")) {
             for (Map.Entry<String, String> copy : Dockerfile.read(file).copies()) {
                 String source = copy.getKey();
-                assertTrue(DeploymentChecks.dockerignoreAdmits(rules, source), file + " copies " + source + ", which .dockerignore excludes");
+                assertTrue(
+                        DeploymentChecks.dockerignoreAdmits(rules, source),
+                        file + " copies " + source + ", which .dockerignore excludes");
             }
         }
     }
@@ -85,10 +97,16 @@ class ContainerFilesTest {
     @Test
     void bothServerImagesCarryTheModelAtTheirModelPath() {
         Rendered withoutPodModelPath = cpu.mutableCopy();
-        ((Map<String, Object>) withoutPodModelPath.document("ConfigMap", "pros-face-config").get("data")).remove("PROS_MODEL_PATH");
+        ((Map<String, Object>) withoutPodModelPath
+                        .document("ConfigMap", "pros-face-config")
+                        .get("data"))
+                .remove("PROS_MODEL_PATH");
         for (String file : List.of("Dockerfile.jvm", "Dockerfile.native")) {
-            DeploymentChecks.modelIsInTheImage(withoutPodModelPath, Dockerfile.read(file), OverlayContractTest.dockerignore());
-            assertEquals(cpu.environment(cpu.server()).get("PROS_MODEL_PATH"), Dockerfile.read(file).environment().get("PROS_MODEL_PATH"),
+            DeploymentChecks.modelIsInTheImage(
+                    withoutPodModelPath, Dockerfile.read(file), OverlayContractTest.dockerignore());
+            assertEquals(
+                    cpu.environment(cpu.server()).get("PROS_MODEL_PATH"),
+                    Dockerfile.read(file).environment().get("PROS_MODEL_PATH"),
                     file + " and the ConfigMap must name the same model path");
         }
     }

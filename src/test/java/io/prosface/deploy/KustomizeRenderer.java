@@ -59,12 +59,14 @@ final class KustomizeRenderer {
                     + ", which the test renderer does not implement (see k8s/README.md, 'Kustomize features')");
         }
         if (!expectedKind.equals(kustomization.get("kind"))) {
-            throw new IllegalArgumentException(file + ": expected kind " + expectedKind + ", got " + kustomization.get("kind"));
+            throw new IllegalArgumentException(
+                    file + ": expected kind " + expectedKind + ", got " + kustomization.get("kind"));
         }
         return kustomization;
     }
 
-    private static void addResources(Path directory, Map<String, Object> kustomization, List<Map<String, Object>> into) {
+    private static void addResources(
+            Path directory, Map<String, Object> kustomization, List<Map<String, Object>> into) {
         for (String resource : strings(kustomization.get("resources"))) {
             Path path = directory.resolve(resource).normalize();
             if (Files.isDirectory(path)) {
@@ -76,7 +78,8 @@ final class KustomizeRenderer {
     }
 
     /** Transformers of one kustomization, in the order kustomize runs them. */
-    private static void transform(Path directory, Map<String, Object> kustomization, List<Map<String, Object>> resources) {
+    private static void transform(
+            Path directory, Map<String, Object> kustomization, List<Map<String, Object>> resources) {
         for (Map<String, Object> patch : maps(kustomization.get("patches"))) {
             applyPatch(directory, patch, resources);
         }
@@ -87,21 +90,27 @@ final class KustomizeRenderer {
             applyLabels(labels, resources);
         }
         for (Map<String, Object> image : maps(kustomization.get("images"))) {
-            resources.forEach(resource -> PodTemplates.containers(resource).forEach(container -> setImage(container, image)));
+            resources.forEach(
+                    resource -> PodTemplates.containers(resource).forEach(container -> setImage(container, image)));
         }
     }
 
     private static void applyPatch(Path directory, Map<String, Object> entry, List<Map<String, Object>> resources) {
-        if (!(entry.get("path") instanceof String path) || entry.keySet().stream().anyMatch(key -> !Set.of("path", "target").contains(key))) {
-            throw new UnsupportedOperationException("only patches with 'path' (+ optional 'target') are supported: " + entry);
+        if (!(entry.get("path") instanceof String path)
+                || entry.keySet().stream()
+                        .anyMatch(key -> !Set.of("path", "target").contains(key))) {
+            throw new UnsupportedOperationException(
+                    "only patches with 'path' (+ optional 'target') are supported: " + entry);
         }
         for (Map<String, Object> patch : YamlDocuments.read(directory.resolve(path))) {
-            Map<String, Object> target = entry.get("target") instanceof Map<?, ?> given ? castMap(given) : Map.of(
-                    "kind", patch.get("kind"), "name", YamlDocuments.at(patch, "metadata", "name"));
+            Map<String, Object> target = entry.get("target") instanceof Map<?, ?> given
+                    ? castMap(given)
+                    : Map.of("kind", patch.get("kind"), "name", YamlDocuments.at(patch, "metadata", "name"));
             boolean matched = false;
             for (int index = 0; index < resources.size(); index++) {
                 Map<String, Object> resource = resources.get(index);
-                if (target.get("kind").equals(resource.get("kind")) && target.get("name").equals(metadata(resource).get("name"))) {
+                if (target.get("kind").equals(resource.get("kind"))
+                        && target.get("name").equals(metadata(resource).get("name"))) {
                     resources.set(index, StrategicMerge.apply(resource, patch));
                     matched = true;
                 }
@@ -114,14 +123,17 @@ final class KustomizeRenderer {
 
     private static void applyLabels(Map<String, Object> labels, List<Map<String, Object>> resources) {
         if (Boolean.TRUE.equals(labels.get("includeSelectors"))) {
-            throw new UnsupportedOperationException("labels.includeSelectors is not supported: selectors are immutable");
+            throw new UnsupportedOperationException(
+                    "labels.includeSelectors is not supported: selectors are immutable");
         }
         Map<String, Object> pairs = castMap(labels.get("pairs"));
         for (Map<String, Object> resource : resources) {
             labelsOf(metadata(resource)).putAll(pairs);
-            if (Boolean.TRUE.equals(labels.get("includeTemplates")) && POD_TEMPLATE_KINDS.contains(resource.get("kind"))) {
+            if (Boolean.TRUE.equals(labels.get("includeTemplates"))
+                    && POD_TEMPLATE_KINDS.contains(resource.get("kind"))) {
                 Map<String, Object> template = castMap(YamlDocuments.at(resource, "spec", "template"));
-                labelsOf(castMap(template.computeIfAbsent("metadata", key -> new LinkedHashMap<>()))).putAll(pairs);
+                labelsOf(castMap(template.computeIfAbsent("metadata", key -> new LinkedHashMap<>())))
+                        .putAll(pairs);
             }
         }
     }
@@ -129,7 +141,9 @@ final class KustomizeRenderer {
     /** kustomize's image transformer: an image named exactly {@code name} gets newName and/or newTag. */
     private static void setImage(Map<String, Object> container, Map<String, Object> image) {
         String reference = (String) container.get("image");
-        int tagStart = reference.lastIndexOf(':') > reference.lastIndexOf('/') ? reference.lastIndexOf(':') : reference.length();
+        int tagStart = reference.lastIndexOf(':') > reference.lastIndexOf('/')
+                ? reference.lastIndexOf(':')
+                : reference.length();
         String name = reference.substring(0, tagStart);
         if (!name.equals(image.get("name"))) {
             return;
@@ -142,7 +156,8 @@ final class KustomizeRenderer {
     private static void requireUniqueIds(List<Map<String, Object>> resources) {
         Set<String> ids = new HashSet<>();
         for (Map<String, Object> resource : resources) {
-            String id = resource.get("kind") + "/" + metadata(resource).get("namespace") + "/" + metadata(resource).get("name");
+            String id = resource.get("kind") + "/" + metadata(resource).get("namespace") + "/"
+                    + metadata(resource).get("name");
             if (!ids.add(id)) {
                 throw new IllegalArgumentException("duplicate resource " + id);
             }

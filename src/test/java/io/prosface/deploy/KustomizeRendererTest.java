@@ -61,19 +61,29 @@ class KustomizeRendererTest {
         Map<String, Object> before = YamlDocuments.deepCopy(deployment);
         Map<String, Object> merged = StrategicMerge.apply(deployment, patch);
         assertFalse(((Map<?, ?>) merged.get("spec")).containsKey("replicas"), "null deletes");
-        assertEquals(List.of(Map.of("key", "b", "operator", "Exists")), YamlDocuments.at(merged, "spec", "template", "spec", "tolerations"),
+        assertEquals(
+                List.of(Map.of("key", "b", "operator", "Exists")),
+                YamlDocuments.at(merged, "spec", "template", "spec", "tolerations"),
                 "tolerations have no merge key: replaced");
         Map<String, Object> server = PodTemplates.containers(merged).get(0);
-        assertEquals(List.of(Map.of("name", "A", "value", "1"), Map.of("name", "B", "value", "3"), Map.of("name", "C", "value", "4")),
-                server.get("env"), "env merges by name, new entries appended");
-        assertEquals(List.of(Map.of("name", "other", "mountPath", "/tmp", "readOnly", true)), server.get("volumeMounts"),
+        assertEquals(
+                List.of(
+                        Map.of("name", "A", "value", "1"),
+                        Map.of("name", "B", "value", "3"),
+                        Map.of("name", "C", "value", "4")),
+                server.get("env"),
+                "env merges by name, new entries appended");
+        assertEquals(
+                List.of(Map.of("name", "other", "mountPath", "/tmp", "readOnly", true)),
+                server.get("volumeMounts"),
                 "volumeMounts merge by mountPath");
         assertEquals(before, deployment, "the input is not modified");
     }
 
     @Test
     void listsOfCustomResourcesAreReplaced() {
-        Map<String, Object> monitor = one("{apiVersion: monitoring.coreos.com/v1, kind: ServiceMonitor, spec: {endpoints: [{port: a}]}}");
+        Map<String, Object> monitor =
+                one("{apiVersion: monitoring.coreos.com/v1, kind: ServiceMonitor, spec: {endpoints: [{port: a}]}}");
         Map<String, Object> merged = StrategicMerge.apply(monitor, one("{spec: {endpoints: [{port: b}]}}"));
         assertEquals(List.of(Map.of("port", "b")), YamlDocuments.at(merged, "spec", "endpoints"));
     }
@@ -81,20 +91,26 @@ class KustomizeRendererTest {
     @Test
     void patchDirectivesAreRejected() {
         Map<String, Object> target = one("{apiVersion: v1, kind: ConfigMap, data: {a: b}}");
-        assertThrows(UnsupportedOperationException.class, () -> StrategicMerge.apply(target, one("{data: {$patch: replace}}")));
+        assertThrows(
+                UnsupportedOperationException.class,
+                () -> StrategicMerge.apply(target, one("{data: {$patch: replace}}")));
     }
 
     @Test
     void unsupportedKustomizeFeaturesFailTheRender(@TempDir Path directory) throws IOException {
-        Files.writeString(directory.resolve("kustomization.yaml"), "kind: Kustomization\nnamePrefix: x-\nresources: []\n");
+        Files.writeString(
+                directory.resolve("kustomization.yaml"), "kind: Kustomization\nnamePrefix: x-\nresources: []\n");
         assertThrows(UnsupportedOperationException.class, () -> KustomizeRenderer.render(directory));
     }
 
     @Test
     void aPatchMatchingNothingFailsTheRender(@TempDir Path directory) throws IOException {
-        Files.writeString(directory.resolve("kustomization.yaml"), "kind: Kustomization\nresources: [cm.yaml]\npatches: [{path: p.yaml}]\n");
+        Files.writeString(
+                directory.resolve("kustomization.yaml"),
+                "kind: Kustomization\nresources: [cm.yaml]\npatches: [{path: p.yaml}]\n");
         Files.writeString(directory.resolve("cm.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n");
-        Files.writeString(directory.resolve("p.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\ndata: {k: v}\n");
+        Files.writeString(
+                directory.resolve("p.yaml"), "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\ndata: {k: v}\n");
         assertThrows(IllegalArgumentException.class, () -> KustomizeRenderer.render(directory));
     }
 
@@ -116,8 +132,11 @@ class KustomizeRendererTest {
         Map<String, Object> deployment = KustomizeRenderer.render(directory).get(0);
         assertEquals("ns", YamlDocuments.at(deployment, "metadata", "namespace"));
         assertEquals("a", YamlDocuments.at(deployment, "spec", "template", "metadata", "labels", "team"));
-        assertEquals(List.of("registry.example/app:2", "other:1"),
-                PodTemplates.containers(deployment).stream().map(container -> container.get("image")).toList());
+        assertEquals(
+                List.of("registry.example/app:2", "other:1"),
+                PodTemplates.containers(deployment).stream()
+                        .map(container -> container.get("image"))
+                        .toList());
     }
 
     /** Every kustomization under k8s/, rendered by us and by kubectl, must give the same resources. */
@@ -128,15 +147,20 @@ class KustomizeRendererTest {
         try (Stream<Path> files = Files.walk(Manifests.K8S)) {
             files.filter(file -> file.getFileName().toString().equals("kustomization.yaml"))
                     .map(Path::getParent)
-                    .filter(directory -> "Kustomization".equals(YamlDocuments.read(directory.resolve("kustomization.yaml")).get(0).get("kind")))
+                    .filter(directory -> "Kustomization"
+                            .equals(YamlDocuments.read(directory.resolve("kustomization.yaml"))
+                                    .get(0)
+                                    .get("kind")))
                     .sorted()
                     .forEach(directories::add);
         }
-        return directories.stream().map(directory -> DynamicTest.dynamicTest(Manifests.K8S.relativize(directory).toString(), () -> {
-            Map<String, Object> ours = normalised(KustomizeRenderer.render(directory));
-            Map<String, Object> theirs = normalised(YamlDocuments.read(kubectlKustomize(directory)));
-            assertEquals(theirs, ours);
-        }));
+        return directories.stream()
+                .map(directory -> DynamicTest.dynamicTest(
+                        Manifests.K8S.relativize(directory).toString(), () -> {
+                            Map<String, Object> ours = normalised(KustomizeRenderer.render(directory));
+                            Map<String, Object> theirs = normalised(YamlDocuments.read(kubectlKustomize(directory)));
+                            assertEquals(theirs, ours);
+                        }));
     }
 
     private static boolean kubectlAvailable() {
@@ -162,13 +186,19 @@ class KustomizeRendererTest {
         Path output = Files.createTempFile("kubectl", ".out");
         Path errors = Files.createTempFile("kubectl", ".err");
         try {
-            Process process = new ProcessBuilder(command).redirectOutput(output.toFile()).redirectError(errors.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectOutput(output.toFile())
+                    .redirectError(errors.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 return new Result(-1, "", "timed out: " + command);
             }
-            return new Result(process.exitValue(), Files.readString(output, StandardCharsets.UTF_8), Files.readString(errors, StandardCharsets.UTF_8));
+            return new Result(
+                    process.exitValue(),
+                    Files.readString(output, StandardCharsets.UTF_8),
+                    Files.readString(errors, StandardCharsets.UTF_8));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Result(-1, "", "interrupted");
@@ -183,7 +213,9 @@ class KustomizeRendererTest {
         Map<String, Object> byId = new TreeMap<>();
         for (Map<String, Object> resource : resources) {
             Map<String, Object> metadata = KustomizeRenderer.metadata(resource);
-            byId.put(resource.get("kind") + "/" + metadata.get("namespace") + "/" + metadata.get("name"), sortNamedLists(resource));
+            byId.put(
+                    resource.get("kind") + "/" + metadata.get("namespace") + "/" + metadata.get("name"),
+                    sortNamedLists(resource));
         }
         return byId;
     }
@@ -195,10 +227,15 @@ class KustomizeRendererTest {
             return sorted;
         }
         if (node instanceof List<?> list) {
-            List<Object> items = new ArrayList<>(list.stream().map(KustomizeRendererTest::sortNamedLists).toList());
-            if (items.stream().allMatch(item -> item instanceof Map<?, ?> map && (map.containsKey("name") || map.containsKey("mountPath")))) {
-                items.sort(Comparator.comparing(item -> String.valueOf(((Map<?, ?>) item).containsKey("name")
-                        ? ((Map<?, ?>) item).get("name") : ((Map<?, ?>) item).get("mountPath"))));
+            List<Object> items = new ArrayList<>(
+                    list.stream().map(KustomizeRendererTest::sortNamedLists).toList());
+            if (items.stream()
+                    .allMatch(item -> item instanceof Map<?, ?> map
+                            && (map.containsKey("name") || map.containsKey("mountPath")))) {
+                items.sort(Comparator.comparing(item -> String.valueOf(
+                        ((Map<?, ?>) item).containsKey("name")
+                                ? ((Map<?, ?>) item).get("name")
+                                : ((Map<?, ?>) item).get("mountPath"))));
             }
             return items;
         }

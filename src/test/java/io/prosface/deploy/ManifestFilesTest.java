@@ -28,7 +28,10 @@ class ManifestFilesTest {
 
     static List<Path> yamlFiles() throws IOException {
         try (Stream<Path> files = Files.walk(Manifests.K8S)) {
-            return files.filter(file -> file.toString().endsWith(".yaml") || file.toString().endsWith(".yml")).sorted().toList();
+            return files.filter(file ->
+                            file.toString().endsWith(".yaml") || file.toString().endsWith(".yml"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -40,22 +43,31 @@ class ManifestFilesTest {
      *  additionalProperties, Kubernetes would reject or ignore them). */
     @TestFactory
     Stream<DynamicTest> everyManifestParsesIntoItsModel() throws IOException {
-        return yamlFiles().stream().map(file -> DynamicTest.dynamicTest(relative(file), () -> {
-            List<Map<String, Object>> documents = YamlDocuments.read(file);
-            assertFalse(documents.isEmpty(), "empty file");
-            for (Map<String, Object> document : documents) {
-                if (file.getFileName().toString().equals("kustomization.yaml")) {
-                    assertTrue(String.valueOf(document.get("apiVersion")).startsWith("kustomize.config.k8s.io/"), "kustomization apiVersion");
-                    continue;
-                }
-                if (STANDALONE.contains(relative(file)) && !document.containsKey("kind")) {
-                    continue; // Helm values: checked by MonitoringManifestsTest
-                }
-                HasMetadata resource = Manifests.typed(document);
-                assertTrue(resource.getMetadata() != null && resource.getMetadata().getName() != null, "metadata.name");
-                assertEquals(List.of(), Manifests.unknownFields(resource), "fields the " + resource.getKind() + " model does not know");
-            }
-        }));
+        return yamlFiles().stream()
+                .map(file -> DynamicTest.dynamicTest(relative(file), () -> {
+                    List<Map<String, Object>> documents = YamlDocuments.read(file);
+                    assertFalse(documents.isEmpty(), "empty file");
+                    for (Map<String, Object> document : documents) {
+                        if (file.getFileName().toString().equals("kustomization.yaml")) {
+                            assertTrue(
+                                    String.valueOf(document.get("apiVersion")).startsWith("kustomize.config.k8s.io/"),
+                                    "kustomization apiVersion");
+                            continue;
+                        }
+                        if (STANDALONE.contains(relative(file)) && !document.containsKey("kind")) {
+                            continue; // Helm values: checked by MonitoringManifestsTest
+                        }
+                        HasMetadata resource = Manifests.typed(document);
+                        assertTrue(
+                                resource.getMetadata() != null
+                                        && resource.getMetadata().getName() != null,
+                                "metadata.name");
+                        assertEquals(
+                                List.of(),
+                                Manifests.unknownFields(resource),
+                                "fields the " + resource.getKind() + " model does not know");
+                    }
+                }));
     }
 
     /** The unknown-field detection itself: a misspelt nested field is reported with its path. */
@@ -89,17 +101,22 @@ class ManifestFilesTest {
             Map<String, Object> kustomization = YamlDocuments.read(file).get(0);
             for (String field : List.of("resources", "components")) {
                 if (kustomization.get(field) instanceof List<?> entries) {
-                    entries.forEach(entry -> referenced.add(relative(file.getParent().resolve((String) entry).normalize())));
+                    entries.forEach(entry -> referenced.add(
+                            relative(file.getParent().resolve((String) entry).normalize())));
                 }
             }
             if (kustomization.get("patches") instanceof List<?> patches) {
-                patches.forEach(patch -> referenced.add(relative(file.getParent().resolve((String) ((Map<?, ?>) patch).get("path")).normalize())));
+                patches.forEach(patch -> referenced.add(relative(file.getParent()
+                        .resolve((String) ((Map<?, ?>) patch).get("path"))
+                        .normalize())));
             }
         }
         Set<String> orphans = new TreeSet<>();
         for (Path file : yamlFiles()) {
             String name = relative(file);
-            if (!file.getFileName().toString().equals("kustomization.yaml") && !referenced.contains(name) && !STANDALONE.contains(name)) {
+            if (!file.getFileName().toString().equals("kustomization.yaml")
+                    && !referenced.contains(name)
+                    && !STANDALONE.contains(name)) {
                 orphans.add(name);
             }
         }

@@ -1,6 +1,5 @@
 package io.prosface.deploy;
 
-import io.prosface.core.RepositoryRoot;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -14,6 +13,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import io.prosface.core.RepositoryRoot;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.file.Path;
@@ -45,8 +45,8 @@ final class Manifests {
             "keda.sh/v1alpha1/ScaledObject", GenericKubernetesResource.class);
 
     /** Fails on unknown fields only through {@link #unknownFields}: fabric8 models keep them in additionalProperties. */
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private Manifests() {}
 
@@ -91,7 +91,9 @@ final class Manifests {
         if (!node.getClass().getName().startsWith("io.fabric8.")) {
             return; // strings, numbers, booleans
         }
-        for (Class<?> type = node.getClass(); type != null && type.getName().startsWith("io.fabric8."); type = type.getSuperclass()) {
+        for (Class<?> type = node.getClass();
+                type != null && type.getName().startsWith("io.fabric8.");
+                type = type.getSuperclass()) {
             for (Field field : type.getDeclaredFields()) {
                 if (Modifier.isStatic(field.getModifiers())) {
                     continue;

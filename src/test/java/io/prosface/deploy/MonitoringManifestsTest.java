@@ -20,15 +20,22 @@ class MonitoringManifestsTest {
      *  autoscaling metric), scrapes a port name the Service lacks, or the wrong path for Micrometer's endpoint. */
     @Test
     void serviceMonitorScrapesTheServerOnce() {
-        ServiceMonitor monitor = Rendered.of("monitoring").all(ServiceMonitor.class).get(0);
-        assertEquals(base.deployment().getMetadata().getNamespace(), monitor.getMetadata().getNamespace(), "namespace");
+        ServiceMonitor monitor =
+                Rendered.of("monitoring").all(ServiceMonitor.class).get(0);
+        assertEquals(
+                base.deployment().getMetadata().getNamespace(),
+                monitor.getMetadata().getNamespace(),
+                "namespace");
         Map<String, String> selector = monitor.getSpec().getSelector().getMatchLabels();
         List<Service> selected = base.services().stream()
                 .filter(service -> service.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
                 .toList();
-        assertEquals(1, selected.size(), "the ServiceMonitor must select exactly one Service, selects " + selected.size());
+        assertEquals(
+                1, selected.size(), "the ServiceMonitor must select exactly one Service, selects " + selected.size());
         for (Endpoint endpoint : monitor.getSpec().getEndpoints()) {
-            assertTrue(selected.get(0).getSpec().getPorts().stream().anyMatch(port -> port.getName().equals(endpoint.getPort())),
+            assertTrue(
+                    selected.get(0).getSpec().getPorts().stream()
+                            .anyMatch(port -> port.getName().equals(endpoint.getPort())),
                     "the Service has no port named " + endpoint.getPort());
             assertEquals(settings.metricsPath(), endpoint.getPath(), "metrics path");
         }
@@ -39,7 +46,8 @@ class MonitoringManifestsTest {
     void adapterPublishesTheInFlightGauge() {
         Map<String, String> published = AutoscalingRules.publishedMetrics();
         String inFlight = ExportedMetrics.prometheusName(io.prosface.server.inference.MetricNames.IN_FLIGHT);
-        assertEquals(inFlight, published.get(inFlight), "the HPA's default metric must be published under its own name");
+        assertEquals(
+                inFlight, published.get(inFlight), "the HPA's default metric must be published under its own name");
     }
 
     /** Catches: the KEDA alternative drifting from the Deployment (name, kind) or from the exported metrics, or
@@ -47,18 +55,27 @@ class MonitoringManifestsTest {
     @Test
     void kedaScaledObjectTargetsTheServer() {
         Rendered keda = Rendered.of("monitoring/keda");
-        GenericKubernetesResource scaled = keda.all(GenericKubernetesResource.class).get(0);
-        Map<String, Object> spec = KustomizeRenderer.castMap(scaled.getAdditionalProperties().get("spec"));
-        assertEquals(base.deployment().getMetadata().getNamespace(), scaled.getMetadata().getNamespace(), "namespace");
+        GenericKubernetesResource scaled =
+                keda.all(GenericKubernetesResource.class).get(0);
+        Map<String, Object> spec =
+                KustomizeRenderer.castMap(scaled.getAdditionalProperties().get("spec"));
+        assertEquals(
+                base.deployment().getMetadata().getNamespace(),
+                scaled.getMetadata().getNamespace(),
+                "namespace");
         assertEquals("Deployment", YamlDocuments.at(spec, "scaleTargetRef", "kind"));
         assertEquals(base.deployment().getMetadata().getName(), YamlDocuments.at(spec, "scaleTargetRef", "name"));
         assertTrue(((Number) spec.get("minReplicaCount")).intValue() >= 2, "minReplicaCount >= 2");
         List<Map<String, Object>> triggers = YamlDocuments.at(spec, "triggers");
-        List<Map<String, Object>> prometheus = triggers.stream().filter(trigger -> "prometheus".equals(trigger.get("type"))).toList();
+        List<Map<String, Object>> prometheus = triggers.stream()
+                .filter(trigger -> "prometheus".equals(trigger.get("type")))
+                .toList();
         assertEquals(1, prometheus.size(), "one prometheus trigger");
         String query = YamlDocuments.at(prometheus.get(0), "metadata", "query");
         AutoscalingRules.requireAllExported(query);
-        assertTrue(query.contains("namespace=\"" + base.deployment().getMetadata().getNamespace() + "\""), "query scoped to the namespace");
+        assertTrue(
+                query.contains("namespace=\"" + base.deployment().getMetadata().getNamespace() + "\""),
+                "query scoped to the namespace");
         assertTrue(triggers.stream().anyMatch(trigger -> "cpu".equals(trigger.get("type"))), "CPU fallback trigger");
     }
 }

@@ -23,25 +23,58 @@ import org.junit.jupiter.api.Test;
 class NativeFriendlyCodeTest {
     /** Owner class -> methods that resolve or create code at run time. */
     private static final Map<String, Set<String>> FORBIDDEN_CALLS = Map.of(
-            "java.lang.Class", Set.of("forName", "getDeclaredMethod", "getDeclaredMethods", "getDeclaredField", "getDeclaredFields",
-                    "getDeclaredConstructor", "getDeclaredConstructors", "getMethod", "getMethods", "getField", "getFields",
-                    "getConstructor", "getConstructors", "newInstance"),
+            "java.lang.Class",
+                    Set.of(
+                            "forName",
+                            "getDeclaredMethod",
+                            "getDeclaredMethods",
+                            "getDeclaredField",
+                            "getDeclaredFields",
+                            "getDeclaredConstructor",
+                            "getDeclaredConstructors",
+                            "getMethod",
+                            "getMethods",
+                            "getField",
+                            "getFields",
+                            "getConstructor",
+                            "getConstructors",
+                            "newInstance"),
             "java.lang.reflect.Proxy", Set.of("newProxyInstance", "getProxyClass"),
             "java.lang.ClassLoader", Set.of("defineClass", "loadClass"),
-            "java.lang.invoke.MethodHandles$Lookup", Set.of("defineClass", "defineHiddenClass", "findVirtual", "findStatic",
-                    "findConstructor", "findGetter", "findSetter", "findStaticGetter", "findStaticSetter"),
+            "java.lang.invoke.MethodHandles$Lookup",
+                    Set.of(
+                            "defineClass",
+                            "defineHiddenClass",
+                            "findVirtual",
+                            "findStatic",
+                            "findConstructor",
+                            "findGetter",
+                            "findSetter",
+                            "findStaticGetter",
+                            "findStaticSetter"),
             "java.net.URLClassLoader", Set.of("<init>", "newInstance"));
 
-    private static final DescribedPredicate<JavaCall<?>> RESOLVES_CODE_AT_RUN_TIME =
-            DescribedPredicate.describe("resolve or create code at run time (reflection by name, proxies, class definition)",
-                    call -> FORBIDDEN_CALLS.getOrDefault(call.getTargetOwner().getName(), Set.of()).contains(call.getName()));
+    private static final DescribedPredicate<JavaCall<?>> RESOLVES_CODE_AT_RUN_TIME = DescribedPredicate.describe(
+            "resolve or create code at run time (reflection by name, proxies, class definition)",
+            call -> FORBIDDEN_CALLS
+                    .getOrDefault(call.getTargetOwner().getName(), Set.of())
+                    .contains(call.getName()));
 
-    private static final DescribedPredicate<JavaClass> HAND_WRITTEN = DescribedPredicate.describe("are hand-written",
-            type -> !isGenerated(type) && type.getEnclosingClass().map(enclosing -> !isGenerated(enclosing)).orElse(true));
+    private static final DescribedPredicate<JavaClass> HAND_WRITTEN = DescribedPredicate.describe(
+            "are hand-written",
+            type -> !isGenerated(type)
+                    && type.getEnclosingClass()
+                            .map(enclosing -> !isGenerated(enclosing))
+                            .orElse(true));
 
     private static boolean isGenerated(JavaClass type) {
-        return List.of("javax.annotation.processing.Generated", "jakarta.annotation.Generated", "javax.annotation.Generated",
-                        "io.grpc.stub.annotations.GrpcGenerated").stream().anyMatch(type::isAnnotatedWith)
+        return List.of(
+                                "javax.annotation.processing.Generated",
+                                "jakarta.annotation.Generated",
+                                "javax.annotation.Generated",
+                                "io.grpc.stub.annotations.GrpcGenerated")
+                        .stream()
+                        .anyMatch(type::isAnnotatedWith)
                 || type.isAssignableTo("com.google.protobuf.MessageLiteOrBuilder")
                 || type.isAssignableTo("com.google.protobuf.ProtocolMessageEnum");
     }
@@ -53,10 +86,15 @@ class NativeFriendlyCodeTest {
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .withImportOption(new NoTestJars())
                 .importPackages("io.prosface");
-        noClasses().that(HAND_WRITTEN)
-                .should().callCodeUnitWhere(RESOLVES_CODE_AT_RUN_TIME)
-                .orShould().dependOnClassesThat().resideInAnyPackage("net.bytebuddy..", "javassist..", "net.sf.cglib..", "org.objectweb.asm..")
-                .because("native images need every reflective target registered at build time (k8s/README.md, 'Native build')")
+        noClasses()
+                .that(HAND_WRITTEN)
+                .should()
+                .callCodeUnitWhere(RESOLVES_CODE_AT_RUN_TIME)
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage("net.bytebuddy..", "javassist..", "net.sf.cglib..", "org.objectweb.asm..")
+                .because(
+                        "native images need every reflective target registered at build time (k8s/README.md, 'Native build')")
                 .check(product);
     }
 }

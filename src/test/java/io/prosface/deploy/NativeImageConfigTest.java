@@ -34,13 +34,21 @@ class NativeImageConfigTest {
 
     /** Resources DJL reads at run time (LibUtils, Platform, Engine), CPU and CUDA JNI flavours. */
     static final List<String> DJL_RUNTIME_RESOURCES = List.of(
-            "ai/djl/engine/api.properties", "pytorch-engine.properties", "native/lib/pytorch.properties",
-            "jnilib/pytorch.properties", "jnilib/linux-x86_64/cpu/libdjl_torch.so", "jnilib/linux-x86_64/cu128/libdjl_torch.so",
+            "ai/djl/engine/api.properties",
+            "pytorch-engine.properties",
+            "native/lib/pytorch.properties",
+            "jnilib/pytorch.properties",
+            "jnilib/linux-x86_64/cpu/libdjl_torch.so",
+            "jnilib/linux-x86_64/cu128/libdjl_torch.so",
             "META-INF/services/ai.djl.engine.EngineProvider");
 
     private static List<String> globStrings(String property) {
-        return Arrays.stream(ApplicationSettings.rawProperties().getProperty(property, "").split(","))
-                .map(String::trim).filter(glob -> !glob.isEmpty()).toList();
+        return Arrays.stream(ApplicationSettings.rawProperties()
+                        .getProperty(property, "")
+                        .split(","))
+                .map(String::trim)
+                .filter(glob -> !glob.isEmpty())
+                .toList();
     }
 
     private static List<Pattern> globs(String property) {
@@ -49,16 +57,32 @@ class NativeImageConfigTest {
 
     /** The native profile's dependency:unpack of pytorch-native-cpu: its {@code includes} glob. */
     static String unpackIncludes() {
-        Element item = ProjectFiles.path(ProjectFiles.profile("native"), "build", "plugins", "plugin", "executions", "execution",
-                "configuration", "artifactItems", "artifactItem");
+        Element item = ProjectFiles.path(
+                ProjectFiles.profile("native"),
+                "build",
+                "plugins",
+                "plugin",
+                "executions",
+                "execution",
+                "configuration",
+                "artifactItems",
+                "artifactItem");
         assertEquals("pytorch-native-cpu", ProjectFiles.text(ProjectFiles.child(item, "artifactId")));
         return ProjectFiles.text(ProjectFiles.child(item, "includes"));
     }
 
     /** Where the native profile leaves libtorch, relative to the repository (the server module builds into server/target). */
     static String unpackedLibtorchDirectory() {
-        String output = ProjectFiles.text(ProjectFiles.path(ProjectFiles.profile("native"), "build", "plugins", "plugin", "executions",
-                "execution", "configuration", "outputDirectory")).replace("${project.build.directory}", "server/target");
+        String output = ProjectFiles.text(ProjectFiles.path(
+                        ProjectFiles.profile("native"),
+                        "build",
+                        "plugins",
+                        "plugin",
+                        "executions",
+                        "execution",
+                        "configuration",
+                        "outputDirectory"))
+                .replace("${project.build.directory}", "server/target");
         return output + "/" + unpackIncludes().replaceAll("\\*\\*$", "");
     }
 
@@ -72,7 +96,9 @@ class NativeImageConfigTest {
         Element properties = ProjectFiles.child(ProjectFiles.profile("native"), "properties");
         assertEquals("true", ProjectFiles.text(ProjectFiles.child(properties, "quarkus.native.enabled")));
         assertEquals("false", ProjectFiles.text(ProjectFiles.child(properties, "quarkus.package.jar.enabled")));
-        assertEquals("native", ProjectFiles.text(ProjectFiles.path(ProjectFiles.profile("native"), "activation", "property", "name")));
+        assertEquals(
+                "native",
+                ProjectFiles.text(ProjectFiles.path(ProjectFiles.profile("native"), "activation", "property", "name")));
     }
 
     /** Catches: an include glob that matches nothing any more (a renamed resource after a DJL/OpenCV upgrade). */
@@ -85,7 +111,10 @@ class NativeImageConfigTest {
                 continue; // checked once the detector's OpenCV dependency is merged
             }
             Pattern pattern = ClasspathResources.glob(glob);
-            assertTrue(ClasspathResources.all().stream().anyMatch(name -> pattern.matcher(name).matches()), "matches nothing: " + glob);
+            assertTrue(
+                    ClasspathResources.all().stream()
+                            .anyMatch(name -> pattern.matcher(name).matches()),
+                    "matches nothing: " + glob);
         }
     }
 
@@ -108,16 +137,22 @@ class NativeImageConfigTest {
         List<Pattern> includes = new ArrayList<>(globs("quarkus.native.resources.includes"));
         for (String config : ClasspathResources.all()) {
             if (config.matches("META-INF/native-image/ai/djl/.*/resource-config\\.json")) {
-                for (JsonNode resource : new ObjectMapper().readTree(ClasspathResources.read(config)).path("resources")) {
+                for (JsonNode resource : new ObjectMapper()
+                        .readTree(ClasspathResources.read(config))
+                        .path("resources")) {
                     includes.add(Pattern.compile(resource.get("pattern").asText()));
                 }
             }
         }
         List<Pattern> excludes = globs("quarkus.native.resources.excludes");
-        List<String> libraries = ClasspathResources.all().stream().filter(name -> name.matches("pytorch/.*\\.so(\\.\\d+)*")).toList();
+        List<String> libraries = ClasspathResources.all().stream()
+                .filter(name -> name.matches("pytorch/.*\\.so(\\.\\d+)*"))
+                .toList();
         assertFalse(libraries.isEmpty(), "pytorch-native-cpu must be on the test classpath");
         for (String library : libraries) {
-            assertFalse(matchesAny(includes, library) && !matchesAny(excludes, library), "embedded in the executable: " + library);
+            assertFalse(
+                    matchesAny(includes, library) && !matchesAny(excludes, library),
+                    "embedded in the executable: " + library);
         }
     }
 
@@ -129,11 +164,15 @@ class NativeImageConfigTest {
         String directory = unpackIncludes().replaceAll("\\*\\*$", "");
         java.util.Properties platform = new java.util.Properties();
         platform.load(new java.io.ByteArrayInputStream(ClasspathResources.read("native/lib/pytorch.properties")));
-        List<String> required = new ArrayList<>(Arrays.asList(platform.getProperty("libraries").split(",")));
+        List<String> required =
+                new ArrayList<>(Arrays.asList(platform.getProperty("libraries").split(",")));
         assertTrue(required.contains("libtorch.so"), required.toString());
         for (String library : required) {
             String resource = directory + library;
-            assertTrue(ClasspathResources.present(resource) && unpacked.matcher(resource).matches(), "not unpacked: " + resource);
+            assertTrue(
+                    ClasspathResources.present(resource)
+                            && unpacked.matcher(resource).matches(),
+                    "not unpacked: " + resource);
         }
     }
 
@@ -141,9 +180,12 @@ class NativeImageConfigTest {
     @Test
     void djlInitialisesAtRunTime() {
         String arguments = ApplicationSettings.rawProperties().getProperty("quarkus.native.additional-build-args", "");
-        String runtime = Arrays.stream(arguments.split("(?<!\\\\),")).filter(argument -> argument.startsWith("--initialize-at-run-time="))
-                .findFirst().orElseThrow(() -> new AssertionError("no --initialize-at-run-time in " + arguments));
-        List<String> packages = Arrays.asList(runtime.substring(runtime.indexOf('=') + 1).split("\\\\,"));
+        String runtime = Arrays.stream(arguments.split("(?<!\\\\),"))
+                .filter(argument -> argument.startsWith("--initialize-at-run-time="))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no --initialize-at-run-time in " + arguments));
+        List<String> packages =
+                Arrays.asList(runtime.substring(runtime.indexOf('=') + 1).split("\\\\,"));
         assertTrue(packages.contains("ai.djl"), packages.toString());
     }
 
@@ -153,26 +195,32 @@ class NativeImageConfigTest {
     Stream<DynamicTest> metadataNamesRealMembers() throws IOException {
         try (Stream<Path> files = Files.walk(METADATA)) {
             return files.filter(file -> file.toString().endsWith(".json")).sorted().toList().stream()
-                    .map(file -> DynamicTest.dynamicTest(METADATA.relativize(file).toString(), () -> {
-                        assumeTrue(!file.toString().contains("opencv") || OPENCV, "OpenCV is not on this branch's classpath yet");
-                        for (JsonNode entry : new ObjectMapper().readTree(file.toFile())) {
-                            Class<?> type = load(entry.get("name").asText());
-                            for (JsonNode method : entry.path("methods")) {
-                                Class<?>[] parameters = new Class<?>[method.get("parameterTypes").size()];
-                                for (int index = 0; index < parameters.length; index++) {
-                                    parameters[index] = load(method.get("parameterTypes").get(index).asText());
+                    .map(file ->
+                            DynamicTest.dynamicTest(METADATA.relativize(file).toString(), () -> {
+                                assumeTrue(
+                                        !file.toString().contains("opencv") || OPENCV,
+                                        "OpenCV is not on this branch's classpath yet");
+                                for (JsonNode entry : new ObjectMapper().readTree(file.toFile())) {
+                                    Class<?> type = load(entry.get("name").asText());
+                                    for (JsonNode method : entry.path("methods")) {
+                                        Class<?>[] parameters = new Class<?>
+                                                [method.get("parameterTypes").size()];
+                                        for (int index = 0; index < parameters.length; index++) {
+                                            parameters[index] = load(method.get("parameterTypes")
+                                                    .get(index)
+                                                    .asText());
+                                        }
+                                        if (method.get("name").asText().equals("<init>")) {
+                                            type.getDeclaredConstructor(parameters);
+                                        } else {
+                                            findMethod(type, method.get("name").asText(), parameters);
+                                        }
+                                    }
+                                    for (JsonNode field : entry.path("fields")) {
+                                        type.getDeclaredField(field.get("name").asText());
+                                    }
                                 }
-                                if (method.get("name").asText().equals("<init>")) {
-                                    type.getDeclaredConstructor(parameters);
-                                } else {
-                                    findMethod(type, method.get("name").asText(), parameters);
-                                }
-                            }
-                            for (JsonNode field : entry.path("fields")) {
-                                type.getDeclaredField(field.get("name").asText());
-                            }
-                        }
-                    }));
+                            }));
         }
     }
 
@@ -181,7 +229,8 @@ class NativeImageConfigTest {
     @Test
     void jniConfigCoversEveryClassTheTorchLibraryLooksUp() throws IOException {
         Set<String> registered = registeredJniClasses("pros-face-server/jni-config.json");
-        for (String library : List.of("jnilib/linux-x86_64/cpu/libdjl_torch.so", "jnilib/linux-x86_64/cu128/libdjl_torch.so")) {
+        for (String library :
+                List.of("jnilib/linux-x86_64/cpu/libdjl_torch.so", "jnilib/linux-x86_64/cu128/libdjl_torch.so")) {
             Set<String> lookedUp = classNamesIn(ClasspathResources.read(library), "(java|javax|ai/djl|org/slf4j)/");
             assertFalse(lookedUp.isEmpty(), library);
             lookedUp.removeAll(registered);
@@ -193,16 +242,21 @@ class NativeImageConfigTest {
     @Test
     void jniConfigCoversEveryClassOpenCvLooksUp() throws IOException {
         assumeTrue(OPENCV, "OpenCV is not on this branch's classpath yet");
-        String library = ClasspathResources.all().stream().filter(name -> name.matches("nu/pattern/opencv/linux/x86_64/libopencv_java\\d+\\.so"))
-                .findFirst().orElseThrow();
+        String library = ClasspathResources.all().stream()
+                .filter(name -> name.matches("nu/pattern/opencv/linux/x86_64/libopencv_java\\d+\\.so"))
+                .findFirst()
+                .orElseThrow();
         Set<String> lookedUp = classNamesIn(ClasspathResources.read(library), "(java|org/opencv)/");
         lookedUp.removeAll(registeredJniClasses("opencv/jni-config.json"));
-        assertEquals(Set.of(), lookedUp, "classes " + library + " looks up but opencv/jni-config.json does not register");
+        assertEquals(
+                Set.of(), lookedUp, "classes " + library + " looks up but opencv/jni-config.json does not register");
     }
 
     private static Set<String> registeredJniClasses(String file) throws IOException {
         Set<String> names = new TreeSet<>();
-        new ObjectMapper().readTree(METADATA.resolve(file).toFile()).forEach(entry -> names.add(entry.get("name").asText()));
+        new ObjectMapper()
+                .readTree(METADATA.resolve(file).toFile())
+                .forEach(entry -> names.add(entry.get("name").asText()));
         return names;
     }
 
@@ -233,9 +287,10 @@ class NativeImageConfigTest {
             case "double" -> double.class;
             case "boolean" -> boolean.class;
             case "byte" -> byte.class;
-            default -> name.endsWith("[]")
-                    ? load(name.substring(0, name.length() - 2)).arrayType()
-                    : Class.forName(name, false, NativeImageConfigTest.class.getClassLoader());
+            default ->
+                name.endsWith("[]")
+                        ? load(name.substring(0, name.length() - 2)).arrayType()
+                        : Class.forName(name, false, NativeImageConfigTest.class.getClassLoader());
         };
     }
 

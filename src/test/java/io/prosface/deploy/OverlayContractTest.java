@@ -25,7 +25,12 @@ import org.junit.jupiter.api.TestFactory;
 class OverlayContractTest {
     /** POD_STORE: the embedded H2 job store, on a PersistentVolumeClaim (the base alone has neither store set up:
      *  it is not meant to be deployed). */
-    enum Trait { CPU, GPU, SHARED_STORE, POD_STORE }
+    enum Trait {
+        CPU,
+        GPU,
+        SHARED_STORE,
+        POD_STORE
+    }
 
     /** Every kustomization that deploys the server, with what it promises. A new overlay must be added here. */
     static final Map<String, Set<Trait>> TRAITS = Map.of(
@@ -47,7 +52,9 @@ class OverlayContractTest {
     static List<String> dockerignore() {
         try {
             return Files.readAllLines(Manifests.REPOSITORY.resolve(".dockerignore")).stream()
-                    .map(String::trim).filter(line -> !line.isEmpty() && !line.startsWith("#")).toList();
+                    .map(String::trim)
+                    .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                    .toList();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -67,8 +74,11 @@ class OverlayContractTest {
     Stream<DynamicContainer> everyKustomizationPassesItsChecks() {
         return new TreeSet<>(TRAITS.keySet()).stream().map(name -> {
             Rendered rendered = Rendered.of(name);
-            return DynamicContainer.dynamicContainer(name, checksFor(TRAITS.get(name)).stream()
-                    .map(check -> DynamicTest.dynamicTest(check.name(), () -> check.run().accept(rendered))));
+            return DynamicContainer.dynamicContainer(
+                    name,
+                    checksFor(TRAITS.get(name)).stream()
+                            .map(check -> DynamicTest.dynamicTest(
+                                    check.name(), () -> check.run().accept(rendered))));
         });
     }
 
@@ -76,8 +86,10 @@ class OverlayContractTest {
 
     static List<Check> checksFor(Set<Trait> traits) {
         List<Check> checks = new ArrayList<>(List.of(
-                new Check("resources share the namespace and labels", DeploymentChecks::resourcesShareNamespaceAndLabels),
-                new Check("container port matches quarkus.http.port", DeploymentChecks::containerPortMatchesApplication),
+                new Check(
+                        "resources share the namespace and labels", DeploymentChecks::resourcesShareNamespaceAndLabels),
+                new Check(
+                        "container port matches quarkus.http.port", DeploymentChecks::containerPortMatchesApplication),
                 new Check("probes hit the SmallRye Health endpoints", DeploymentChecks::probesMatchHealthEndpoints),
                 new Check("Services reach the server port (http + h2c)", DeploymentChecks::servicesReachTheServer),
                 new Check("selectors match the pod labels", DeploymentChecks::selectorsMatchPodLabels),
@@ -88,27 +100,37 @@ class OverlayContractTest {
                 new Check("DJL stays offline", DeploymentChecks::djlStaysOffline),
                 new Check("resources are bounded", DeploymentChecks::resourcesAreBounded),
                 new Check("disruption budget allows drains", DeploymentChecks::disruptionBudgetAllowsDrains),
-                new Check("the image holds the model the pod loads",
+                new Check(
+                        "the image holds the model the pod loads",
                         rendered -> DeploymentChecks.modelIsInTheImage(rendered, serverImage(), dockerignore())),
-                new Check("API keys come from the Secret", rendered -> DeploymentChecks.apiKeysComeFromASecret(
-                        rendered, YamlDocuments.read(EXAMPLE_API_KEYS_SECRET).get(0)))));
+                new Check(
+                        "API keys come from the Secret",
+                        rendered -> DeploymentChecks.apiKeysComeFromASecret(
+                                rendered,
+                                YamlDocuments.read(EXAMPLE_API_KEYS_SECRET).get(0)))));
         if (traits.contains(Trait.CPU)) {
             checks.add(new Check("CPU only, threads match cores", ScalingChecks::cpuOnly));
         }
         if (traits.contains(Trait.GPU)) {
             String pytorchVersion = ProjectFiles.pomProperty("pytorch.version");
-            checks.add(new Check("requests a GPU and CUDA libtorch", rendered -> ScalingChecks.requestsGpuAndCudaLibtorch(rendered, pytorchVersion)));
+            checks.add(new Check(
+                    "requests a GPU and CUDA libtorch",
+                    rendered -> ScalingChecks.requestsGpuAndCudaLibtorch(rendered, pytorchVersion)));
         }
         if (traits.contains(Trait.SHARED_STORE)) {
             Map<String, Object> secret = YamlDocuments.read(EXAMPLE_SECRET).get(0);
-            checks.add(new Check("shared job store with >= 2 replicas", rendered -> ScalingChecks.sharedJobStore(rendered, secret)));
-            checks.add(new Check("autoscaler targets the server on an exported metric",
+            checks.add(new Check(
+                    "shared job store with >= 2 replicas", rendered -> ScalingChecks.sharedJobStore(rendered, secret)));
+            checks.add(new Check(
+                    "autoscaler targets the server on an exported metric",
                     rendered -> ScalingChecks.autoscalerTargetsServer(rendered, AutoscalingRules.publishedMetrics())));
         } else {
-            checks.add(new Check("one replica with the pod-local job store", ScalingChecks::singleReplicaWithoutSharedStore));
+            checks.add(new Check(
+                    "one replica with the pod-local job store", ScalingChecks::singleReplicaWithoutSharedStore));
         }
         if (traits.contains(Trait.POD_STORE)) {
-            checks.add(new Check("the embedded job store is on a persistent volume", DeploymentChecks::embeddedStoreIsPersistent));
+            checks.add(new Check(
+                    "the embedded job store is on a persistent volume", DeploymentChecks::embeddedStoreIsPersistent));
         }
         return checks;
     }

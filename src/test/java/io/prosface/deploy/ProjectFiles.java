@@ -103,7 +103,9 @@ final class ProjectFiles {
                         continue;
                     }
                     int space = trimmed.indexOf(' ');
-                    instructions.add(Map.entry(trimmed.substring(0, space).toUpperCase(), trimmed.substring(space + 1).trim()));
+                    instructions.add(Map.entry(
+                            trimmed.substring(0, space).toUpperCase(),
+                            trimmed.substring(space + 1).trim()));
                 }
                 return new Dockerfile(instructions);
             } catch (IOException e) {
@@ -112,7 +114,10 @@ final class ProjectFiles {
         }
 
         List<String> all(String instruction) {
-            return instructions.stream().filter(entry -> entry.getKey().equals(instruction)).map(Map.Entry::getValue).toList();
+            return instructions.stream()
+                    .filter(entry -> entry.getKey().equals(instruction))
+                    .map(Map.Entry::getValue)
+                    .toList();
         }
 
         String last(String instruction) {
@@ -146,7 +151,8 @@ final class ProjectFiles {
                     environment.put(keyAndValue[0], keyAndValue[1]);
                     continue;
                 }
-                var matcher = java.util.regex.Pattern.compile("(\\w+)=(\"[^\"]*\"|'[^']*'|\\S+)").matcher(value);
+                var matcher = java.util.regex.Pattern.compile("(\\w+)=(\"[^\"]*\"|'[^']*'|\\S+)")
+                        .matcher(value);
                 while (matcher.find()) {
                     environment.put(matcher.group(1), matcher.group(2).replaceAll("^[\"']|[\"']$", ""));
                 }

@@ -36,7 +36,8 @@ record Rendered(String name, List<Map<String, Object>> documents) {
     Map<String, Object> document(String kind, String resourceName) {
         return documents.stream()
                 .filter(document -> kind.equals(document.get("kind")))
-                .filter(document -> resourceName.equals(KustomizeRenderer.metadata(document).get("name")))
+                .filter(document ->
+                        resourceName.equals(KustomizeRenderer.metadata(document).get("name")))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError(name + " has no " + kind + " " + resourceName));
     }
@@ -104,7 +105,9 @@ record Rendered(String name, List<Map<String, Object>> documents) {
                 environment.put(variable.getName(), "secret:" + reference.getName() + "/" + reference.getKey());
             } else if (variable.getValueFrom().getConfigMapKeyRef() != null) {
                 var reference = variable.getValueFrom().getConfigMapKeyRef();
-                environment.put(variable.getName(), configMap(reference.getName()).getData().get(reference.getKey()));
+                environment.put(
+                        variable.getName(),
+                        configMap(reference.getName()).getData().get(reference.getKey()));
             }
         }
         return environment;
@@ -112,9 +115,11 @@ record Rendered(String name, List<Map<String, Object>> documents) {
 
     ConfigMap configMap(String configMapName) {
         return all(ConfigMap.class).stream()
-                .filter(configMap -> configMapName.equals(configMap.getMetadata().getName()))
+                .filter(configMap ->
+                        configMapName.equals(configMap.getMetadata().getName()))
                 .findFirst()
-                .orElseThrow(() -> new AssertionError(name + ": ConfigMap " + configMapName + " is referenced but not rendered"));
+                .orElseThrow(() ->
+                        new AssertionError(name + ": ConfigMap " + configMapName + " is referenced but not rendered"));
     }
 
     /** Replicas the deployment keeps at least: the autoscaler's minimum when one targets it, else spec.replicas. */

@@ -25,23 +25,42 @@ final class ScalingChecks {
         HorizontalPodAutoscaler autoscaler = rendered.autoscaler()
                 .orElseThrow(() -> new AssertionError(rendered.name() + ": no HorizontalPodAutoscaler"));
         var target = autoscaler.getSpec().getScaleTargetRef();
-        require("apps/v1".equals(target.getApiVersion()) && "Deployment".equals(target.getKind())
-                && rendered.deployment().getMetadata().getName().equals(target.getName()), rendered,
+        require(
+                "apps/v1".equals(target.getApiVersion())
+                        && "Deployment".equals(target.getKind())
+                        && rendered.deployment().getMetadata().getName().equals(target.getName()),
+                rendered,
                 "HPA targets " + target.getApiVersion() + " " + target.getKind() + " " + target.getName()
-                        + ", not the Deployment " + rendered.deployment().getMetadata().getName());
-        require(autoscaler.getSpec().getMinReplicas() != null && autoscaler.getSpec().getMinReplicas() >= 1
-                && autoscaler.getSpec().getMinReplicas() <= autoscaler.getSpec().getMaxReplicas(), rendered,
+                        + ", not the Deployment "
+                        + rendered.deployment().getMetadata().getName());
+        require(
+                autoscaler.getSpec().getMinReplicas() != null
+                        && autoscaler.getSpec().getMinReplicas() >= 1
+                        && autoscaler.getSpec().getMinReplicas()
+                                <= autoscaler.getSpec().getMaxReplicas(),
+                rendered,
                 "HPA needs 1 <= minReplicas <= maxReplicas");
         List<MetricSpec> metrics = autoscaler.getSpec().getMetrics();
-        List<String> podMetrics = metrics.stream().filter(metric -> "Pods".equals(metric.getType()))
-                .map(metric -> metric.getPods().getMetric().getName()).toList();
+        List<String> podMetrics = metrics.stream()
+                .filter(metric -> "Pods".equals(metric.getType()))
+                .map(metric -> metric.getPods().getMetric().getName())
+                .toList();
         require(!podMetrics.isEmpty(), rendered, "HPA needs a Pods metric from the server");
         for (String name : podMetrics) {
-            require(publishedMetrics.containsKey(name), rendered, "HPA metric " + name
-                    + " is published by no prometheus-adapter rule (published: " + publishedMetrics.keySet() + ")");
+            require(
+                    publishedMetrics.containsKey(name),
+                    rendered,
+                    "HPA metric " + name + " is published by no prometheus-adapter rule (published: "
+                            + publishedMetrics.keySet() + ")");
         }
-        require(metrics.stream().anyMatch(metric -> "Resource".equals(metric.getType()) && "cpu".equals(metric.getResource().getName())
-                && "Utilization".equals(metric.getResource().getTarget().getType())), rendered, "HPA needs the CPU utilisation fallback");
+        require(
+                metrics.stream()
+                        .anyMatch(metric -> "Resource".equals(metric.getType())
+                                && "cpu".equals(metric.getResource().getName())
+                                && "Utilization"
+                                        .equals(metric.getResource().getTarget().getType())),
+                rendered,
+                "HPA needs the CPU utilisation fallback");
     }
 
     /** Catches: autoscaling (or several replicas) with the pod-local job store: a job's status and results live on one
@@ -58,21 +77,36 @@ final class ScalingChecks {
     static void requestsGpuAndCudaLibtorch(Rendered rendered, String pytorchVersion) {
         Container server = rendered.server();
         Quantity limit = server.getResources().getLimits().get(GPU);
-        require(limit != null && limit.getNumericalAmount().intValue() >= 1, rendered, "the server must have a " + GPU + " limit");
+        require(
+                limit != null && limit.getNumericalAmount().intValue() >= 1,
+                rendered,
+                "the server must have a " + GPU + " limit");
         Quantity request = server.getResources().getRequests().get(GPU);
         require(request == null || request.equals(limit), rendered, GPU + " request and limit must be equal");
-        require(rendered.podSpec().getTolerations().stream().anyMatch(toleration -> GPU.equals(toleration.getKey())), rendered,
+        require(
+                rendered.podSpec().getTolerations().stream().anyMatch(toleration -> GPU.equals(toleration.getKey())),
+                rendered,
                 "GPU nodes are tainted " + GPU + ": the pod needs a toleration for it");
-        require(!rendered.podSpec().getNodeSelector().isEmpty() || rendered.podSpec().getAffinity() != null, rendered,
+        require(
+                !rendered.podSpec().getNodeSelector().isEmpty()
+                        || rendered.podSpec().getAffinity() != null,
+                rendered,
                 "the pod must select GPU nodes (nodeSelector or affinity)");
 
         Map<String, String> environment = rendered.environment(server);
         require("gpu".equals(environment.get("PROS_INFERENCE_DEVICE")), rendered, "PROS_INFERENCE_DEVICE must be gpu");
-        require(pytorchVersion.equals(environment.get("PYTORCH_VERSION")), rendered,
-                "PYTORCH_VERSION must be the pom's pytorch.version " + pytorchVersion + ", is " + environment.get("PYTORCH_VERSION"));
+        require(
+                pytorchVersion.equals(environment.get("PYTORCH_VERSION")),
+                rendered,
+                "PYTORCH_VERSION must be the pom's pytorch.version " + pytorchVersion + ", is "
+                        + environment.get("PYTORCH_VERSION"));
         String flavor = environment.get("PYTORCH_FLAVOR");
         String jni = "jnilib/linux-x86_64/" + flavor + "/libdjl_torch.so";
-        require(flavor != null && flavor.startsWith("cu") && ScalingChecks.class.getClassLoader().getResource(jni) != null, rendered,
+        require(
+                flavor != null
+                        && flavor.startsWith("cu")
+                        && ScalingChecks.class.getClassLoader().getResource(jni) != null,
+                rendered,
                 "PYTORCH_FLAVOR " + flavor + " has no CUDA JNI library in pytorch-jni (" + jni + ")");
 
         String libraryPath = environment.get("PYTORCH_LIBRARY_PATH");
@@ -81,7 +115,8 @@ final class ScalingChecks {
         require(mount != null, rendered, "PYTORCH_LIBRARY_PATH " + libraryPath + " is on no volume");
         boolean filled = rendered.podSpec().getInitContainers().stream()
                 .flatMap(init -> init.getVolumeMounts().stream())
-                .anyMatch(initMount -> initMount.getName().equals(mount.getName()) && !Boolean.TRUE.equals(initMount.getReadOnly()));
+                .anyMatch(initMount ->
+                        initMount.getName().equals(mount.getName()) && !Boolean.TRUE.equals(initMount.getReadOnly()));
         require(filled, rendered, "no init container writes the libtorch volume " + mount.getName());
     }
 
@@ -89,12 +124,18 @@ final class ScalingChecks {
      *  runs more threads than cores and throughput collapses under the CFS quota). */
     static void cpuOnly(Rendered rendered) {
         Container server = rendered.server();
-        require(!server.getResources().getLimits().containsKey(GPU), rendered, "the CPU overlay must not request a GPU");
+        require(
+                !server.getResources().getLimits().containsKey(GPU),
+                rendered,
+                "the CPU overlay must not request a GPU");
         Map<String, String> environment = rendered.environment(server);
         require("cpu".equals(environment.get("PROS_INFERENCE_DEVICE")), rendered, "PROS_INFERENCE_DEVICE must be cpu");
         Quantity cpuLimit = server.getResources().getLimits().get("cpu");
         require(cpuLimit != null, rendered, "the CPU overlay needs a cpu limit");
-        require(String.valueOf(cpuLimit.getNumericalAmount().intValueExact()).equals(environment.get("OMP_NUM_THREADS")), rendered,
+        require(
+                String.valueOf(cpuLimit.getNumericalAmount().intValueExact())
+                        .equals(environment.get("OMP_NUM_THREADS")),
+                rendered,
                 "OMP_NUM_THREADS " + environment.get("OMP_NUM_THREADS") + " must equal the cpu limit " + cpuLimit);
     }
 
@@ -105,13 +146,21 @@ final class ScalingChecks {
         Integer replicas = rendered.deployment().getSpec().getReplicas();
         require(replicas == null || replicas >= 2, rendered, "spec.replicas " + replicas + " is below 2");
         Map<String, String> environment = rendered.environment(rendered.server());
-        require("postgresql".equals(environment.get("QUARKUS_DATASOURCE_DB_KIND")), rendered, "QUARKUS_DATASOURCE_DB_KIND must be postgresql");
+        require(
+                "postgresql".equals(environment.get("QUARKUS_DATASOURCE_DB_KIND")),
+                rendered,
+                "QUARKUS_DATASOURCE_DB_KIND must be postgresql");
         String secretName = YamlDocuments.at(exampleSecret, "metadata", "name");
         Map<String, Object> keys = YamlDocuments.at(exampleSecret, "stringData");
-        Set<String> expected = keys.keySet().stream().map(key -> "secret:" + secretName + "/" + key).collect(Collectors.toSet());
-        for (String variable : List.of("QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD")) {
+        Set<String> expected = keys.keySet().stream()
+                .map(key -> "secret:" + secretName + "/" + key)
+                .collect(Collectors.toSet());
+        for (String variable :
+                List.of("QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_USERNAME", "QUARKUS_DATASOURCE_PASSWORD")) {
             String value = environment.get(variable);
-            require(value != null && expected.contains(value), rendered,
+            require(
+                    value != null && expected.contains(value),
+                    rendered,
                     variable + " must come from a key of Secret " + secretName + " " + keys.keySet() + ", is " + value);
         }
     }

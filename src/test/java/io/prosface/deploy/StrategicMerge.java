@@ -91,7 +91,8 @@ final class StrategicMerge {
 
     private static int indexOf(List<Object> list, String key, Object value) {
         for (int index = 0; index < list.size(); index++) {
-            if (list.get(index) instanceof Map<?, ?> element && String.valueOf(value).equals(String.valueOf(element.get(key)))) {
+            if (list.get(index) instanceof Map<?, ?> element
+                    && String.valueOf(value).equals(String.valueOf(element.get(key)))) {
                 return index;
             }
         }

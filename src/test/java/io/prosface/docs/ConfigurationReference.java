@@ -56,25 +56,25 @@ public final class ConfigurationReference {
     private static final Pattern GENERIC = Pattern.compile("^([\\w.]+)\\s*<(.*)>$", Pattern.DOTALL);
     private static final Pattern INLINE_TAG = Pattern.compile("\\{@(code|literal|link|linkplain)\\s+([^{}]*)}");
 
-    private ConfigurationReference() {
-    }
+    private ConfigurationReference() {}
 
     /** One {@code @ConfigMapping} interface with its nested interfaces and enums. */
-    record Mapping(String prefix, Path source, String javadoc, String root, Map<String, Group> groups,
-                   Map<String, List<String>> enums) {
-    }
+    record Mapping(
+            String prefix,
+            Path source,
+            String javadoc,
+            String root,
+            Map<String, Group> groups,
+            Map<String, List<String>> enums) {}
 
     /** An interface: its javadoc and its methods in declaration order. */
-    record Group(String name, String javadoc, List<Member> members) {
-    }
+    record Group(String name, String javadoc, List<Member> members) {}
 
     /** A method of a mapping interface. */
-    record Member(String javaName, String type, String javadoc, Map<String, String> annotations) {
-    }
+    record Member(String javaName, String type, String javadoc, Map<String, String> annotations) {}
 
     /** One row of a table. */
-    record Row(String property, String environment, String type, String defaultValue, String description) {
-    }
+    record Row(String property, String environment, String type, String defaultValue, String description) {}
 
     /** The generated part of the page, markers included, for every mapping under {@code root/src/main/java}. */
     public static String generate(Path root) {
@@ -94,8 +94,8 @@ public final class ConfigurationReference {
         int begin = page.indexOf(BEGIN);
         int end = page.indexOf(END);
         if (begin < 0 || end < begin) {
-            throw new IllegalStateException(PAGE + " has no generated part: it needs the lines\n" + BEGIN + "\n"
-                    + END + "\nin this order, with the generated tables between them");
+            throw new IllegalStateException(PAGE + " has no generated part: it needs the lines\n" + BEGIN + "\n" + END
+                    + "\nin this order, with the generated tables between them");
         }
         return page.substring(0, begin) + generated + page.substring(end + END.length());
     }
@@ -105,7 +105,8 @@ public final class ConfigurationReference {
         Path sources = root.resolve(SOURCES);
         try (Stream<Path> files = Files.walk(sources)) {
             List<Mapping> mappings = new ArrayList<>();
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
                 String text = Files.readString(file, StandardCharsets.UTF_8);
                 if (text.contains("@ConfigMapping")) {
                     mappings.add(parse(root.relativize(file), text));
@@ -135,8 +136,8 @@ public final class ConfigurationReference {
                 pendingDoc = m.group("doc");
             } else if (m.group("annotation") != null) {
                 String name = m.group("annotation");
-                pendingAnnotations.put(name.substring(name.lastIndexOf('.') + 1),
-                        m.group("args") == null ? "" : m.group("args"));
+                pendingAnnotations.put(
+                        name.substring(name.lastIndexOf('.') + 1), m.group("args") == null ? "" : m.group("args"));
             } else if (m.group("interface") != null) {
                 String name = m.group("interfaceName");
                 String args = pendingAnnotations.remove("ConfigMapping");
@@ -145,7 +146,12 @@ public final class ConfigurationReference {
                         throw unsupported(source, "two @ConfigMapping interfaces in one file");
                     }
                     Matcher p = PREFIX_ARGUMENT.matcher(args);
-                    if (!p.find() || args.replace(p.group(), "").trim().replace(",", "").length() > 0) {
+                    if (!p.find()
+                            || args.replace(p.group(), "")
+                                            .trim()
+                                            .replace(",", "")
+                                            .length()
+                                    > 0) {
                         throw unsupported(source, "@ConfigMapping(" + args + "): only prefix = \"...\" is understood");
                     }
                     prefix = p.group(1);
@@ -173,12 +179,18 @@ public final class ConfigurationReference {
                 }
                 for (String annotation : pendingAnnotations.keySet()) {
                     if (!annotation.equals("WithDefault") && !annotation.equals("WithName")) {
-                        throw unsupported(source, "@" + annotation + " on " + group.name() + "." + m.group("methodName")
-                                + "(): only @WithDefault and @WithName are understood");
+                        throw unsupported(
+                                source,
+                                "@" + annotation + " on " + group.name() + "." + m.group("methodName")
+                                        + "(): only @WithDefault and @WithName are understood");
                     }
                 }
-                group.members().add(new Member(m.group("methodName"), m.group("type").replaceAll("\\s+", " "),
-                        pendingDoc == null ? "" : pendingDoc, Map.copyOf(pendingAnnotations)));
+                group.members()
+                        .add(new Member(
+                                m.group("methodName"),
+                                m.group("type").replaceAll("\\s+", " "),
+                                pendingDoc == null ? "" : pendingDoc,
+                                Map.copyOf(pendingAnnotations)));
                 pendingDoc = null;
                 pendingAnnotations.clear();
             } else if (m.group("open") != null) {
@@ -207,13 +219,25 @@ public final class ConfigurationReference {
         if (!doc.isEmpty()) {
             out.append(doc).append("\n\n");
         }
-        out.append("Source: [`").append(mapping.root()).append("`](").append(sourceLink).append(").\n\n");
+        out.append("Source: [`")
+                .append(mapping.root())
+                .append("`](")
+                .append(sourceLink)
+                .append(").\n\n");
         out.append("| property | environment variable | type | default | description |\n");
         out.append("|---|---|---|---|---|\n");
         for (Row row : rows) {
-            out.append("| `").append(row.property()).append("` | `").append(row.environment()).append("` | ")
-                    .append(cell(row.type())).append(" | ").append(cell(row.defaultValue())).append(" | ")
-                    .append(cell(row.description())).append(" |\n");
+            out.append("| `")
+                    .append(row.property())
+                    .append("` | `")
+                    .append(row.environment())
+                    .append("` | ")
+                    .append(cell(row.type()))
+                    .append(" | ")
+                    .append(cell(row.defaultValue()))
+                    .append(" | ")
+                    .append(cell(row.description()))
+                    .append(" |\n");
         }
         return out.toString();
     }
@@ -221,7 +245,8 @@ public final class ConfigurationReference {
     private static void addRows(Mapping mapping, Group group, String path, List<Row> rows) {
         for (Member member : group.members()) {
             String key = member.annotations().containsKey("WithName")
-                    ? stringArgument(mapping, member, "WithName") : kebab(member.javaName());
+                    ? stringArgument(mapping, member, "WithName")
+                    : kebab(member.javaName());
             String property = path + "." + key;
             String type = member.type();
             boolean optional = false;
@@ -241,19 +266,28 @@ public final class ConfigurationReference {
                 String entry = property + ".<name>";
                 if (mapping.groups().containsKey(valueType)) {
                     Group nested = mapping.groups().get(valueType);
-                    rows.add(new Row(entry + ".*", environment(entry + ".*"), "group, one per `<name>`", "",
-                            description.isEmpty() ? markdown(nested.javadoc(), mapping, valueType, entry, true)
+                    rows.add(new Row(
+                            entry + ".*",
+                            environment(entry + ".*"),
+                            "group, one per `<name>`",
+                            "",
+                            description.isEmpty()
+                                    ? markdown(nested.javadoc(), mapping, valueType, entry, true)
                                     : description));
                     addRows(mapping, nested, entry, rows);
                 } else {
-                    rows.add(new Row(entry, environment(entry), "map of " + typeName(mapping, valueType), "",
-                            description));
+                    rows.add(new Row(
+                            entry, environment(entry), "map of " + typeName(mapping, valueType), "", description));
                 }
             } else if (mapping.groups().containsKey(type)) {
                 Group nested = mapping.groups().get(type);
-                rows.add(new Row(property + ".*", environment(property + ".*"),
-                        optional ? "group, optional" : "group", "",
-                        description.isEmpty() ? markdown(nested.javadoc(), mapping, type, property, true)
+                rows.add(new Row(
+                        property + ".*",
+                        environment(property + ".*"),
+                        optional ? "group, optional" : "group",
+                        "",
+                        description.isEmpty()
+                                ? markdown(nested.javadoc(), mapping, type, property, true)
                                 : description));
                 addRows(mapping, nested, property, rows);
             } else {
@@ -266,8 +300,12 @@ public final class ConfigurationReference {
                 } else {
                     defaultValue = "required";
                 }
-                rows.add(new Row(property, environment(property),
-                        typeName(mapping, type) + (optional ? ", optional" : ""), defaultValue, description));
+                rows.add(new Row(
+                        property,
+                        environment(property),
+                        typeName(mapping, type) + (optional ? ", optional" : ""),
+                        defaultValue,
+                        description));
             }
         }
     }
@@ -275,13 +313,15 @@ public final class ConfigurationReference {
     /** A type as a reader of the page needs it. */
     private static String typeName(Mapping mapping, String type) {
         Matcher generic = GENERIC.matcher(type);
-        if (generic.matches() && (generic.group(1).equals("List") || generic.group(1).equals("Set"))) {
+        if (generic.matches()
+                && (generic.group(1).equals("List") || generic.group(1).equals("Set"))) {
             return "list of " + typeName(mapping, generic.group(2).trim()) + " (comma-separated)";
         }
         if (mapping.enums().containsKey(type)) {
-            return "one of " + mapping.enums().get(type).stream()
-                    .map(c -> "`" + c.toLowerCase(Locale.ROOT).replace('_', '-') + "`")
-                    .collect(Collectors.joining(", "));
+            return "one of "
+                    + mapping.enums().get(type).stream()
+                            .map(c -> "`" + c.toLowerCase(Locale.ROOT).replace('_', '-') + "`")
+                            .collect(Collectors.joining(", "));
         }
         return switch (type) {
             case "String" -> "string";
@@ -322,8 +362,8 @@ public final class ConfigurationReference {
     /** The environment variable Quarkus reads for a property: upper case, every other character an underscore. */
     static String environment(String property) {
         String placeholder = "\u0000";
-        String env = property.replace("<name>", placeholder).toUpperCase(Locale.ROOT)
-                .replaceAll("[^A-Z0-9*\u0000]", "_");
+        String env =
+                property.replace("<name>", placeholder).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9*\u0000]", "_");
         return env.replace(placeholder, "<NAME>");
     }
 
@@ -337,8 +377,10 @@ public final class ConfigurationReference {
     private static String stringArgument(Mapping mapping, Member member, String annotation) {
         Matcher m = STRING_ARGUMENT.matcher(member.annotations().get(annotation));
         if (!m.matches()) {
-            throw unsupported(mapping.source(), "@" + annotation + "(" + member.annotations().get(annotation)
-                    + ") on " + member.javaName() + "(): only a string literal is understood");
+            throw unsupported(
+                    mapping.source(),
+                    "@" + annotation + "(" + member.annotations().get(annotation) + ") on " + member.javaName()
+                            + "(): only a string literal is understood");
         }
         return m.group(1).replace("\\\"", "\"").replace("\\\\", "\\");
     }
@@ -381,12 +423,15 @@ public final class ConfigurationReference {
         for (String paragraph : paragraphs) {
             if (paragraph.startsWith("```")) {
                 if (cell) {
-                    throw unsupported(mapping.source(), "<pre> in the javadoc of a key: it cannot go into a table cell");
+                    throw unsupported(
+                            mapping.source(), "<pre> in the javadoc of a key: it cannot go into a table cell");
                 }
                 out.add(paragraph);
             } else {
                 for (String part : paragraph.split("(?i)<p>")) {
-                    String rendered = inlineTags(part, mapping, groupName, path).replaceAll("\\s+", " ").strip();
+                    String rendered = inlineTags(part, mapping, groupName, path)
+                            .replaceAll("\\s+", " ")
+                            .strip();
                     if (!rendered.isEmpty()) {
                         out.add(rendered);
                     }
@@ -428,7 +473,8 @@ public final class ConfigurationReference {
         for (Member member : group.members()) {
             if (member.javaName().equals(name)) {
                 String key = member.annotations().containsKey("WithName")
-                        ? stringArgument(mapping, member, "WithName") : kebab(name);
+                        ? stringArgument(mapping, member, "WithName")
+                        : kebab(name);
                 return path + "." + key;
             }
         }
@@ -436,7 +482,10 @@ public final class ConfigurationReference {
     }
 
     private static String unescapeHtml(String text) {
-        return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#64;", "@")
+        return text.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#64;", "@")
                 .replace("&amp;", "&");
     }
 

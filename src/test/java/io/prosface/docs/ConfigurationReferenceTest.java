@@ -1,10 +1,10 @@
 package io.prosface.docs;
 
-import io.prosface.core.RepositoryRoot;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.prosface.core.RepositoryRoot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +38,8 @@ class ConfigurationReferenceTest {
         }
         String module = Files.exists(root.resolve("server/pom.xml")) ? " -pl server" : "";
         fail(ConfigurationReference.PAGE + " is out of date with the javadoc of the @ConfigMapping interfaces under "
-                + ConfigurationReference.SOURCES + " (first difference at line " + firstDifferentLine(committed, expected)
+                + ConfigurationReference.SOURCES + " (first difference at line "
+                + firstDifferentLine(committed, expected)
                 + "). Regenerate it and commit the result:\n  mvn -B -o test-compile" + module
                 + (module.isEmpty() ? "" : " -am") + " && mvn -B -o" + module
                 + " surefire:test -Dtest=ConfigurationReferenceTest -D" + WRITE + "=true");
@@ -49,17 +50,24 @@ class ConfigurationReferenceTest {
         assertEquals("max-batch-size", ConfigurationReference.kebab("maxBatchSize"));
         assertEquals("out-of-memory-restart-after", ConfigurationReference.kebab("outOfMemoryRestartAfter"));
         assertEquals("path", ConfigurationReference.kebab("path"));
-        assertEquals("PROS_INFERENCE_MAX_BATCH_SIZE",
-                ConfigurationReference.environment("pros.inference.max-batch-size"));
-        assertEquals("PROS_AUTH_API_KEYS_<NAME>_KEY", ConfigurationReference.environment("pros.auth.api-keys.<name>.key"));
+        assertEquals(
+                "PROS_INFERENCE_MAX_BATCH_SIZE", ConfigurationReference.environment("pros.inference.max-batch-size"));
+        assertEquals(
+                "PROS_AUTH_API_KEYS_<NAME>_KEY", ConfigurationReference.environment("pros.auth.api-keys.<name>.key"));
     }
 
     @Test
     void everyMappingAndNestedGroupIsRendered() {
         String generated = ConfigurationReference.generate(repositoryRoot());
-        for (String key : List.of("`pros.model.path`", "`pros.inference.max-batch-size`", "`pros.input.decode-wait`",
-                "`pros.health.out-of-memory-window`", "`pros.finetune.upload.max-in-flight-bytes`",
-                "`pros.finetune.defaults.epochs`", "`pros.finetune.replica-id`", "`pros.auth.api-keys.<name>.roles`")) {
+        for (String key : List.of(
+                "`pros.model.path`",
+                "`pros.inference.max-batch-size`",
+                "`pros.input.decode-wait`",
+                "`pros.health.out-of-memory-window`",
+                "`pros.finetune.upload.max-in-flight-bytes`",
+                "`pros.finetune.defaults.epochs`",
+                "`pros.finetune.replica-id`",
+                "`pros.auth.api-keys.<name>.roles`")) {
             assertTrue(generated.contains("| " + key + " |"), key + " missing from the generated reference");
         }
     }

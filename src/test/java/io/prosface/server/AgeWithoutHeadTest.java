@@ -41,51 +41,83 @@ class AgeWithoutHeadTest {
 
     @Test
     void defaultAnalyzeOfTheLfpwFaceLeavesAgeOutOverRestAndGrpc() {
-        JsonPath rest = given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
-                .when().post("/v1/analyze").then().statusCode(200).extract().jsonPath();
+        JsonPath rest = given().contentType("image/jpeg")
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/analyze")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         Map<String, Object> face = rest.getMap("faces[0]");
         FaceAssertions.assertJsonFace(face, true, true, true, true);
         assertFalse(face.containsKey("age"), "no age head, no age: " + face.keySet());
         assertEquals(0, rest.getList("model.heads.findAll { it.task == 'age' }").size());
 
         AnalyzeResponse grpc = blocking.analyze(AnalyzeRequest.newBuilder()
-                .setImage(ByteString.copyFrom(TestImages.lfpwJpeg())).build());
+                .setImage(ByteString.copyFrom(TestImages.lfpwJpeg()))
+                .build());
         FaceAssertions.assertProtoFace(grpc.getFaces(0), true, true, true, true);
         assertFalse(grpc.getFaces(0).hasAge());
-        assertTrue(grpc.getModel().getHeadsList().stream().map(ResolvedHead::getTask).noneMatch(Task.TASK_AGE::equals));
+        assertTrue(grpc.getModel().getHeadsList().stream()
+                .map(ResolvedHead::getTask)
+                .noneMatch(Task.TASK_AGE::equals));
     }
 
     @Test
     void askingForAgeOnTheLfpwFaceIsA400NamingTheMissingAgeHead() {
-        given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
-                .when().post("/v1/analyze?tasks=attributes,age")
-                .then().statusCode(400).body("code", equalTo("INVALID_ARGUMENT"))
+        given().contentType("image/jpeg")
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/analyze?tasks=attributes,age")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("INVALID_ARGUMENT"))
                 .body("message", containsString(MISSING));
-        given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
-                .when().post("/v1/age")
-                .then().statusCode(400).body("message", containsString(MISSING));
+        given().contentType("image/jpeg")
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/age")
+                .then()
+                .statusCode(400)
+                .body("message", containsString(MISSING));
     }
 
     @Test
     void askingForAgeOnTheLfpwFaceIsInvalidArgumentNamingTheMissingAgeHeadOverGrpc() {
         ByteString image = ByteString.copyFrom(TestImages.lfpwJpeg());
-        StatusRuntimeException analyze = assertThrows(StatusRuntimeException.class, () -> blocking.analyze(
-                AnalyzeRequest.newBuilder().setImage(image).addTasks(Task.TASK_AGE).build()));
+        StatusRuntimeException analyze = assertThrows(
+                StatusRuntimeException.class,
+                () -> blocking.analyze(AnalyzeRequest.newBuilder()
+                        .setImage(image)
+                        .addTasks(Task.TASK_AGE)
+                        .build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, analyze.getStatus().getCode());
-        assertTrue(analyze.getStatus().getDescription().contains(MISSING), analyze.getStatus().getDescription());
+        assertTrue(
+                analyze.getStatus().getDescription().contains(MISSING),
+                analyze.getStatus().getDescription());
 
-        StatusRuntimeException predict = assertThrows(StatusRuntimeException.class, () -> blocking.predictAge(
-                PredictAgeRequest.newBuilder().setImage(image).build()));
+        StatusRuntimeException predict = assertThrows(
+                StatusRuntimeException.class,
+                () -> blocking.predictAge(
+                        PredictAgeRequest.newBuilder().setImage(image).build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, predict.getStatus().getCode());
-        assertTrue(predict.getStatus().getDescription().contains(MISSING), predict.getStatus().getDescription());
+        assertTrue(
+                predict.getStatus().getDescription().contains(MISSING),
+                predict.getStatus().getDescription());
     }
 
     @Test
     void predictAgeOnTheLfpwFaceWithAHeadOfAnotherKindIsInvalidArgument() {
-        StatusRuntimeException misfit = assertThrows(StatusRuntimeException.class, () -> blocking.predictAge(
-                PredictAgeRequest.newBuilder().setImage(ByteString.copyFrom(TestImages.lfpwJpeg()))
-                        .setHead(HeadRef.newBuilder().setName("attributes")).build()));
+        StatusRuntimeException misfit = assertThrows(
+                StatusRuntimeException.class,
+                () -> blocking.predictAge(PredictAgeRequest.newBuilder()
+                        .setImage(ByteString.copyFrom(TestImages.lfpwJpeg()))
+                        .setHead(HeadRef.newBuilder().setName("attributes"))
+                        .build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, misfit.getStatus().getCode());
-        assertTrue(misfit.getStatus().getDescription().contains("one output"), misfit.getStatus().getDescription());
+        assertTrue(
+                misfit.getStatus().getDescription().contains("one output"),
+                misfit.getStatus().getDescription());
     }
 }

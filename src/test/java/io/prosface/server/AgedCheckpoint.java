@@ -44,11 +44,19 @@ public class AgedCheckpoint implements QuarkusTestResourceLifecycleManager {
         List<HeadConfig> heads = List.of(
                 new HeadConfig("attributes", 1, HeadKind.ATTRIBUTES, RandomCheckpoint.CELEBA_ATTRIBUTES),
                 new HeadConfig("expression", 1, HeadKind.EXPRESSION, Expression.labels()),
-                new HeadConfig("landmarks", 1, HeadKind.LANDMARKS,
+                new HeadConfig(
+                        "landmarks",
+                        1,
+                        HeadKind.LANDMARKS,
                         IntStream.range(0, 68).mapToObj(Integer::toString).toList()),
                 new HeadConfig(FaceTask.AGE_HEAD, 1, HeadKind.REGRESSION, List.of("age")));
-        CheckpointConfig config = new CheckpointConfig(architecture, Preprocessing.imagenet(architecture.imageSize()),
-                null, heads, Map.of("init", "random"), "random stand-in with a built-in age head");
+        CheckpointConfig config = new CheckpointConfig(
+                architecture,
+                Preprocessing.imagenet(architecture.imageSize()),
+                null,
+                heads,
+                Map.of("init", "random"),
+                "random stand-in with a built-in age head");
         try (NDManager manager = NDManager.newBaseManager()) {
             Checkpoint.initialized(config, manager).save(DIRECTORY);
         }

@@ -17,15 +17,15 @@ import io.prosface.grpc.v1.FaceAnalysisGrpc;
 import io.prosface.grpc.v1.HeadRef;
 import io.prosface.grpc.v1.Task;
 import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import java.awt.image.BufferedImage;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import io.quarkus.test.common.TestResourceScope;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -51,8 +51,14 @@ class BadInputTest {
      * @param grpc changes to a good AnalyzeRequest (the image is set from {@code image} first)
      * @param reason text the error message must contain (null: don't check, e.g. transport-level refusals)
      */
-    record Case(String name, byte[] image, String restQuery, UnaryOperator<AnalyzeRequest.Builder> grpc, int http,
-            Status.Code grpcCode, String reason) {
+    record Case(
+            String name,
+            byte[] image,
+            String restQuery,
+            UnaryOperator<AnalyzeRequest.Builder> grpc,
+            int http,
+            Status.Code grpcCode,
+            String reason) {
         @Override
         public String toString() {
             return name;
@@ -68,47 +74,148 @@ class BadInputTest {
         UnaryOperator<AnalyzeRequest.Builder> same = builder -> builder;
         return Stream.of(
                 new Case("0 bytes", new byte[0], "", same, 400, Status.Code.INVALID_ARGUMENT, "EMPTY"),
-                new Case("truncated JPEG", TestImages.truncated(jpeg), "", same, 400, Status.Code.INVALID_ARGUMENT, "CORRUPT"),
-                new Case("JPEG with bad Huffman data", TestImages.jpegWithBadHuffmanData(jpeg), "", same, 400,
-                        Status.Code.INVALID_ARGUMENT, "CORRUPT"),
-                new Case("50000x50000 PNG header", TestImages.pngHeader(50_000, 50_000), "", same, 400,
-                        Status.Code.INVALID_ARGUMENT, "TOO_MANY_PIXELS"),
-                new Case("text file", "name,age\nada,36\n".getBytes(StandardCharsets.UTF_8), "", same, 400,
-                        Status.Code.INVALID_ARGUMENT, "UNSUPPORTED_FORMAT"),
-                new Case("random bytes", TestImages.randomBytes(4096, 1), "", same, 400, Status.Code.INVALID_ARGUMENT,
+                new Case(
+                        "truncated JPEG",
+                        TestImages.truncated(jpeg),
+                        "",
+                        same,
+                        400,
+                        Status.Code.INVALID_ARGUMENT,
+                        "CORRUPT"),
+                new Case(
+                        "JPEG with bad Huffman data",
+                        TestImages.jpegWithBadHuffmanData(jpeg),
+                        "",
+                        same,
+                        400,
+                        Status.Code.INVALID_ARGUMENT,
+                        "CORRUPT"),
+                new Case(
+                        "50000x50000 PNG header",
+                        TestImages.pngHeader(50_000, 50_000),
+                        "",
+                        same,
+                        400,
+                        Status.Code.INVALID_ARGUMENT,
+                        "TOO_MANY_PIXELS"),
+                new Case(
+                        "text file",
+                        "name,age\nada,36\n".getBytes(StandardCharsets.UTF_8),
+                        "",
+                        same,
+                        400,
+                        Status.Code.INVALID_ARGUMENT,
                         "UNSUPPORTED_FORMAT"),
-                new Case("GIF", TestImages.encode(small, "gif"), "", same, 400, Status.Code.INVALID_ARGUMENT,
+                new Case(
+                        "random bytes",
+                        TestImages.randomBytes(4096, 1),
+                        "",
+                        same,
+                        400,
+                        Status.Code.INVALID_ARGUMENT,
                         "UNSUPPORTED_FORMAT"),
-                new Case("TIFF", TestImages.encode(small, "tiff"), "", same, 400, Status.Code.INVALID_ARGUMENT,
+                new Case(
+                        "GIF",
+                        TestImages.encode(small, "gif"),
+                        "",
+                        same,
+                        400,
+                        Status.Code.INVALID_ARGUMENT,
                         "UNSUPPORTED_FORMAT"),
-                new Case("image over the byte limit", TestImages.randomBytes(OVER_IMAGE_LIMIT, 2), "", same, 413,
-                        Status.Code.RESOURCE_EXHAUSTED, "limit"),
-                new Case("message over the transport limit", TestImages.randomBytes(OVER_TRANSPORT_LIMIT, 3), "", same,
-                        413, Status.Code.RESOURCE_EXHAUSTED, null),
-                new Case("negative box size", jpeg, "box=10,10,-5,40",
-                        builder -> builder.setFaceBox(box(10, 10, -5, 40)), 400, Status.Code.INVALID_ARGUMENT, "positive"),
-                new Case("box outside the image", jpeg, "box=5000,5000,50,50",
-                        builder -> builder.setFaceBox(box(5000, 5000, 50, 50)), 400, Status.Code.INVALID_ARGUMENT,
+                new Case(
+                        "TIFF",
+                        TestImages.encode(small, "tiff"),
+                        "",
+                        same,
+                        400,
+                        Status.Code.INVALID_ARGUMENT,
+                        "UNSUPPORTED_FORMAT"),
+                new Case(
+                        "image over the byte limit",
+                        TestImages.randomBytes(OVER_IMAGE_LIMIT, 2),
+                        "",
+                        same,
+                        413,
+                        Status.Code.RESOURCE_EXHAUSTED,
+                        "limit"),
+                new Case(
+                        "message over the transport limit",
+                        TestImages.randomBytes(OVER_TRANSPORT_LIMIT, 3),
+                        "",
+                        same,
+                        413,
+                        Status.Code.RESOURCE_EXHAUSTED,
+                        null),
+                new Case(
+                        "negative box size",
+                        jpeg,
+                        "box=10,10,-5,40",
+                        builder -> builder.setFaceBox(box(10, 10, -5, 40)),
+                        400,
+                        Status.Code.INVALID_ARGUMENT,
+                        "positive"),
+                new Case(
+                        "box outside the image",
+                        jpeg,
+                        "box=5000,5000,50,50",
+                        builder -> builder.setFaceBox(box(5000, 5000, 50, 50)),
+                        400,
+                        Status.Code.INVALID_ARGUMENT,
                         "does not overlap"),
-                new Case("unknown head", jpeg, "head=smile@v9",
-                        builder -> builder.setAttributesHead(HeadRef.newBuilder().setName("smile").setVersion("v9")), 404,
-                        Status.Code.NOT_FOUND, "smile"),
-                new Case("unknown head version", jpeg, "head=attributes@v7",
-                        builder -> builder.setAttributesHead(HeadRef.newBuilder().setName("attributes").setVersion("v7")),
-                        404, Status.Code.NOT_FOUND, "attributes@v7"),
-                new Case("head of the wrong kind", jpeg, "tasks=attributes&head=landmarks&head=landmarks@v1",
-                        builder -> builder.setAttributesHead(HeadRef.newBuilder().setName("landmarks")), 400,
-                        Status.Code.INVALID_ARGUMENT, "head"),
-                new Case("negative max_faces", jpeg, "max_faces=-1", builder -> builder.setMaxFaces(-1), 400,
-                        Status.Code.INVALID_ARGUMENT, "max_faces"),
+                new Case(
+                        "unknown head",
+                        jpeg,
+                        "head=smile@v9",
+                        builder -> builder.setAttributesHead(
+                                HeadRef.newBuilder().setName("smile").setVersion("v9")),
+                        404,
+                        Status.Code.NOT_FOUND,
+                        "smile"),
+                new Case(
+                        "unknown head version",
+                        jpeg,
+                        "head=attributes@v7",
+                        builder -> builder.setAttributesHead(
+                                HeadRef.newBuilder().setName("attributes").setVersion("v7")),
+                        404,
+                        Status.Code.NOT_FOUND,
+                        "attributes@v7"),
+                new Case(
+                        "head of the wrong kind",
+                        jpeg,
+                        "tasks=attributes&head=landmarks&head=landmarks@v1",
+                        builder ->
+                                builder.setAttributesHead(HeadRef.newBuilder().setName("landmarks")),
+                        400,
+                        Status.Code.INVALID_ARGUMENT,
+                        "head"),
+                new Case(
+                        "negative max_faces",
+                        jpeg,
+                        "max_faces=-1",
+                        builder -> builder.setMaxFaces(-1),
+                        400,
+                        Status.Code.INVALID_ARGUMENT,
+                        "max_faces"),
                 // (no "regression without a head" case here: the fine-tuning tests share this server and may have
                 // promoted a default regression head by the time this runs, which makes such a request valid)
-                new Case("unknown task", jpeg, "tasks=height", builder -> builder.addTasks(Task.TASK_UNSPECIFIED), 400,
-                        Status.Code.INVALID_ARGUMENT, "task"));
+                new Case(
+                        "unknown task",
+                        jpeg,
+                        "tasks=height",
+                        builder -> builder.addTasks(Task.TASK_UNSPECIFIED),
+                        400,
+                        Status.Code.INVALID_ARGUMENT,
+                        "task"));
     }
 
     private static BoundingBox box(int x, int y, int width, int height) {
-        return BoundingBox.newBuilder().setX(x).setY(y).setWidth(width).setHeight(height).build();
+        return BoundingBox.newBuilder()
+                .setX(x)
+                .setY(y)
+                .setWidth(width)
+                .setHeight(height)
+                .build();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -119,9 +226,12 @@ class BadInputTest {
             goodRestRequest();
             return;
         }
-        var response = given().contentType("application/octet-stream").body(bad.image())
-                .when().post("/v1/analyze" + (bad.restQuery().isEmpty() ? "" : "?" + bad.restQuery()))
-                .then().statusCode(bad.http());
+        var response = given().contentType("application/octet-stream")
+                .body(bad.image())
+                .when()
+                .post("/v1/analyze" + (bad.restQuery().isEmpty() ? "" : "?" + bad.restQuery()))
+                .then()
+                .statusCode(bad.http());
         if (bad.reason() != null) {
             response.body("message", containsString(bad.reason()));
         }
@@ -131,12 +241,14 @@ class BadInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("corpus")
     void eachBadInputGetsItsCodeOverGrpcAndTheServerKeepsServing(Case bad) {
-        AnalyzeRequest request = bad.grpc().apply(AnalyzeRequest.newBuilder().setImage(ByteString.copyFrom(bad.image())))
+        AnalyzeRequest request = bad.grpc()
+                .apply(AnalyzeRequest.newBuilder().setImage(ByteString.copyFrom(bad.image())))
                 .build();
         StatusRuntimeException failure = assertThrows(StatusRuntimeException.class, () -> blocking.analyze(request));
         assertEquals(bad.grpcCode(), failure.getStatus().getCode(), String.valueOf(failure.getStatus()));
         if (bad.reason() != null) {
-            assertTrue(String.valueOf(failure.getStatus().getDescription()).contains(bad.reason()),
+            assertTrue(
+                    String.valueOf(failure.getStatus().getDescription()).contains(bad.reason()),
                     failure.getStatus().getDescription());
         }
         goodGrpcRequest();
@@ -148,21 +260,37 @@ class BadInputTest {
      */
     private static int postWithExpectContinue(byte[] body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/v1/analyze"))
-                .expectContinue(true).header("Content-Type", "application/octet-stream")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-                .send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                .expectContinue(true)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
+                .send(request, HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private static void goodRestRequest() {
-        given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
-                .when().post("/v1/expression?box=20,20,150,160")
-                .then().statusCode(200).body("faces", hasSize(1)).body("faces[0].boxSource", equalTo("client"));
+        given().contentType("image/jpeg")
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/expression?box=20,20,150,160")
+                .then()
+                .statusCode(200)
+                .body("faces", hasSize(1))
+                .body("faces[0].boxSource", equalTo("client"));
     }
 
     private void goodGrpcRequest() {
-        assertEquals(1, blocking.analyze(AnalyzeRequest.newBuilder().setImage(ByteString.copyFrom(TestImages.lfpwJpeg()))
-                .setFaceBox(box(20, 20, 150, 160)).addTasks(Task.TASK_EXPRESSION).build()).getFacesCount());
+        assertEquals(
+                1,
+                blocking.analyze(AnalyzeRequest.newBuilder()
+                                .setImage(ByteString.copyFrom(TestImages.lfpwJpeg()))
+                                .setFaceBox(box(20, 20, 150, 160))
+                                .addTasks(Task.TASK_EXPRESSION)
+                                .build())
+                        .getFacesCount());
     }
 
     /** Keeps the list honest: the issue asks for at least 10 kinds of bad input. */
@@ -170,7 +298,10 @@ class BadInputTest {
     void theCorpusHasAtLeastTenCases() {
         assertTrue(corpus().map(Case::name).distinct().count() >= 10);
         List<String> names = corpus().map(Case::name).toList();
-        assertTrue(names.contains("0 bytes") && names.contains("truncated JPEG") && names.contains("50000x50000 PNG header")
-                && names.contains("text file") && names.contains("message over the transport limit"));
+        assertTrue(names.contains("0 bytes")
+                && names.contains("truncated JPEG")
+                && names.contains("50000x50000 PNG header")
+                && names.contains("text file")
+                && names.contains("message over the transport limit"));
     }
 }

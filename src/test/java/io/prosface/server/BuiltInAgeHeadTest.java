@@ -52,8 +52,13 @@ class BuiltInAgeHeadTest {
 
     /** The client box on the 96x96 noise image. */
     private static final FaceBox BOX = new FaceBox(16, 16, 64, 64);
+
     private static final String BOX_QUERY = "box=16,16,64,64";
-    private static final BoundingBox PROTO_BOX = BoundingBox.newBuilder().setX(16).setY(16).setWidth(64).setHeight(64)
+    private static final BoundingBox PROTO_BOX = BoundingBox.newBuilder()
+            .setX(16)
+            .setY(16)
+            .setWidth(64)
+            .setHeight(64)
             .build();
     /** REST and gRPC may batch a face with different neighbours; the forward pass is the same up to rounding. */
     private static final float TOLERANCE = 1e-4f;
@@ -63,30 +68,51 @@ class BuiltInAgeHeadTest {
 
     @Test
     void restAnalyzeOfTheLfpwFaceAnswersAnAgeByDefault() {
-        JsonPath answer = given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
-                .when().post("/v1/analyze").then().statusCode(200).extract().jsonPath();
+        JsonPath answer = given().contentType("image/jpeg")
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/analyze")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(1, answer.getList("faces").size(), "one face on the LFPW crop");
         Map<String, Object> face = answer.getMap("faces[0]");
         FaceAssertions.assertJsonFace(face, true, true, true, true);
         assertTrue(Float.isFinite(answer.getFloat("faces[0].age.years")), String.valueOf(face.get("age")));
-        assertEquals(Map.of("name", "age", "version", "v1"), answer.getMap("model.heads.find { it.task == 'age' }.head"));
+        assertEquals(
+                Map.of("name", "age", "version", "v1"), answer.getMap("model.heads.find { it.task == 'age' }.head"));
         assertEquals(4, answer.getList("model.heads").size(), "attributes, expression, landmarks and age heads");
     }
 
     @Test
     void grpcAnalyzeOfTheLfpwFaceAnswersAnAgeByDefaultEqualToRest() {
         AnalyzeResponse response = blocking.analyze(AnalyzeRequest.newBuilder()
-                .setImage(ByteString.copyFrom(TestImages.lfpwJpeg())).build());
+                .setImage(ByteString.copyFrom(TestImages.lfpwJpeg()))
+                .build());
         assertEquals(1, response.getFacesCount());
         Face face = response.getFaces(0);
         FaceAssertions.assertProtoFace(face, true, true, true, true);
         assertTrue(face.hasAge(), "age is a default task when the model has an age head");
         assertTrue(Float.isFinite(face.getAge().getYears()));
-        assertTrue(response.getModel().getHeadsList().contains(ResolvedHead.newBuilder().setTask(Task.TASK_AGE)
-                .setHead(HeadRef.newBuilder().setName("age").setVersion("v1")).build()), response.getModel().toString());
+        assertTrue(
+                response.getModel()
+                        .getHeadsList()
+                        .contains(ResolvedHead.newBuilder()
+                                .setTask(Task.TASK_AGE)
+                                .setHead(HeadRef.newBuilder().setName("age").setVersion("v1"))
+                                .build()),
+                response.getModel().toString());
 
-        float rest = given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
-                .when().post("/v1/age").then().statusCode(200).extract().jsonPath().getFloat("faces[0].age.years");
+        float rest = given().contentType("image/jpeg")
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/age")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getFloat("faces[0].age.years");
         assertEquals(rest, face.getAge().getYears(), TOLERANCE, "same image, same detector, same head");
     }
 
@@ -95,18 +121,27 @@ class BuiltInAgeHeadTest {
         byte[] image = noisePng();
         float expected = headAge(image);
 
-        JsonPath rest = given().contentType("image/png").body(image)
-                .when().post("/v1/age?" + BOX_QUERY).then().statusCode(200).extract().jsonPath();
+        JsonPath rest = given().contentType("image/png")
+                .body(image)
+                .when()
+                .post("/v1/age?" + BOX_QUERY)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         Map<String, Object> face = rest.getMap("faces[0]");
         assertEquals(java.util.Set.of("years"), ((Map<?, ?>) face.get("age")).keySet(), "age is {years}");
         FaceAssertions.assertJsonFace(face, false, false, false, false);
         assertFalse(face.containsKey("regression"));
         assertEquals(expected, rest.getFloat("faces[0].age.years"), TOLERANCE);
-        assertEquals(List.of(Map.of("task", "age", "head", Map.of("name", "age", "version", "v1"))),
+        assertEquals(
+                List.of(Map.of("task", "age", "head", Map.of("name", "age", "version", "v1"))),
                 rest.getList("model.heads"));
 
         PredictAgeResponse grpc = blocking.predictAge(PredictAgeRequest.newBuilder()
-                .setImage(ByteString.copyFrom(image)).setFaceBox(PROTO_BOX).build());
+                .setImage(ByteString.copyFrom(image))
+                .setFaceBox(PROTO_BOX)
+                .build());
         assertEquals(1, grpc.getFacesCount());
         Face answered = grpc.getFaces(0);
         FaceAssertions.assertProtoFace(answered, false, false, false, false);
@@ -120,17 +155,25 @@ class BuiltInAgeHeadTest {
     void explicitAgeAndRegressionOnTheNoisePngShareTheAgeHead() throws Exception {
         byte[] image = noisePng();
         float expected = headAge(image);
-        JsonPath rest = given().contentType("image/png").body(image)
-                .when().post("/v1/analyze?tasks=age,regression&" + BOX_QUERY).then().statusCode(200).extract()
+        JsonPath rest = given().contentType("image/png")
+                .body(image)
+                .when()
+                .post("/v1/analyze?tasks=age,regression&" + BOX_QUERY)
+                .then()
+                .statusCode(200)
+                .extract()
                 .jsonPath();
         assertEquals(expected, rest.getFloat("faces[0].age.years"), TOLERANCE);
         assertEquals(1, rest.getList("faces[0].regression.values").size());
         assertEquals("age", rest.getString("faces[0].regression.values[0].name"));
         assertEquals(expected, rest.getFloat("faces[0].regression.values[0].value"), TOLERANCE);
 
-        AnalyzeResponse grpc = blocking.analyze(AnalyzeRequest.newBuilder().setImage(ByteString.copyFrom(image))
-                .setFaceBox(PROTO_BOX).addTasks(Task.TASK_AGE)
-                .setAgeHead(HeadRef.newBuilder().setName("age").setVersion("v1")).build());
+        AnalyzeResponse grpc = blocking.analyze(AnalyzeRequest.newBuilder()
+                .setImage(ByteString.copyFrom(image))
+                .setFaceBox(PROTO_BOX)
+                .addTasks(Task.TASK_AGE)
+                .setAgeHead(HeadRef.newBuilder().setName("age").setVersion("v1"))
+                .build());
         assertEquals(expected, grpc.getFaces(0).getAge().getYears(), TOLERANCE);
         assertFalse(grpc.getFaces(0).hasAttributes(), "only the asked task");
     }
@@ -139,14 +182,21 @@ class BuiltInAgeHeadTest {
     void restHeadParameterNamingTheAgeHeadAnswersAgeOnTheNoisePng() throws Exception {
         byte[] image = noisePng();
         // REST's untyped head parameter: a regression head in a request for age (not regression) answers age
-        given().contentType("image/png").body(image)
-                .when().post("/v1/age?head=age@v1&" + BOX_QUERY)
-                .then().statusCode(200).body("model.heads[0].task", equalTo("age"))
+        given().contentType("image/png")
+                .body(image)
+                .when()
+                .post("/v1/age?head=age@v1&" + BOX_QUERY)
+                .then()
+                .statusCode(200)
+                .body("model.heads[0].task", equalTo("age"))
                 .body("faces[0].age.years", notNullValue());
         // a head of another kind does not fit the age task (REST: the status mapping is the same in any app)
-        given().contentType("image/png").body(image)
-                .when().post("/v1/analyze?tasks=age&head=attributes&" + BOX_QUERY)
-                .then().statusCode(400);
+        given().contentType("image/png")
+                .body(image)
+                .when()
+                .post("/v1/analyze?tasks=age&head=attributes&" + BOX_QUERY)
+                .then()
+                .statusCode(400);
     }
 
     /** The age the checkpoint's head computes for {@link #BOX} of {@code image}: prefix -> backbone -> age head. */
@@ -154,11 +204,17 @@ class BuiltInAgeHeadTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             Checkpoint checkpoint = Checkpoint.load(AgedCheckpoint.DIRECTORY, manager);
             ParameterStore store = new ParameterStore(manager, false);
-            float[] pixels = new FacePreprocessor(checkpoint.config().preprocessing(),
-                    ImageDecoder.withDefaultLimits()).prepare(image, BOX).pixels();
+            float[] pixels = new FacePreprocessor(checkpoint.config().preprocessing(), ImageDecoder.withDefaultLimits())
+                    .prepare(image, BOX)
+                    .pixels();
             NDArray images = FacePreprocessor.stack(manager, List.of(pixels), 32);
             NDList features = checkpoint.backbone().forward(store, new NDList(images), false);
-            float[] output = checkpoint.heads().get("age").forward(store, features, false).head().toFloatArray();
+            float[] output = checkpoint
+                    .heads()
+                    .get("age")
+                    .forward(store, features, false)
+                    .head()
+                    .toFloatArray();
             assertEquals(1, output.length, "one output: years");
             return output[0];
         }

@@ -39,40 +39,66 @@ class BuiltInTailTest {
     @Test
     void aTailedBuiltInHeadAnswersLikePrefixTailHead() throws Exception {
         byte[] image = noisePng();
-        JsonPath answer = given().contentType("image/png").body(image)
-                .when().post("/v1/analyze?tasks=attributes,expression,embedding&box=16,16,64,64")
-                .then().statusCode(200).extract().jsonPath();
+        JsonPath answer = given().contentType("image/png")
+                .body(image)
+                .when()
+                .post("/v1/analyze?tasks=attributes,expression,embedding&box=16,16,64,64")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         try (NDManager manager = NDManager.newBaseManager()) {
             Checkpoint checkpoint = Checkpoint.load(TailedCheckpoint.DIRECTORY, manager);
             VisionTransformer backbone = checkpoint.backbone();
             ParameterStore store = new ParameterStore(manager, false);
-            float[] pixels = new FacePreprocessor(checkpoint.config().preprocessing(),
-                    ImageDecoder.withDefaultLimits()).prepare(image, BOX).pixels();
+            float[] pixels = new FacePreprocessor(checkpoint.config().preprocessing(), ImageDecoder.withDefaultLimits())
+                    .prepare(image, BOX)
+                    .pixels();
             NDArray images = FacePreprocessor.stack(manager, List.of(pixels), 32);
             NDList full = backbone.forward(store, new NDList(images), false);
             BackboneTail tail = checkpoint.tail("expression").orElseThrow();
-            NDList own = tail.forward(store, new NDList(backbone.runBlocks(store, backbone.embed(store, images, false),
-                    0, tail.inputDepth(), false)), false);
+            NDList own = tail.forward(
+                    store,
+                    new NDList(backbone.runBlocks(
+                            store, backbone.embed(store, images, false), 0, tail.inputDepth(), false)),
+                    false);
 
-            float[] expected = checkpoint.heads().get("expression").forward(store, own, false).head().softmax(-1)
+            float[] expected = checkpoint
+                    .heads()
+                    .get("expression")
+                    .forward(store, own, false)
+                    .head()
+                    .softmax(-1)
                     .toFloatArray();
             assertArrayEquals(expected, served(answer, "faces[0].expression.distribution"), 1e-5f);
-            float[] onBackbone = checkpoint.heads().get("expression").forward(store, full, false).head().softmax(-1)
+            float[] onBackbone = checkpoint
+                    .heads()
+                    .get("expression")
+                    .forward(store, full, false)
+                    .head()
+                    .softmax(-1)
                     .toFloatArray();
-            assertFalse(java.util.Arrays.equals(onBackbone, expected), "the tail must matter for this test to mean much");
+            assertFalse(
+                    java.util.Arrays.equals(onBackbone, expected), "the tail must matter for this test to mean much");
 
-            float[] attributes = Activation.sigmoid(checkpoint.heads().get("attributes").forward(store, full, false)
-                    .head()).toFloatArray();
+            float[] attributes = Activation.sigmoid(checkpoint
+                            .heads()
+                            .get("attributes")
+                            .forward(store, full, false)
+                            .head())
+                    .toFloatArray();
             assertArrayEquals(attributes, served(answer, "faces[0].attributes.labels"), 1e-5f);
             NDArray classToken = full.get(0);
-            float[] embedding = classToken.div(classToken.norm(new int[] {1}, true)).toFloatArray();
+            float[] embedding =
+                    classToken.div(classToken.norm(new int[] {1}, true)).toFloatArray();
             List<Number> values = answer.getList("faces[0].embedding.values");
             assertEquals(embedding.length, values.size());
             for (int index = 0; index < embedding.length; index++) {
                 assertEquals(embedding[index], values.get(index).floatValue(), 1e-5f, "embedding " + index);
             }
         }
-        assertEquals(Map.of("name", "expression", "version", "v1"),
+        assertEquals(
+                Map.of("name", "expression", "version", "v1"),
                 answer.getMap("model.heads.find { it.task == 'expression' }.head"));
     }
 

@@ -15,12 +15,26 @@ import java.util.SplittableRandom;
 final class ByteMutator {
 
     /** A mutated input and the mutations that made it. */
-    record Mutant(byte[] bytes, String description) {
-    }
+    record Mutant(byte[] bytes, String description) {}
 
     /** Boundary values for length and size fields (0, 1, sign bits, all ones, a little over typical limits). */
-    private static final long[] BOUNDARIES = {0, 1, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000,
-            0x7fffffffL, 0x80000000L, 0xffffffffL, 16_000_001, 50_000};
+    private static final long[] BOUNDARIES = {
+        0,
+        1,
+        0x7f,
+        0x80,
+        0xff,
+        0x100,
+        0x7fff,
+        0x8000,
+        0xffff,
+        0x10000,
+        0x7fffffffL,
+        0x80000000L,
+        0xffffffffL,
+        16_000_001,
+        50_000
+    };
 
     private ByteMutator() {}
 
@@ -45,7 +59,8 @@ final class ByteMutator {
                     byte[] inserted = new byte[1 + random.nextInt(32)];
                     for (int index = 0; index < inserted.length; index++) {
                         // half random, half the bytes parsers care about most (0x00, 0xFF, 0x7F, 0x80)
-                        inserted[index] = random.nextBoolean() ? (byte) random.nextInt(256)
+                        inserted[index] = random.nextBoolean()
+                                ? (byte) random.nextInt(256)
                                 : (byte) new int[] {0x00, 0xff, 0x7f, 0x80}[random.nextInt(4)];
                     }
                     bytes = splice(bytes, at, at, inserted);
@@ -72,15 +87,17 @@ final class ByteMutator {
                     if (at + width > bytes.length) {
                         break;
                     }
-                    long value = random.nextInt(4) == 0 ? random.nextLong() : BOUNDARIES[random.nextInt(BOUNDARIES.length)];
+                    long value =
+                            random.nextInt(4) == 0 ? random.nextLong() : BOUNDARIES[random.nextInt(BOUNDARIES.length)];
                     boolean bigEndian = random.nextBoolean();
                     bytes = bytes.clone();
                     for (int index = 0; index < width; index++) {
                         int shift = 8 * (bigEndian ? width - 1 - index : index);
                         bytes[at + index] = (byte) (value >>> shift);
                     }
-                    steps.add("length field " + width + (bigEndian ? "BE" : "LE") + "=" + Long.toHexString(
-                            value & (width == 4 ? 0xffffffffL : (1L << (8 * width)) - 1)) + " @" + at);
+                    steps.add("length field " + width + (bigEndian ? "BE" : "LE") + "="
+                            + Long.toHexString(value & (width == 4 ? 0xffffffffL : (1L << (8 * width)) - 1)) + " @"
+                            + at);
                 }
             }
         }

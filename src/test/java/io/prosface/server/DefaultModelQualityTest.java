@@ -110,6 +110,7 @@ class DefaultModelQualityTest {
     // ---- sizes (faces per split; each split is sampled evenly across its name order) ---------------------------
     /** lfpw/train in name order: the last 105 images are the dev split (all of them are scored). */
     private static final int LFPW_DEV_IMAGES = 105;
+
     private static final int CELEBA_FACES = 200;
     private static final int UTKFACE_FACES = 150;
     private static final int EXPRESSION_FACES = 150;
@@ -126,16 +127,21 @@ class DefaultModelQualityTest {
 
     @BeforeAll
     static void requireData() {
-        assumeTrue(Files.isDirectory(DATA), "shared data absent: " + DATA.toAbsolutePath()
-                + " (the default model's quality test needs ../shared/data, see its README); skipping");
-        servedArchitecture = JsonPath.from(DefaultModelProfile.MODEL.resolve("config.json").toFile())
+        assumeTrue(
+                Files.isDirectory(DATA),
+                "shared data absent: " + DATA.toAbsolutePath()
+                        + " (the default model's quality test needs ../shared/data, see its README); skipping");
+        servedArchitecture = JsonPath.from(
+                        DefaultModelProfile.MODEL.resolve("config.json").toFile())
                 .getString("architecture.name");
     }
 
     private static Path dataset(String folder) {
         Path path = DATA.resolve(folder);
-        assumeTrue(Files.isDirectory(path), "shared data absent: " + path.toAbsolutePath()
-                + " (the default model's quality test needs ../shared/data, see its README); skipping");
+        assumeTrue(
+                Files.isDirectory(path),
+                "shared data absent: " + path.toAbsolutePath()
+                        + " (the default model's quality test needs ../shared/data, see its README); skipping");
         return path;
     }
 
@@ -152,7 +158,8 @@ class DefaultModelQualityTest {
     void landmarksOnLfpwDevFacesBeatTheMeanShape() {
         Path folder = dataset("lfpw/train");
         List<String> names = list(folder, name -> name.endsWith(".jpg")).stream()
-                .map(name -> name.substring(0, name.length() - ".jpg".length())).toList();
+                .map(name -> name.substring(0, name.length() - ".jpg".length()))
+                .toList();
         assertTrue(names.size() >= LFPW_DEV_IMAGES, "lfpw/train holds only " + names.size() + " images");
         List<String> dev = names.subList(names.size() - LFPW_DEV_IMAGES, names.size());
 
@@ -168,19 +175,37 @@ class DefaultModelQualityTest {
         int missed = scores.size() - all.length;
         double mean = mean(all);
         double missedShare = missed / (double) scores.size();
-        System.out.printf(Locale.ROOT, "DefaultModelQualityTest landmarks (LFPW dev, %d images): mean NME %.4f"
+        System.out.printf(
+                Locale.ROOT,
+                "DefaultModelQualityTest landmarks (LFPW dev, %d images): mean NME %.4f"
                         + " (REST %.4f over %d, gRPC %.4f over %d), median %.4f, missed %d (%.1f%%)"
                         + " [bounds: NME < %.2f, missed <= %.0f%%]%n",
-                scores.size(), mean, mean(rest), rest.length, mean(grpcScores), grpcScores.length, median(all),
-                missed, 100 * missedShare, MAX_LANDMARKS_MEAN_NME, 100 * MAX_LANDMARKS_MISSED_SHARE);
-        assertTrue(missedShare <= MAX_LANDMARKS_MISSED_SHARE,
+                scores.size(),
+                mean,
+                mean(rest),
+                rest.length,
+                mean(grpcScores),
+                grpcScores.length,
+                median(all),
+                missed,
+                100 * missedShare,
+                MAX_LANDMARKS_MEAN_NME,
+                100 * MAX_LANDMARKS_MISSED_SHARE);
+        assertTrue(
+                missedShare <= MAX_LANDMARKS_MISSED_SHARE,
                 "missed " + missed + " of " + scores.size() + " LFPW dev faces");
         assertTrue(mean < MAX_LANDMARKS_MEAN_NME, "mean NME over " + all.length + " LFPW dev faces: " + mean);
     }
 
     private List<float[]> restLandmarks(byte[] image) {
-        JsonPath answer = given().contentType("image/jpeg").body(image)
-                .when().post("/v1/landmarks").then().statusCode(200).extract().jsonPath();
+        JsonPath answer = given().contentType("image/jpeg")
+                .body(image)
+                .when()
+                .post("/v1/landmarks")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertServedBackbone(answer.getString("model.backbone"));
         List<Map<String, Object>> faces = answer.getList("faces");
         List<float[]> result = new ArrayList<>();
@@ -199,8 +224,9 @@ class DefaultModelQualityTest {
     }
 
     private List<float[]> grpcLandmarks(byte[] image) {
-        PredictLandmarksResponse response = grpc.predictLandmarks(
-                PredictLandmarksRequest.newBuilder().setImage(ByteString.copyFrom(image)).build());
+        PredictLandmarksResponse response = grpc.predictLandmarks(PredictLandmarksRequest.newBuilder()
+                .setImage(ByteString.copyFrom(image))
+                .build());
         assertServedBackbone(response.getModel().getBackbone());
         List<float[]> result = new ArrayList<>();
         for (Face face : response.getFacesList()) {
@@ -263,8 +289,11 @@ class DefaultModelQualityTest {
     }
 
     private static double[] nmes(List<LandmarksScore> scores, Boolean rest) {
-        return scores.stream().filter(score -> rest == null || score.rest() == rest)
-                .mapToDouble(LandmarksScore::nme).filter(value -> !Double.isNaN(value)).toArray();
+        return scores.stream()
+                .filter(score -> rest == null || score.rest() == rest)
+                .mapToDouble(LandmarksScore::nme)
+                .filter(value -> !Double.isNaN(value))
+                .toArray();
     }
 
     // ---- attributes: CelebA --------------------------------------------------------------------------------
@@ -277,15 +306,20 @@ class DefaultModelQualityTest {
         Path folder = dataset("celeba");
         Map<String, boolean[]> labels = celebaLabels(folder.resolve("list_attr_celeba.txt"));
         String[] attributeNames = celebaAttributeNames(folder.resolve("list_attr_celeba.txt"));
-        List<String> dev = spread(IntStream.rangeClosed(7001, 8000).mapToObj(n -> String.format("%06d.jpg", n))
-                .filter(labels::containsKey).toList(), CELEBA_FACES);
+        List<String> dev = spread(
+                IntStream.rangeClosed(7001, 8000)
+                        .mapToObj(n -> String.format("%06d.jpg", n))
+                        .filter(labels::containsKey)
+                        .toList(),
+                CELEBA_FACES);
         assertEquals(CELEBA_FACES, dev.size(), "CelebA dev images with labels");
 
         List<AttributeAnswer> answers = concurrently(dev, (index, name) -> {
             byte[] image = TestImages.read(folder.resolve("images").resolve(name));
             int[] size = imageSize(image);
-            return new AttributeAnswer(overRest(index), overRest(index)
-                    ? restAttributes("/v1/attributes", image, size) : grpcAttributes(image, size));
+            return new AttributeAnswer(
+                    overRest(index),
+                    overRest(index) ? restAttributes("/v1/attributes", image, size) : grpcAttributes(image, size));
         });
 
         List<String> served = new ArrayList<>(answers.get(0).probabilities().keySet());
@@ -336,14 +370,31 @@ class DefaultModelQualityTest {
         int n = served.size();
         accuracy /= n;
         majority /= n;
-        System.out.printf(Locale.ROOT, "DefaultModelQualityTest attributes (CelebA dev, %d faces, %d attributes):"
+        System.out.printf(
+                Locale.ROOT,
+                "DefaultModelQualityTest attributes (CelebA dev, %d faces, %d attributes):"
                         + " mean accuracy %.4f (REST %.4f over %d, gRPC %.4f over %d), majority answer %.4f,"
                         + " margin %+.4f, worst attribute %s %+.4f [bound: margin >= %.2f]%n",
-                faces, n, accuracy, accuracyRest / n, restFaces, accuracyGrpc / n, grpcFaces, majority,
-                accuracy - majority, worst, worstMargin, MIN_ATTRIBUTES_MARGIN_OVER_MAJORITY);
-        assertTrue(accuracy >= majority + MIN_ATTRIBUTES_MARGIN_OVER_MAJORITY, String.format(Locale.ROOT,
-                "attributes mean accuracy %.4f vs majority answer %.4f over %d CelebA dev faces", accuracy, majority,
-                faces));
+                faces,
+                n,
+                accuracy,
+                accuracyRest / n,
+                restFaces,
+                accuracyGrpc / n,
+                grpcFaces,
+                majority,
+                accuracy - majority,
+                worst,
+                worstMargin,
+                MIN_ATTRIBUTES_MARGIN_OVER_MAJORITY);
+        assertTrue(
+                accuracy >= majority + MIN_ATTRIBUTES_MARGIN_OVER_MAJORITY,
+                String.format(
+                        Locale.ROOT,
+                        "attributes mean accuracy %.4f vs majority answer %.4f over %d CelebA dev faces",
+                        accuracy,
+                        majority,
+                        faces));
     }
 
     private Map<String, Float> restAttributes(String route, byte[] image, int[] size) {
@@ -354,9 +405,15 @@ class DefaultModelQualityTest {
     private record RestFace(Map<String, Float> attributes, Double ageYears) {}
 
     private RestFace restAnswer(String route, byte[] image, int[] size) {
-        JsonPath answer = given().contentType("image/jpeg").body(image)
+        JsonPath answer = given().contentType("image/jpeg")
+                .body(image)
                 .queryParam("box", "0,0," + size[0] + "," + size[1])
-                .when().post(route).then().statusCode(200).extract().jsonPath();
+                .when()
+                .post(route)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertServedBackbone(answer.getString("model.backbone"));
         assertEquals(1, answer.getList("faces").size(), "one face for a client box");
         List<Map<String, Object>> labels = answer.getList("faces[0].attributes.labels");
@@ -371,7 +428,9 @@ class DefaultModelQualityTest {
 
     private Map<String, Float> grpcAttributes(byte[] image, int[] size) {
         PredictAttributesResponse response = grpc.predictAttributes(PredictAttributesRequest.newBuilder()
-                .setImage(ByteString.copyFrom(image)).setFaceBox(wholeImage(size)).build());
+                .setImage(ByteString.copyFrom(image))
+                .setFaceBox(wholeImage(size))
+                .build());
         assertServedBackbone(response.getModel().getBackbone());
         assertEquals(1, response.getFacesCount(), "one face for a client box");
         return probabilities(response.getFaces(0));
@@ -421,7 +480,10 @@ class DefaultModelQualityTest {
     void genderAndAgeOnUtkfaceDevFaces() {
         Path folder = dataset("utkface");
         List<String> files = list(folder, name -> name.endsWith(".jpg"));
-        List<String> split = IntStream.range(0, files.size()).filter(i -> i % 10 == 0).mapToObj(files::get).toList();
+        List<String> split = IntStream.range(0, files.size())
+                .filter(i -> i % 10 == 0)
+                .mapToObj(files::get)
+                .toList();
         List<String> dev = spread(split, UTKFACE_FACES);
 
         List<GenderAnswer> answers = concurrently(dev, (index, name) -> {
@@ -432,7 +494,9 @@ class DefaultModelQualityTest {
                 return new GenderAnswer(true, male(face.attributes()), face.ageYears());
             }
             AnalyzeResponse response = grpc.analyze(AnalyzeRequest.newBuilder()
-                    .setImage(ByteString.copyFrom(image)).setFaceBox(wholeImage(size)).build());
+                    .setImage(ByteString.copyFrom(image))
+                    .setFaceBox(wholeImage(size))
+                    .build());
             assertServedBackbone(response.getModel().getBackbone());
             assertEquals(1, response.getFacesCount(), "one face for a client box");
             Face face = response.getFaces(0);
@@ -465,20 +529,36 @@ class DefaultModelQualityTest {
         int faces = answers.size();
         double accuracy = right / (double) faces;
         double maleShare = males / (double) faces;
-        String ageText = aged == 0 ? "age not answered"
-                : String.format(Locale.ROOT, "age MAE %.2f years over %d faces (REST %d, gRPC %d)", ageError / aged,
-                        aged, agedRest, aged - agedRest);
-        System.out.printf(Locale.ROOT, "DefaultModelQualityTest gender/age (UTKFace dev, %d faces): gender accuracy"
+        String ageText = aged == 0
+                ? "age not answered"
+                : String.format(
+                        Locale.ROOT,
+                        "age MAE %.2f years over %d faces (REST %d, gRPC %d)",
+                        ageError / aged,
+                        aged,
+                        agedRest,
+                        aged - agedRest);
+        System.out.printf(
+                Locale.ROOT,
+                "DefaultModelQualityTest gender/age (UTKFace dev, %d faces): gender accuracy"
                         + " %.4f (REST %.4f over %d, gRPC %.4f over %d), constant answer %.4f; %s"
                         + " [bounds: gender >= %.2f, age MAE <= %.0f]%n",
-                faces, accuracy, rightRest / (double) restFaces, restFaces,
-                (right - rightRest) / (double) (faces - restFaces), faces - restFaces,
-                Math.max(maleShare, 1 - maleShare), ageText, MIN_GENDER_ACCURACY, MAX_AGE_MAE_YEARS);
-        assertTrue(accuracy >= MIN_GENDER_ACCURACY, "gender accuracy over " + faces + " UTKFace dev faces: "
-                + accuracy);
+                faces,
+                accuracy,
+                rightRest / (double) restFaces,
+                restFaces,
+                (right - rightRest) / (double) (faces - restFaces),
+                faces - restFaces,
+                Math.max(maleShare, 1 - maleShare),
+                ageText,
+                MIN_GENDER_ACCURACY,
+                MAX_AGE_MAE_YEARS);
+        assertTrue(
+                accuracy >= MIN_GENDER_ACCURACY, "gender accuracy over " + faces + " UTKFace dev faces: " + accuracy);
         assertEquals(faces, aged, "every UTKFace dev face answered with an age (REST analyze and gRPC Analyze)");
-        assertTrue(ageError / aged <= MAX_AGE_MAE_YEARS, "age MAE over " + aged + " UTKFace dev faces: "
-                + ageError / aged);
+        assertTrue(
+                ageError / aged <= MAX_AGE_MAE_YEARS,
+                "age MAE over " + aged + " UTKFace dev faces: " + ageError / aged);
     }
 
     private static float male(Map<String, Float> attributes) {
@@ -518,28 +598,41 @@ class DefaultModelQualityTest {
             throw new UncheckedIOException(e);
         }
         // the dev split is by person (every 10th in name order), over every row of labels.csv as training splits it
-        List<String> people = new ArrayList<>(new TreeSet<>(labels.keySet().stream()
-                .map(DefaultModelQualityTest::person).toList()));
-        TreeSet<String> devPeople = IntStream.range(0, people.size()).filter(i -> i % 10 == 0)
-                .mapToObj(people::get).collect(Collectors.toCollection(TreeSet::new));
+        List<String> people = new ArrayList<>(new TreeSet<>(
+                labels.keySet().stream().map(DefaultModelQualityTest::person).toList()));
+        TreeSet<String> devPeople = IntStream.range(0, people.size())
+                .filter(i -> i % 10 == 0)
+                .mapToObj(people::get)
+                .collect(Collectors.toCollection(TreeSet::new));
         List<String> split = labels.keySet().stream()
-                .filter(image -> devPeople.contains(person(image)) && !labels.get(image).equals("contempt"))
+                .filter(image ->
+                        devPeople.contains(person(image)) && !labels.get(image).equals("contempt"))
                 .toList();
         List<String> dev = spread(split, EXPRESSION_FACES);
 
         List<ExpressionAnswer> answers = concurrently(dev, (index, name) -> {
             byte[] image = TestImages.read(folder.resolve("images").resolve(name));
             if (overRest(index)) {
-                JsonPath answer = given().contentType("image/jpeg").body(image)
-                        .when().post("/v1/expression").then().statusCode(200).extract().jsonPath();
+                JsonPath answer = given().contentType("image/jpeg")
+                        .body(image)
+                        .when()
+                        .post("/v1/expression")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath();
                 assertServedBackbone(answer.getString("model.backbone"));
                 return new ExpressionAnswer(true, answer.getString("faces[0].expression.label"));
             }
-            PredictExpressionResponse response = grpc.predictExpression(
-                    PredictExpressionRequest.newBuilder().setImage(ByteString.copyFrom(image)).build());
+            PredictExpressionResponse response = grpc.predictExpression(PredictExpressionRequest.newBuilder()
+                    .setImage(ByteString.copyFrom(image))
+                    .build());
             assertServedBackbone(response.getModel().getBackbone());
-            return new ExpressionAnswer(false,
-                    response.getFacesCount() == 0 ? null : response.getFaces(0).getExpression().getLabel());
+            return new ExpressionAnswer(
+                    false,
+                    response.getFacesCount() == 0
+                            ? null
+                            : response.getFaces(0).getExpression().getLabel());
         });
 
         int right = 0;
@@ -559,18 +652,35 @@ class DefaultModelQualityTest {
         }
         int faces = answers.size();
         double accuracy = right / (double) faces;
-        Map.Entry<String, Integer> majorityClass = classes.entrySet().stream()
-                .max(Map.Entry.comparingByValue()).orElseThrow();
+        Map.Entry<String, Integer> majorityClass =
+                classes.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
         double majority = majorityClass.getValue() / (double) faces;
-        System.out.printf(Locale.ROOT, "DefaultModelQualityTest expression (facial_expressions dev, %d faces of %d"
+        System.out.printf(
+                Locale.ROOT,
+                "DefaultModelQualityTest expression (facial_expressions dev, %d faces of %d"
                         + " people): accuracy %.4f (REST %.4f over %d, gRPC %.4f over %d), majority class %s %.4f,"
                         + " margin %+.4f, no face detected %d, classes %s [bound: margin >= %.2f]%n",
-                faces, devPeople.size(), accuracy, rightRest / (double) restFaces, restFaces,
-                (right - rightRest) / (double) (faces - restFaces), faces - restFaces, majorityClass.getKey(),
-                majority, accuracy - majority, undetected, classes, MIN_EXPRESSION_MARGIN_OVER_MAJORITY);
-        assertTrue(accuracy >= majority + MIN_EXPRESSION_MARGIN_OVER_MAJORITY, String.format(Locale.ROOT,
-                "expression accuracy %.4f vs majority class share %.4f over %d facial_expressions dev faces",
-                accuracy, majority, faces));
+                faces,
+                devPeople.size(),
+                accuracy,
+                rightRest / (double) restFaces,
+                restFaces,
+                (right - rightRest) / (double) (faces - restFaces),
+                faces - restFaces,
+                majorityClass.getKey(),
+                majority,
+                accuracy - majority,
+                undetected,
+                classes,
+                MIN_EXPRESSION_MARGIN_OVER_MAJORITY);
+        assertTrue(
+                accuracy >= majority + MIN_EXPRESSION_MARGIN_OVER_MAJORITY,
+                String.format(
+                        Locale.ROOT,
+                        "expression accuracy %.4f vs majority class share %.4f over %d facial_expressions dev faces",
+                        accuracy,
+                        majority,
+                        faces));
     }
 
     /** The person of a facial_expressions image: its name without the trailing {@code _NNNN.jpg}. */
@@ -581,14 +691,18 @@ class DefaultModelQualityTest {
     // ---- helpers --------------------------------------------------------------------------------------------
 
     private static void assertServedBackbone(String backbone) {
-        assertTrue(backbone != null && backbone.startsWith(servedArchitecture + "@"),
+        assertTrue(
+                backbone != null && backbone.startsWith(servedArchitecture + "@"),
                 "expected models/default (" + servedArchitecture + ") to be served, got " + backbone);
     }
 
     /** File names in {@code folder} accepted by {@code filter}, in name order. */
     private static List<String> list(Path folder, java.util.function.Predicate<String> filter) {
         try (Stream<Path> files = Files.list(folder)) {
-            return files.map(file -> file.getFileName().toString()).filter(filter).sorted().toList();
+            return files.map(file -> file.getFileName().toString())
+                    .filter(filter)
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -599,7 +713,9 @@ class DefaultModelQualityTest {
         if (items.size() <= count) {
             return items;
         }
-        return IntStream.range(0, count).mapToObj(i -> items.get((int) ((long) i * items.size() / count))).toList();
+        return IntStream.range(0, count)
+                .mapToObj(i -> items.get((int) ((long) i * items.size() / count)))
+                .toList();
     }
 
     /** Applies {@code call(index, item)} to every item with {@link #IN_FLIGHT} calls at a time; results in order. */
@@ -650,7 +766,12 @@ class DefaultModelQualityTest {
     }
 
     private static BoundingBox wholeImage(int[] size) {
-        return BoundingBox.newBuilder().setX(0).setY(0).setWidth(size[0]).setHeight(size[1]).build();
+        return BoundingBox.newBuilder()
+                .setX(0)
+                .setY(0)
+                .setWidth(size[0])
+                .setHeight(size[1])
+                .build();
     }
 
     private static float number(Object value) {
@@ -658,7 +779,9 @@ class DefaultModelQualityTest {
     }
 
     private static double mean(double[] values) {
-        return values.length == 0 ? Double.NaN : java.util.Arrays.stream(values).average().orElseThrow();
+        return values.length == 0
+                ? Double.NaN
+                : java.util.Arrays.stream(values).average().orElseThrow();
     }
 
     private static double median(double[] values) {

@@ -12,9 +12,9 @@ import io.grpc.stub.ClientCalls;
 import io.prosface.grpc.v1.AnalyzeRequest;
 import io.prosface.grpc.v1.BoundingBox;
 import io.prosface.grpc.v1.FaceAnalysisGrpc;
-import io.prosface.server.finetune.Archives;
 import io.prosface.grpc.v1.HeadRef;
 import io.prosface.grpc.v1.Task;
+import io.prosface.server.finetune.Archives;
 import io.prosface.server.finetune.FineTuneService;
 import io.prosface.server.finetune.heads.HeadStore;
 import io.quarkus.grpc.GrpcClient;
@@ -65,23 +65,28 @@ class EntryPointFuzzTest {
     private static final int COUNT = Integer.getInteger("fuzz.count", 1000);
     /** Every input is answered within this; a hang or a slow path is a failure. */
     private static final Duration BOUND = Duration.ofSeconds(10);
+
     private static final String ADMIN = "Bearer test-admin-key";
     private static final Set<String> ANALYZE_STATUSES = Set.of("200", "400", "404", "413", "429");
     private static final Set<String> UPLOAD_STATUSES = Set.of("202", "400", "413", "429");
-    private static final Set<String> GRPC_STATUSES = Set.of("OK", "INVALID_ARGUMENT", "RESOURCE_EXHAUSTED", "NOT_FOUND",
-            "UNIMPLEMENTED");
+    private static final Set<String> GRPC_STATUSES =
+            Set.of("OK", "INVALID_ARGUMENT", "RESOURCE_EXHAUSTED", "NOT_FOUND", "UNIMPLEMENTED");
     private static final Path FAILURES = Path.of("target", "fuzz-failures");
 
     private static final MethodDescriptor<byte[], byte[]> RAW_ANALYZE = RawAnalyze.METHOD;
 
     @GrpcClient("face")
     FaceAnalysisGrpc.FaceAnalysisBlockingStub blocking;
+
     @Inject
     HeadStore store;
+
     @Inject
     FineTuneService service;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(BOUND)
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(BOUND)
             .build();
 
     /** Sends one input and names the answer: an HTTP status, a gRPC code, or what went wrong instead. */
@@ -89,8 +94,7 @@ class EntryPointFuzzTest {
         String send(String seedName, byte[] input) throws Exception;
     }
 
-    record Part(String name, String fileName, byte[] bytes) {
-    }
+    record Part(String name, String fileName, byte[] bytes) {}
 
     @Test
     void restAnalyzeAnswersMutatedImagesWithAKnownStatus() throws Exception {
@@ -121,7 +125,12 @@ class EntryPointFuzzTest {
         images.keySet().forEach(name -> {
             String label = name.compareTo("face3") < 0 ? "open" : "closed";
             csv.append(name).append(',').append(label).append('\n');
-            json.append(json.length() > 1 ? ", " : "").append('"').append(name).append("\": \"").append(label).append('"');
+            json.append(json.length() > 1 ? ", " : "")
+                    .append('"')
+                    .append(name)
+                    .append("\": \"")
+                    .append(label)
+                    .append('"');
         });
         json.append('}');
         Map<String, byte[]> zipEntries = new LinkedHashMap<>();
@@ -159,7 +168,8 @@ class EntryPointFuzzTest {
         long slowest = 0;
         for (int index = 0; index < COUNT; index++) {
             // one generator per input: (seed, target, index) regenerates any input on its own
-            SplittableRandom random = new SplittableRandom(SEED * 0x9E3779B97F4A7C15L + target.hashCode() * 31L + index);
+            SplittableRandom random =
+                    new SplittableRandom(SEED * 0x9E3779B97F4A7C15L + target.hashCode() * 31L + index);
             String seedName = names.get(random.nextInt(names.size()));
             ByteMutator.Mutant mutant = ByteMutator.mutate(seeds.get(seedName), random);
             long start = System.nanoTime();
@@ -176,31 +186,41 @@ class EntryPointFuzzTest {
                 Path saved = FAILURES.resolve(target + "-seed" + SEED + "-" + index + ".bin");
                 Files.createDirectories(FAILURES);
                 Files.write(saved, mutant.bytes());
-                failures.add(String.format("%s #%d (fuzz.seed %d) from %s [%s]: %s after %d ms, input in %s", target,
-                        index, SEED, seedName, mutant.description(), status, millis, saved));
+                failures.add(String.format(
+                        "%s #%d (fuzz.seed %d) from %s [%s]: %s after %d ms, input in %s",
+                        target, index, SEED, seedName, mutant.description(), status, millis, saved));
             }
             if (index % 50 == 49) {
                 assertLive(target + " after input #" + index);
             }
         }
         assertLive(target + " at the end");
-        System.out.printf("fuzz %s: %d inputs (fuzz.seed %d) in %.1f s, slowest %d ms, statuses %s%n", target, COUNT,
-                SEED, (System.nanoTime() - started) / 1e9, slowest, statuses);
-        assertTrue(failures.isEmpty(), failures.size() + " inputs not answered with a known status within " + BOUND
-                + ":\n" + String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
+        System.out.printf(
+                "fuzz %s: %d inputs (fuzz.seed %d) in %.1f s, slowest %d ms, statuses %s%n",
+                target, COUNT, SEED, (System.nanoTime() - started) / 1e9, slowest, statuses);
+        assertTrue(
+                failures.isEmpty(),
+                failures.size() + " inputs not answered with a known status within " + BOUND + ":\n"
+                        + String.join("\n", failures.subList(0, Math.min(20, failures.size()))));
     }
 
     private String analyzeOverRest(String seedName, byte[] image) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(uri("/v1/analyze")).timeout(BOUND)
-                .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(image))
+        HttpRequest request = HttpRequest.newBuilder(uri("/v1/analyze"))
+                .timeout(BOUND)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(image))
                 .build();
-        return String.valueOf(http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
+        return String.valueOf(
+                http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode());
     }
 
     private String analyzeOverGrpc(String seedName, byte[] message) {
         try {
-            ClientCalls.blockingUnaryCall(blocking.getChannel(), RAW_ANALYZE,
-                    CallOptions.DEFAULT.withDeadlineAfter(BOUND.toMillis(), TimeUnit.MILLISECONDS), message);
+            ClientCalls.blockingUnaryCall(
+                    blocking.getChannel(),
+                    RAW_ANALYZE,
+                    CallOptions.DEFAULT.withDeadlineAfter(BOUND.toMillis(), TimeUnit.MILLISECONDS),
+                    message);
             return Status.Code.OK.name();
         } catch (StatusRuntimeException failure) {
             return failure.getStatus().getCode().name();
@@ -210,20 +230,30 @@ class EntryPointFuzzTest {
     /** Posts one upload; a 202 is cancelled at once, anything else must have left every table as it was. */
     private String upload(List<Part> files) throws Exception {
         Map<String, Long> before = store.counts();
-        List<Part> parts = new ArrayList<>(List.of(text("kind", "classification"), text("head_name", "fuzzed"),
-                text("crop", "none"), text("epochs", "1")));
+        List<Part> parts = new ArrayList<>(List.of(
+                text("kind", "classification"),
+                text("head_name", "fuzzed"),
+                text("crop", "none"),
+                text("epochs", "1")));
         parts.addAll(files);
         String boundary = "fuzz-" + Long.toHexString(System.nanoTime());
-        HttpRequest request = HttpRequest.newBuilder(uri("/v1/finetune/jobs")).timeout(BOUND)
-                .header("Authorization", ADMIN).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(boundary, parts))).build();
+        HttpRequest request = HttpRequest.newBuilder(uri("/v1/finetune/jobs"))
+                .timeout(BOUND)
+                .header("Authorization", ADMIN)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(boundary, parts)))
+                .build();
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
         String status = String.valueOf(response.statusCode());
         if (response.statusCode() == 202) {
             String id = new ObjectMapper().readTree(response.body()).get("id").asText();
-            HttpRequest cancel = HttpRequest.newBuilder(uri("/v1/finetune/jobs/" + id)).timeout(BOUND)
-                    .header("Authorization", ADMIN).DELETE().build();
-            int cancelled = http.send(cancel, HttpResponse.BodyHandlers.discarding()).statusCode();
+            HttpRequest cancel = HttpRequest.newBuilder(uri("/v1/finetune/jobs/" + id))
+                    .timeout(BOUND)
+                    .header("Authorization", ADMIN)
+                    .DELETE()
+                    .build();
+            int cancelled =
+                    http.send(cancel, HttpResponse.BodyHandlers.discarding()).statusCode();
             return cancelled == 200 ? status : status + " but its cancel got " + cancelled;
         }
         Map<String, Long> after = store.counts();
@@ -241,8 +271,12 @@ class EntryPointFuzzTest {
     }
 
     private void assertLive(String when) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(uri("/q/health/live")).timeout(BOUND).GET().build();
-        assertEquals(200, http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode(), "live " + when);
+        HttpRequest request = HttpRequest.newBuilder(uri("/q/health/live"))
+                .timeout(BOUND)
+                .GET()
+                .build();
+        assertEquals(
+                200, http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode(), "live " + when);
     }
 
     private static URI uri(String path) {
@@ -266,16 +300,44 @@ class EntryPointFuzzTest {
     private static Map<String, byte[]> requestSeeds() {
         Map<String, byte[]> images = imageSeeds();
         Map<String, byte[]> seeds = new LinkedHashMap<>();
-        seeds.put("request jpeg", AnalyzeRequest.newBuilder().setImage(bytes(images.get("jpeg"))).build().toByteArray());
-        seeds.put("request png box", AnalyzeRequest.newBuilder().setImage(bytes(images.get("png")))
-                .setFaceBox(BoundingBox.newBuilder().setX(4).setY(4).setWidth(40).setHeight(40))
-                .addTasks(Task.TASK_EXPRESSION).addTasks(Task.TASK_LANDMARKS).build().toByteArray());
-        seeds.put("request webp heads", AnalyzeRequest.newBuilder().setImage(bytes(images.get("webp"))).setMaxFaces(2)
-                .setAttributesHead(HeadRef.newBuilder().setName("attributes").setVersion("v1"))
-                .setLandmarksHead(HeadRef.newBuilder().setName("landmarks")).build().toByteArray());
+        seeds.put(
+                "request jpeg",
+                AnalyzeRequest.newBuilder()
+                        .setImage(bytes(images.get("jpeg")))
+                        .build()
+                        .toByteArray());
+        seeds.put(
+                "request png box",
+                AnalyzeRequest.newBuilder()
+                        .setImage(bytes(images.get("png")))
+                        .setFaceBox(BoundingBox.newBuilder()
+                                .setX(4)
+                                .setY(4)
+                                .setWidth(40)
+                                .setHeight(40))
+                        .addTasks(Task.TASK_EXPRESSION)
+                        .addTasks(Task.TASK_LANDMARKS)
+                        .build()
+                        .toByteArray());
+        seeds.put(
+                "request webp heads",
+                AnalyzeRequest.newBuilder()
+                        .setImage(bytes(images.get("webp")))
+                        .setMaxFaces(2)
+                        .setAttributesHead(
+                                HeadRef.newBuilder().setName("attributes").setVersion("v1"))
+                        .setLandmarksHead(HeadRef.newBuilder().setName("landmarks"))
+                        .build()
+                        .toByteArray());
         if (images.containsKey("lfpw jpeg")) {
-            seeds.put("request lfpw", AnalyzeRequest.newBuilder().setImage(bytes(images.get("lfpw jpeg")))
-                    .addTasks(Task.TASK_ATTRIBUTES).addTasks(Task.TASK_EMBEDDING).build().toByteArray());
+            seeds.put(
+                    "request lfpw",
+                    AnalyzeRequest.newBuilder()
+                            .setImage(bytes(images.get("lfpw jpeg")))
+                            .addTasks(Task.TASK_ATTRIBUTES)
+                            .addTasks(Task.TASK_EMBEDDING)
+                            .build()
+                            .toByteArray());
         }
         return seeds;
     }
@@ -314,8 +376,10 @@ class EntryPointFuzzTest {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (Part part : parts) {
             String header = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part.name() + "\""
-                    + (part.fileName() == null ? "" : "; filename=\"" + part.fileName() + "\"\r\n"
-                            + "Content-Type: application/octet-stream") + "\r\n\r\n";
+                    + (part.fileName() == null
+                            ? ""
+                            : "; filename=\"" + part.fileName() + "\"\r\n" + "Content-Type: application/octet-stream")
+                    + "\r\n\r\n";
             body.writeBytes(header.getBytes(StandardCharsets.UTF_8));
             body.writeBytes(part.bytes());
             body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));

@@ -39,9 +39,11 @@ class ExifOrientationTest {
     void portraitJpegWithExifOrientationIsAnsweredLikeTheUprightJpeg(int orientation) {
         BufferedImage upright = uprightFace();
         // 6: the viewer turns the stored pixels 90° clockwise, so they are the upright face turned counter-clockwise
-        BufferedImage stored = orientation == 6 ? TestImages.turnCounterClockwise(upright) : TestImages.turnClockwise(upright);
+        BufferedImage stored =
+                orientation == 6 ? TestImages.turnCounterClockwise(upright) : TestImages.turnClockwise(upright);
         JsonPath expected = post(TestImages.encode(upright, "jpg"), "");
-        JsonPath answer = post(ExifJpeg.withOrientation(TestImages.encode(stored, "jpg"), orientation, orientation == 6), "");
+        JsonPath answer =
+                post(ExifJpeg.withOrientation(TestImages.encode(stored, "jpg"), orientation, orientation == 6), "");
 
         assertEquals(1, expected.getList("faces").size(), "the upright face is found");
         assertEquals(1, answer.getList("faces").size(), "the face is found in the turned photo");
@@ -59,8 +61,9 @@ class ExifOrientationTest {
         String query = "box=" + Math.round(box.x()) + "," + Math.round(box.y()) + "," + Math.round(box.width()) + ","
                 + Math.round(box.height());
         JsonPath expected = post(TestImages.encode(upright, "jpg"), query);
-        JsonPath answer = post(ExifJpeg.withOrientation(TestImages.encode(TestImages.turnCounterClockwise(upright), "jpg"), 6,
-                false), query);
+        JsonPath answer = post(
+                ExifJpeg.withOrientation(TestImages.encode(TestImages.turnCounterClockwise(upright), "jpg"), 6, false),
+                query);
 
         assertEquals(upright.getWidth(), answer.getInt("image.width"), "width of the upright image");
         assertEquals(upright.getHeight(), answer.getInt("image.height"), "height of the upright image");
@@ -69,9 +72,14 @@ class ExifOrientationTest {
     }
 
     private static JsonPath post(byte[] jpeg, String query) {
-        return given().contentType("image/jpeg").body(jpeg)
-                .when().post("/v1/landmarks" + (query.isEmpty() ? "" : "?" + query))
-                .then().statusCode(200).extract().jsonPath();
+        return given().contentType("image/jpeg")
+                .body(jpeg)
+                .when()
+                .post("/v1/landmarks" + (query.isEmpty() ? "" : "?" + query))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     private static BufferedImage uprightFace() {
@@ -84,23 +92,30 @@ class ExifOrientationTest {
 
     private static List<Float> box(JsonPath answer) {
         Map<String, Number> box = answer.getMap("faces[0].box");
-        return List.of(box.get("x").floatValue(), box.get("y").floatValue(), box.get("width").floatValue(),
+        return List.of(
+                box.get("x").floatValue(),
+                box.get("y").floatValue(),
+                box.get("width").floatValue(),
                 box.get("height").floatValue());
     }
 
     private static List<Float> points(JsonPath answer) {
         List<Map<String, Number>> points = answer.getList("faces[0].landmarks.points");
         assertFalse(points.isEmpty(), "landmarks answered");
-        return points.stream().flatMap(point -> java.util.stream.Stream.of(point.get("x").floatValue(),
-                point.get("y").floatValue())).toList();
+        return points.stream()
+                .flatMap(point -> java.util.stream.Stream.of(
+                        point.get("x").floatValue(), point.get("y").floatValue()))
+                .toList();
     }
 
     private static void assertClose(List<Float> expected, List<Float> actual, float faceSide, String what) {
         assertEquals(expected.size(), actual.size(), what);
         double limit = TOLERANCE * faceSide;
         for (int index = 0; index < expected.size(); index++) {
-            assertTrue(Math.abs(expected.get(index) - actual.get(index)) <= limit, what + " value " + index + ": "
-                    + actual.get(index) + " vs upright " + expected.get(index) + " (limit " + limit + " px)");
+            assertTrue(
+                    Math.abs(expected.get(index) - actual.get(index)) <= limit,
+                    what + " value " + index + ": " + actual.get(index) + " vs upright " + expected.get(index)
+                            + " (limit " + limit + " px)");
         }
     }
 }

@@ -61,7 +61,8 @@ final class FailingImageReader extends ImageReader {
 
     @Override
     public Iterator<ImageTypeSpecifier> getImageTypes(int imageIndex) {
-        return List.of(ImageTypeSpecifier.createFromBufferedImageType(BufferedImage.TYPE_INT_RGB)).iterator();
+        return List.of(ImageTypeSpecifier.createFromBufferedImageType(BufferedImage.TYPE_INT_RGB))
+                .iterator();
     }
 
     @Override
@@ -84,9 +85,25 @@ final class FailingImageReader extends ImageReader {
         private final Supplier<Error> failure;
 
         Spi(Supplier<Error> failure) {
-            super("ProS tests", "1", new String[] {"bmp"}, new String[] {"prosfail"}, new String[] {"image/x-prosfail"},
-                    FailingImageReader.class.getName(), new Class<?>[] {ImageInputStream.class}, null, false, null,
-                    null, null, null, false, null, null, null, null);
+            super(
+                    "ProS tests",
+                    "1",
+                    new String[] {"bmp"},
+                    new String[] {"prosfail"},
+                    new String[] {"image/x-prosfail"},
+                    FailingImageReader.class.getName(),
+                    new Class<?>[] {ImageInputStream.class},
+                    null,
+                    false,
+                    null,
+                    null,
+                    null,
+                    null,
+                    false,
+                    null,
+                    null,
+                    null,
+                    null);
             this.failure = failure;
         }
 

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.prosface.grpc.v1.AnalyzeRequest;
 import io.prosface.grpc.v1.AnalyzeResponse;
 import io.prosface.grpc.v1.AnalyzeStreamRequest;
@@ -22,9 +25,6 @@ import io.prosface.grpc.v1.PredictExpressionResponse;
 import io.prosface.grpc.v1.PredictLandmarksRequest;
 import io.prosface.grpc.v1.Task;
 import io.prosface.server.inference.MetricNames;
-import io.grpc.reflection.v1.ServerReflectionGrpc;
-import io.grpc.reflection.v1.ServerReflectionRequest;
-import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -54,7 +54,8 @@ class GrpcApiTest {
 
     @Test
     void analyzeAnswersEveryDefaultTaskFromOnePass() {
-        AnalyzeResponse response = blocking.analyze(AnalyzeRequest.newBuilder().setImage(face()).build());
+        AnalyzeResponse response =
+                blocking.analyze(AnalyzeRequest.newBuilder().setImage(face()).build());
         assertEquals(1, response.getFacesCount());
         Face face = response.getFaces(0);
         assertEquals(BoxSource.BOX_SOURCE_DETECTED, face.getBoxSource());
@@ -63,37 +64,78 @@ class GrpcApiTest {
         assertEquals("jpeg", response.getImage().getFormat());
         assertTrue(response.getModel().getBackbone().startsWith("vit_micro_patch8_32@"));
         assertEquals(3, response.getModel().getHeadsCount());
-        assertTrue(response.getTiming().getTotal().getNanos() > 0 || response.getTiming().getTotal().getSeconds() > 0);
+        assertTrue(response.getTiming().getTotal().getNanos() > 0
+                || response.getTiming().getTotal().getSeconds() > 0);
     }
 
     @Test
     void theSingleTaskRpcsAnswerOnlyTheirTask() {
-        FaceAssertions.assertProtoFace(blocking.predictAttributes(
-                PredictAttributesRequest.newBuilder().setImage(face()).build()).getFaces(0), true, false, false, false);
-        FaceAssertions.assertProtoFace(blocking.predictExpression(
-                PredictExpressionRequest.newBuilder().setImage(face()).build()).getFaces(0), false, true, false, false);
-        FaceAssertions.assertProtoFace(blocking.predictLandmarks(
-                PredictLandmarksRequest.newBuilder().setImage(face()).build()).getFaces(0), false, false, true, false);
-        FaceAssertions.assertProtoFace(blocking.embed(
-                EmbedRequest.newBuilder().setImage(face()).build()).getFaces(0), false, false, false, true);
+        FaceAssertions.assertProtoFace(
+                blocking.predictAttributes(PredictAttributesRequest.newBuilder()
+                                .setImage(face())
+                                .build())
+                        .getFaces(0),
+                true,
+                false,
+                false,
+                false);
+        FaceAssertions.assertProtoFace(
+                blocking.predictExpression(PredictExpressionRequest.newBuilder()
+                                .setImage(face())
+                                .build())
+                        .getFaces(0),
+                false,
+                true,
+                false,
+                false);
+        FaceAssertions.assertProtoFace(
+                blocking.predictLandmarks(PredictLandmarksRequest.newBuilder()
+                                .setImage(face())
+                                .build())
+                        .getFaces(0),
+                false,
+                false,
+                true,
+                false);
+        FaceAssertions.assertProtoFace(
+                blocking.embed(EmbedRequest.newBuilder().setImage(face()).build())
+                        .getFaces(0),
+                false,
+                false,
+                false,
+                true);
     }
 
     @Test
     void aClientBoxIsClippedToTheImageAndAnsweredAlone() {
-        AnalyzeResponse response = blocking.analyze(AnalyzeRequest.newBuilder().setImage(face())
-                .setFaceBox(BoundingBox.newBuilder().setX(-10).setY(30).setWidth(150).setHeight(160))
+        AnalyzeResponse response = blocking.analyze(AnalyzeRequest.newBuilder()
+                .setImage(face())
+                .setFaceBox(BoundingBox.newBuilder()
+                        .setX(-10)
+                        .setY(30)
+                        .setWidth(150)
+                        .setHeight(160))
                 .addTasks(Task.TASK_LANDMARKS)
-                .setLandmarksHead(HeadRef.newBuilder().setName("landmarks").setVersion("v1")).build());
+                .setLandmarksHead(HeadRef.newBuilder().setName("landmarks").setVersion("v1"))
+                .build());
         Face face = response.getFaces(0);
         assertEquals(BoxSource.BOX_SOURCE_CLIENT, face.getBoxSource());
-        assertEquals(BoundingBox.newBuilder().setX(0).setY(30).setWidth(140).setHeight(160).build(), face.getBox());
+        assertEquals(
+                BoundingBox.newBuilder()
+                        .setX(0)
+                        .setY(30)
+                        .setWidth(140)
+                        .setHeight(160)
+                        .build(),
+                face.getBox());
         FaceAssertions.assertProtoFace(face, false, false, true, false);
     }
 
     @Test
     void anImageWithoutAFaceGetsAnEmptyList() {
         AnalyzeResponse response = blocking.analyze(AnalyzeRequest.newBuilder()
-                .setImage(ByteString.copyFrom(TestImages.grayPng())).build());
+                .setImage(ByteString.copyFrom(TestImages.grayPng()))
+                .build());
         assertEquals(0, response.getFacesCount());
         assertEquals(160, response.getImage().getWidth());
     }
@@ -104,19 +146,37 @@ class GrpcApiTest {
         List<AnalyzeStreamRequest> frames = new ArrayList<>();
         for (long id = 100; id < 120; id++) {
             ByteString bytes = id == 107 ? ByteString.copyFromUtf8("not an image") : image;
-            frames.add(AnalyzeStreamRequest.newBuilder().setFrameId(id).setRequest(AnalyzeRequest.newBuilder()
-                    .setImage(bytes).addTasks(Task.TASK_LANDMARKS)
-                    .setFaceBox(BoundingBox.newBuilder().setX(20).setY(20).setWidth(150).setHeight(160))).build());
+            frames.add(AnalyzeStreamRequest.newBuilder()
+                    .setFrameId(id)
+                    .setRequest(AnalyzeRequest.newBuilder()
+                            .setImage(bytes)
+                            .addTasks(Task.TASK_LANDMARKS)
+                            .setFaceBox(BoundingBox.newBuilder()
+                                    .setX(20)
+                                    .setY(20)
+                                    .setWidth(150)
+                                    .setHeight(160)))
+                    .build());
         }
-        List<AnalyzeStreamResponse> answers = client.analyzeStream(Multi.createFrom().iterable(frames))
-                .collect().asList().await().atMost(Duration.ofSeconds(60));
-        assertEquals(LongStream.range(100, 120).boxed().toList(),
-                answers.stream().map(AnalyzeStreamResponse::getFrameId).toList(), "responses in request order");
+        List<AnalyzeStreamResponse> answers = client.analyzeStream(
+                        Multi.createFrom().iterable(frames))
+                .collect()
+                .asList()
+                .await()
+                .atMost(Duration.ofSeconds(60));
+        assertEquals(
+                LongStream.range(100, 120).boxed().toList(),
+                answers.stream().map(AnalyzeStreamResponse::getFrameId).toList(),
+                "responses in request order");
         for (AnalyzeStreamResponse answer : answers) {
             if (answer.getFrameId() == 107) {
                 assertFalse(answer.hasResponse());
-                assertEquals(io.grpc.Status.Code.INVALID_ARGUMENT.value(), answer.getError().getCode());
-                assertTrue(answer.getError().getMessage().contains("UNSUPPORTED_FORMAT"), answer.getError().getMessage());
+                assertEquals(
+                        io.grpc.Status.Code.INVALID_ARGUMENT.value(),
+                        answer.getError().getCode());
+                assertTrue(
+                        answer.getError().getMessage().contains("UNSUPPORTED_FORMAT"),
+                        answer.getError().getMessage());
             } else {
                 FaceAssertions.assertProtoFace(answer.getResponse().getFaces(0), false, false, true, false);
             }
@@ -131,7 +191,8 @@ class GrpcApiTest {
     void serverReflectionStillListsAndDescribesFaceAnalysis() throws Exception {
         List<ServerReflectionResponse> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-        io.grpc.stub.StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(blocking.getChannel())
+        io.grpc.stub.StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(
+                        blocking.getChannel())
                 .serverReflectionInfo(new io.grpc.stub.StreamObserver<>() {
                     @Override
                     public void onNext(ServerReflectionResponse answer) {
@@ -149,18 +210,24 @@ class GrpcApiTest {
                     }
                 });
         requests.onNext(ServerReflectionRequest.newBuilder().setListServices("").build());
-        requests.onNext(ServerReflectionRequest.newBuilder().setFileContainingSymbol("pros.v1.FaceAnalysis").build());
+        requests.onNext(ServerReflectionRequest.newBuilder()
+                .setFileContainingSymbol("pros.v1.FaceAnalysis")
+                .build());
         requests.onCompleted();
         done.get(30, java.util.concurrent.TimeUnit.SECONDS);
 
-        assertTrue(answers.get(0).getListServicesResponse().getServiceList().stream()
-                .anyMatch(service -> service.getName().equals("pros.v1.FaceAnalysis")), answers.get(0).toString());
+        assertTrue(
+                answers.get(0).getListServicesResponse().getServiceList().stream()
+                        .anyMatch(service -> service.getName().equals("pros.v1.FaceAnalysis")),
+                answers.get(0).toString());
         boolean described = false;
         for (ByteString file : answers.get(1).getFileDescriptorResponse().getFileDescriptorProtoList()) {
             com.google.protobuf.DescriptorProtos.FileDescriptorProto proto =
                     com.google.protobuf.DescriptorProtos.FileDescriptorProto.parseFrom(file);
-            described |= proto.getServiceList().stream().anyMatch(service -> service.getName().equals("FaceAnalysis")
-                    && service.getMethodList().stream().anyMatch(method -> method.getName().equals("AnalyzeStream")));
+            described |= proto.getServiceList().stream()
+                    .anyMatch(service -> service.getName().equals("FaceAnalysis")
+                            && service.getMethodList().stream()
+                                    .anyMatch(method -> method.getName().equals("AnalyzeStream")));
         }
         assertTrue(described, "the file descriptor of pros.v1.FaceAnalysis, with AnalyzeStream");
     }
@@ -168,13 +235,17 @@ class GrpcApiTest {
     @Test
     void concurrentRequestsShareBatches() {
         String before = Metrics.scrape();
-        PredictExpressionRequest request = PredictExpressionRequest.newBuilder().setImage(face())
-                .setFaceBox(BoundingBox.newBuilder().setX(20).setY(20).setWidth(150).setHeight(160)).build();
+        PredictExpressionRequest request = PredictExpressionRequest.newBuilder()
+                .setImage(face())
+                .setFaceBox(
+                        BoundingBox.newBuilder().setX(20).setY(20).setWidth(150).setHeight(160))
+                .build();
         List<Uni<PredictExpressionResponse>> calls = new ArrayList<>();
         for (int index = 0; index < 16; index++) {
             calls.add(client.predictExpression(request));
         }
-        List<PredictExpressionResponse> answers = Uni.join().all(calls).andFailFast().await().atMost(Duration.ofSeconds(60));
+        List<PredictExpressionResponse> answers =
+                Uni.join().all(calls).andFailFast().await().atMost(Duration.ofSeconds(60));
         answers.forEach(answer -> FaceAssertions.assertProtoFace(answer.getFaces(0), false, true, false, false));
 
         String after = Metrics.scrape();
@@ -183,9 +254,11 @@ class GrpcApiTest {
         double singles = Metrics.value(after, batch + "_bucket", "le=\"1.0\"")
                 - Metrics.value(before, batch + "_bucket", "le=\"1.0\"");
         assertTrue(batches < 16, "16 faces took " + batches + " batches");
-        assertTrue(singles < batches, "some batch held more than one face: " + batches + " batches, " + singles
-                + " of size 1");
-        double ok = Metrics.value(after, "pros_requests_total", "method=\"PredictExpression\"", "status=\"OK\"", "api=\"grpc\"");
+        assertTrue(
+                singles < batches,
+                "some batch held more than one face: " + batches + " batches, " + singles + " of size 1");
+        double ok = Metrics.value(
+                after, "pros_requests_total", "method=\"PredictExpression\"", "status=\"OK\"", "api=\"grpc\"");
         assertTrue(ok >= 16, "requests counted by method and status: " + ok);
     }
 }

@@ -44,8 +44,11 @@ class GrpcCompressionTest {
 
     @BeforeEach
     void connect() {
-        client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-                .setHttp2ClearTextUpgrade(false).setDefaultHost("localhost").setDefaultPort(RestAssured.port));
+        client = vertx.createHttpClient(new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false)
+                .setDefaultHost("localhost")
+                .setDefaultPort(RestAssured.port));
     }
 
     @AfterEach
@@ -100,8 +103,10 @@ class GrpcCompressionTest {
 
     /** As {@link #analyze(String, Buffer)}; {@code ping} gets the first PING the server sends on the connection. */
     private Answer analyze(String encoding, Buffer body, CompletableFuture<Buffer> ping) throws Exception {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-                .setURI("/pros.v1.FaceAnalysis/Analyze").putHeader("content-type", "application/grpc")
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setURI("/pros.v1.FaceAnalysis/Analyze")
+                .putHeader("content-type", "application/grpc")
                 .putHeader("te", "trailers");
         if (encoding != null) {
             options.putHeader("grpc-encoding", encoding);
@@ -112,25 +117,36 @@ class GrpcCompressionTest {
                     return request.send(body);
                 })
                 .compose(response -> response.body().map(ignored -> {
-                    Map.Entry<String, String> status = grpcStatus(response.headers().get("grpc-status"),
-                            response.headers().get("grpc-message"), response.trailers().get("grpc-status"),
+                    Map.Entry<String, String> status = grpcStatus(
+                            response.headers().get("grpc-status"),
+                            response.headers().get("grpc-message"),
+                            response.trailers().get("grpc-status"),
                             response.trailers().get("grpc-message"));
-                    return new Answer(response.statusCode(), Status.fromCodeValue(Integer.parseInt(status.getKey())).getCode(),
+                    return new Answer(
+                            response.statusCode(),
+                            Status.fromCodeValue(Integer.parseInt(status.getKey()))
+                                    .getCode(),
                             URLDecoder.decode(status.getValue(), StandardCharsets.UTF_8),
                             response.headers().get("grpc-accept-encoding"));
                 }))
-                .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(20, TimeUnit.SECONDS);
     }
 
-    private static Map.Entry<String, String> grpcStatus(String headerStatus, String headerMessage, String trailerStatus,
-            String trailerMessage) {
-        return headerStatus != null ? Map.entry(headerStatus, String.valueOf(headerMessage))
+    private static Map.Entry<String, String> grpcStatus(
+            String headerStatus, String headerMessage, String trailerStatus, String trailerMessage) {
+        return headerStatus != null
+                ? Map.entry(headerStatus, String.valueOf(headerMessage))
                 : Map.entry(String.valueOf(trailerStatus), String.valueOf(trailerMessage));
     }
 
     /** One gRPC length-prefixed message: flag byte, 4-byte big-endian length, payload. */
     private static Buffer frame(boolean compressed, byte[] payload) {
-        return Buffer.buffer().appendByte((byte) (compressed ? 1 : 0)).appendInt(payload.length).appendBytes(payload);
+        return Buffer.buffer()
+                .appendByte((byte) (compressed ? 1 : 0))
+                .appendInt(payload.length)
+                .appendBytes(payload);
     }
 
     private static byte[] gzipOfZeros(int size) throws IOException {

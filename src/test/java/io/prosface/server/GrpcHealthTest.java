@@ -28,13 +28,14 @@ class GrpcHealthTest {
     HealthGrpc.HealthBlockingStub health;
 
     private ServingStatus check(String service) {
-        return health.check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
+        return health.check(HealthCheckRequest.newBuilder().setService(service).build())
+                .getStatus();
     }
 
     @Test
     void theServerAndEachServedServiceAreServingOnceReady() {
-        for (String service : new String[] {"", "pros.v1.FaceAnalysis", "pros.v1.FineTuning",
-            "inference.GRPCInferenceService"}) {
+        for (String service :
+                new String[] {"", "pros.v1.FaceAnalysis", "pros.v1.FineTuning", "inference.GRPCInferenceService"}) {
             assertEquals(ServingStatus.SERVING, check(service), "service '" + service + "'");
         }
         assertEquals(ServingStatus.UNKNOWN, check("pros.v1.NoSuchService"), "an unknown name is not reported healthy");
@@ -45,7 +46,8 @@ class GrpcHealthTest {
         try (Context.CancellableContext context = Context.current().withCancellation()) {
             context.run(() -> {
                 Iterator<HealthCheckResponse> updates = health.watch(HealthCheckRequest.newBuilder()
-                        .setService("pros.v1.FaceAnalysis").build());
+                        .setService("pros.v1.FaceAnalysis")
+                        .build());
                 assertTrue(updates.hasNext());
                 assertEquals(ServingStatus.SERVING, updates.next().getStatus());
             });

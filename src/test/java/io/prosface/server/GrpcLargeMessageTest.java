@@ -41,19 +41,29 @@ class GrpcLargeMessageTest {
     void aFourMegabyteMessageInOneKilobyteFrames() throws Exception {
         byte[] notAnImage = new byte[MESSAGE_BYTES - 10];
         new Random(4).nextBytes(notAnImage);
-        byte[] message = AnalyzeRequest.newBuilder().setImage(ByteString.copyFrom(notAnImage)).build().toByteArray();
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-                .setHttp2ClearTextUpgrade(false).setDefaultHost("localhost").setDefaultPort(RestAssured.port));
+        byte[] message = AnalyzeRequest.newBuilder()
+                .setImage(ByteString.copyFrom(notAnImage))
+                .build()
+                .toByteArray();
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false)
+                .setDefaultHost("localhost")
+                .setDefaultPort(RestAssured.port));
         try {
             long allocatedBefore = SmallFrameGrpc.eventLoopAllocatedBytes();
-            String status = SmallFrameGrpc.analyze(client, message, 1024).toCompletionStage().toCompletableFuture()
+            String status = SmallFrameGrpc.analyze(client, message, 1024)
+                    .toCompletionStage()
+                    .toCompletableFuture()
                     .get(120, TimeUnit.SECONDS);
             long allocated = SmallFrameGrpc.eventLoopAllocatedBytes() - allocatedBefore;
             // random bytes are no image: the server read the whole message and said so
             assertEquals(Status.Code.INVALID_ARGUMENT.value(), Integer.parseInt(status), "grpc-status");
-            assertTrue(allocated < ALLOWED_BYTES_PER_MESSAGE_BYTE * message.length, String.format(
-                    "the event loops allocated %.1f MB to receive a %.1f MB message (at most %d× its size expected)",
-                    allocated / 1e6, message.length / 1e6, ALLOWED_BYTES_PER_MESSAGE_BYTE));
+            assertTrue(
+                    allocated < ALLOWED_BYTES_PER_MESSAGE_BYTE * message.length,
+                    String.format(
+                            "the event loops allocated %.1f MB to receive a %.1f MB message (at most %d× its size expected)",
+                            allocated / 1e6, message.length / 1e6, ALLOWED_BYTES_PER_MESSAGE_BYTE));
         } finally {
             client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }

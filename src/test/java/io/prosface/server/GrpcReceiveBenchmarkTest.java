@@ -46,7 +46,8 @@ class GrpcReceiveBenchmarkTest {
     void printsReceiveCostByMessageSize() throws Exception {
         for (int round = 0; round < 2; round++) { // the first round warms the JIT up
             for (int size : SIZES) {
-                AnalyzeRequest request = AnalyzeRequest.newBuilder().setImage(ByteString.copyFrom(randomBytes(size)))
+                AnalyzeRequest request = AnalyzeRequest.newBuilder()
+                        .setImage(ByteString.copyFrom(randomBytes(size)))
                         .build();
                 long cpu = SmallFrameGrpc.eventLoopCpuNanos();
                 long start = System.nanoTime();
@@ -58,17 +59,25 @@ class GrpcReceiveBenchmarkTest {
                 print("grpc-java client", round, size, start, cpu);
             }
         }
-        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
-                .setHttp2ClearTextUpgrade(false).setDefaultHost("localhost").setDefaultPort(RestAssured.port));
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false)
+                .setDefaultHost("localhost")
+                .setDefaultPort(RestAssured.port));
         try {
-            for (String sizeText : System.getProperty("benchmark.raw-sizes", "1000000,2000000,4000000").split(",")) {
+            for (String sizeText : System.getProperty("benchmark.raw-sizes", "1000000,2000000,4000000")
+                    .split(",")) {
                 int size = Integer.parseInt(sizeText.trim());
-                byte[] message = AnalyzeRequest.newBuilder().setImage(ByteString.copyFrom(randomBytes(size))).build()
+                byte[] message = AnalyzeRequest.newBuilder()
+                        .setImage(ByteString.copyFrom(randomBytes(size)))
+                        .build()
                         .toByteArray();
                 long cpu = SmallFrameGrpc.eventLoopCpuNanos();
                 long start = System.nanoTime();
                 try {
-                    SmallFrameGrpc.analyze(client, message, 1024).toCompletionStage().toCompletableFuture()
+                    SmallFrameGrpc.analyze(client, message, 1024)
+                            .toCompletionStage()
+                            .toCompletableFuture()
                             .get(120, TimeUnit.SECONDS);
                     print("raw HTTP/2, 1 KB frames", 1, size, start, cpu);
                 } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException failed) {
@@ -81,8 +90,13 @@ class GrpcReceiveBenchmarkTest {
     }
 
     private static void print(String client, int round, int size, long start, long cpu) {
-        System.out.printf("grpc receive | %-24s | round %d | %5.1f MB | wall %7.3f s | event-loop CPU %7.3f s%n",
-                client, round, size / 1e6, (System.nanoTime() - start) / 1e9, (SmallFrameGrpc.eventLoopCpuNanos() - cpu) / 1e9);
+        System.out.printf(
+                "grpc receive | %-24s | round %d | %5.1f MB | wall %7.3f s | event-loop CPU %7.3f s%n",
+                client,
+                round,
+                size / 1e6,
+                (System.nanoTime() - start) / 1e9,
+                (SmallFrameGrpc.eventLoopCpuNanos() - cpu) / 1e9);
     }
 
     private static byte[] randomBytes(int size) {

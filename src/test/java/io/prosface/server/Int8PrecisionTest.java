@@ -36,8 +36,14 @@ class Int8PrecisionTest {
     @Test
     void servesEveryTaskWithTheInt8Backbone() {
         assertEquals(InferenceConfig.Precision.INT8, config.precision());
-        JsonPath answer = given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
-                .when().post("/v1/analyze").then().statusCode(200).extract().jsonPath();
+        JsonPath answer = given().contentType("image/jpeg")
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/analyze")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(1, answer.getList("faces").size(), "one face on a typical LFPW crop");
         FaceAssertions.assertJsonFace(answer.getMap("faces[0]"), true, true, true, true);
     }

@@ -39,16 +39,23 @@ class LargeImageTest {
     void sixteenBitPng6000x6600IsAnsweredWithoutDecodingItAtFullSize() {
         byte[] png = SixteenBitPng.grey(6000, 6600, 128);
         Map<Long, Long> before = preprocessingAllocations();
-        given().contentType("image/png").body(png)
-                .when().post("/v1/analyze")
-                .then().statusCode(200).body("faces", hasSize(0))
-                .body("image.width", equalTo(6000)).body("image.height", equalTo(6600));
+        given().contentType("image/png")
+                .body(png)
+                .when()
+                .post("/v1/analyze")
+                .then()
+                .statusCode(200)
+                .body("faces", hasSize(0))
+                .body("image.width", equalTo(6000))
+                .body("image.height", equalTo(6600));
         long allocated = 0;
         for (Map.Entry<Long, Long> thread : preprocessingAllocations().entrySet()) {
             allocated += thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
         }
-        assertTrue(allocated < MAX_ALLOCATED_BYTES, "preprocessing allocated " + (allocated >> 20)
-                + " MiB for a " + (png.length >> 10) + " KiB PNG; limit " + (MAX_ALLOCATED_BYTES >> 20) + " MiB");
+        assertTrue(
+                allocated < MAX_ALLOCATED_BYTES,
+                "preprocessing allocated " + (allocated >> 20) + " MiB for a " + (png.length >> 10) + " KiB PNG; limit "
+                        + (MAX_ALLOCATED_BYTES >> 20) + " MiB");
     }
 
     /**
@@ -66,8 +73,11 @@ class LargeImageTest {
         assertEquals(1, large.getList("faces").size());
         float side = small.getFloat("faces[0].box.width");
         for (String field : List.of("x", "y", "width", "height")) {
-            assertEquals(2 * small.getFloat("faces[0].box." + field), large.getFloat("faces[0].box." + field),
-                    0.05 * 2 * side, "box " + field);
+            assertEquals(
+                    2 * small.getFloat("faces[0].box." + field),
+                    large.getFloat("faces[0].box." + field),
+                    0.05 * 2 * side,
+                    "box " + field);
         }
         List<Float> smallPoints = small.getList("faces[0].landmarks.points.x", Float.class);
         List<Float> largePoints = large.getList("faces[0].landmarks.points.x", Float.class);
@@ -81,8 +91,14 @@ class LargeImageTest {
     }
 
     private static JsonPath post(byte[] jpeg) {
-        return given().contentType("image/jpeg").body(jpeg).when().post("/v1/landmarks")
-                .then().statusCode(200).extract().jsonPath();
+        return given().contentType("image/jpeg")
+                .body(jpeg)
+                .when()
+                .post("/v1/landmarks")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     private static BufferedImage scaled(BufferedImage image, int side) {

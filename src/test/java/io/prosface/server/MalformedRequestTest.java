@@ -44,9 +44,13 @@ class MalformedRequestTest {
     FaceAnalysisGrpc.FaceAnalysisBlockingStub blocking;
 
     private static void assertBadParameter(String query, String parameter) {
-        given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
-                .when().post("/v1/expression?box=20,20,150,160&" + query)
-                .then().statusCode(400).body("code", equalTo("INVALID_ARGUMENT"))
+        given().contentType("image/jpeg")
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/expression?box=20,20,150,160&" + query)
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("INVALID_ARGUMENT"))
                 .body("message", containsString(parameter));
         goodRestRequest();
     }
@@ -73,9 +77,14 @@ class MalformedRequestTest {
 
     @Test
     void xTimeoutMsHeader9223372036854775807() {
-        given().contentType("image/jpeg").header("X-Timeout-Ms", Long.toString(Long.MAX_VALUE))
-                .body(TestImages.lfpwJpeg()).when().post("/v1/expression?box=20,20,150,160")
-                .then().statusCode(400).body("code", equalTo("INVALID_ARGUMENT"))
+        given().contentType("image/jpeg")
+                .header("X-Timeout-Ms", Long.toString(Long.MAX_VALUE))
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/expression?box=20,20,150,160")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("INVALID_ARGUMENT"))
                 .body("message", containsString("X-Timeout-Ms"));
         goodRestRequest();
     }
@@ -84,30 +93,51 @@ class MalformedRequestTest {
     void protobufBodyThatDoesNotDecode() {
         // field 1 (image) announces 5 bytes and the message ends after 1: protobuf's "truncated message"
         byte[] truncated = {0x0A, 0x05, 0x01};
-        StatusRuntimeException failure = assertThrows(StatusRuntimeException.class, () -> ClientCalls.blockingUnaryCall(
-                blocking.getChannel(), RawAnalyze.METHOD, CallOptions.DEFAULT, truncated));
+        StatusRuntimeException failure = assertThrows(
+                StatusRuntimeException.class,
+                () -> ClientCalls.blockingUnaryCall(
+                        blocking.getChannel(), RawAnalyze.METHOD, CallOptions.DEFAULT, truncated));
         assertEquals(Status.Code.INVALID_ARGUMENT, failure.getStatus().getCode(), String.valueOf(failure.getStatus()));
-        assertTrue(String.valueOf(failure.getStatus().getDescription()).contains("pros.v1.AnalyzeRequest"),
+        assertTrue(
+                String.valueOf(failure.getStatus().getDescription()).contains("pros.v1.AnalyzeRequest"),
                 failure.getStatus().getDescription());
         goodGrpcRequest();
     }
 
     @Test
     void aStreamFrameThatDoesNotDecodeIsAnsweredWithItsFrameIdAndSequenceAndTheStreamGoesOn() throws Exception {
-        AnalyzeRequest good = AnalyzeRequest.newBuilder().setImage(ByteString.copyFrom(TestImages.lfpwJpeg()))
-                .setFaceBox(BoundingBox.newBuilder().setX(20).setY(20).setWidth(150).setHeight(160))
-                .addTasks(Task.TASK_EXPRESSION).build();
+        AnalyzeRequest good = AnalyzeRequest.newBuilder()
+                .setImage(ByteString.copyFrom(TestImages.lfpwJpeg()))
+                .setFaceBox(
+                        BoundingBox.newBuilder().setX(20).setY(20).setWidth(150).setHeight(160))
+                .addTasks(Task.TASK_EXPRESSION)
+                .build();
         // frame_id 11 (field 1), then field 2 (the request) announces 5 bytes and the message ends after 1
         byte[] truncated = {0x08, 0x0B, 0x12, 0x05, 0x01};
         List<byte[]> frames = List.of(
-                AnalyzeStreamRequest.newBuilder().setFrameId(10).setRequest(good).build().toByteArray(), truncated,
-                AnalyzeStreamRequest.newBuilder().setFrameId(12).setRequest(good).build().toByteArray(),
+                AnalyzeStreamRequest.newBuilder()
+                        .setFrameId(10)
+                        .setRequest(good)
+                        .build()
+                        .toByteArray(),
+                truncated,
+                AnalyzeStreamRequest.newBuilder()
+                        .setFrameId(12)
+                        .setRequest(good)
+                        .build()
+                        .toByteArray(),
                 new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF}, // not even a field tag: no frame_id to read
-                AnalyzeStreamRequest.newBuilder().setFrameId(14).setRequest(good).build().toByteArray());
+                AnalyzeStreamRequest.newBuilder()
+                        .setFrameId(14)
+                        .setRequest(good)
+                        .build()
+                        .toByteArray());
         List<AnalyzeStreamResponse> answers = new CopyOnWriteArrayList<>();
         CompletableFuture<Status> end = new CompletableFuture<>();
-        StreamObserver<byte[]> requests = ClientCalls.asyncBidiStreamingCall(blocking.getChannel().newCall(
-                RawAnalyze.STREAM, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS)), new StreamObserver<>() {
+        StreamObserver<byte[]> requests = ClientCalls.asyncBidiStreamingCall(
+                blocking.getChannel()
+                        .newCall(RawAnalyze.STREAM, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS)),
+                new StreamObserver<>() {
                     @Override
                     public void onNext(byte[] answer) {
                         try {
@@ -131,16 +161,24 @@ class MalformedRequestTest {
         requests.onCompleted();
         assertEquals(Status.Code.OK, end.get(60, TimeUnit.SECONDS).getCode(), "the stream ends normally");
 
-        assertEquals(List.of(0L, 1L, 2L, 3L, 4L), answers.stream().map(AnalyzeStreamResponse::getSequence).toList(),
+        assertEquals(
+                List.of(0L, 1L, 2L, 3L, 4L),
+                answers.stream().map(AnalyzeStreamResponse::getSequence).toList(),
                 "one answer per frame, in order, each with its position");
-        assertEquals(List.of(10L, 11L, 12L, 0L, 14L), answers.stream().map(AnalyzeStreamResponse::getFrameId).toList(),
+        assertEquals(
+                List.of(10L, 11L, 12L, 0L, 14L),
+                answers.stream().map(AnalyzeStreamResponse::getFrameId).toList(),
                 "frame ids, read from the broken frame where it precedes the damage");
         for (int index : new int[] {1, 3}) {
             AnalyzeStreamResponse broken = answers.get(index);
             assertFalse(broken.hasResponse());
             assertEquals(Status.Code.INVALID_ARGUMENT.value(), broken.getError().getCode());
-            assertTrue(broken.getError().getMessage().contains("request " + index
-                    + " of the stream does not decode as pros.v1.AnalyzeStreamRequest"), broken.getError().getMessage());
+            assertTrue(
+                    broken.getError()
+                            .getMessage()
+                            .contains("request " + index
+                                    + " of the stream does not decode as pros.v1.AnalyzeStreamRequest"),
+                    broken.getError().getMessage());
         }
         for (int index : new int[] {0, 2, 4}) {
             assertEquals(1, answers.get(index).getResponse().getFacesCount(), "frame " + index + " is analysed");
@@ -148,14 +186,27 @@ class MalformedRequestTest {
     }
 
     static void goodRestRequest() {
-        given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
-                .when().post("/v1/expression?box=20,20,150,160")
-                .then().statusCode(200).body("faces", hasSize(1));
+        given().contentType("image/jpeg")
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/expression?box=20,20,150,160")
+                .then()
+                .statusCode(200)
+                .body("faces", hasSize(1));
     }
 
     private void goodGrpcRequest() {
-        assertEquals(1, blocking.analyze(AnalyzeRequest.newBuilder().setImage(ByteString.copyFrom(TestImages.lfpwJpeg()))
-                .setFaceBox(BoundingBox.newBuilder().setX(20).setY(20).setWidth(150).setHeight(160))
-                .addTasks(Task.TASK_EXPRESSION).build()).getFacesCount());
+        assertEquals(
+                1,
+                blocking.analyze(AnalyzeRequest.newBuilder()
+                                .setImage(ByteString.copyFrom(TestImages.lfpwJpeg()))
+                                .setFaceBox(BoundingBox.newBuilder()
+                                        .setX(20)
+                                        .setY(20)
+                                        .setWidth(150)
+                                        .setHeight(160))
+                                .addTasks(Task.TASK_EXPRESSION)
+                                .build())
+                        .getFacesCount());
     }
 }

@@ -31,18 +31,25 @@ class OpenApiContractTest {
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options");
 
     private static JsonNode document() throws Exception {
-        return new ObjectMapper().readTree(given().when().get("/q/openapi?format=json").then().statusCode(200)
-                .extract().asString());
+        return new ObjectMapper()
+                .readTree(given().when()
+                        .get("/q/openapi?format=json")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString());
     }
 
     /** Every operation as (path, method, node). */
     private static List<Object[]> operations(JsonNode document) {
         List<Object[]> operations = new ArrayList<>();
-        document.get("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(entry -> {
-            if (METHODS.contains(entry.getKey())) {
-                operations.add(new Object[] {path.getKey(), entry.getKey(), entry.getValue()});
-            }
-        }));
+        document.get("paths")
+                .fields()
+                .forEachRemaining(path -> path.getValue().fields().forEachRemaining(entry -> {
+                    if (METHODS.contains(entry.getKey())) {
+                        operations.add(new Object[] {path.getKey(), entry.getKey(), entry.getValue()});
+                    }
+                }));
         return operations;
     }
 
@@ -64,9 +71,13 @@ class OpenApiContractTest {
             boolean v2 = ((String) operation[0]).startsWith("/v2");
             for (var responses = node.get("responses").fields(); responses.hasNext(); ) {
                 var response = responses.next();
-                if (response.getKey().startsWith("4") || (v2 && response.getKey().startsWith("5"))) {
-                    assertEquals(v2 ? INFERENCE_ERROR_REF : ERROR_REF,
-                            response.getValue().at("/content/application~1json/schema/$ref").asText(),
+                if (response.getKey().startsWith("4")
+                        || (v2 && response.getKey().startsWith("5"))) {
+                    assertEquals(
+                            v2 ? INFERENCE_ERROR_REF : ERROR_REF,
+                            response.getValue()
+                                    .at("/content/application~1json/schema/$ref")
+                                    .asText(),
                             where + " " + response.getKey());
                     errorSchema = true;
                 }
@@ -80,23 +91,41 @@ class OpenApiContractTest {
             }
             assertTrue(success, where + " documents its success");
         }
-        assertTrue(ids.containsAll(List.of("analyze", "predictAttributes", "embed", "render", "submitJob", "watchJob")),
+        assertTrue(
+                ids.containsAll(List.of("analyze", "predictAttributes", "embed", "render", "submitJob", "watchJob")),
                 ids.toString());
-        assertEquals(Set.of("image/*", "application/octet-stream", "multipart/form-data"),
+        assertEquals(
+                Set.of("image/*", "application/octet-stream", "multipart/form-data"),
                 names(document.at("/paths/~1v1~1analyze/post/requestBody/content")));
-        assertEquals("binary", document.at("/paths/~1v1~1analyze/post/requestBody/content/multipart~1form-data/schema"
-                + "/properties/image/format").asText());
+        assertEquals(
+                "binary",
+                document.at("/paths/~1v1~1analyze/post/requestBody/content/multipart~1form-data/schema"
+                                + "/properties/image/format")
+                        .asText());
 
         JsonNode error = document.at("/components/schemas/Error");
         assertEquals(Set.of("code", "message"), names(error.get("properties")));
         // the schema is the body the server really writes
-        JsonNode answered = new ObjectMapper().readTree(given().contentType("image/jpeg").body(new byte[] {1, 2, 3})
-                .when().post("/v1/analyze").then().statusCode(400).extract().asString());
+        JsonNode answered = new ObjectMapper()
+                .readTree(given().contentType("image/jpeg")
+                        .body(new byte[] {1, 2, 3})
+                        .when()
+                        .post("/v1/analyze")
+                        .then()
+                        .statusCode(400)
+                        .extract()
+                        .asString());
         assertEquals(names(error.get("properties")), names(answered));
-        assertTrue(document.at("/paths/~1v1~1analyze/post/responses/429/headers/Retry-After").isObject());
+        assertTrue(document.at("/paths/~1v1~1analyze/post/responses/429/headers/Retry-After")
+                .isObject());
         JsonNode inferenceError = document.at("/components/schemas/InferenceError");
-        JsonNode v2Answer = new ObjectMapper().readTree(given().when().get("/v2/models/nobody").then().statusCode(404)
-                .extract().asString());
+        JsonNode v2Answer = new ObjectMapper()
+                .readTree(given().when()
+                        .get("/v2/models/nobody")
+                        .then()
+                        .statusCode(404)
+                        .extract()
+                        .asString());
         assertEquals(names(inferenceError.get("properties")), names(v2Answer), "the v2 error body is the schema's");
     }
 
@@ -109,11 +138,13 @@ class OpenApiContractTest {
         int fineTuning = 0;
         for (Object[] operation : operations(document)) {
             JsonNode node = (JsonNode) operation[2];
-            boolean secured = node.has("security") && node.get("security").toString().contains("\"bearer\"");
+            boolean secured =
+                    node.has("security") && node.get("security").toString().contains("\"bearer\"");
             if (((String) operation[0]).startsWith("/v1/finetune")) {
                 fineTuning++;
                 assertTrue(secured, operation[1] + " " + operation[0] + " requires bearer");
-                assertTrue(node.get("responses").has("401") && node.get("responses").has("403"));
+                assertTrue(node.get("responses").has("401")
+                        && node.get("responses").has("403"));
             } else {
                 assertFalse(secured, operation[1] + " " + operation[0] + " is open");
             }
@@ -127,7 +158,8 @@ class OpenApiContractTest {
 
     @Test
     void theUploadSchemaListsThePartsAndTheTrainingFieldsAsTheOptionsRouteShowsThem() throws Exception {
-        JsonNode form = document().at("/paths/~1v1~1finetune~1jobs/post/requestBody/content/multipart~1form-data/schema");
+        JsonNode form =
+                document().at("/paths/~1v1~1finetune~1jobs/post/requestBody/content/multipart~1form-data/schema");
         JsonNode properties = form.get("properties");
         assertNotNull(properties, "multipart schema of the upload");
         for (String part : new String[] {"archive", "images", "manifest", "kind", "head_name", "classes", "points"}) {
@@ -137,8 +169,14 @@ class OpenApiContractTest {
         assertEquals("binary", properties.at("/archive/items/format").asText());
         assertEquals("binary", properties.at("/manifest/format").asText());
 
-        JsonNode options = new ObjectMapper().readTree(given().header("Authorization", "Bearer test-read-key")
-                .when().get("/v1/finetune/options").then().statusCode(200).extract().asString());
+        JsonNode options = new ObjectMapper()
+                .readTree(given().header("Authorization", "Bearer test-read-key")
+                        .when()
+                        .get("/v1/finetune/options")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString());
         assertEquals(names(options.get("kinds")), values(properties.at("/kind/enum")));
         for (JsonNode option : options.get("options")) {
             String name = option.get("name").asText();

@@ -10,21 +10,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import grpc.health.v1.HealthGrpc;
+import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
+import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
+import grpc.health.v1.MutinyHealthGrpc;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.prosface.grpc.v1.BoundingBox;
 import io.prosface.grpc.v1.FaceAnalysis;
 import io.prosface.grpc.v1.FaceAnalysisGrpc;
 import io.prosface.grpc.v1.PredictExpressionRequest;
 import io.prosface.grpc.v1.PredictExpressionResponse;
 import io.prosface.server.error.ErrorMapper;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.prosface.server.inference.InferenceEngine;
 import io.prosface.server.inference.MetricNames;
-import grpc.health.v1.HealthGrpc;
-import grpc.health.v1.MutinyHealthGrpc;
-import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
-import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -62,35 +62,46 @@ class OverloadTest {
 
     private static final String BOX = "box=20,20,150,160";
 
-
     @GrpcClient("face")
     FaceAnalysis client;
+
     @GrpcClient("face")
     FaceAnalysisGrpc.FaceAnalysisBlockingStub blocking;
+
     @GrpcClient("face")
     HealthGrpc.HealthBlockingStub health;
+
     @GrpcClient("face")
     MutinyHealthGrpc.MutinyHealthStub healthWatch;
+
     @Inject
     InferenceEngine engine;
+
     @Inject
     MeterRegistry meters;
+
     @Inject
     io.prosface.server.inference.batching.BatchHook hook;
 
     private CompletableFuture<HttpResponse<String>> postAsync(String query) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
-                        + "/v1/expression?" + query))
-                .header("Content-Type", "image/jpeg").POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.lfpwJpeg()))
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + RestAssured.port + "/v1/expression?" + query))
+                .header("Content-Type", "image/jpeg")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.lfpwJpeg()))
                 .build();
         // a fresh HTTP/1.1 client per request: no pooled connection or h2c upgrade state between timing-sensitive calls
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+        return HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .build()
                 .sendAsync(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static PredictExpressionRequest grpcRequest() {
-        return PredictExpressionRequest.newBuilder().setImage(ByteString.copyFrom(TestImages.lfpwJpeg()))
-                .setFaceBox(BoundingBox.newBuilder().setX(20).setY(20).setWidth(150).setHeight(160)).build();
+        return PredictExpressionRequest.newBuilder()
+                .setImage(ByteString.copyFrom(TestImages.lfpwJpeg()))
+                .setFaceBox(
+                        BoundingBox.newBuilder().setX(20).setY(20).setWidth(150).setHeight(160))
+                .build();
     }
 
     /** A counter's value, read from the registry the /q/metrics endpoint renders (no HTTP round trip). */
@@ -102,7 +113,8 @@ class OverloadTest {
      * Waits until the batcher reaches a state (read from the engine, the same numbers the gauges export), polling
      * gently: a tight loop of scrapes competes for the CPU with the very requests it waits for.
      */
-    private void awaitState(String what, java.util.function.IntSupplier reading, int value) throws InterruptedException {
+    private void awaitState(String what, java.util.function.IntSupplier reading, int value)
+            throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         int seen = reading.getAsInt();
         while (seen != value && System.nanoTime() < until) {
@@ -121,11 +133,20 @@ class OverloadTest {
             awaitState("in flight", engine::inFlight, 1);
             awaitState("queue depth", engine::queueDepth, 0);
         } catch (AssertionError notThere) {
-            String state = busy.isDone() ? "answered " + busy.handle((response, failure) -> failure != null
-                    ? failure.toString() : response.statusCode() + " " + response.body()).join() : "not answered";
-            throw new AssertionError(notThere.getMessage() + "; the request: " + state + "; metrics: "
-                    + Metrics.scrape().lines().filter(line -> line.startsWith("pros_in") && !line.contains("seconds"))
-                    .toList(), notThere);
+            String state = busy.isDone()
+                    ? "answered "
+                            + busy.handle((response, failure) -> failure != null
+                                            ? failure.toString()
+                                            : response.statusCode() + " " + response.body())
+                                    .join()
+                    : "not answered";
+            throw new AssertionError(
+                    notThere.getMessage() + "; the request: " + state + "; metrics: "
+                            + Metrics.scrape()
+                                    .lines()
+                                    .filter(line -> line.startsWith("pros_in") && !line.contains("seconds"))
+                                    .toList(),
+                    notThere);
         }
         return busy;
     }
@@ -141,8 +162,10 @@ class OverloadTest {
      * worker held, nothing admitted can be answered, so then the answered ones are exactly the refused ones.
      */
     private void awaitAnsweredOrAdmitted(List<? extends CompletableFuture<?>> calls) throws InterruptedException {
-        awaitState("answered + in flight", () -> (int) calls.stream().filter(CompletableFuture::isDone).count()
-                + engine.inFlight(), calls.size());
+        awaitState(
+                "answered + in flight",
+                () -> (int) calls.stream().filter(CompletableFuture::isDone).count() + engine.inFlight(),
+                calls.size());
     }
 
     /** Waits until a counter has grown by at least {@code by} since {@code before} (it is counted after the answer). */
@@ -153,7 +176,9 @@ class OverloadTest {
     @Test
     @Order(1)
     void aFullQueueIsRefusedAtOnceWithRetryAfterOverRest() throws Exception {
-        assertTrue(hook.getClass().getName().startsWith(SlowBatchHook.class.getName()), hook.getClass().getName());
+        assertTrue(
+                hook.getClass().getName().startsWith(SlowBatchHook.class.getName()),
+                hook.getClass().getName());
         SlowBatchHook.hold();
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int index = 0; index < 8; index++) {
@@ -178,7 +203,9 @@ class OverloadTest {
         for (CompletableFuture<HttpResponse<String>> call : calls) {
             assertTrue(List.of(200, 429).contains(call.get(60, TimeUnit.SECONDS).statusCode()));
         }
-        assertEquals(admitted, calls.stream().filter(call -> call.join().statusCode() == 200).count(),
+        assertEquals(
+                admitted,
+                calls.stream().filter(call -> call.join().statusCode() == 200).count(),
                 "every admitted request is answered once released");
 
         SlowBatchHook.hold();
@@ -203,26 +230,38 @@ class OverloadTest {
         SlowBatchHook.hold();
         List<CompletableFuture<Object>> calls = new ArrayList<>();
         for (int index = 0; index < 8; index++) {
-            calls.add(client.predictExpression(grpcRequest()).map(Object.class::cast)
-                    .onFailure().recoverWithItem(failure -> failure).subscribeAsCompletionStage());
+            calls.add(client.predictExpression(grpcRequest())
+                    .map(Object.class::cast)
+                    .onFailure()
+                    .recoverWithItem(failure -> failure)
+                    .subscribeAsCompletionStage());
         }
         awaitAnsweredOrAdmitted(calls);
         int admitted = engine.inFlight();
-        long refused = calls.stream().filter(CompletableFuture::isDone).map(CompletableFuture::join)
+        long refused = calls.stream()
+                .filter(CompletableFuture::isDone)
+                .map(CompletableFuture::join)
                 .peek(outcome -> {
                     StatusRuntimeException failure = assertInstanceOf(StatusRuntimeException.class, outcome);
-                    assertEquals(Status.Code.RESOURCE_EXHAUSTED, failure.getStatus().getCode());
+                    assertEquals(
+                            Status.Code.RESOURCE_EXHAUSTED, failure.getStatus().getCode());
                     assertEquals("2", failure.getTrailers().get(ErrorMapper.RETRY_AFTER));
-                }).count();
+                })
+                .count();
         assertTrue(admitted == 3 || admitted == 2, "the busy worker and the queue slots admit 2 or 3: " + admitted);
         assertEquals(8 - admitted, refused, "the rest is refused, answered while the worker is held");
         SlowBatchHook.release();
         for (CompletableFuture<Object> call : calls) {
             Object outcome = call.get(60, TimeUnit.SECONDS);
-            assertTrue(outcome instanceof PredictExpressionResponse || outcome instanceof StatusRuntimeException,
+            assertTrue(
+                    outcome instanceof PredictExpressionResponse || outcome instanceof StatusRuntimeException,
                     String.valueOf(outcome));
         }
-        assertEquals(admitted, calls.stream().filter(call -> call.join() instanceof PredictExpressionResponse).count(),
+        assertEquals(
+                admitted,
+                calls.stream()
+                        .filter(call -> call.join() instanceof PredictExpressionResponse)
+                        .count(),
                 "every admitted call is answered once released");
     }
 
@@ -259,7 +298,8 @@ class OverloadTest {
         CompletableFuture<HttpResponse<String>> busy = occupyTheWorker();
         double computedBefore = metric(MetricNames.COMPUTED_ITEMS);
         double expiredBefore = metric(MetricNames.EXPIRED_ITEMS);
-        StatusRuntimeException failure = assertThrows(StatusRuntimeException.class,
+        StatusRuntimeException failure = assertThrows(
+                StatusRuntimeException.class,
                 () -> blocking.withDeadlineAfter(800, TimeUnit.MILLISECONDS).predictExpression(grpcRequest()));
         assertEquals(Status.Code.DEADLINE_EXCEEDED, failure.getStatus().getCode());
         // the client gives up at its deadline whatever the server does; the server's side is its expired count
@@ -270,7 +310,9 @@ class OverloadTest {
         awaitCounter(MetricNames.COMPUTED_ITEMS, computedBefore, 1);
         assertEquals(0, engine.queueDepth(), "nothing left to compute");
         assertEquals(1.0, metric(MetricNames.COMPUTED_ITEMS) - computedBefore, "only the busy request was computed");
-        assertEquals(1.0, metric(MetricNames.EXPIRED_ITEMS) - expiredBefore,
+        assertEquals(
+                1.0,
+                metric(MetricNames.EXPIRED_ITEMS) - expiredBefore,
                 "the server saw the gRPC deadline and dropped the queued request");
     }
 
@@ -281,7 +323,9 @@ class OverloadTest {
         CompletableFuture<HttpResponse<String>> first = occupyTheWorker();
         CompletableFuture<HttpResponse<String>> queued = postAsync(BOX);
         awaitState("queue depth", engine::queueDepth, 1);
-        HealthCheckRequest faceAnalysis = HealthCheckRequest.newBuilder().setService("pros.v1.FaceAnalysis").build();
+        HealthCheckRequest faceAnalysis = HealthCheckRequest.newBuilder()
+                .setService("pros.v1.FaceAnalysis")
+                .build();
         java.util.concurrent.BlockingQueue<ServingStatus> watched = new java.util.concurrent.LinkedBlockingQueue<>();
         healthWatch.watch(faceAnalysis).subscribe().with(response -> watched.add(response.getStatus()), failure -> {});
         assertEquals(ServingStatus.SERVING, watched.poll(10, TimeUnit.SECONDS), "Watch starts with the status");
@@ -289,15 +333,22 @@ class OverloadTest {
         // the Watch's NOT_SERVING is the signal that stop() has begun (no sleep). gRPC health follows HTTP readiness
         // at once: NOT_SERVING for the server and its services while draining
         assertEquals(ServingStatus.NOT_SERVING, watched.poll(10, TimeUnit.SECONDS), "Watch streams the change");
-        assertEquals(ServingStatus.NOT_SERVING, health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
+        assertEquals(
+                ServingStatus.NOT_SERVING,
+                health.check(HealthCheckRequest.getDefaultInstance()).getStatus());
         assertEquals(ServingStatus.NOT_SERVING, health.check(faceAnalysis).getStatus());
 
-        given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
-                .when().post("/v1/expression?" + BOX)
-                .then().statusCode(503).header("Retry-After", "2").body("code", equalTo("UNAVAILABLE"))
+        given().contentType("image/jpeg")
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/expression?" + BOX)
+                .then()
+                .statusCode(503)
+                .header("Retry-After", "2")
+                .body("code", equalTo("UNAVAILABLE"))
                 .body("message", containsString("shutting down"));
-        StatusRuntimeException failure = assertThrows(StatusRuntimeException.class,
-                () -> blocking.predictExpression(grpcRequest()));
+        StatusRuntimeException failure =
+                assertThrows(StatusRuntimeException.class, () -> blocking.predictExpression(grpcRequest()));
         assertEquals(Status.Code.UNAVAILABLE, failure.getStatus().getCode());
         given().when().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"));
         assertFalse(first.isDone(), "all of the above happened while the worker was held");

@@ -55,14 +55,22 @@ class PlaygroundBrowserTest {
     @Test
     void aPickedPhotoGetsItsBoxAnd68PointsDrawnWhereTheApiPutsThem() throws Exception {
         Path face = TestImages.lfpw(TestImages.LFPW_FACE, ".jpg");
-        JsonPath api = given().contentType("image/jpeg").body(Files.readAllBytes(face))
-                .when().post("/v1/analyze").then().statusCode(200).extract().jsonPath();
+        JsonPath api = given().contentType("image/jpeg")
+                .body(Files.readAllBytes(face))
+                .when()
+                .post("/v1/analyze")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertEquals(1, api.getList("faces").size(), "the API finds one face on " + face);
 
         browser.get(page.toString());
         browser.findElement(By.id("file")).sendKeys(face.toRealPath().toString());
         Wait<WebDriver> wait = HeadlessChromium.await(browser, Duration.ofSeconds(60));
-        wait.until(driver -> driver.findElements(By.cssSelector("#overlay circle.point")).size() == 68
+        wait.until(driver -> driver.findElements(By.cssSelector("#overlay circle.point"))
+                                .size()
+                        == 68
                 || driver.findElement(By.id("status")).getAttribute("class").contains("error"));
         save("analyze");
 
@@ -73,22 +81,32 @@ class PlaygroundBrowserTest {
         for (int index = 0; index < 68; index++) {
             WebElement point = points.get(index);
             assertEquals(String.valueOf(index), point.getAttribute("data-index"));
-            assertEquals(expected.get(index).get("x"), Float.parseFloat(point.getAttribute("cx")), 1e-3,
+            assertEquals(
+                    expected.get(index).get("x"),
+                    Float.parseFloat(point.getAttribute("cx")),
+                    1e-3,
                     "point " + index + " x");
-            assertEquals(expected.get(index).get("y"), Float.parseFloat(point.getAttribute("cy")), 1e-3,
+            assertEquals(
+                    expected.get(index).get("y"),
+                    Float.parseFloat(point.getAttribute("cy")),
+                    1e-3,
                     "point " + index + " y");
         }
         WebElement box = browser.findElement(By.cssSelector("#overlay rect.box"));
         assertEquals(api.getInt("faces[0].box.x"), Integer.parseInt(box.getAttribute("x")));
         assertEquals(api.getInt("faces[0].box.width"), Integer.parseInt(box.getAttribute("width")));
         // the overlay's coordinates are the image's pixels: its viewBox is the answered image size
-        assertEquals("0 0 " + api.getInt("image.width") + " " + api.getInt("image.height"),
+        assertEquals(
+                "0 0 " + api.getInt("image.width") + " " + api.getInt("image.height"),
                 browser.findElement(By.id("overlay")).getDomAttribute("viewBox"));
 
         String card = browser.findElement(By.cssSelector("#faces article.face")).getText();
         assertTrue(card.contains("Expression: " + api.getString("faces[0].expression.label")), card);
-        assertEquals(7, browser.findElements(By.cssSelector("#faces article.face ul[aria-label='Expression distribution'] li"))
-                .size(), "the whole expression distribution is listed");
+        assertEquals(
+                7,
+                browser.findElements(By.cssSelector("#faces article.face ul[aria-label='Expression distribution'] li"))
+                        .size(),
+                "the whole expression distribution is listed");
         assertTrue(browser.findElement(By.id("timing")).getText().contains("Compute"), "server timings are shown");
 
         // the points can be hidden and numbered
@@ -103,11 +121,14 @@ class PlaygroundBrowserTest {
         Path notAnImage = Files.writeString(temp.resolve("notes.jpg"), "these are notes, not a photo");
         browser.get(page.toString());
         browser.findElement(By.id("file")).sendKeys(notAnImage.toString());
-        HeadlessChromium.await(browser, Duration.ofSeconds(30)).until(driver ->
-                driver.findElement(By.id("status")).getAttribute("class").contains("error"));
+        HeadlessChromium.await(browser, Duration.ofSeconds(30))
+                .until(driver -> driver.findElement(By.id("status"))
+                        .getAttribute("class")
+                        .contains("error"));
         save("refused");
         String status = browser.findElement(By.id("status")).getText();
-        assertTrue(status.contains("INVALID_ARGUMENT") && status.contains("not a recognised image format"),
+        assertTrue(
+                status.contains("INVALID_ARGUMENT") && status.contains("not a recognised image format"),
                 "the API's code and message for " + notAnImage.getFileName() + ": " + status);
         assertEquals(0, browser.findElements(By.cssSelector("#overlay circle")).size(), "nothing drawn");
     }
@@ -115,35 +136,53 @@ class PlaygroundBrowserTest {
     @Test
     void everyAssetComesFromThisServer() {
         browser.get(page.toString());
-        Object external = ((org.openqa.selenium.JavascriptExecutor) browser).executeScript(
-                "return performance.getEntriesByType('resource').map(e => e.name)"
+        Object external = ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript("return performance.getEntriesByType('resource').map(e => e.name)"
                         + ".filter(n => !n.startsWith(location.origin))");
         assertEquals(List.of(), external, "requests that left the server");
         String html = given().when().get("/").then().statusCode(200).extract().asString();
-        assertTrue(!html.contains("http://") && !html.contains("https://") && !html.contains("//cdn"),
+        assertTrue(
+                !html.contains("http://") && !html.contains("https://") && !html.contains("//cdn"),
                 "no absolute URL in the page");
     }
 
     @Test
     void theServerPanelShowsWhatServesAndTheBatcherFromTheServersMetrics() throws Exception {
-        JsonPath api = given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
-                .when().post("/v1/analyze").then().statusCode(200).extract().jsonPath();
+        JsonPath api = given().contentType("image/jpeg")
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/analyze")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         browser.get(page.toString());
         Wait<WebDriver> wait = HeadlessChromium.await(browser, Duration.ofSeconds(20));
-        wait.until(driver -> !driver.findElement(By.id("server-model")).getText().equals("…"));
-        assertEquals(api.getString("model.backbone"), browser.findElement(By.id("server-model")).getText(),
+        wait.until(
+                driver -> !driver.findElement(By.id("server-model")).getText().equals("…"));
+        assertEquals(
+                api.getString("model.backbone"),
+                browser.findElement(By.id("server-model")).getText(),
                 "the model that answered /v1/analyze");
         assertEquals("fp32", browser.findElement(By.id("server-precision")).getText());
-        assertTrue(browser.findElement(By.id("server-device")).getText().startsWith("cpu"),
+        assertTrue(
+                browser.findElement(By.id("server-device")).getText().startsWith("cpu"),
                 browser.findElement(By.id("server-device")).getText());
         // a batch computed now shows up in the panel's next reading of the metrics (every 2 s)
         String before = browser.findElement(By.id("server-items")).getText();
-        given().contentType("image/jpeg").body(TestImages.lfpwJpeg()).when().post("/v1/analyze").then()
+        given().contentType("image/jpeg")
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/analyze")
+                .then()
                 .statusCode(200);
-        wait.until(driver -> !driver.findElement(By.id("server-items")).getText().equals(before));
-        assertTrue(Double.parseDouble(browser.findElement(By.id("server-items")).getText())
-                > Double.parseDouble(before), "faces computed grew: " + before);
-        assertTrue(browser.findElement(By.id("server-batch")).getText().matches("mean \\d+\\.\\d\\d over \\d+ batches.*"),
+        wait.until(
+                driver -> !driver.findElement(By.id("server-items")).getText().equals(before));
+        assertTrue(
+                Double.parseDouble(browser.findElement(By.id("server-items")).getText()) > Double.parseDouble(before),
+                "faces computed grew: " + before);
+        assertTrue(
+                browser.findElement(By.id("server-batch")).getText().matches("mean \\d+\\.\\d\\d over \\d+ batches.*"),
                 browser.findElement(By.id("server-batch")).getText());
         save("server");
     }
@@ -153,15 +192,20 @@ class PlaygroundBrowserTest {
         browser.manage().window().setSize(new Dimension(390, 844));
         try {
             browser.get(page.toString());
-            browser.findElement(By.id("file")).sendKeys(TestImages.lfpw(TestImages.LFPW_FACE, ".jpg").toRealPath()
-                    .toString());
-            HeadlessChromium.await(browser, Duration.ofSeconds(60)).until(driver ->
-                    driver.findElements(By.cssSelector("#overlay circle.point")).size() == 68);
+            browser.findElement(By.id("file"))
+                    .sendKeys(TestImages.lfpw(TestImages.LFPW_FACE, ".jpg")
+                            .toRealPath()
+                            .toString());
+            HeadlessChromium.await(browser, Duration.ofSeconds(60))
+                    .until(driver -> driver.findElements(By.cssSelector("#overlay circle.point"))
+                                    .size()
+                            == 68);
             JavascriptExecutor page = (JavascriptExecutor) browser;
-            assertEquals(Boolean.TRUE, page.executeScript(
-                    "return document.documentElement.scrollWidth <= window.innerWidth"),
-                    "the page scrolls sideways at 390 px, wider than the screen: " + page.executeScript(
-                            "return Array.from(document.querySelectorAll('body *')).filter(e => "
+            assertEquals(
+                    Boolean.TRUE,
+                    page.executeScript("return document.documentElement.scrollWidth <= window.innerWidth"),
+                    "the page scrolls sideways at 390 px, wider than the screen: "
+                            + page.executeScript("return Array.from(document.querySelectorAll('body *')).filter(e => "
                                     + "e.getBoundingClientRect().right > window.innerWidth + 0.5)"
                                     + ".map(e => e.id || e.tagName)"));
             // every form control a user can reach has a name a screen reader reads out

@@ -34,10 +34,12 @@ class PreprocessingErrorTest {
 
     /** The client's deadline; an answer must come well before it. */
     private static final long DEADLINE_SECONDS = 20;
+
     private static final long ANSWERED_WITHIN_MS = 10_000;
     /** Without the fix the REST call never returns: give up on the socket instead of hanging the build. */
-    private static final RestAssuredConfig SOCKET_TIMEOUT = RestAssuredConfig.config().httpClient(
-            HttpClientConfig.httpClientConfig().setParam("http.socket.timeout", (int) ANSWERED_WITHIN_MS + 5_000));
+    private static final RestAssuredConfig SOCKET_TIMEOUT = RestAssuredConfig.config()
+            .httpClient(HttpClientConfig.httpClientConfig()
+                    .setParam("http.socket.timeout", (int) ANSWERED_WITHIN_MS + 5_000));
 
     @GrpcClient("face")
     FaceAnalysisGrpc.FaceAnalysisBlockingStub blocking;
@@ -48,11 +50,17 @@ class PreprocessingErrorTest {
             double countedBefore = internalAnalyzeErrors();
             assertGrpcFailsFast(Status.Code.INTERNAL);
             long started = System.nanoTime();
-            given().config(SOCKET_TIMEOUT).contentType("image/bmp").body(FailingImageReader.image())
-                    .when().post("/v1/analyze?timeout_ms=" + DEADLINE_SECONDS * 1000)
-                    .then().statusCode(500).body("message", containsString("internal error"));
+            given().config(SOCKET_TIMEOUT)
+                    .contentType("image/bmp")
+                    .body(FailingImageReader.image())
+                    .when()
+                    .post("/v1/analyze?timeout_ms=" + DEADLINE_SECONDS * 1000)
+                    .then()
+                    .statusCode(500)
+                    .body("message", containsString("internal error"));
             assertTrue(elapsedMs(started) < ANSWERED_WITHIN_MS, "REST answered in " + elapsedMs(started) + " ms");
-            assertEquals(countedBefore + 2, internalAnalyzeErrors(), "both failures counted as INTERNAL in the metrics");
+            assertEquals(
+                    countedBefore + 2, internalAnalyzeErrors(), "both failures counted as INTERNAL in the metrics");
         }
     }
 
@@ -60,51 +68,85 @@ class PreprocessingErrorTest {
     private static double internalAnalyzeErrors() {
         String scrape = Metrics.scrape();
         return Metrics.value(scrape, "pros_requests_total", "api=\"http\"", "method=\"analyze\"", "status=\"INTERNAL\"")
-                + Metrics.value(scrape, "pros_requests_total", "api=\"grpc\"", "method=\"Analyze\"",
-                        "status=\"INTERNAL\"");
+                + Metrics.value(
+                        scrape, "pros_requests_total", "api=\"grpc\"", "method=\"Analyze\"", "status=\"INTERNAL\"");
     }
 
     @Test
     void decoderThrowingOutOfMemoryErrorAnswersUnavailableAtOnce() throws Exception {
         try (AutoCloseable reader = FailingImageReader.install(() -> new OutOfMemoryError("injected by the test"))) {
             StatusRuntimeException failure = assertGrpcFailsFast(Status.Code.UNAVAILABLE);
-            assertTrue(failure.getStatus().getDescription().contains("out of memory"),
+            assertTrue(
+                    failure.getStatus().getDescription().contains("out of memory"),
                     failure.getStatus().getDescription());
-            given().config(SOCKET_TIMEOUT).contentType("image/bmp").body(FailingImageReader.image())
-                    .when().post("/v1/analyze")
-                    .then().statusCode(503).header("Retry-After", org.hamcrest.Matchers.notNullValue())
+            given().config(SOCKET_TIMEOUT)
+                    .contentType("image/bmp")
+                    .body(FailingImageReader.image())
+                    .when()
+                    .post("/v1/analyze")
+                    .then()
+                    .statusCode(503)
+                    .header("Retry-After", org.hamcrest.Matchers.notNullValue())
                     .body("message", containsString("out of memory"));
         }
         // the server keeps serving
-        given().contentType("image/jpeg").body(TestImages.lfpwJpeg()).when().post("/v1/analyze").then().statusCode(200);
+        given().contentType("image/jpeg")
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/analyze")
+                .then()
+                .statusCode(200);
     }
 
     @Test
     void anOutOfMemoryErrorTakesTheReplicaOutOfReadinessWithTheReasonAndThreeMakeLivenessAskForARestart()
             throws Exception {
         try (AutoCloseable reader = FailingImageReader.install(() -> new OutOfMemoryError("injected by the test"))) {
-            given().contentType("image/bmp").body(FailingImageReader.image()).when().post("/v1/analyze")
-                    .then().statusCode(503);
-            given().when().get("/q/health/ready").then().statusCode(503).body("status", equalTo("DOWN"))
+            given().contentType("image/bmp")
+                    .body(FailingImageReader.image())
+                    .when()
+                    .post("/v1/analyze")
+                    .then()
+                    .statusCode(503);
+            given().when()
+                    .get("/q/health/ready")
+                    .then()
+                    .statusCode(503)
+                    .body("status", equalTo("DOWN"))
                     .body("checks.find { it.name == 'out-of-memory' }.status", equalTo("DOWN"))
-                    .body("checks.find { it.name == 'out-of-memory' }.data.lastError",
+                    .body(
+                            "checks.find { it.name == 'out-of-memory' }.data.lastError",
                             containsString("OutOfMemoryError (injected by the test) while preparing an image"))
-                    .body("checks.find { it.name == 'out-of-memory' }.data.reason",
+                    .body(
+                            "checks.find { it.name == 'out-of-memory' }.data.reason",
                             containsString("pros.health.out-of-memory-cooldown"))
                     .body("checks.find { it.name == 'model' }.status", equalTo("UP"));
             given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
 
             assertGrpcFailsFast(Status.Code.UNAVAILABLE);
             assertGrpcFailsFast(Status.Code.UNAVAILABLE);
-            given().when().get("/q/health/live").then().statusCode(503).body("status", equalTo("DOWN"))
-                    .body("checks.find { it.name == 'out-of-memory' }.data.reason",
+            given().when()
+                    .get("/q/health/live")
+                    .then()
+                    .statusCode(503)
+                    .body("status", equalTo("DOWN"))
+                    .body(
+                            "checks.find { it.name == 'out-of-memory' }.data.reason",
                             containsString("3 OutOfMemoryErrors within 6 s"))
                     .body("checks.find { it.name == 'inference-workers' }.status", equalTo("UP"));
         }
         // the cooldown (2 s under %test) and the window (6 s) pass: the replica serves and is ready and alive again
-        given().contentType("image/jpeg").body(TestImages.lfpwJpeg()).when().post("/v1/analyze").then().statusCode(200);
+        given().contentType("image/jpeg")
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/analyze")
+                .then()
+                .statusCode(200);
         waitForHealthyAndForgotten();
-        given().when().get("/q/health/ready").then().statusCode(200)
+        given().when()
+                .get("/q/health/ready")
+                .then()
+                .statusCode(200)
                 .body("checks.find { it.name == 'out-of-memory' }.data.lastError", containsString("s ago"));
     }
 
@@ -116,7 +158,8 @@ class PreprocessingErrorTest {
     void waitForHealthyAndForgotten() throws InterruptedException {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            JsonPath live = given().when().get("/q/health/live").then().extract().jsonPath();
+            JsonPath live =
+                    given().when().get("/q/health/live").then().extract().jsonPath();
             int ready = given().when().get("/q/health/ready").then().extract().statusCode();
             Integer inWindow = live.get("checks.find { it.name == 'out-of-memory' }.data.errorsInWindow");
             if (ready == 200 && "UP".equals(live.getString("status")) && (inWindow == null || inWindow == 0)) {
@@ -129,10 +172,16 @@ class PreprocessingErrorTest {
 
     private StatusRuntimeException assertGrpcFailsFast(Status.Code expected) {
         long started = System.nanoTime();
-        StatusRuntimeException failure = assertThrows(StatusRuntimeException.class, () -> blocking
-                .withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
-                .analyze(AnalyzeRequest.newBuilder().setImage(ByteString.copyFrom(FailingImageReader.image())).build()));
-        assertEquals(expected, failure.getStatus().getCode(), String.valueOf(failure.getStatus().getDescription()));
+        StatusRuntimeException failure = assertThrows(
+                StatusRuntimeException.class,
+                () -> blocking.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                        .analyze(AnalyzeRequest.newBuilder()
+                                .setImage(ByteString.copyFrom(FailingImageReader.image()))
+                                .build()));
+        assertEquals(
+                expected,
+                failure.getStatus().getCode(),
+                String.valueOf(failure.getStatus().getDescription()));
         assertTrue(elapsedMs(started) < ANSWERED_WITHIN_MS, "gRPC answered in " + elapsedMs(started) + " ms");
         return failure;
     }

@@ -30,12 +30,12 @@ final class RawAnalyze {
     };
 
     /** The Analyze method (same name and type as the generated stub's) over raw bytes. */
-    static final MethodDescriptor<byte[], byte[]> METHOD = FaceAnalysisGrpc.getAnalyzeMethod()
-            .toBuilder(BYTES, BYTES).build();
+    static final MethodDescriptor<byte[], byte[]> METHOD =
+            FaceAnalysisGrpc.getAnalyzeMethod().toBuilder(BYTES, BYTES).build();
 
     /** The AnalyzeStream method over raw bytes: each frame is sent as given. */
-    static final MethodDescriptor<byte[], byte[]> STREAM = FaceAnalysisGrpc.getAnalyzeStreamMethod()
-            .toBuilder(BYTES, BYTES).build();
+    static final MethodDescriptor<byte[], byte[]> STREAM =
+            FaceAnalysisGrpc.getAnalyzeStreamMethod().toBuilder(BYTES, BYTES).build();
 
     private RawAnalyze() {}
 }

@@ -40,9 +40,14 @@ class RenderResourceTest {
     private static final Path PREVIEWS = Path.of("target", "render-previews");
 
     private static ExtractableResponse<Response> render(byte[] image, String query, String accept) {
-        return given().contentType("image/jpeg").accept(accept).body(image)
-                .when().post("/v1/render" + (query.isEmpty() ? "" : "?" + query))
-                .then().statusCode(200).extract();
+        return given().contentType("image/jpeg")
+                .accept(accept)
+                .body(image)
+                .when()
+                .post("/v1/render" + (query.isEmpty() ? "" : "?" + query))
+                .then()
+                .statusCode(200)
+                .extract();
     }
 
     private static BufferedImage decode(byte[] bytes) {
@@ -57,8 +62,14 @@ class RenderResourceTest {
 
     /** Landmarks of the first face, x0,y0,x1,y1,... in image pixels, as /v1/analyze answers them. */
     private static float[] analyzedPoints(byte[] image) {
-        JsonPath answer = given().contentType("image/jpeg").body(image).when().post("/v1/analyze?tasks=landmarks")
-                .then().statusCode(200).extract().jsonPath();
+        JsonPath answer = given().contentType("image/jpeg")
+                .body(image)
+                .when()
+                .post("/v1/analyze?tasks=landmarks")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         List<Map<String, Number>> points = answer.getList("faces[0].landmarks.points");
         float[] values = new float[points.size() * 2];
         for (int index = 0; index < points.size(); index++) {
@@ -96,7 +107,9 @@ class RenderResourceTest {
             int y = Math.round(points[index + 1]);
             if (x >= 0 && y >= 0 && x < input.getWidth() && y < input.getHeight()) {
                 inside++;
-                assertNotEquals(input.getRGB(x, y) & 0xFFFFFF, picture.getRGB(x, y) & 0xFFFFFF,
+                assertNotEquals(
+                        input.getRGB(x, y) & 0xFFFFFF,
+                        picture.getRGB(x, y) & 0xFFFFFF,
                         "a dot at landmark " + index / 2 + " (" + x + "," + y + ")");
             }
         }
@@ -106,7 +119,9 @@ class RenderResourceTest {
         for (int y = 0; y < input.getHeight(); y++) {
             for (int x = 0; x < input.getWidth(); x++) {
                 if (distanceToNearest(points, x, y) > 6) {
-                    assertEquals(input.getRGB(x, y) & 0xFFFFFF, picture.getRGB(x, y) & 0xFFFFFF,
+                    assertEquals(
+                            input.getRGB(x, y) & 0xFFFFFF,
+                            picture.getRGB(x, y) & 0xFFFFFF,
                             "pixel " + x + "," + y + " far from every landmark");
                     unchanged++;
                 }
@@ -128,7 +143,8 @@ class RenderResourceTest {
             int x = Math.round(points[index]);
             int y = Math.round(points[index + 1]);
             if (x >= 0 && y >= 0 && x < input.getWidth() && y < input.getHeight()) {
-                assertNotEquals(input.getRGB(x, y) & 0xFFFFFF, picture.getRGB(x, y) & 0xFFFFFF, "landmark " + index / 2);
+                assertNotEquals(
+                        input.getRGB(x, y) & 0xFFFFFF, picture.getRGB(x, y) & 0xFFFFFF, "landmark " + index / 2);
             }
         }
         int changed = 0;
@@ -137,8 +153,9 @@ class RenderResourceTest {
                 changed += input.getRGB(x, y) == picture.getRGB(x, y) ? 0 : 1;
             }
         }
-        assertTrue(changed < input.getWidth() * input.getHeight() / 2, "a drawing over the photo, not a new picture: "
-                + changed + " pixels changed");
+        assertTrue(
+                changed < input.getWidth() * input.getHeight() / 2,
+                "a drawing over the photo, not a new picture: " + changed + " pixels changed");
         Files.createDirectories(PREVIEWS);
         Files.write(PREVIEWS.resolve("lfpw-" + TestImages.LFPW_FACE + ".png"), png);
     }
@@ -146,17 +163,27 @@ class RenderResourceTest {
     @Test
     void severalFacesAreNumberedAndCounted() throws IOException {
         BufferedImage first = ImageDecoder.withDefaultLimits().decode(TestImages.lfpwJpeg());
-        BufferedImage second = ImageDecoder.withDefaultLimits().decode(TestImages.read(TestImages.lfpw("image_0002",
-                ".jpg")));
-        BufferedImage both = new BufferedImage(first.getWidth() + second.getWidth(),
-                Math.max(first.getHeight(), second.getHeight()), BufferedImage.TYPE_INT_RGB);
+        BufferedImage second =
+                ImageDecoder.withDefaultLimits().decode(TestImages.read(TestImages.lfpw("image_0002", ".jpg")));
+        BufferedImage both = new BufferedImage(
+                first.getWidth() + second.getWidth(),
+                Math.max(first.getHeight(), second.getHeight()),
+                BufferedImage.TYPE_INT_RGB);
         Graphics2D graphics = both.createGraphics();
         graphics.drawImage(first, 0, 0, null);
         graphics.drawImage(second, first.getWidth(), 0, null);
         graphics.dispose();
         byte[] jpeg = TestImages.encode(both, "jpeg");
-        int faces = given().contentType("image/jpeg").body(jpeg).when().post("/v1/analyze?tasks=landmarks")
-                .then().statusCode(200).extract().jsonPath().getList("faces").size();
+        int faces = given().contentType("image/jpeg")
+                .body(jpeg)
+                .when()
+                .post("/v1/analyze?tasks=landmarks")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("faces")
+                .size();
         ExtractableResponse<Response> response = render(jpeg, "", "*/*");
         assertEquals("image/png", response.contentType(), "png without a preference");
         assertEquals(String.valueOf(faces), response.header("X-Faces"));
@@ -177,26 +204,37 @@ class RenderResourceTest {
         assertEquals(input.getWidth(), picture.getWidth());
         assertEquals(input.getHeight(), picture.getHeight());
 
-        assertEquals("image/jpeg", render(jpeg, "", "image/png;q=0.5, image/jpeg").contentType(), "the higher q");
+        assertEquals(
+                "image/jpeg", render(jpeg, "", "image/png;q=0.5, image/jpeg").contentType(), "the higher q");
         assertEquals("image/png", render(jpeg, "format=png", "image/jpeg").contentType(), "format wins");
         assertEquals("image/jpeg", render(jpeg, "format=jpeg", "image/png").contentType(), "format wins");
     }
 
     @Test
     void anUnknownFormatIsInvalidArgument() {
-        given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
-                .when().post("/v1/render?format=gif")
-                .then().statusCode(400).contentType("application/json")
+        given().contentType("image/jpeg")
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/render?format=gif")
+                .then()
+                .statusCode(400)
+                .contentType("application/json")
                 .body("code", equalTo("INVALID_ARGUMENT"))
                 .body("message", equalTo("format must be png or jpeg, got 'gif'"));
     }
 
     @Test
     void anAcceptWithoutPngOrJpegIsNotAcceptable() {
-        given().contentType("image/jpeg").accept("application/json").body(TestImages.lfpwJpeg())
-                .when().post("/v1/render")
-                .then().statusCode(406).contentType("application/json")
-                .body("code", equalTo("NOT_ACCEPTABLE")).body("message", containsString("image/png or image/jpeg"));
+        given().contentType("image/jpeg")
+                .accept("application/json")
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/render")
+                .then()
+                .statusCode(406)
+                .contentType("application/json")
+                .body("code", equalTo("NOT_ACCEPTABLE"))
+                .body("message", containsString("image/png or image/jpeg"));
     }
 
     @Test
@@ -204,24 +242,37 @@ class RenderResourceTest {
         // input: the UTF-8 bytes of a sentence, sent as application/octet-stream
         given().contentType("application/octet-stream")
                 .body("this is a sentence, not an image".getBytes(StandardCharsets.UTF_8))
-                .when().post("/v1/render")
-                .then().statusCode(400).contentType("application/json")
-                .body("code", equalTo("INVALID_ARGUMENT")).body("message", containsString("invalid image"));
+                .when()
+                .post("/v1/render")
+                .then()
+                .statusCode(400)
+                .contentType("application/json")
+                .body("code", equalTo("INVALID_ARGUMENT"))
+                .body("message", containsString("invalid image"));
     }
 
     @Test
     void anUnknownDrawLayerIsInvalidArgument() {
-        given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
-                .when().post("/v1/render?draw=box,halo")
-                .then().statusCode(400).body("code", equalTo("INVALID_ARGUMENT"))
+        given().contentType("image/jpeg")
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/render?draw=box,halo")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("INVALID_ARGUMENT"))
                 .body("message", containsString("unknown draw layer 'halo'"));
     }
 
     @Test
     void aPictureWithoutAFaceComesBackUnchanged() {
         byte[] gray = TestImages.grayPng();
-        ExtractableResponse<Response> response = given().contentType("image/png").body(gray)
-                .when().post("/v1/render").then().statusCode(200).extract();
+        ExtractableResponse<Response> response = given().contentType("image/png")
+                .body(gray)
+                .when()
+                .post("/v1/render")
+                .then()
+                .statusCode(200)
+                .extract();
         assertEquals("0", response.header("X-Faces"));
         BufferedImage input = decode(gray);
         BufferedImage picture = decode(response.asByteArray());
@@ -235,21 +286,38 @@ class RenderResourceTest {
 
     @Test
     void multipartUploadsWorkLikeRawBodies() {
-        ExtractableResponse<Response> response = given().multiPart("image", "face.jpg", TestImages.lfpwJpeg(),
-                        "image/jpeg").multiPart("box", "20,20,150,160")
-                .when().post("/v1/render?format=jpeg")
-                .then().statusCode(200).extract();
+        ExtractableResponse<Response> response = given().multiPart(
+                        "image", "face.jpg", TestImages.lfpwJpeg(), "image/jpeg")
+                .multiPart("box", "20,20,150,160")
+                .when()
+                .post("/v1/render?format=jpeg")
+                .then()
+                .statusCode(200)
+                .extract();
         assertEquals("image/jpeg", response.contentType());
         assertEquals("1", response.header("X-Faces"));
         decode(response.asByteArray());
-        assertTrue(Metrics.value(Metrics.scrape(), "pros_requests_total", "api=\"http\"", "method=\"render\"",
-                "status=\"OK\"") >= 1, "counted like the other routes");
+        assertTrue(
+                Metrics.value(
+                                Metrics.scrape(),
+                                "pros_requests_total",
+                                "api=\"http\"",
+                                "method=\"render\"",
+                                "status=\"OK\"")
+                        >= 1,
+                "counted like the other routes");
     }
 
     @Test
     void openApiDescribesTheRouteAndItsPictures() {
-        String openApi = given().when().get("/q/openapi?format=json").then().statusCode(200).extract().asString();
+        String openApi = given().when()
+                .get("/q/openapi?format=json")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertTrue(openApi.contains("\"/v1/render\""));
-        assertTrue(openApi.contains("\"image/png\"") && openApi.contains("\"image/jpeg\"") && openApi.contains("X-Faces"));
+        assertTrue(
+                openApi.contains("\"image/png\"") && openApi.contains("\"image/jpeg\"") && openApi.contains("X-Faces"));
     }
 }

@@ -21,9 +21,14 @@ import org.junit.jupiter.api.Test;
 class RestApiTest {
 
     private static JsonPath post(String route, byte[] image, String query) {
-        return given().contentType("image/jpeg").body(image)
-                .when().post(route + (query.isEmpty() ? "" : "?" + query))
-                .then().statusCode(200).extract().jsonPath();
+        return given().contentType("image/jpeg")
+                .body(image)
+                .when()
+                .post(route + (query.isEmpty() ? "" : "?" + query))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     @Test
@@ -71,31 +76,49 @@ class RestApiTest {
     void multipartUploadsWorkLikeRawBodies() {
         JsonPath answer = given().multiPart("image", "face.jpg", TestImages.lfpwJpeg(), "image/jpeg")
                 .multiPart("box", "20,20,150,160")
-                .when().post("/v1/analyze?tasks=expression")
-                .then().statusCode(200).extract().jsonPath();
+                .when()
+                .post("/v1/analyze?tasks=expression")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         Map<String, Object> face = answer.getMap("faces[0]");
         assertEquals("client", face.get("boxSource"));
         assertEquals(Map.of("x", 20, "y", 20, "width", 150, "height", 160), face.get("box"));
         FaceAssertions.assertJsonFace(face, false, true, false, false);
 
         given().multiPart("image", "face.jpg", TestImages.lfpwJpeg(), "image/jpeg")
-                .when().post("/v1/embed")
-                .then().statusCode(200).body("faces", hasSize(1)).body("faces[0].embedding.values", hasSize(64));
+                .when()
+                .post("/v1/embed")
+                .then()
+                .statusCode(200)
+                .body("faces", hasSize(1))
+                .body("faces[0].embedding.values", hasSize(64));
     }
 
     @Test
     void anImageWithoutAFaceGetsAnEmptyList() {
-        given().contentType("image/png").body(TestImages.grayPng())
-                .when().post("/v1/analyze")
-                .then().statusCode(200).body("faces", hasSize(0)).body("image.format", equalTo("png"))
+        given().contentType("image/png")
+                .body(TestImages.grayPng())
+                .when()
+                .post("/v1/analyze")
+                .then()
+                .statusCode(200)
+                .body("faces", hasSize(0))
+                .body("image.format", equalTo("png"))
                 .body("image.width", equalTo(160));
     }
 
     @Test
     void octetStreamBodiesAreAccepted() {
-        given().contentType("application/octet-stream").body(TestImages.lfpwJpeg())
-                .when().post("/v1/expression")
-                .then().statusCode(200).body("faces", hasSize(1))
-                .body("timing.totalMs", greaterThan(0f)).body("model.backbone", startsWith("vit_micro"));
+        given().contentType("application/octet-stream")
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/expression")
+                .then()
+                .statusCode(200)
+                .body("faces", hasSize(1))
+                .body("timing.totalMs", greaterThan(0f))
+                .body("model.backbone", startsWith("vit_micro"));
     }
 }

@@ -25,23 +25,47 @@ class ServingMetricLabelsTest {
     @Test
     void anAnalyzedFaceShowsItsModelAndEachAnsweringHeadInTheMetrics() {
         String before = Metrics.scrape();
-        JsonPath answer = given().contentType("image/jpeg").body(TestImages.lfpwJpeg())
-                .when().post("/v1/analyze?box=20,20,150,160").then().statusCode(200).extract().jsonPath();
+        JsonPath answer = given().contentType("image/jpeg")
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/analyze?box=20,20,150,160")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         String model = answer.getString("model.backbone");
         List<Map<String, Object>> heads = answer.getList("model.heads");
         assertFalse(heads.isEmpty(), "heads answered");
         String modelLabel = "model=\"" + model + "\"";
 
         String after = Metrics.scrape();
-        assertEquals(1.0, Metrics.value(after, "pros_requests_total", "api=\"http\"", "method=\"analyze\"",
-                "status=\"OK\"", modelLabel) - Metrics.value(before, "pros_requests_total", "api=\"http\"",
-                "method=\"analyze\"", "status=\"OK\"", modelLabel));
-        for (String series : new String[] {"pros_inference_queue_seconds_count", "pros_inference_compute_seconds_count",
-                "pros_inference_batch_size_count", "pros_inference_items_total"}) {
+        assertEquals(
+                1.0,
+                Metrics.value(
+                                after,
+                                "pros_requests_total",
+                                "api=\"http\"",
+                                "method=\"analyze\"",
+                                "status=\"OK\"",
+                                modelLabel)
+                        - Metrics.value(
+                                before,
+                                "pros_requests_total",
+                                "api=\"http\"",
+                                "method=\"analyze\"",
+                                "status=\"OK\"",
+                                modelLabel));
+        for (String series : new String[] {
+            "pros_inference_queue_seconds_count",
+            "pros_inference_compute_seconds_count",
+            "pros_inference_batch_size_count",
+            "pros_inference_items_total"
+        }) {
             assertTrue(Metrics.value(after, series, modelLabel) >= 1, series + " with " + modelLabel);
         }
         for (String gauge : new String[] {"pros_inference_queue_depth", "pros_inference_in_flight"}) {
-            assertTrue(after.lines().anyMatch(line -> line.startsWith(gauge + "{") && line.contains(modelLabel)),
+            assertTrue(
+                    after.lines().anyMatch(line -> line.startsWith(gauge + "{") && line.contains(modelLabel)),
                     gauge + " with " + modelLabel);
         }
 
@@ -51,8 +75,11 @@ class ServingMetricLabelsTest {
             Map<String, Object> head = (Map<String, Object>) resolved.get("head");
             String version = String.valueOf(head.get("version")).replace("v", "");
             String[] labels = {modelLabel, "head=\"" + head.get("name") + "\"", "version=\"" + version + "\""};
-            assertEquals(1.0, Metrics.value(after, "pros_head_inferences_total", labels)
-                    - Metrics.value(before, "pros_head_inferences_total", labels), "faces answered by " + head);
+            assertEquals(
+                    1.0,
+                    Metrics.value(after, "pros_head_inferences_total", labels)
+                            - Metrics.value(before, "pros_head_inferences_total", labels),
+                    "faces answered by " + head);
             assertTrue(Metrics.value(after, "pros_head_compute_seconds_count", labels) >= 1, "time of " + head);
         }
     }

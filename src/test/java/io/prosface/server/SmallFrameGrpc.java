@@ -23,14 +23,17 @@ final class SmallFrameGrpc {
      * grpc-status (from the headers of a trailers-only answer, or from the trailers).
      */
     static Future<String> analyze(HttpClient client, byte[] message, int frame) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-                .setURI("/pros.v1.FaceAnalysis/Analyze").putHeader("content-type", "application/grpc")
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setURI("/pros.v1.FaceAnalysis/Analyze")
+                .putHeader("content-type", "application/grpc")
                 .putHeader("te", "trailers");
         return client.request(options).compose(request -> {
-            Future<String> answered = request.response().compose(response -> response.body().map(ignored -> {
-                String status = response.headers().get("grpc-status");
-                return status != null ? status : response.trailers().get("grpc-status");
-            }));
+            Future<String> answered = request.response()
+                    .compose(response -> response.body().map(ignored -> {
+                        String status = response.headers().get("grpc-status");
+                        return status != null ? status : response.trailers().get("grpc-status");
+                    }));
             request.setChunked(true);
             request.write(Buffer.buffer().appendByte((byte) 0).appendInt(message.length));
             writeFrom(request, message, 0, frame);

@@ -43,17 +43,34 @@ public class TailedCheckpoint implements QuarkusTestResourceLifecycleManager {
         List<HeadConfig> heads = List.of(
                 new HeadConfig("attributes", 1, HeadKind.ATTRIBUTES, RandomCheckpoint.CELEBA_ATTRIBUTES),
                 new HeadConfig("expression", 1, HeadKind.EXPRESSION, Expression.labels(), 1),
-                new HeadConfig("landmarks", 1, HeadKind.LANDMARKS,
+                new HeadConfig(
+                        "landmarks",
+                        1,
+                        HeadKind.LANDMARKS,
                         IntStream.range(0, 68).mapToObj(Integer::toString).toList()));
-        CheckpointConfig config = new CheckpointConfig(architecture, Preprocessing.imagenet(architecture.imageSize()),
-                null, heads, Map.of("init", "random"), "random stand-in with a tailed expression head");
+        CheckpointConfig config = new CheckpointConfig(
+                architecture,
+                Preprocessing.imagenet(architecture.imageSize()),
+                null,
+                heads,
+                Map.of("init", "random"),
+                "random stand-in with a tailed expression head");
         try (NDManager manager = NDManager.newBaseManager()) {
             Checkpoint checkpoint = Checkpoint.initialized(config, manager);
             // an in-place write to parameters: libtorch's grad mode is per thread, and this may run on any thread
             io.prosface.core.train.GradientRecording.pauseOnThisThread();
-            checkpoint.tail("expression").orElseThrow().getParameters().values().forEach(parameter -> parameter
-                    .getArray().addi(manager.randomNormal(0f, 0.1f, parameter.getArray().getShape(),
-                            parameter.getArray().getDataType())));
+            checkpoint
+                    .tail("expression")
+                    .orElseThrow()
+                    .getParameters()
+                    .values()
+                    .forEach(parameter -> parameter
+                            .getArray()
+                            .addi(manager.randomNormal(
+                                    0f,
+                                    0.1f,
+                                    parameter.getArray().getShape(),
+                                    parameter.getArray().getDataType())));
             checkpoint.save(DIRECTORY);
         }
     }

@@ -1,8 +1,8 @@
 package io.prosface.server;
 
-import io.prosface.core.RepositoryRoot;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.prosface.core.RepositoryRoot;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -29,8 +29,10 @@ public final class TestImages {
 
     public static Path lfpw(String name, String extension) {
         Path file = DATA.resolve("lfpw").resolve("train").resolve(name + extension);
-        assumeTrue(Files.isRegularFile(file), "shared data absent: " + file.toAbsolutePath()
-                + " (tests on real faces need ../shared/data, see its README)");
+        assumeTrue(
+                Files.isRegularFile(file),
+                "shared data absent: " + file.toAbsolutePath()
+                        + " (tests on real faces need ../shared/data, see its README)");
         return file;
     }
 

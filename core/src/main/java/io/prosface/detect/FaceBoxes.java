@@ -12,8 +12,7 @@ final class FaceBoxes {
     /** A box sharing more than this fraction of its own area with a larger kept box is the same face: dropped. */
     static final double MAX_SHARED_FRACTION = 0.5;
 
-    private FaceBoxes() {
-    }
+    private FaceBoxes() {}
 
     /**
      * Maps a window found on the padded, rescaled search image back to image pixels and clips it to the image.
@@ -22,8 +21,16 @@ final class FaceBoxes {
      * @param scale search-image pixels per image pixel (≤ 1 when the image was downscaled)
      * @return the box, or null when less than {@link #MIN_INSIDE_FRACTION} of the window lies inside the image
      */
-    static FaceBox fromSearchWindow(int windowX, int windowY, int windowWidth, int windowHeight, int neighbours,
-                                    int border, double scale, int imageWidth, int imageHeight) {
+    static FaceBox fromSearchWindow(
+            int windowX,
+            int windowY,
+            int windowWidth,
+            int windowHeight,
+            int neighbours,
+            int border,
+            double scale,
+            int imageWidth,
+            int imageHeight) {
         double left = (windowX - border) / scale;
         double top = (windowY - border) / scale;
         double right = (windowX + windowWidth - border) / scale;
@@ -34,7 +41,8 @@ final class FaceBoxes {
         int clippedBottom = (int) Math.round(Math.min(imageHeight, bottom));
         int width = clippedRight - clippedLeft;
         int height = clippedBottom - clippedTop;
-        if (width <= 0 || height <= 0
+        if (width <= 0
+                || height <= 0
                 || (double) width * height < MIN_INSIDE_FRACTION * (right - left) * (bottom - top)) {
             return null;
         }
@@ -47,15 +55,16 @@ final class FaceBoxes {
      */
     static List<FaceBox> largestFirst(List<FaceBox> candidates, int maxFaces) {
         List<FaceBox> bySize = new ArrayList<>(candidates);
-        bySize.sort(Comparator.comparingLong(FaceBox::area).reversed()
+        bySize.sort(Comparator.comparingLong(FaceBox::area)
+                .reversed()
                 .thenComparing(Comparator.comparingInt(FaceBox::neighbours).reversed()));
         List<FaceBox> kept = new ArrayList<>();
         for (FaceBox candidate : bySize) {
             if (kept.size() == maxFaces) {
                 break;
             }
-            boolean duplicate = kept.stream().anyMatch(
-                    larger -> larger.intersectionArea(candidate) > MAX_SHARED_FRACTION * candidate.area());
+            boolean duplicate = kept.stream()
+                    .anyMatch(larger -> larger.intersectionArea(candidate) > MAX_SHARED_FRACTION * candidate.area());
             if (!duplicate) {
                 kept.add(candidate);
             }

@@ -47,6 +47,7 @@ public final class FaceDetector implements AutoCloseable {
     private final Path cascadeFile;
     /** True when {@link #cascadeFile} is this detector's own temporary copy (the shared copy was not usable). */
     private final boolean ownCascadeCopy;
+
     private final ConcurrentLinkedDeque<CascadeClassifier> idleClassifiers = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
@@ -59,8 +60,8 @@ public final class FaceDetector implements AutoCloseable {
         this.settings = settings;
         OpenCvLibrary.ensureLoaded();
         byte[] cascade = cascadeBytes();
-        Optional<Path> shared = OpenCvExtraction.reusedCopy(Path.of(System.getProperty("java.io.tmpdir")),
-                CASCADE_RESOURCE, cascade);
+        Optional<Path> shared =
+                OpenCvExtraction.reusedCopy(Path.of(System.getProperty("java.io.tmpdir")), CASCADE_RESOURCE, cascade);
         this.ownCascadeCopy = shared.isEmpty();
         this.cascadeFile = shared.orElseGet(() -> temporaryCopy(cascade));
         idleClassifiers.push(newClassifier());
@@ -139,17 +140,29 @@ public final class FaceDetector implements AutoCloseable {
         try {
             if (scale < 1.0) {
                 // INTER_AREA averages the source pixels under each target pixel: no aliasing when shrinking
-                Imgproc.resize(gray, gray, new Size(Math.max(1, Math.round(width * scale)),
-                        Math.max(1, Math.round(height * scale))), 0, 0, Imgproc.INTER_AREA);
+                Imgproc.resize(
+                        gray,
+                        gray,
+                        new Size(Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))),
+                        0,
+                        0,
+                        Imgproc.INTER_AREA);
             }
             Imgproc.equalizeHist(gray, gray);
             int border = (int) Math.round(settings.borderFraction() * Math.max(gray.cols(), gray.rows()));
             Core.copyMakeBorder(gray, padded, border, border, border, border, Core.BORDER_REPLICATE);
             Size window = classifier.getOriginalWindowSize();
-            double minSide = Math.max(window.width,
-                    Math.round(settings.minFaceFraction() * Math.min(gray.cols(), gray.rows())));
-            classifier.detectMultiScale2(padded, windows, neighbours, settings.scaleFactor(), settings.minNeighbors(),
-                    0, new Size(minSide, minSide), new Size());
+            double minSide =
+                    Math.max(window.width, Math.round(settings.minFaceFraction() * Math.min(gray.cols(), gray.rows())));
+            classifier.detectMultiScale2(
+                    padded,
+                    windows,
+                    neighbours,
+                    settings.scaleFactor(),
+                    settings.minNeighbors(),
+                    0,
+                    new Size(minSide, minSide),
+                    new Size());
             if (windows.empty()) {
                 return List.of(); // checked first: OpenCV leaves an empty neighbours matrix that toArray rejects
             }
@@ -157,8 +170,16 @@ public final class FaceDetector implements AutoCloseable {
             int[] counts = neighbours.toArray();
             List<FaceBox> boxes = new ArrayList<>(found.length);
             for (int i = 0; i < found.length; i++) {
-                FaceBox box = FaceBoxes.fromSearchWindow(found[i].x, found[i].y, found[i].width, found[i].height,
-                        counts[i], border, scale, width, height);
+                FaceBox box = FaceBoxes.fromSearchWindow(
+                        found[i].x,
+                        found[i].y,
+                        found[i].width,
+                        found[i].height,
+                        counts[i],
+                        border,
+                        scale,
+                        width,
+                        height);
                 if (box != null) {
                     boxes.add(box);
                 }

@@ -16,13 +16,20 @@ package io.prosface.detect;
  *     repeated) before searching, because the cascade needs some context around a face and tightly cropped face
  *     images otherwise go undetected; 0 disables the padding
  */
-public record FaceDetectorSettings(double scaleFactor, int minNeighbors, double minFaceFraction, int maxFaces,
-                                   int maxDetectionSide, double borderFraction) {
+public record FaceDetectorSettings(
+        double scaleFactor,
+        int minNeighbors,
+        double minFaceFraction,
+        int maxFaces,
+        int maxDetectionSide,
+        double borderFraction) {
 
     public FaceDetectorSettings {
         require(scaleFactor > 1.0 && scaleFactor <= 2.0, "scaleFactor must be in (1, 2], got " + scaleFactor);
         require(minNeighbors >= 0, "minNeighbors must be >= 0, got " + minNeighbors);
-        require(minFaceFraction > 0 && minFaceFraction <= 1, "minFaceFraction must be in (0, 1], got " + minFaceFraction);
+        require(
+                minFaceFraction > 0 && minFaceFraction <= 1,
+                "minFaceFraction must be in (0, 1], got " + minFaceFraction);
         require(maxFaces > 0, "maxFaces must be > 0, got " + maxFaces);
         require(maxDetectionSide >= 64, "maxDetectionSide must be >= 64 pixels, got " + maxDetectionSide);
         require(borderFraction >= 0 && borderFraction <= 1, "borderFraction must be in [0, 1], got " + borderFraction);
@@ -39,13 +46,13 @@ public record FaceDetectorSettings(double scaleFactor, int minNeighbors, double 
     }
 
     public FaceDetectorSettings withMaxFaces(int newMaxFaces) {
-        return new FaceDetectorSettings(scaleFactor, minNeighbors, minFaceFraction, newMaxFaces, maxDetectionSide,
-                borderFraction);
+        return new FaceDetectorSettings(
+                scaleFactor, minNeighbors, minFaceFraction, newMaxFaces, maxDetectionSide, borderFraction);
     }
 
     public FaceDetectorSettings withMinFaceFraction(double newMinFaceFraction) {
-        return new FaceDetectorSettings(scaleFactor, minNeighbors, newMinFaceFraction, maxFaces, maxDetectionSide,
-                borderFraction);
+        return new FaceDetectorSettings(
+                scaleFactor, minNeighbors, newMinFaceFraction, maxFaces, maxDetectionSide, borderFraction);
     }
 
     private static void require(boolean condition, String message) {

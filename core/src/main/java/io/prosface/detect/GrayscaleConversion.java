@@ -8,8 +8,7 @@ import org.opencv.core.Mat;
 /** BufferedImage → 8-bit single-channel OpenCV matrix: the cascade works on luminance only. */
 final class GrayscaleConversion {
 
-    private GrayscaleConversion() {
-    }
+    private GrayscaleConversion() {}
 
     /**
      * Luma Y = 0.299 R + 0.587 G + 0.114 B (ITU-R BT.601, as OpenCV's own RGB→gray), in fixed point: the weights
@@ -44,10 +43,12 @@ final class GrayscaleConversion {
      * read directly instead of through getRGB's colour model; null otherwise (other types, sub-images).
      */
     private static int[] packedPixels(BufferedImage image) {
-        boolean packedRgb = image.getType() == BufferedImage.TYPE_INT_RGB
-                || image.getType() == BufferedImage.TYPE_INT_ARGB;
+        boolean packedRgb =
+                image.getType() == BufferedImage.TYPE_INT_RGB || image.getType() == BufferedImage.TYPE_INT_ARGB;
         var raster = image.getRaster();
-        if (!packedRgb || raster.getSampleModelTranslateX() != 0 || raster.getSampleModelTranslateY() != 0
+        if (!packedRgb
+                || raster.getSampleModelTranslateX() != 0
+                || raster.getSampleModelTranslateY() != 0
                 || raster.getDataBuffer().getSize() != image.getWidth() * image.getHeight()) {
             return null;
         }

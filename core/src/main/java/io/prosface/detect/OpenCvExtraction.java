@@ -36,8 +36,7 @@ final class OpenCvExtraction {
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
-    private OpenCvExtraction() {
-    }
+    private OpenCvExtraction() {}
 
     /** The library's path inside {@code temporaryRoot}, extracted now if it is not there yet; empty: not usable. */
     static Optional<Path> extract(Path temporaryRoot) {
@@ -118,7 +117,8 @@ final class OpenCvExtraction {
 
     /** Writes to a temporary name next to {@code target}, then moves it into place: no half file is ever seen. */
     private static void writeAtomically(InputStream content, Path target) throws IOException {
-        Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
+        Path partial =
+                Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
         try {
             Files.copy(content, partial, StandardCopyOption.REPLACE_EXISTING);
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -129,7 +129,9 @@ final class OpenCvExtraction {
 
     private static String sha256Prefix(byte[] content) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content)).substring(0, 16);
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(content))
+                    .substring(0, 16);
         } catch (NoSuchAlgorithmException impossible) {
             throw new IllegalStateException("every JVM has SHA-256", impossible);
         }
@@ -138,7 +140,8 @@ final class OpenCvExtraction {
     private static boolean ownedAndPrivate(Path folder, Object uid) throws IOException {
         return Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)
                 && uid.equals(Files.getAttribute(folder, "unix:uid", LinkOption.NOFOLLOW_LINKS))
-                && Files.getPosixFilePermissions(folder, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY);
+                && Files.getPosixFilePermissions(folder, LinkOption.NOFOLLOW_LINKS)
+                        .equals(OWNER_ONLY);
     }
 
     /** openpnp's folder for this OS and CPU, for the Linux builds it ships; empty elsewhere. */

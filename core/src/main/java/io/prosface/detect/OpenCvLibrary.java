@@ -26,8 +26,7 @@ final class OpenCvLibrary {
     private static final Object LOCK = new Object();
     private static volatile boolean loaded;
 
-    private OpenCvLibrary() {
-    }
+    private OpenCvLibrary() {}
 
     /** Makes sure OpenCV's native methods are bound in this class loader; cheap after the first call. */
     static void ensureLoaded() {

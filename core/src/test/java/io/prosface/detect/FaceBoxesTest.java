@@ -35,7 +35,8 @@ class FaceBoxesTest {
         FaceBox insideLarge = new FaceBox(20, 20, 50, 50, 12);
         FaceBox medium = new FaceBox(150, 0, 60, 60, 5);
 
-        assertEquals(List.of(large, medium, small), FaceBoxes.largestFirst(List.of(small, insideLarge, medium, large), 10));
+        assertEquals(
+                List.of(large, medium, small), FaceBoxes.largestFirst(List.of(small, insideLarge, medium, large), 10));
         assertEquals(List.of(large, medium), FaceBoxes.largestFirst(List.of(small, insideLarge, medium, large), 2));
     }
 

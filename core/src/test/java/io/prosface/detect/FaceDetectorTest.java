@@ -49,7 +49,8 @@ class FaceDetectorTest {
             // the 68 points span jaw to brows; the cascade's box spans brows to chin: similar, not equal, regions
             matching += faces.stream().anyMatch(face -> face.intersectionOverUnion(truth) > 0.3) ? 1 : 0;
         }
-        System.out.printf("[detect] lfpw/train: face found on %d/%d, overlapping the landmark box (IoU > 0.3) on %d/%d%n",
+        System.out.printf(
+                "[detect] lfpw/train: face found on %d/%d, overlapping the landmark box (IoU > 0.3) on %d/%d%n",
                 detected, SAMPLE, matching, SAMPLE);
         assertTrue(matching >= 0.9 * SAMPLE, "the annotated face was found on only " + matching + "/" + SAMPLE);
     }
@@ -57,24 +58,33 @@ class FaceDetectorTest {
     @Test
     void theLandmarkSquareFramesTheAnnotatedFaceBetterThanTheCascadeBox() {
         // LandmarkSquare's two numbers were measured on lfpw/train images 1-300: check them on later ones
-        List<Path> heldOut = TestImages.dataFiles("lfpw/train", ".jpg", 400 + SAMPLE).subList(400, 400 + SAMPLE);
+        List<Path> heldOut =
+                TestImages.dataFiles("lfpw/train", ".jpg", 400 + SAMPLE).subList(400, 400 + SAMPLE);
         double cascadeIou = 0;
         double squareIou = 0;
         int faces = 0;
         for (Path image : heldOut) {
-            FaceBox truth = square(TestImages.landmarkBox(Path.of(image.toString().replace(".jpg", ".pts"))));
+            FaceBox truth =
+                    square(TestImages.landmarkBox(Path.of(image.toString().replace(".jpg", ".pts"))));
             List<FaceBox> found = detector.detect(TestImages.readRgb(image), 1);
             if (found.isEmpty() || found.get(0).intersectionOverUnion(truth) < 0.3) {
                 continue;
             }
             LandmarkSquare estimate = LandmarkSquare.of(found.get(0));
             cascadeIou += square(found.get(0)).intersectionOverUnion(truth);
-            squareIou += new FaceBox((int) Math.round(estimate.x()), (int) Math.round(estimate.y()),
-                    (int) Math.round(estimate.side()), (int) Math.round(estimate.side()), 0).intersectionOverUnion(truth);
+            squareIou += new FaceBox(
+                            (int) Math.round(estimate.x()),
+                            (int) Math.round(estimate.y()),
+                            (int) Math.round(estimate.side()),
+                            (int) Math.round(estimate.side()),
+                            0)
+                    .intersectionOverUnion(truth);
             faces++;
         }
-        System.out.printf("[detect] lfpw/train 401-%d: mean IoU with the landmarks' square over %d faces: cascade box "
-                + "%.3f, LandmarkSquare %.3f%n", 400 + SAMPLE, faces, cascadeIou / faces, squareIou / faces);
+        System.out.printf(
+                "[detect] lfpw/train 401-%d: mean IoU with the landmarks' square over %d faces: cascade box "
+                        + "%.3f, LandmarkSquare %.3f%n",
+                400 + SAMPLE, faces, cascadeIou / faces, squareIou / faces);
         assertTrue(faces >= 0.8 * SAMPLE, "faces found: " + faces);
         assertTrue(squareIou / faces > cascadeIou / faces + 0.05, "the landmark square is no better framed");
         assertTrue(squareIou / faces > 0.7, "mean IoU of the landmark square: " + squareIou / faces);
@@ -90,7 +100,8 @@ class FaceDetectorTest {
     void findsAFaceOnMostCelebaAndUtkfaceImages() {
         int celeba = countImagesWithAFace(TestImages.dataFiles("celeba/images", ".jpg", SAMPLE));
         int utkface = countImagesWithAFace(TestImages.dataFiles("utkface", ".jpg", SAMPLE));
-        System.out.printf("[detect] face found on celeba %d/%d (89x109 aligned), utkface %d/%d (128x128 tight crops)%n",
+        System.out.printf(
+                "[detect] face found on celeba %d/%d (89x109 aligned), utkface %d/%d (128x128 tight crops)%n",
                 celeba, SAMPLE, utkface, SAMPLE);
         assertTrue(celeba >= 0.8 * SAMPLE, "celeba: a face on only " + celeba + "/" + SAMPLE);
         assertTrue(utkface >= 0.85 * SAMPLE, "utkface: a face on only " + utkface + "/" + SAMPLE);
@@ -111,7 +122,8 @@ class FaceDetectorTest {
                 }
             }
         }
-        System.out.printf("[detect] false positives on generated non-face images: %d/%d %s%n",
+        System.out.printf(
+                "[detect] false positives on generated non-face images: %d/%d %s%n",
                 falsePositives.size(), images, falsePositives);
         assertTrue(falsePositives.size() <= 1, "faces found where there are none: " + falsePositives);
     }
@@ -131,7 +143,8 @@ class FaceDetectorTest {
 
     @Test
     void faceAreaFractionIsLargeOnAFaceCropAndZeroWithoutAFace() {
-        BufferedImage face = TestImages.readRgb(TestImages.dataFiles("utkface", ".jpg", 1).get(0));
+        BufferedImage face =
+                TestImages.readRgb(TestImages.dataFiles("utkface", ".jpg", 1).get(0));
         double fraction = detector.faceAreaFraction(face);
         assertTrue(fraction > 0.2 && fraction <= 1.0, "face area fraction of a tight face crop: " + fraction);
         BufferedImage noise = TestImages.nonFace(TestImages.NonFace.NOISE, new Random(1), 128);
@@ -153,11 +166,13 @@ class FaceDetectorTest {
     @Test
     void concurrentCallersGetTheSameBoxesAsOneCaller() throws Exception {
         List<BufferedImage> images = TestImages.dataFiles("lfpw/train", ".jpg", 12).stream()
-                .map(TestImages::readRgb).toList();
+                .map(TestImages::readRgb)
+                .toList();
         List<List<FaceBox>> sequential = images.stream().map(detector::detect).toList();
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
-            List<Future<List<FaceBox>>> parallel = images.stream().map(image -> pool.submit(() -> detector.detect(image)))
+            List<Future<List<FaceBox>>> parallel = images.stream()
+                    .map(image -> pool.submit(() -> detector.detect(image)))
                     .toList();
             for (int i = 0; i < images.size(); i++) {
                 assertEquals(sequential.get(i), parallel.get(i).get(), "image " + i);
@@ -169,7 +184,8 @@ class FaceDetectorTest {
 
     @Test
     void printsDetectionSpeed() {
-        BufferedImage face = TestImages.readRgb(TestImages.dataFiles("lfpw/train", ".jpg", 1).get(0));
+        BufferedImage face =
+                TestImages.readRgb(TestImages.dataFiles("lfpw/train", ".jpg", 1).get(0));
         BufferedImage shapes = TestImages.nonFace(TestImages.NonFace.SHAPES, new Random(3), 640);
         printSpeed("one face filling", TestImages.resized(face, 128, 128));
         printSpeed("one face filling", TestImages.resized(face, 640, 640));
@@ -188,13 +204,19 @@ class FaceDetectorTest {
         for (int i = 0; i < runs; i++) {
             detector.detect(image);
         }
-        System.out.printf("[detect] speed, %s %d x %d px: %.1f ms/image wall, %.1f ms/image CPU%n", what,
-                image.getWidth(), image.getHeight(), (System.nanoTime() - start) / 1e6 / runs,
+        System.out.printf(
+                "[detect] speed, %s %d x %d px: %.1f ms/image wall, %.1f ms/image CPU%n",
+                what,
+                image.getWidth(),
+                image.getHeight(),
+                (System.nanoTime() - start) / 1e6 / runs,
                 (os.getProcessCpuTime() - cpuStart) / 1e6 / runs);
     }
 
     private int countImagesWithAFace(List<Path> files) {
-        return (int) files.stream().filter(file -> !detector.detect(TestImages.readRgb(file)).isEmpty()).count();
+        return (int) files.stream()
+                .filter(file -> !detector.detect(TestImages.readRgb(file)).isEmpty())
+                .count();
     }
 
     /** Two faces on one grey canvas: the first scaled to {@code leftSide} px, the second to {@code rightSide} px. */
@@ -204,8 +226,8 @@ class FaceDetectorTest {
         graphics.setColor(Color.GRAY);
         graphics.fillRect(0, 0, canvas.getWidth(), canvas.getHeight());
         graphics.drawImage(TestImages.resized(left, leftSide, leftSide), 0, 0, null);
-        graphics.drawImage(TestImages.resized(right, rightSide, rightSide), leftSide + 40, (leftSide - rightSide) / 2,
-                null);
+        graphics.drawImage(
+                TestImages.resized(right, rightSide, rightSide), leftSide + 40, (leftSide - rightSide) / 2, null);
         graphics.dispose();
         return canvas;
     }

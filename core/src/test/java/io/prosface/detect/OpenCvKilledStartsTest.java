@@ -33,8 +33,9 @@ class OpenCvKilledStartsTest {
         public static void main(String[] args) {
             FaceDetector detector = new FaceDetector();
             System.out.println("opencv " + FaceDetector.openCvVersion() + " faces "
-                    + detector.detect(new java.awt.image.BufferedImage(64, 64,
-                            java.awt.image.BufferedImage.TYPE_INT_RGB)).size());
+                    + detector.detect(
+                                    new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB))
+                            .size());
             System.out.flush();
             Runtime.getRuntime().halt(137);
         }
@@ -43,24 +44,34 @@ class OpenCvKilledStartsTest {
     @Test
     void threeKilledStartsWithAFaceDetectorLeaveOneCascadeCopy(@TempDir Path temporary) throws Exception {
         for (int start = 0; start < 3; start++) {
-            assertEquals("opencv 4.9.0 faces 0", startAndKill(temporary, DetectorThenKill.class),
-                    "start " + start);
+            assertEquals("opencv 4.9.0 faces 0", startAndKill(temporary, DetectorThenKill.class), "start " + start);
         }
         List<Path> left = list(temporary);
         assertEquals(1, left.size(), "one folder after three killed starts, no cascade file beside it: " + left);
         List<Path> inside = list(left.get(0));
         assertEquals(2, inside.size(), "the library and one cascade copy, no partial file: " + inside);
-        assertEquals(1, inside.stream().filter(file -> file.getFileName().toString()
-                .matches("haarcascade_frontalface_default-[0-9a-f]{16}\\.xml")).count(), "content-addressed: " + inside);
+        assertEquals(
+                1,
+                inside.stream()
+                        .filter(file -> file.getFileName()
+                                .toString()
+                                .matches("haarcascade_frontalface_default-[0-9a-f]{16}\\.xml"))
+                        .count(),
+                "content-addressed: " + inside);
     }
 
     @Test
     void aTamperedCascadeCopyIsRewrittenBeforeItIsLoaded(@TempDir Path temporary) throws Exception {
         startAndKill(temporary, DetectorThenKill.class);
         Path folder = list(temporary).get(0);
-        Path cascade = list(folder).stream().filter(file -> file.toString().endsWith(".xml")).findFirst().orElseThrow();
+        Path cascade = list(folder).stream()
+                .filter(file -> file.toString().endsWith(".xml"))
+                .findFirst()
+                .orElseThrow();
         Files.writeString(cascade, "<opencv_storage></opencv_storage>");
-        assertEquals("opencv 4.9.0 faces 0", startAndKill(temporary, DetectorThenKill.class),
+        assertEquals(
+                "opencv 4.9.0 faces 0",
+                startAndKill(temporary, DetectorThenKill.class),
                 "a detector starts from the rewritten copy");
         assertTrue(Files.size(cascade) > 100_000, "the copy holds the real cascade again");
     }
@@ -89,12 +100,21 @@ class OpenCvKilledStartsTest {
 
     private static String startAndKill(Path temporary, Class<?> main) throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "-Djava.io.tmpdir=" + temporary, "-cp",
-                System.getProperty("java.class.path"), main.getName()).redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        java.toString(),
+                        "-Djava.io.tmpdir=" + temporary,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        main.getName())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes()).strip();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the start ends");
         assertEquals(137, process.exitValue(), output);
-        return output.lines().filter(line -> line.startsWith("opencv ")).findFirst().orElse(output);
+        return output.lines()
+                .filter(line -> line.startsWith("opencv "))
+                .findFirst()
+                .orElse(output);
     }
 
     private static List<Path> list(Path folder) throws IOException {

@@ -1,8 +1,8 @@
 package io.prosface.detect;
 
-import io.prosface.core.RepositoryRoot;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.prosface.core.RepositoryRoot;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -25,17 +25,19 @@ final class TestImages {
 
     static final Path DATA = RepositoryRoot.resolve("../shared/data");
 
-    private TestImages() {
-    }
+    private TestImages() {}
 
     /** The first {@code count} files of a data folder ending in {@code suffix}, sorted; skips the test if absent. */
     static List<Path> dataFiles(String folder, String suffix, int count) {
         Path directory = DATA.resolve(folder);
-        assumeTrue(Files.isDirectory(directory),
+        assumeTrue(
+                Files.isDirectory(directory),
                 "real face data not found at " + directory.toAbsolutePath() + " (see shared/data/README.md): skipped");
         try (Stream<Path> files = Files.list(directory)) {
             return files.filter(file -> file.getFileName().toString().endsWith(suffix))
-                    .sorted().limit(count).collect(Collectors.toList());
+                    .sorted()
+                    .limit(count)
+                    .collect(Collectors.toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -86,7 +88,14 @@ final class TestImages {
     }
 
     /** Kinds of generated images that contain no face. */
-    enum NonFace { NOISE, GRADIENT, SHAPES, TEXT, CHECKERBOARD, SMOOTH_BLOBS }
+    enum NonFace {
+        NOISE,
+        GRADIENT,
+        SHAPES,
+        TEXT,
+        CHECKERBOARD,
+        SMOOTH_BLOBS
+    }
 
     static BufferedImage nonFace(NonFace kind, Random random, int size) {
         BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
@@ -101,8 +110,8 @@ final class TestImages {
                 }
             }
             case GRADIENT -> {
-                graphics.setPaint(new GradientPaint(0, 0, randomColour(random), size, size * random.nextFloat(),
-                        randomColour(random)));
+                graphics.setPaint(new GradientPaint(
+                        0, 0, randomColour(random), size, size * random.nextFloat(), randomColour(random)));
                 graphics.fillRect(0, 0, size, size);
             }
             case SHAPES -> drawShapes(graphics, random, size);
@@ -145,8 +154,9 @@ final class TestImages {
                 case 0 -> graphics.fillOval(x - width / 2, y - height / 2, width, height);
                 case 1 -> graphics.fillRect(x - width / 2, y - height / 2, width, height);
                 case 2 -> graphics.drawOval(x - width / 2, y - height / 2, width, height);
-                default -> graphics.fillPolygon(new int[] {x, x + width, x - width / 2},
-                        new int[] {y, y + height / 2, y + height}, 3);
+                default ->
+                    graphics.fillPolygon(
+                            new int[] {x, x + width, x - width / 2}, new int[] {y, y + height / 2, y + height}, 3);
             }
         }
     }
@@ -156,10 +166,10 @@ final class TestImages {
         graphics.fillRect(0, 0, size, size);
         graphics.setColor(Color.BLACK);
         for (int line = 0; line < 8; line++) {
-            graphics.setFont(new Font(Font.SERIF, random.nextBoolean() ? Font.BOLD : Font.PLAIN,
-                    10 + random.nextInt(size / 6)));
-            graphics.drawString("ProS face server " + random.nextInt(1000), random.nextInt(size / 3),
-                    20 + random.nextInt(size));
+            graphics.setFont(
+                    new Font(Font.SERIF, random.nextBoolean() ? Font.BOLD : Font.PLAIN, 10 + random.nextInt(size / 6)));
+            graphics.drawString(
+                    "ProS face server " + random.nextInt(1000), random.nextInt(size / 3), 20 + random.nextInt(size));
         }
     }
 

@@ -56,8 +56,16 @@ final class CeilingBenchmark {
      * @param imagesPerCpuSecond best round's images per CPU-second of this process (which does nothing else
      *     meanwhile): unlike images per second, it hardly depends on how much of a shared machine the run got
      */
-    record Result(String architecture, int batchSize, double imagesPerSecond, double medianImagesPerSecond,
-            double singleMillis, double imagesPerCpuSecond, List<String> heads, boolean reframed, int workers,
+    record Result(
+            String architecture,
+            int batchSize,
+            double imagesPerSecond,
+            double medianImagesPerSecond,
+            double singleMillis,
+            double imagesPerCpuSecond,
+            List<String> heads,
+            boolean reframed,
+            int workers,
             int threadsPerWorker) {}
 
     private CeilingBenchmark() {}
@@ -66,26 +74,39 @@ final class CeilingBenchmark {
      * @param workers passes run side by side, each on its own thread (the server's {@code pros.inference.workers})
      * @param threadsPerWorker libtorch intra-op threads of each of those threads
      */
-    static Result run(Path checkpointDirectory, TestImage image, List<String> tasks, boolean reframe, int batchSize,
-            int workers, int threadsPerWorker, int rounds, Duration roundTime)
+    static Result run(
+            Path checkpointDirectory,
+            TestImage image,
+            List<String> tasks,
+            boolean reframe,
+            int batchSize,
+            int workers,
+            int threadsPerWorker,
+            int rounds,
+            Duration roundTime)
             throws CheckpointException, InterruptedException, ExecutionException {
         AtomicInteger named = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(workers,
-                runnable -> new Thread(runnable, "ceiling-worker-" + named.incrementAndGet()));
+        ExecutorService pool = Executors.newFixedThreadPool(
+                workers, runnable -> new Thread(runnable, "ceiling-worker-" + named.incrementAndGet()));
         try (NDManager manager = NDManager.newBaseManager()) {
             Checkpoint checkpoint = Checkpoint.load(checkpointDirectory, manager);
             checkpoint.backbone().freezeParameters(true);
             checkpoint.heads().values().forEach(head -> head.freezeParameters(true));
             List<HeadConfig> heads = requestedHeads(checkpoint, tasks);
-            FacePreprocessor preprocessor = new FacePreprocessor(checkpoint.config().preprocessing(),
-                    ImageDecoder.withDefaultLimits());
+            FacePreprocessor preprocessor =
+                    new FacePreprocessor(checkpoint.config().preprocessing(), ImageDecoder.withDefaultLimits());
             int[] box = image.box();
-            float[] face = preprocessor.prepare(image.bytes(),
-                    box == null ? null : new FaceBox(box[0], box[1], box[2], box[3])).pixels();
-            HeadConfig reframer = reframe ? checkpoint.config().heads().stream()
-                    .filter(head -> head.kind() == HeadKind.LANDMARKS).findFirst().orElse(null) : null;
-            Pass pass = new Pass(checkpoint, heads, tasks.contains("embedding"), reframer, preprocessor.imageSize(),
-                    manager);
+            float[] face = preprocessor
+                    .prepare(image.bytes(), box == null ? null : new FaceBox(box[0], box[1], box[2], box[3]))
+                    .pixels();
+            HeadConfig reframer = reframe
+                    ? checkpoint.config().heads().stream()
+                            .filter(head -> head.kind() == HeadKind.LANDMARKS)
+                            .findFirst()
+                            .orElse(null)
+                    : null;
+            Pass pass = new Pass(
+                    checkpoint, heads, tasks.contains("embedding"), reframer, preprocessor.imageSize(), manager);
             List<float[]> batch = Collections.nCopies(batchSize, face);
             // every worker thread: its own intra-op threads (as the server's workers set theirs), then a warm-up
             onEach(pool, workers, () -> {
@@ -115,19 +136,28 @@ final class CeilingBenchmark {
             }
             // a lone face: one pass at batch 1 on one worker while the others idle
             List<Double> singles = pool.submit(() -> {
-                List<Double> times = new ArrayList<>();
-                for (int index = 0; index < 50; index++) {
-                    long start = System.nanoTime();
-                    pass.run(List.of(face));
-                    times.add((System.nanoTime() - start) / 1e6);
-                }
-                return times;
-            }).get();
+                        List<Double> times = new ArrayList<>();
+                        for (int index = 0; index < 50; index++) {
+                            long start = System.nanoTime();
+                            pass.run(List.of(face));
+                            times.add((System.nanoTime() - start) / 1e6);
+                        }
+                        return times;
+                    })
+                    .get();
             Collections.sort(rates);
             Collections.sort(singles);
-            return new Result(checkpoint.config().architecture().name(), batchSize, rates.get(rates.size() - 1),
-                    rates.get(rates.size() / 2), singles.get(singles.size() / 2), Collections.max(ratesPerCpu),
-                    heads.stream().map(HeadConfig::name).toList(), reframer != null, workers, threadsPerWorker);
+            return new Result(
+                    checkpoint.config().architecture().name(),
+                    batchSize,
+                    rates.get(rates.size() - 1),
+                    rates.get(rates.size() / 2),
+                    singles.get(singles.size() / 2),
+                    Collections.max(ratesPerCpu),
+                    heads.stream().map(HeadConfig::name).toList(),
+                    reframer != null,
+                    workers,
+                    threadsPerWorker);
         } finally {
             pool.shutdown();
         }
@@ -159,19 +189,27 @@ final class CeilingBenchmark {
 
     /** The first head of the checkpoint for each requested head task, as the server's default heads. */
     private static List<HeadConfig> requestedHeads(Checkpoint checkpoint, List<String> tasks) {
-        Map<String, HeadKind> kinds = Map.of("attributes", HeadKind.ATTRIBUTES, "expression", HeadKind.EXPRESSION,
-                "landmarks", HeadKind.LANDMARKS);
+        Map<String, HeadKind> kinds = Map.of(
+                "attributes", HeadKind.ATTRIBUTES, "expression", HeadKind.EXPRESSION, "landmarks", HeadKind.LANDMARKS);
         List<HeadConfig> heads = new ArrayList<>();
         for (String task : tasks) {
             HeadKind kind = kinds.get(task);
-            checkpoint.config().heads().stream().filter(head -> head.kind() == kind).findFirst().ifPresent(heads::add);
+            checkpoint.config().heads().stream()
+                    .filter(head -> head.kind() == kind)
+                    .findFirst()
+                    .ifPresent(heads::add);
         }
         return heads;
     }
 
     /** @param reframer the 68-point head of the first pass, or null when the server does not re-frame */
-    private record Pass(Checkpoint checkpoint, List<HeadConfig> heads, boolean embedding, HeadConfig reframer,
-            int imageSize, NDManager manager) {
+    private record Pass(
+            Checkpoint checkpoint,
+            List<HeadConfig> heads,
+            boolean embedding,
+            HeadConfig reframer,
+            int imageSize,
+            NDManager manager) {
 
         void run(List<float[]> faces) {
             if (reframer != null) {
@@ -190,7 +228,9 @@ final class CeilingBenchmark {
                 if (embedding) {
                     NDArray classToken = features.get(0);
                     // (B, D) / (B, 1): unit length, as the server answers embeddings
-                    classToken.div(classToken.norm(new int[] {1}, true).maximum(1e-12f)).toFloatArray();
+                    classToken
+                            .div(classToken.norm(new int[] {1}, true).maximum(1e-12f))
+                            .toFloatArray();
                 }
                 for (HeadConfig config : heads) {
                     TaskHead head = checkpoint.heads().get(config.name());

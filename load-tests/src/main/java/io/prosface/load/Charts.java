@@ -31,14 +31,20 @@ final class Charts {
     private Charts() {}
 
     static void write(Report.Run run, Path file) throws IOException {
-        List<StepResult> closed = run.steps().stream().filter(step -> step.mode().equals("closed")).toList();
-        List<StepResult> open = run.steps().stream().filter(step -> step.mode().equals("open")).toList();
+        List<StepResult> closed = run.steps().stream()
+                .filter(step -> step.mode().equals("closed"))
+                .toList();
+        List<StepResult> open =
+                run.steps().stream().filter(step -> step.mode().equals("open")).toList();
         List<String> concurrency = categories(closed, Charts::concurrency);
 
         CategoryChart throughput = chart("Closed loop: throughput", "calls in flight", "ok / s");
         throughput.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE); // the ceiling line runs along the top
         perProtocol(throughput, closed, concurrency, Charts::concurrency, StepResult::okPerSecond, "", false);
-        level(throughput, String.format("in-process ceiling (batch %d)", run.maxBatchSize()), concurrency,
+        level(
+                throughput,
+                String.format("in-process ceiling (batch %d)", run.maxBatchSize()),
+                concurrency,
                 run.ceiling());
 
         CategoryChart latency = chart("Closed loop: latency p50 (solid) and p99 (dashed)", "calls in flight", "ms");
@@ -46,13 +52,22 @@ final class Charts {
         perProtocol(latency, closed, concurrency, Charts::concurrency, StepResult::p99Millis, " p99", true);
 
         CategoryChart batch = chart("Closed loop: achieved batch size (server)", "calls in flight", "faces / forward");
-        perProtocol(batch, closed, concurrency, Charts::concurrency, step -> step.server().meanBatchSize(), "", false);
+        perProtocol(
+                batch,
+                closed,
+                concurrency,
+                Charts::concurrency,
+                step -> step.server().meanBatchSize(),
+                "",
+                false);
         level(batch, "server max batch size", concurrency, run.maxBatchSize());
 
         // Nx rates differ in req/s per protocol but share their setting, so the setting is the category
         List<String> rates = categories(open, StepResult::rateSetting);
-        CategoryChart openLatency = chart("Open loop: latency from scheduled send, p50 (solid), p99 (dashed)",
-                "target rate (Nx: N times the protocol's best closed-loop ok/s)", "ms");
+        CategoryChart openLatency = chart(
+                "Open loop: latency from scheduled send, p50 (solid), p99 (dashed)",
+                "target rate (Nx: N times the protocol's best closed-loop ok/s)",
+                "ms");
         perProtocol(openLatency, open, rates, StepResult::rateSetting, StepResult::p50Millis, " p50", false);
         perProtocol(openLatency, open, rates, StepResult::rateSetting, StepResult::p99Millis, " p99", true);
 
@@ -60,16 +75,23 @@ final class Charts {
         if (!rates.isEmpty()) {
             charts.add(openLatency);
         }
-        BitmapEncoder.saveBitmap(charts, 2, 2, file.toString().replaceFirst("\\.png$", ""),
-                BitmapEncoder.BitmapFormat.PNG);
+        BitmapEncoder.saveBitmap(
+                charts, 2, 2, file.toString().replaceFirst("\\.png$", ""), BitmapEncoder.BitmapFormat.PNG);
     }
 
     private static CategoryChart chart(String title, String xTitle, String yTitle) {
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
-                .yAxisTitle(yTitle).build();
+        CategoryChart chart = new CategoryChartBuilder()
+                .width(WIDTH)
+                .height(HEIGHT)
+                .title(title)
+                .xAxisTitle(xTitle)
+                .yAxisTitle(yTitle)
+                .build();
         // overlapped: every series at the same x for a category (the default shifts each series sideways)
-        chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line)
-                .setOverlapped(true).setLegendPosition(Styler.LegendPosition.InsideNW);
+        chart.getStyler()
+                .setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line)
+                .setOverlapped(true)
+                .setLegendPosition(Styler.LegendPosition.InsideNW);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         return chart;
@@ -80,15 +102,24 @@ final class Charts {
     }
 
     /** One series per protocol over shared categories; a step missing for a category is a gap. */
-    private static void perProtocol(CategoryChart chart, List<StepResult> steps, List<String> categories,
-            Function<StepResult, String> category, ToDoubleFunction<StepResult> value, String suffix,
+    private static void perProtocol(
+            CategoryChart chart,
+            List<StepResult> steps,
+            List<String> categories,
+            Function<StepResult, String> category,
+            ToDoubleFunction<StepResult> value,
+            String suffix,
             boolean dashed) {
         int colour = 0;
         for (String protocol : protocols(steps)) {
             List<Double> values = new ArrayList<>();
             for (String wanted : categories) {
-                values.add(steps.stream().filter(step -> step.protocol().equals(protocol)
-                        && category.apply(step).equals(wanted)).mapToDouble(value).findFirst().orElse(Double.NaN));
+                values.add(steps.stream()
+                        .filter(step -> step.protocol().equals(protocol)
+                                && category.apply(step).equals(wanted))
+                        .mapToDouble(value)
+                        .findFirst()
+                        .orElse(Double.NaN));
             }
             style(chart.addSeries(protocol + suffix, categories, values), colour++, dashed);
         }

@@ -22,8 +22,16 @@ final class ClosedLoop {
      * @param start {@link System#nanoTime()} at which the load starts (now or just after)
      * @param drain longest wait, after the window, for calls still in flight
      */
-    static StepRecorder run(LoadTarget target, int concurrency, int usersPerLane, long start, Duration warmup,
-            Duration duration, Duration drain, ExecutorService callbacks) throws InterruptedException {
+    static StepRecorder run(
+            LoadTarget target,
+            int concurrency,
+            int usersPerLane,
+            long start,
+            Duration warmup,
+            Duration duration,
+            Duration drain,
+            ExecutorService callbacks)
+            throws InterruptedException {
         StepRecorder recorder = new StepRecorder();
         long measureStart = start + warmup.toNanos();
         long measureEnd = measureStart + duration.toNanos();
@@ -43,23 +51,31 @@ final class ClosedLoop {
         return recorder;
     }
 
-    private record User(LoadTarget.Lane lane, StepRecorder recorder, long measureStart, long measureEnd,
-            CountDownLatch finished, ExecutorService callbacks) {
+    private record User(
+            LoadTarget.Lane lane,
+            StepRecorder recorder,
+            long measureStart,
+            long measureEnd,
+            CountDownLatch finished,
+            ExecutorService callbacks) {
 
         void next() {
             long sent = System.nanoTime();
             // async hand-off: a call that fails at once must not recurse into the next one on this stack
-            lane.call().whenCompleteAsync((code, unexpected) -> {
-                long answered = System.nanoTime();
-                if (answered >= measureStart && answered <= measureEnd) {
-                    recorder.record(unexpected == null ? code : "client-exception", answered - sent);
-                }
-                if (answered < measureEnd) {
-                    next();
-                } else {
-                    finished.countDown();
-                }
-            }, callbacks);
+            lane.call()
+                    .whenCompleteAsync(
+                            (code, unexpected) -> {
+                                long answered = System.nanoTime();
+                                if (answered >= measureStart && answered <= measureEnd) {
+                                    recorder.record(unexpected == null ? code : "client-exception", answered - sent);
+                                }
+                                if (answered < measureEnd) {
+                                    next();
+                                } else {
+                                    finished.countDown();
+                                }
+                            },
+                            callbacks);
         }
     }
 }

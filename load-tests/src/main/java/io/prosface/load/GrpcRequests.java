@@ -22,15 +22,22 @@ final class GrpcRequests {
      * taken from the server on a shared 2-core machine.
      */
     static ManagedChannel channel(int port) {
-        return NettyChannelBuilder.forAddress("localhost", port).usePlaintext().directExecutor()
-                .maxInboundMessageSize(16 << 20).build();
+        return NettyChannelBuilder.forAddress("localhost", port)
+                .usePlaintext()
+                .directExecutor()
+                .maxInboundMessageSize(16 << 20)
+                .build();
     }
 
     static AnalyzeRequest analyzeRequest(TestImage image, List<String> tasks) {
         AnalyzeRequest.Builder request = AnalyzeRequest.newBuilder().setImage(ByteString.copyFrom(image.bytes()));
         if (image.box() != null) {
             int[] box = image.box();
-            request.setFaceBox(BoundingBox.newBuilder().setX(box[0]).setY(box[1]).setWidth(box[2]).setHeight(box[3]));
+            request.setFaceBox(BoundingBox.newBuilder()
+                    .setX(box[0])
+                    .setY(box[1])
+                    .setWidth(box[2])
+                    .setHeight(box[3]));
         }
         for (String task : tasks) {
             request.addTasks(Task.valueOf("TASK_" + task.toUpperCase(Locale.ROOT)));

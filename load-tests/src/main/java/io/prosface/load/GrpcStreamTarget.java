@@ -62,7 +62,10 @@ final class GrpcStreamTarget implements LoadTarget {
             CompletableFuture<String> outcome = new CompletableFuture<>();
             waiting.add(outcome);
             // StreamObserver is not thread-safe: sends are serialised by this lane's lock
-            frames.onNext(AnalyzeStreamRequest.newBuilder().setFrameId(nextFrameId++).setRequest(request).build());
+            frames.onNext(AnalyzeStreamRequest.newBuilder()
+                    .setFrameId(nextFrameId++)
+                    .setRequest(request)
+                    .build());
             return outcome;
         }
 
@@ -90,8 +93,10 @@ final class GrpcStreamTarget implements LoadTarget {
             public void onNext(AnalyzeStreamResponse answer) {
                 CompletableFuture<String> outcome = oldest();
                 if (outcome != null) {
-                    outcome.complete(answer.hasError() ? GrpcRequests.code(answer.getError().getCode())
-                            : StepRecorder.OK);
+                    outcome.complete(
+                            answer.hasError()
+                                    ? GrpcRequests.code(answer.getError().getCode())
+                                    : StepRecorder.OK);
                 }
             }
 

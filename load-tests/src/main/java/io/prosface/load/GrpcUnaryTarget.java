@@ -31,7 +31,8 @@ final class GrpcUnaryTarget implements LoadTarget {
 
     /** The first answer, for the pre-flight check (how many faces the server found). */
     AnalyzeResponse probe() {
-        return FaceAnalysisGrpc.newBlockingStub(channel).withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
+        return FaceAnalysisGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS)
                 .analyze(request);
     }
 
@@ -39,21 +40,20 @@ final class GrpcUnaryTarget implements LoadTarget {
     public Lane openLane() {
         return () -> {
             CompletableFuture<String> outcome = new CompletableFuture<>();
-            stub.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).analyze(request,
-                    new StreamObserver<>() {
-                        @Override
-                        public void onNext(AnalyzeResponse response) {}
+            stub.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS).analyze(request, new StreamObserver<>() {
+                @Override
+                public void onNext(AnalyzeResponse response) {}
 
-                        @Override
-                        public void onError(Throwable failure) {
-                            outcome.complete(GrpcRequests.code(failure));
-                        }
+                @Override
+                public void onError(Throwable failure) {
+                    outcome.complete(GrpcRequests.code(failure));
+                }
 
-                        @Override
-                        public void onCompleted() {
-                            outcome.complete(StepRecorder.OK);
-                        }
-                    });
+                @Override
+                public void onCompleted() {
+                    outcome.complete(StepRecorder.OK);
+                }
+            });
             return outcome;
         };
     }

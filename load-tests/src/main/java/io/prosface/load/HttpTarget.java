@@ -10,7 +10,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -23,11 +22,16 @@ final class HttpTarget implements LoadTarget {
     private final HttpRequest request;
 
     HttpTarget(URI uri, TestImage image, Duration deadline) {
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        this.request = HttpRequest.newBuilder(uri).timeout(deadline).header("Content-Type", image.mediaType())
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        this.request = HttpRequest.newBuilder(uri)
+                .timeout(deadline)
+                .header("Content-Type", image.mediaType())
                 .header("X-Timeout-Ms", Long.toString(deadline.toMillis()))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(image.bytes())).build();
+                .POST(HttpRequest.BodyPublishers.ofByteArray(image.bytes()))
+                .build();
     }
 
     /** {@code http://localhost:port/v1/analyze?tasks=...&box=...} */
@@ -61,8 +65,8 @@ final class HttpTarget implements LoadTarget {
     }
 
     private static String code(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         return cause instanceof HttpTimeoutException ? "client-timeout" : "io-error";
     }
 

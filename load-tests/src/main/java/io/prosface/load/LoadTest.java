@@ -55,7 +55,8 @@ public final class LoadTest {
         TestImage image = TestImage.from(scenario);
         Path imageFile = image.writeTo(output);
         Path model = ServerProcess.model(root, scenario);
-        boolean standIn = !model.equals(root.resolve(scenario.text(Parameter.MODEL_PATH)).normalize());
+        boolean standIn =
+                !model.equals(root.resolve(scenario.text(Parameter.MODEL_PATH)).normalize());
         List<String> tasks = scenario.list(Parameter.REQUEST_TASKS);
         int maxBatch = scenario.integer(Parameter.SERVER_MAX_BATCH_SIZE);
         System.out.println("image: " + image.description() + "; face box: " + boxText(image));
@@ -68,7 +69,10 @@ public final class LoadTest {
         if (scenario.text(Parameter.HTTP_CLIENT).equals("wrk")
                 && scenario.list(Parameter.CLOSED_PROTOCOLS).contains("http")) {
             if (WrkDriver.available()) {
-                wrk = new WrkDriver(WrkDriver.script(root), imageFile, image.mediaType(),
+                wrk = new WrkDriver(
+                        WrkDriver.script(root),
+                        imageFile,
+                        image.mediaType(),
                         scenario.duration(Parameter.REQUEST_DEADLINE));
             } else {
                 System.out.println("NOTE wrk not found (Debian: apt-get install wrk): closed-loop HTTP uses the "
@@ -78,9 +82,13 @@ public final class LoadTest {
         List<StepResult> steps = new ArrayList<>();
         System.out.println("starting the server (" + model + ") ...");
         try (ServerProcess server = ServerProcess.start(root, scenario, model, output);
-                StepRunner runner = new StepRunner(scenario, server.port, image, wrk,
-                        step -> System.out.println(Report.row(step.withCeiling(before.imagesPerSecond(),
-                                before.imagesPerCpuSecond()))))) {
+                StepRunner runner = new StepRunner(
+                        scenario,
+                        server.port,
+                        image,
+                        wrk,
+                        step -> System.out.println(
+                                Report.row(step.withCeiling(before.imagesPerSecond(), before.imagesPerCpuSecond()))))) {
             System.out.println("server ready on port " + server.port + " (log: " + server.log + ")");
             preflight(runner);
             System.out.println("warming the server up (" + scenario.text(Parameter.SERVER_WARMUP) + ") ...");
@@ -93,12 +101,28 @@ public final class LoadTest {
         double ceiling = Math.max(before.imagesPerSecond(), after.imagesPerSecond());
         double ceilingPerCpu = Math.max(before.imagesPerCpuSecond(), after.imagesPerCpuSecond());
 
-        Report.Run run = new Report.Run(scenario.name, scenario.asMap(), startedAt, now(),
-                new Report.Machine(Runtime.getRuntime().availableProcessors(), System.getProperty("os.name") + " "
-                        + System.getProperty("os.arch"), System.getProperty("java.version"),
+        Report.Run run = new Report.Run(
+                scenario.name,
+                scenario.asMap(),
+                startedAt,
+                now(),
+                new Report.Machine(
+                        Runtime.getRuntime().availableProcessors(),
+                        System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                        System.getProperty("java.version"),
                         new double[] {loadAtStart, loadAverage()}),
-                model.toString(), standIn, image.description(), boxText(image), maxBatch, before, after, ceiling,
-                ceilingPerCpu, steps.stream().map(step -> step.withCeiling(ceiling, ceilingPerCpu)).toList());
+                model.toString(),
+                standIn,
+                image.description(),
+                boxText(image),
+                maxBatch,
+                before,
+                after,
+                ceiling,
+                ceilingPerCpu,
+                steps.stream()
+                        .map(step -> step.withCeiling(ceiling, ceilingPerCpu))
+                        .toList());
         Report.write(run, output);
         Charts.write(run, output.resolve("report.png"));
         System.out.println();
@@ -111,8 +135,9 @@ public final class LoadTest {
      * The better of two layouts: the server's (its workers, each with its threads) and one worker with every core, so
      * a layout that wastes the machine cannot lower its own bar.
      */
-    private static CeilingBenchmark.Result ceiling(Path model, TestImage image, List<String> tasks, int maxBatch,
-            Scenario scenario, String when) throws Exception {
+    private static CeilingBenchmark.Result ceiling(
+            Path model, TestImage image, List<String> tasks, int maxBatch, Scenario scenario, String when)
+            throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
         int workers = scenario.integer(Parameter.SERVER_WORKERS);
         workers = workers > 0 ? workers : Math.min(2, cores); // the server's auto on a CPU
@@ -124,16 +149,29 @@ public final class LoadTest {
         }
         CeilingBenchmark.Result best = null;
         for (int[] layout : layouts) {
-            System.out.printf("in-process ceiling %s the server runs (%d worker(s) x %d thread(s)) ...%n", when,
-                    layout[0], layout[1]);
-            CeilingBenchmark.Result result = CeilingBenchmark.run(model, image, tasks,
-                    Boolean.parseBoolean(scenario.text(Parameter.SERVER_REFRAME_FACES)), maxBatch, layout[0],
-                    layout[1], scenario.integer(Parameter.CEILING_ROUNDS),
+            System.out.printf(
+                    "in-process ceiling %s the server runs (%d worker(s) x %d thread(s)) ...%n",
+                    when, layout[0], layout[1]);
+            CeilingBenchmark.Result result = CeilingBenchmark.run(
+                    model,
+                    image,
+                    tasks,
+                    Boolean.parseBoolean(scenario.text(Parameter.SERVER_REFRAME_FACES)),
+                    maxBatch,
+                    layout[0],
+                    layout[1],
+                    scenario.integer(Parameter.CEILING_ROUNDS),
                     scenario.duration(Parameter.CEILING_ROUND_TIME));
-            System.out.printf("  %s batch %d%s: %.1f img/s best, %.1f median, %.1f img per CPU-second; batch-1 "
-                    + "face %.1f ms%n", result.architecture(), result.batchSize(), result.reframed()
-                    ? " (2 passes a face)" : "", result.imagesPerSecond(), result.medianImagesPerSecond(),
-                    result.imagesPerCpuSecond(), result.singleMillis());
+            System.out.printf(
+                    "  %s batch %d%s: %.1f img/s best, %.1f median, %.1f img per CPU-second; batch-1 "
+                            + "face %.1f ms%n",
+                    result.architecture(),
+                    result.batchSize(),
+                    result.reframed() ? " (2 passes a face)" : "",
+                    result.imagesPerSecond(),
+                    result.medianImagesPerSecond(),
+                    result.imagesPerCpuSecond(),
+                    result.singleMillis());
             if (best == null || result.imagesPerSecond() > best.imagesPerSecond()) {
                 best = result;
             }
@@ -152,12 +190,15 @@ public final class LoadTest {
             }
             HttpResponse<String> response = http.probe();
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("POST /v1/analyze answered " + response.statusCode() + ": "
-                        + response.body());
+                throw new IllegalStateException(
+                        "POST /v1/analyze answered " + response.statusCode() + ": " + response.body());
             }
-            System.out.printf("pre-flight: %d face(s), model %s, server timing total %.1f ms%n",
-                    answer.getFacesCount(), answer.getModel().getBackbone(),
-                    answer.getTiming().getTotal().getNanos() / 1e6 + answer.getTiming().getTotal().getSeconds() * 1e3);
+            System.out.printf(
+                    "pre-flight: %d face(s), model %s, server timing total %.1f ms%n",
+                    answer.getFacesCount(),
+                    answer.getModel().getBackbone(),
+                    answer.getTiming().getTotal().getNanos() / 1e6
+                            + answer.getTiming().getTotal().getSeconds() * 1e3);
         }
     }
 
@@ -166,17 +207,18 @@ public final class LoadTest {
         if (Files.isRegularFile(direct)) {
             return direct;
         }
-        Path named = root.resolve("load-tests/scenarios").resolve(argument.endsWith(".properties") ? argument
-                : argument + ".properties");
+        Path named = root.resolve("load-tests/scenarios")
+                .resolve(argument.endsWith(".properties") ? argument : argument + ".properties");
         if (!Files.isRegularFile(named)) {
-            throw new IllegalArgumentException("no scenario " + argument + " (a path, or a name in "
-                    + "load-tests/scenarios)");
+            throw new IllegalArgumentException(
+                    "no scenario " + argument + " (a path, or a name in " + "load-tests/scenarios)");
         }
         return named;
     }
 
     private static String boxText(TestImage image) {
-        return image.box() == null ? "none: the server detects faces"
+        return image.box() == null
+                ? "none: the server detects faces"
                 : image.boxQuery() + " (client box, no detection)";
     }
 

@@ -12,12 +12,12 @@ import java.util.Map;
  * @param clientCpuCores CPU time the load generator itself used per second (on a small machine it competes with
  *     the server for the same cores)
  */
-record Measured(double seconds, long ok, Map<String, Long> errors, StepRecorder.Latency latency,
-        double clientCpuCores) {
+record Measured(
+        double seconds, long ok, Map<String, Long> errors, StepRecorder.Latency latency, double clientCpuCores) {
 
     static Measured of(StepRecorder recorder, double seconds, double clientCpuCores) {
-        return new Measured(seconds, recorder.count(StepRecorder.OK), recorder.errors(), recorder.latency(),
-                clientCpuCores);
+        return new Measured(
+                seconds, recorder.count(StepRecorder.OK), recorder.errors(), recorder.latency(), clientCpuCores);
     }
 
     double okPerSecond() {

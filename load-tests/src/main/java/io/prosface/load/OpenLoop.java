@@ -3,7 +3,6 @@ package io.prosface.load;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -23,8 +22,16 @@ final class OpenLoop {
     private OpenLoop() {}
 
     /** @param start {@link System#nanoTime()} of the first scheduled call (now or just after) */
-    static Result run(LoadTarget target, double ratePerSecond, int laneCount, long start, Duration warmup,
-            Duration duration, Duration drain, int maxOutstanding) throws InterruptedException {
+    static Result run(
+            LoadTarget target,
+            double ratePerSecond,
+            int laneCount,
+            long start,
+            Duration warmup,
+            Duration duration,
+            Duration drain,
+            int maxOutstanding)
+            throws InterruptedException {
         StepRecorder recorder = new StepRecorder();
         List<LoadTarget.Lane> lanes = new ArrayList<>();
         for (int index = 0; index < laneCount; index++) {

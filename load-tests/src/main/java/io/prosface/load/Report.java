@@ -15,10 +15,22 @@ final class Report {
      *     ran (images/s at the server's max batch size)
      * @param ceilingPerCpuSecond the better of the two ceilings in images per CPU-second
      */
-    record Run(String scenario, Map<String, String> parameters, String startedAt, String finishedAt,
-            Machine machine, String model, boolean standInModel, String image, String box, int maxBatchSize,
-            CeilingBenchmark.Result ceilingBefore, CeilingBenchmark.Result ceilingAfter, double ceiling,
-            double ceilingPerCpuSecond, List<StepResult> steps) {}
+    record Run(
+            String scenario,
+            Map<String, String> parameters,
+            String startedAt,
+            String finishedAt,
+            Machine machine,
+            String model,
+            boolean standInModel,
+            String image,
+            String box,
+            int maxBatchSize,
+            CeilingBenchmark.Result ceilingBefore,
+            CeilingBenchmark.Result ceilingAfter,
+            double ceiling,
+            double ceilingPerCpuSecond,
+            List<StepResult> steps) {}
 
     /** @param loadAverage one-minute load averages at start and end: other work on the machine shows here */
     record Machine(int cores, String os, String java, double[] loadAverage) {}
@@ -28,20 +40,44 @@ final class Report {
     private Report() {}
 
     static String heading() {
-        return String.format(COLUMNS, "protocol", "mode", "via", "load", "ok/s", "offered", "p50 ms", "p95 ms",
-                "p99 ms", "errors", "batch", "queue ms", "cpu s+c", "eff", "eff/cpu");
+        return String.format(
+                COLUMNS,
+                "protocol",
+                "mode",
+                "via",
+                "load",
+                "ok/s",
+                "offered",
+                "p50 ms",
+                "p95 ms",
+                "p99 ms",
+                "errors",
+                "batch",
+                "queue ms",
+                "cpu s+c",
+                "eff",
+                "eff/cpu");
     }
 
     static String row(StepResult step) {
         ServerMetrics.Delta server = step.server();
-        return String.format(COLUMNS, step.protocol(), step.mode(), step.client(), step.load(),
+        return String.format(
+                COLUMNS,
+                step.protocol(),
+                step.mode(),
+                step.client(),
+                step.load(),
                 String.format("%.1f", step.okPerSecond()),
                 step.mode().equals("open") ? String.format("%.1f", step.offeredRate()) : "-",
-                millis(step.p50Millis()), millis(step.p95Millis()), millis(step.p99Millis()), step.errorText(),
+                millis(step.p50Millis()),
+                millis(step.p95Millis()),
+                millis(step.p99Millis()),
+                step.errorText(),
                 Double.isNaN(server.meanBatchSize()) ? "-" : String.format("%.2f", server.meanBatchSize()),
                 Double.isNaN(server.meanQueueMillis()) ? "-" : String.format("%.1f", server.meanQueueMillis()),
                 String.format("%.1f+%.1f", server.cpuCores(), step.clientCpuCores()),
-                decimal(step.efficiency()), decimal(step.cpuEfficiency()));
+                decimal(step.efficiency()),
+                decimal(step.cpuEfficiency()));
     }
 
     private static String decimal(double value) {
@@ -54,17 +90,27 @@ final class Report {
 
     static String table(Run run) {
         StringBuilder text = new StringBuilder();
-        text.append(String.format("ProS Face load test, scenario %s, %s .. %s%n", run.scenario(), run.startedAt(),
-                run.finishedAt()));
-        text.append(String.format("machine: %d cores, %s, Java %s, 1-min load average %.1f at start, %.1f at end%n",
-                run.machine().cores(), run.machine().os(), run.machine().java(), run.machine().loadAverage()[0],
+        text.append(String.format(
+                "ProS Face load test, scenario %s, %s .. %s%n", run.scenario(), run.startedAt(), run.finishedAt()));
+        text.append(String.format(
+                "machine: %d cores, %s, Java %s, 1-min load average %.1f at start, %.1f at end%n",
+                run.machine().cores(),
+                run.machine().os(),
+                run.machine().java(),
+                run.machine().loadAverage()[0],
                 run.machine().loadAverage()[1]));
-        text.append(String.format("model: %s%s; image: %s; face box: %s; max batch %d%n", run.model(),
-                run.standInModel() ? " (random stand-in: real cost, meaningless answers)" : "", run.image(),
-                run.box(), run.maxBatchSize()));
+        text.append(String.format(
+                "model: %s%s; image: %s; face box: %s; max batch %d%n",
+                run.model(),
+                run.standInModel() ? " (random stand-in: real cost, meaningless answers)" : "",
+                run.image(),
+                run.box(),
+                run.maxBatchSize()));
         text.append(ceilingLine("before", run.ceilingBefore())).append(ceilingLine("after ", run.ceilingAfter()));
-        text.append(String.format("eff = ok/s / %.1f img/s; eff/cpu = faces per server CPU-second / %.1f img per "
-                + "CPU-second (the better ceilings; one face per call)%n%n", run.ceiling(), run.ceilingPerCpuSecond()));
+        text.append(String.format(
+                "eff = ok/s / %.1f img/s; eff/cpu = faces per server CPU-second / %.1f img per "
+                        + "CPU-second (the better ceilings; one face per call)%n%n",
+                run.ceiling(), run.ceilingPerCpuSecond()));
         text.append(heading()).append('\n');
         run.steps().forEach(step -> text.append(row(step)).append('\n'));
         text.append("""
@@ -82,18 +128,31 @@ final class Report {
         if (ceiling == null) {
             return "";
         }
-        return String.format("in-process ceiling %s: %s batch %d%s, %d worker(s) x %d thread(s) -> %.1f img/s best, "
-                + "%.1f median, %.1f img per CPU-second; batch-1 face %.1f ms (heads: %s)%n", when,
-                ceiling.architecture(), ceiling.batchSize(), ceiling.reframed() ? ", 2 passes a face (re-framed)" : "",
-                ceiling.workers(), ceiling.threadsPerWorker(), ceiling.imagesPerSecond(),
-                ceiling.medianImagesPerSecond(), ceiling.imagesPerCpuSecond(), ceiling.singleMillis(),
+        return String.format(
+                "in-process ceiling %s: %s batch %d%s, %d worker(s) x %d thread(s) -> %.1f img/s best, "
+                        + "%.1f median, %.1f img per CPU-second; batch-1 face %.1f ms (heads: %s)%n",
+                when,
+                ceiling.architecture(),
+                ceiling.batchSize(),
+                ceiling.reframed() ? ", 2 passes a face (re-framed)" : "",
+                ceiling.workers(),
+                ceiling.threadsPerWorker(),
+                ceiling.imagesPerSecond(),
+                ceiling.medianImagesPerSecond(),
+                ceiling.imagesPerCpuSecond(),
+                ceiling.singleMillis(),
                 String.join(", ", ceiling.heads()));
     }
 
     static void write(Run run, Path directory) throws IOException {
         Files.createDirectories(directory);
-        Files.writeString(directory.resolve("report.json"), new GsonBuilder().setPrettyPrinting()
-                .serializeSpecialFloatingPointValues().create().toJson(run));
+        Files.writeString(
+                directory.resolve("report.json"),
+                new GsonBuilder()
+                        .setPrettyPrinting()
+                        .serializeSpecialFloatingPointValues()
+                        .create()
+                        .toJson(run));
         Files.writeString(directory.resolve("table.txt"), table(run));
     }
 }

@@ -43,7 +43,9 @@ final class Scenario {
             if (equals < 1) {
                 throw new IllegalArgumentException("override must be key=value: " + override);
             }
-            scenario.set(override.substring(0, equals).trim(), override.substring(equals + 1).trim());
+            scenario.set(
+                    override.substring(0, equals).trim(),
+                    override.substring(equals + 1).trim());
         }
         return scenario;
     }
@@ -64,8 +66,10 @@ final class Scenario {
         for (Parameter parameter : Parameter.values()) {
             String shown = listed.get(parameter.key);
             if (!parameter.defaultValue.equals(shown)) {
-                warnings.add(file.getFileName() + ": header " + (shown == null ? "misses " + parameter.key
-                        : "says " + parameter.key + " = " + shown + ", default is " + parameter.defaultValue)
+                warnings.add(file.getFileName() + ": header "
+                        + (shown == null
+                                ? "misses " + parameter.key
+                                : "says " + parameter.key + " = " + shown + ", default is " + parameter.defaultValue)
                         + " (run.sh --parameters prints the current header)");
             }
         }
@@ -80,7 +84,10 @@ final class Scenario {
     }
 
     List<String> list(Parameter parameter) {
-        return Arrays.stream(text(parameter).split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
+        return Arrays.stream(text(parameter).split(","))
+                .map(String::trim)
+                .filter(item -> !item.isEmpty())
+                .toList();
     }
 
     List<Integer> integers(Parameter parameter) {

@@ -16,7 +16,8 @@ import java.util.Map;
  */
 final class ServerMetrics {
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI uri;
 
     ServerMetrics(int port) {
@@ -25,8 +26,12 @@ final class ServerMetrics {
 
     /** Sum over all label sets of each metric name (the serving metrics have one series each). */
     Snapshot scrape() throws IOException, InterruptedException {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = client.send(
+                HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         Map<String, Double> values = new HashMap<>();
         for (String line : response.body().split("\n")) {
             if (line.isEmpty() || line.startsWith("#")) {
@@ -56,7 +61,8 @@ final class ServerMetrics {
             double queued = change(earlier, "pros_inference_queue_seconds_count");
             double computed = change(earlier, "pros_inference_compute_seconds_count");
             double cpuNanos = change(earlier, "process_cpu_time_ns_total");
-            return new Delta(batches,
+            return new Delta(
+                    batches,
                     ratio(change(earlier, "pros_inference_batch_size_sum"), batches),
                     ratio(change(earlier, "pros_inference_queue_seconds_sum") * 1e3, queued),
                     ratio(change(earlier, "pros_inference_compute_seconds_sum") * 1e3, computed),
@@ -83,6 +89,12 @@ final class ServerMetrics {
      * @param expired faces dropped uncomputed (deadline passed or caller gone)
      * @param cpuCores server process CPU time per wall second (NaN when the server does not export it)
      */
-    record Delta(double batches, double meanBatchSize, double meanQueueMillis, double meanComputeMillis,
-            double itemsPerSecond, double expired, double cpuCores) {}
+    record Delta(
+            double batches,
+            double meanBatchSize,
+            double meanQueueMillis,
+            double meanComputeMillis,
+            double itemsPerSecond,
+            double expired,
+            double cpuCores) {}
 }

@@ -45,8 +45,14 @@ final class ServerProcess implements AutoCloseable {
         System.out.println("model: " + configured + " holds no checkpoint; serving a random " + architecture
                 + " stand-in (" + standIn + ")");
         if (!Files.isRegularFile(standIn.resolve("config.json"))) {
-            Process writer = new ProcessBuilder("java", "-cp", serverClasspath(root),
-                    "io.prosface.server.inference.registry.RandomCheckpoint", standIn.toString(), architecture).inheritIO()
+            Process writer = new ProcessBuilder(
+                            "java",
+                            "-cp",
+                            serverClasspath(root),
+                            "io.prosface.server.inference.registry.RandomCheckpoint",
+                            standIn.toString(),
+                            architecture)
+                    .inheritIO()
                     .start();
             if (writer.waitFor() != 0) {
                 throw new IllegalStateException("RandomCheckpoint failed for " + architecture);
@@ -64,9 +70,12 @@ final class ServerProcess implements AutoCloseable {
             }
         }
         List<String> command = new ArrayList<>(List.of("java"));
-        Arrays.stream(scenario.text(Parameter.SERVER_JVM_OPTIONS).split("\\s+")).filter(option -> !option.isBlank())
+        Arrays.stream(scenario.text(Parameter.SERVER_JVM_OPTIONS).split("\\s+"))
+                .filter(option -> !option.isBlank())
                 .forEach(command::add);
-        command.addAll(List.of("-Dquarkus.http.port=" + port, "-Dpros.model.path=" + model,
+        command.addAll(List.of(
+                "-Dquarkus.http.port=" + port,
+                "-Dpros.model.path=" + model,
                 "-Dpros.inference.max-batch-size=" + scenario.text(Parameter.SERVER_MAX_BATCH_SIZE),
                 "-Dpros.inference.max-queue-delay=" + scenario.text(Parameter.SERVER_MAX_QUEUE_DELAY),
                 "-Dpros.inference.max-queue-size=" + scenario.text(Parameter.SERVER_MAX_QUEUE_SIZE),
@@ -74,10 +83,11 @@ final class ServerProcess implements AutoCloseable {
                 "-Dpros.inference.threads-per-worker=" + scenario.text(Parameter.SERVER_THREADS_PER_WORKER),
                 "-Dpros.inference.reframe-faces=" + scenario.text(Parameter.SERVER_REFRAME_FACES),
                 "-Dpros.inference.precision=" + scenario.text(Parameter.SERVER_PRECISION),
-                "-jar", root.resolve("server/target/quarkus-app/quarkus-run.jar").toString()));
+                "-jar",
+                root.resolve("server/target/quarkus-app/quarkus-run.jar").toString()));
         Path log = outputDirectory.resolve("server.log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("DJL_OFFLINE", "true");
         ServerProcess server = new ServerProcess(builder.start(), port, log);
         server.awaitReady(scenario.duration(Parameter.SERVER_START_TIMEOUT));
@@ -86,14 +96,17 @@ final class ServerProcess implements AutoCloseable {
 
     /** Ready means the model is loaded and every warm-up batch size has run (the server's readiness check). */
     private void awaitReady(Duration timeout) throws IOException, InterruptedException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(5)).GET().build();
+                .timeout(Duration.ofSeconds(5))
+                .GET()
+                .build();
         long giveUp = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < giveUp) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the server exited with " + process.exitValue() + "; its log:\n"
-                        + tail(log));
+                throw new IllegalStateException(
+                        "the server exited with " + process.exitValue() + "; its log:\n" + tail(log));
             }
             try {
                 if (client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {

@@ -51,7 +51,10 @@ final class StepRecorder {
     synchronized Latency latency() {
         long[] sorted = Arrays.copyOf(latencies, latencyCount);
         Arrays.sort(sorted);
-        return new Latency(percentile(sorted, 0.50), percentile(sorted, 0.95), percentile(sorted, 0.99),
+        return new Latency(
+                percentile(sorted, 0.50),
+                percentile(sorted, 0.95),
+                percentile(sorted, 0.99),
                 sorted.length == 0 ? Double.NaN : sorted[sorted.length - 1] / 1e6);
     }
 

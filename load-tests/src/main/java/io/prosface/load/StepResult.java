@@ -16,24 +16,79 @@ import java.util.Map;
  * @param cpuEfficiency faces per server CPU-second divided by the ceiling's images per CPU-second: what the serving
  *     path costs beyond the bare batched forward, whatever share of a busy machine the server got
  */
-record StepResult(String protocol, String mode, String client, int concurrency, String rateSetting,
-        double targetRate, double offeredRate, double seconds, double okPerSecond, double p50Millis,
-        double p95Millis, double p99Millis, double maxMillis, Map<String, Long> errors, ServerMetrics.Delta server,
-        double clientCpuCores, double efficiency, double cpuEfficiency) {
+record StepResult(
+        String protocol,
+        String mode,
+        String client,
+        int concurrency,
+        String rateSetting,
+        double targetRate,
+        double offeredRate,
+        double seconds,
+        double okPerSecond,
+        double p50Millis,
+        double p95Millis,
+        double p99Millis,
+        double maxMillis,
+        Map<String, Long> errors,
+        ServerMetrics.Delta server,
+        double clientCpuCores,
+        double efficiency,
+        double cpuEfficiency) {
 
-    static StepResult of(String protocol, String mode, String client, int concurrency, String rateSetting,
-            double targetRate, double offeredRate, Measured measured, ServerMetrics.Delta server) {
+    static StepResult of(
+            String protocol,
+            String mode,
+            String client,
+            int concurrency,
+            String rateSetting,
+            double targetRate,
+            double offeredRate,
+            Measured measured,
+            ServerMetrics.Delta server) {
         StepRecorder.Latency latency = measured.latency();
-        return new StepResult(protocol, mode, client, concurrency, rateSetting, targetRate, offeredRate,
-                measured.seconds(), measured.okPerSecond(), latency.p50(), latency.p95(), latency.p99(), latency.max(),
-                measured.errors(), server, measured.clientCpuCores(), Double.NaN, Double.NaN);
+        return new StepResult(
+                protocol,
+                mode,
+                client,
+                concurrency,
+                rateSetting,
+                targetRate,
+                offeredRate,
+                measured.seconds(),
+                measured.okPerSecond(),
+                latency.p50(),
+                latency.p95(),
+                latency.p99(),
+                latency.max(),
+                measured.errors(),
+                server,
+                measured.clientCpuCores(),
+                Double.NaN,
+                Double.NaN);
     }
 
     /** This row with its efficiencies against the ceiling: images per second and images per CPU-second. */
     StepResult withCeiling(double ceiling, double ceilingPerCpuSecond) {
-        return new StepResult(protocol, mode, client, concurrency, rateSetting, targetRate, offeredRate, seconds,
-                okPerSecond, p50Millis, p95Millis, p99Millis, maxMillis, errors, server, clientCpuCores,
-                okPerSecond / ceiling, okPerSecond / server.cpuCores() / ceilingPerCpuSecond);
+        return new StepResult(
+                protocol,
+                mode,
+                client,
+                concurrency,
+                rateSetting,
+                targetRate,
+                offeredRate,
+                seconds,
+                okPerSecond,
+                p50Millis,
+                p95Millis,
+                p99Millis,
+                maxMillis,
+                errors,
+                server,
+                clientCpuCores,
+                okPerSecond / ceiling,
+                okPerSecond / server.cpuCores() / ceilingPerCpuSecond);
     }
 
     /** What the step held constant: {@code c=16} or {@code 120/s}. */
@@ -46,7 +101,9 @@ record StepResult(String protocol, String mode, String client, int concurrency, 
             return "-";
         }
         StringBuilder text = new StringBuilder();
-        errors.forEach((code, count) -> text.append(text.length() == 0 ? "" : " ").append(code).append(':')
+        errors.forEach((code, count) -> text.append(text.length() == 0 ? "" : " ")
+                .append(code)
+                .append(':')
                 .append(count));
         return text.toString();
     }

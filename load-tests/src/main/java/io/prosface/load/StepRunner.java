@@ -53,8 +53,8 @@ final class StepRunner implements AutoCloseable {
             case "grpc-unary" -> new GrpcUnaryTarget(port, request, deadline);
             case "grpc-stream" -> new GrpcStreamTarget(port, request);
             case "http" -> new HttpTarget(HttpTarget.analyzeUri(port, image, tasks), image, deadline);
-            default -> throw new IllegalArgumentException("unknown protocol " + protocol
-                    + " (grpc-unary, grpc-stream, http)");
+            default ->
+                throw new IllegalArgumentException("unknown protocol " + protocol + " (grpc-unary, grpc-stream, http)");
         };
     }
 
@@ -72,8 +72,15 @@ final class StepRunner implements AutoCloseable {
         Duration each = total.dividedBy(protocols.size());
         for (String protocol : protocols) {
             try (LoadTarget target = target(protocol)) {
-                ClosedLoop.run(target, scenario.integer(Parameter.SERVER_MAX_BATCH_SIZE), 1, System.nanoTime(), each,
-                        Duration.ZERO, drain, callbacks);
+                ClosedLoop.run(
+                        target,
+                        scenario.integer(Parameter.SERVER_MAX_BATCH_SIZE),
+                        1,
+                        System.nanoTime(),
+                        each,
+                        Duration.ZERO,
+                        drain,
+                        callbacks);
             }
         }
     }
@@ -99,13 +106,22 @@ final class StepRunner implements AutoCloseable {
     private StepResult closedJava(LoadTarget target, int concurrency, Duration warmup, Duration duration)
             throws Exception {
         int usersPerLane = target instanceof GrpcStreamTarget
-                ? Math.max(1, scenario.integer(Parameter.STREAM_FRAMES_IN_FLIGHT)) : 1;
+                ? Math.max(1, scenario.integer(Parameter.STREAM_FRAMES_IN_FLIGHT))
+                : 1;
         long start = System.nanoTime();
         Window window = new Window(start + warmup.toNanos(), duration);
-        StepRecorder recorder = ClosedLoop.run(target, concurrency, usersPerLane, start, warmup, duration, drain,
-                callbacks);
-        return StepResult.of(target.name(), "closed", "java", concurrency, "", 0, 0,
-                Measured.of(recorder, duration.toNanos() / 1e9, window.clientCpuCores()), window.delta());
+        StepRecorder recorder =
+                ClosedLoop.run(target, concurrency, usersPerLane, start, warmup, duration, drain, callbacks);
+        return StepResult.of(
+                target.name(),
+                "closed",
+                "java",
+                concurrency,
+                "",
+                0,
+                0,
+                Measured.of(recorder, duration.toNanos() / 1e9, window.clientCpuCores()),
+                window.delta());
     }
 
     private StepResult closedWrk(int concurrency, Duration warmup, Duration duration) throws Exception {
@@ -129,12 +145,26 @@ final class StepRunner implements AutoCloseable {
                     int lanes = target instanceof GrpcStreamTarget ? scenario.integer(Parameter.OPEN_STREAMS) : 1;
                     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
                     Window window = new Window(start + warmup.toNanos(), duration);
-                    OpenLoop.Result run = OpenLoop.run(target, rate, lanes, start, warmup, duration, drain,
+                    OpenLoop.Result run = OpenLoop.run(
+                            target,
+                            rate,
+                            lanes,
+                            start,
+                            warmup,
+                            duration,
+                            drain,
                             scenario.integer(Parameter.OPEN_MAX_OUTSTANDING));
                     double seconds = duration.toNanos() / 1e9;
-                    StepResult result = StepResult.of(protocol, "open", "java", 0, rateSpecification, rate,
+                    StepResult result = StepResult.of(
+                            protocol,
+                            "open",
+                            "java",
+                            0,
+                            rateSpecification,
+                            rate,
                             run.scheduled() / seconds,
-                            Measured.of(run.recorder(), seconds, window.clientCpuCores()), window.delta());
+                            Measured.of(run.recorder(), seconds, window.clientCpuCores()),
+                            window.delta());
                     progress.accept(result);
                     results.add(result);
                 }
@@ -148,11 +178,16 @@ final class StepRunner implements AutoCloseable {
             return Double.parseDouble(specification);
         }
         double factor = Double.parseDouble(specification.substring(0, specification.length() - 1));
-        double best = closed.stream().filter(step -> step.protocol().equals(protocol))
-                .mapToDouble(StepResult::okPerSecond).max()
-                .orElse(closed.stream().mapToDouble(StepResult::okPerSecond).max().orElseThrow(() ->
-                        new IllegalArgumentException("open.rates " + specification + " is relative to closed-loop "
-                                + "throughput, but no closed-loop step ran; give a rate in req/s")));
+        double best = closed.stream()
+                .filter(step -> step.protocol().equals(protocol))
+                .mapToDouble(StepResult::okPerSecond)
+                .max()
+                .orElse(closed.stream()
+                        .mapToDouble(StepResult::okPerSecond)
+                        .max()
+                        .orElseThrow(() -> new IllegalArgumentException(
+                                "open.rates " + specification + " is relative to closed-loop "
+                                        + "throughput, but no closed-loop step ran; give a rate in req/s")));
         return Math.max(1, factor * best);
     }
 
@@ -167,11 +202,11 @@ final class StepRunner implements AutoCloseable {
         Window(long measureStart, Duration duration) {
             long measureEnd = measureStart + duration.toNanos();
             seconds = duration.toNanos() / 1e9;
-            cpuBefore = scraper.schedule(CeilingBenchmark::processCpuNanos, measureStart - System.nanoTime(),
-                    TimeUnit.NANOSECONDS);
+            cpuBefore = scraper.schedule(
+                    CeilingBenchmark::processCpuNanos, measureStart - System.nanoTime(), TimeUnit.NANOSECONDS);
             before = scraper.schedule(metrics::scrape, measureStart - System.nanoTime(), TimeUnit.NANOSECONDS);
-            cpuAfter = scraper.schedule(CeilingBenchmark::processCpuNanos, measureEnd - System.nanoTime(),
-                    TimeUnit.NANOSECONDS);
+            cpuAfter = scraper.schedule(
+                    CeilingBenchmark::processCpuNanos, measureEnd - System.nanoTime(), TimeUnit.NANOSECONDS);
             after = scraper.schedule(metrics::scrape, measureEnd - System.nanoTime(), TimeUnit.NANOSECONDS);
         }
 

@@ -32,21 +32,32 @@ record TestImage(String description, byte[] bytes, String mediaType, int width, 
                 case "detect" -> null;
                 default -> parseBox(boxSetting);
             };
-            return new TestImage("synthetic face " + size + "x" + size + " seed " + seed + " (" + jpeg.length
-                    + " B JPEG)", jpeg, "image/jpeg", size, size, box);
+            return new TestImage(
+                    "synthetic face " + size + "x" + size + " seed " + seed + " (" + jpeg.length + " B JPEG)",
+                    jpeg,
+                    "image/jpeg",
+                    size,
+                    size,
+                    box);
         }
         Path file = Path.of(source);
         byte[] bytes = Files.readAllBytes(file);
         BufferedImage decoded = ImageDecoder.withDefaultLimits().decode(bytes);
         int[] box = switch (boxSetting) {
             case "detect" -> null;
-            case "landmarks" -> throw new IllegalArgumentException(
-                    "image.box=landmarks needs image.source=synthetic; use detect or x,y,w,h for " + source);
+            case "landmarks" ->
+                throw new IllegalArgumentException(
+                        "image.box=landmarks needs image.source=synthetic; use detect or x,y,w,h for " + source);
             default -> parseBox(boxSetting);
         };
         String mediaType = source.toLowerCase().endsWith(".png") ? "image/png" : "image/jpeg";
-        return new TestImage(file.getFileName() + " " + decoded.getWidth() + "x" + decoded.getHeight() + " ("
-                + bytes.length + " B)", bytes, mediaType, decoded.getWidth(), decoded.getHeight(), box);
+        return new TestImage(
+                file.getFileName() + " " + decoded.getWidth() + "x" + decoded.getHeight() + " (" + bytes.length + " B)",
+                bytes,
+                mediaType,
+                decoded.getWidth(),
+                decoded.getHeight(),
+                box);
     }
 
     /** {@code x,y,width,height} for the REST query parameter, or {@code null} when the server detects. */

@@ -37,7 +37,9 @@ final class WrkDriver {
 
     static boolean available() {
         try {
-            Process process = new ProcessBuilder("wrk", "--version").redirectErrorStream(true).start();
+            Process process = new ProcessBuilder("wrk", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             process.getInputStream().readAllBytes();
             process.waitFor(5, TimeUnit.SECONDS);
             return true; // wrk --version exits 1 but runs: the binary is there
@@ -57,7 +59,8 @@ final class WrkDriver {
         JsonObject result = invoke(uri, concurrency, duration);
         Map<String, Long> errors = new TreeMap<>();
         long ok = 0;
-        for (Map.Entry<String, com.google.gson.JsonElement> status : result.getAsJsonObject("statuses").entrySet()) {
+        for (Map.Entry<String, com.google.gson.JsonElement> status :
+                result.getAsJsonObject("statuses").entrySet()) {
             long count = status.getValue().getAsLong();
             if (status.getKey().equals("200")) {
                 ok = count;
@@ -65,16 +68,21 @@ final class WrkDriver {
                 errors.put(status.getKey(), count);
             }
         }
-        for (Map.Entry<String, com.google.gson.JsonElement> error : result.getAsJsonObject("errors").entrySet()) {
+        for (Map.Entry<String, com.google.gson.JsonElement> error :
+                result.getAsJsonObject("errors").entrySet()) {
             if (error.getValue().getAsLong() > 0) {
                 errors.put("socket-" + error.getKey(), error.getValue().getAsLong());
             }
         }
         JsonObject latency = result.getAsJsonObject("latency_us");
         double seconds = result.get("duration_us").getAsLong() / 1e6;
-        return new Measured(seconds, ok, errors, new StepRecorder.Latency(
-                latency.get("p50").getAsLong() / 1e3, latency.get("p95").getAsLong() / 1e3,
-                latency.get("p99").getAsLong() / 1e3, latency.get("max").getAsLong() / 1e3),
+        return new Measured(
+                seconds,
+                ok,
+                errors,
+                new StepRecorder.Latency(
+                        latency.get("p50").getAsLong() / 1e3, latency.get("p95").getAsLong() / 1e3,
+                        latency.get("p99").getAsLong() / 1e3, latency.get("max").getAsLong() / 1e3),
                 result.get("cpu_seconds").getAsDouble() / seconds);
     }
 
@@ -82,9 +90,22 @@ final class WrkDriver {
         // a wrk thread is an event loop; two keep up with this server on a small machine, more only steal its CPU
         int threads = Math.min(concurrency, 2);
         // bash's 'times' prints the CPU time of its finished children (wrk) on its second line
-        List<String> command = new ArrayList<>(List.of("bash", "-c", "wrk \"$@\" && times", "wrk",
-                "-t", Integer.toString(threads), "-c", Integer.toString(concurrency), "-d", seconds(duration),
-                "--timeout", seconds(deadline), "-s", script.toString(), uri.toString()));
+        List<String> command = new ArrayList<>(List.of(
+                "bash",
+                "-c",
+                "wrk \"$@\" && times",
+                "wrk",
+                "-t",
+                Integer.toString(threads),
+                "-c",
+                Integer.toString(concurrency),
+                "-d",
+                seconds(duration),
+                "--timeout",
+                seconds(deadline),
+                "-s",
+                script.toString(),
+                uri.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("PROS_IMAGE", image.toString());
         builder.environment().put("PROS_MEDIA_TYPE", mediaType);
@@ -95,7 +116,8 @@ final class WrkDriver {
         String[] lines = output.split("\n");
         for (String line : lines) {
             if (line.startsWith("WRK_JSON ")) {
-                JsonObject result = JsonParser.parseString(line.substring("WRK_JSON ".length())).getAsJsonObject();
+                JsonObject result = JsonParser.parseString(line.substring("WRK_JSON ".length()))
+                        .getAsJsonObject();
                 result.addProperty("cpu_seconds", childCpuSeconds(lines[lines.length - 1]));
                 return result;
             }

@@ -41,8 +41,15 @@ class OpenLoopTest {
     void callsDelayedByAStalledSenderCountTheirDelay() throws InterruptedException {
         // 100/s for 1 s: the stall at call 10 delays about 30 scheduled calls by up to 300 ms. Measured from the
         // actual send they would all look instant (coordinated omission); measured from the schedule they do not.
-        OpenLoop.Result result = OpenLoop.run(new StallingTarget(), 100, 1, System.nanoTime(), Duration.ZERO,
-                Duration.ofSeconds(1), Duration.ofSeconds(1), 1000);
+        OpenLoop.Result result = OpenLoop.run(
+                new StallingTarget(),
+                100,
+                1,
+                System.nanoTime(),
+                Duration.ZERO,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                1000);
         StepRecorder.Latency latency = result.recorder().latency();
         assertEquals(100, result.scheduled());
         assertEquals(100, result.recorder().count(StepRecorder.OK));
@@ -67,8 +74,15 @@ class OpenLoopTest {
             @Override
             public void close() {}
         };
-        OpenLoop.Result result = OpenLoop.run(neverAnswers, 100, 1, System.nanoTime(), Duration.ZERO,
-                Duration.ofMillis(500), Duration.ofMillis(100), 10);
+        OpenLoop.Result result = OpenLoop.run(
+                neverAnswers,
+                100,
+                1,
+                System.nanoTime(),
+                Duration.ZERO,
+                Duration.ofMillis(500),
+                Duration.ofMillis(100),
+                10);
         assertEquals(50, result.scheduled());
         assertEquals(40, result.recorder().errors().get("client-overflow"));
         assertEquals(10, result.recorder().errors().get("no-answer"));

@@ -20,7 +20,8 @@ class ScenarioTest {
     @Test
     void everyScenarioHeaderListsEveryParameterWithItsDefault() throws IOException {
         try (Stream<Path> files = Files.list(SCENARIOS)) {
-            List<Path> scenarios = files.filter(file -> file.toString().endsWith(".properties")).toList();
+            List<Path> scenarios = files.filter(file -> file.toString().endsWith(".properties"))
+                    .toList();
             assertTrue(scenarios.size() >= 2, "default and smoke at least");
             for (Path file : scenarios) {
                 Scenario scenario = Scenario.load(file, List.of());
@@ -45,8 +46,8 @@ class ScenarioTest {
     void aMistypedKeyIsAnErrorNotASilentDefault(@TempDir Path directory) throws IOException {
         Path file = directory.resolve("typo.properties");
         Files.writeString(file, Parameter.header() + "closed.concurency=4\n");
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-                () -> Scenario.load(file, List.of()));
+        IllegalArgumentException error =
+                assertThrows(IllegalArgumentException.class, () -> Scenario.load(file, List.of()));
         assertTrue(error.getMessage().contains("closed.concurency"), error.getMessage());
     }
 

@@ -38,8 +38,7 @@ public class ApiKeys {
         }
     }
 
-    private record Key(String name, byte[] digest, Set<Role> roles) {
-    }
+    private record Key(String name, byte[] digest, Set<Role> roles) {}
 
     private static final Logger LOG = Logger.getLogger(ApiKeys.class);
 

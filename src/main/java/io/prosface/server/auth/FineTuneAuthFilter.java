@@ -50,12 +50,16 @@ public class FineTuneAuthFilter {
             context.next();
         } catch (ServingException refused) {
             ApiError error = errorMapper.map(refused);
-            var response = context.response().setStatusCode(error.code().httpStatus())
+            var response = context.response()
+                    .setStatusCode(error.code().httpStatus())
                     .putHeader("Content-Type", "application/json");
             if (error.code().httpStatus() == 401) {
                 response.putHeader("WWW-Authenticate", "Bearer");
             }
-            response.end(new JsonObject().put("code", error.code().name()).put("message", error.message()).encode());
+            response.end(new JsonObject()
+                    .put("code", error.code().name())
+                    .put("message", error.message())
+                    .encode());
         }
     }
 }

@@ -36,8 +36,8 @@ public class FineTuneAuthInterceptor implements ServerInterceptor {
     }
 
     @Override
-    public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers,
-            ServerCallHandler<Q, A> next) {
+    public <Q, A> ServerCall.Listener<Q> interceptCall(
+            ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
         String method = call.getMethodDescriptor().getBareMethodName();
         ApiKeys.Role role = ADMIN_METHODS.contains(method) ? ApiKeys.Role.ADMIN : ApiKeys.Role.READ;
         try {

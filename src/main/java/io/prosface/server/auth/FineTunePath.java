@@ -22,7 +22,9 @@ final class FineTunePath {
     /** True for {@code /v1/finetune} and everything below it, in any spelling routing might accept. */
     static boolean matches(String rawPath) {
         List<String> segments = List.copyOf(segments(rawPath));
-        return segments.size() >= 2 && segments.get(0).equals("v1") && segments.get(1).equals("finetune");
+        return segments.size() >= 2
+                && segments.get(0).equals("v1")
+                && segments.get(1).equals("finetune");
     }
 
     /** The path's segments: decoded, matrix parameters dropped, empty and dot segments resolved, lower case. */

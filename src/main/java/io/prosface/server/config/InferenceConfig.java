@@ -85,8 +85,15 @@ public interface InferenceConfig {
     boolean reframeFaces();
 
     /** Device choices for {@link #device()}. */
-    enum DeviceChoice { AUTO, CPU, GPU }
+    enum DeviceChoice {
+        AUTO,
+        CPU,
+        GPU
+    }
 
     /** Choices for {@link #precision()}. */
-    enum Precision { FP32, INT8 }
+    enum Precision {
+        FP32,
+        INT8
+    }
 }

@@ -23,7 +23,8 @@ import org.jboss.logging.Logger;
 public class ErrorMapper {
 
     /** gRPC trailer carrying the Retry-After seconds of RESOURCE_EXHAUSTED / UNAVAILABLE answers. */
-    public static final Metadata.Key<String> RETRY_AFTER = Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER);
+    public static final Metadata.Key<String> RETRY_AFTER =
+            Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER);
 
     private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
 
@@ -33,8 +34,10 @@ public class ErrorMapper {
         if (cause instanceof ServingException serving) {
             return serving.code();
         }
-        if (cause instanceof InvalidImageException || cause instanceof TimeoutException
-                || cause instanceof StatusRuntimeException || cause instanceof StatusException
+        if (cause instanceof InvalidImageException
+                || cause instanceof TimeoutException
+                || cause instanceof StatusRuntimeException
+                || cause instanceof StatusException
                 || cause instanceof RejectedExecutionException) {
             return map(cause).code();
         }
@@ -48,7 +51,8 @@ public class ErrorMapper {
         }
         if (cause instanceof InvalidImageException invalid) {
             ErrorCode code = invalid.reason() == InvalidImageException.Reason.TOO_MANY_BYTES
-                    ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.INVALID_ARGUMENT;
+                    ? ErrorCode.PAYLOAD_TOO_LARGE
+                    : ErrorCode.INVALID_ARGUMENT;
             return new ApiError(code, "invalid image: " + invalid.getMessage(), Optional.empty());
         }
         if (cause instanceof TimeoutException) {
@@ -71,7 +75,9 @@ public class ErrorMapper {
         ApiError error = map(failure);
         Metadata trailers = new Metadata();
         error.retryAfterSeconds().ifPresent(seconds -> trailers.put(RETRY_AFTER, Long.toString(seconds)));
-        return Status.fromCode(error.code().grpcCode()).withDescription(error.message()).asRuntimeException(trailers);
+        return Status.fromCode(error.code().grpcCode())
+                .withDescription(error.message())
+                .asRuntimeException(trailers);
     }
 
     private static Throwable unwrap(Throwable failure) {

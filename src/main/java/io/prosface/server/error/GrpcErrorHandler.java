@@ -28,7 +28,8 @@ public class GrpcErrorHandler implements ExceptionHandlerProvider {
             ServerCall.Listener<RequestT> listener, ServerCall<RequestT, ResponseT> call, Metadata metadata) {
         return new ExceptionHandler<>(listener, call, metadata) {
             @Override
-            protected void handleException(Throwable failure, ServerCall<RequestT, ResponseT> serverCall, Metadata headers) {
+            protected void handleException(
+                    Throwable failure, ServerCall<RequestT, ResponseT> serverCall, Metadata headers) {
                 StatusRuntimeException status = errorMapper.toGrpc(failure);
                 try {
                     serverCall.close(status.getStatus(), status.getTrailers());

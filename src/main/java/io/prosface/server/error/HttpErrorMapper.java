@@ -1,10 +1,10 @@
 package io.prosface.server.error;
 
 import jakarta.inject.Inject;
-import java.io.IOException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
@@ -31,13 +31,17 @@ public class HttpErrorMapper {
             // JAX-RS's own answers (unknown route 404, wrong media type 415, 413 of the body limit, ...) keep their
             // status; the body still has our shape
             Response original = web.getResponse();
-            return Response.status(original.getStatus()).type(MediaType.APPLICATION_JSON)
-                    .entity(new ErrorBody(statusName(original.getStatus()), web.getMessage())).build();
+            return Response.status(original.getStatus())
+                    .type(MediaType.APPLICATION_JSON)
+                    .entity(new ErrorBody(statusName(original.getStatus()), web.getMessage()))
+                    .build();
         }
-        ApiError error = errorMapper.map(isMultipartParsing(failure)
-                ? ServingException.invalidArgument("the body is not valid multipart/form-data: it ends before its "
-                        + "closing boundary, or its boundary is not the one the Content-Type header names")
-                : failure);
+        ApiError error = errorMapper.map(
+                isMultipartParsing(failure)
+                        ? ServingException.invalidArgument(
+                                "the body is not valid multipart/form-data: it ends before its "
+                                        + "closing boundary, or its boundary is not the one the Content-Type header names")
+                        : failure);
         Response.ResponseBuilder response = Response.status(error.code().httpStatus())
                 .type(MediaType.APPLICATION_JSON)
                 .entity(new ErrorBody(error.code().name(), error.message()));
@@ -63,6 +67,8 @@ public class HttpErrorMapper {
                 return code.name();
             }
         }
-        return Response.Status.fromStatusCode(status) != null ? Response.Status.fromStatusCode(status).name() : "HTTP_" + status;
+        return Response.Status.fromStatusCode(status) != null
+                ? Response.Status.fromStatusCode(status).name()
+                : "HTTP_" + status;
     }
 }

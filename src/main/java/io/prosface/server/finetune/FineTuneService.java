@@ -1,6 +1,12 @@
 package io.prosface.server.finetune;
 
+import io.prosface.core.data.ImageDecoder;
+import io.prosface.core.model.HeadKind;
 import io.prosface.server.auth.ApiKeys;
+import io.prosface.server.config.FineTuneConfig;
+import io.prosface.server.config.InferenceConfig;
+import io.prosface.server.error.ErrorCode;
+import io.prosface.server.error.ServingException;
 import io.prosface.server.finetune.heads.HeadCatalog;
 import io.prosface.server.finetune.heads.HeadRecord;
 import io.prosface.server.finetune.heads.HeadStore;
@@ -20,14 +26,8 @@ import io.prosface.server.finetune.upload.UploadBudget;
 import io.prosface.server.finetune.upload.UploadLimits;
 import io.prosface.server.finetune.upload.UploadValidator;
 import io.prosface.server.finetune.upload.UploadedFile;
-import io.prosface.core.data.ImageDecoder;
-import io.prosface.core.model.HeadKind;
-import io.prosface.server.config.FineTuneConfig;
-import io.prosface.server.config.InferenceConfig;
-import io.prosface.server.error.ErrorCode;
-import io.prosface.server.error.ServingException;
-import io.prosface.server.inference.analysis.ImageDecoding;
 import io.prosface.server.inference.InferenceEngine;
+import io.prosface.server.inference.analysis.ImageDecoding;
 import io.prosface.server.inference.registry.LoadedHead;
 import io.prosface.server.inference.registry.ModelRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -104,38 +104,68 @@ public class FineTuneService {
      * Validates an upload completely, then stores it as one QUEUED job (one transaction). A refused upload stores
      * nothing. {@code lease} ({@link #uploadLease}) is charged for every byte inflated from the archives.
      */
-    public JobRecord submit(Map<String, String> form, List<UploadedFile> archives, List<UploadedFile> images,
-            UploadedFile manifest, UploadBudget.Lease lease) {
+    public JobRecord submit(
+            Map<String, String> form,
+            List<UploadedFile> archives,
+            List<UploadedFile> images,
+            UploadedFile manifest,
+            UploadBudget.Lease lease) {
         ModelRegistry registry = engine.readyRegistry();
         TaskSpec declared = SpecForm.parse(form, formOptions(registry));
         if (catalog.builtInNames().contains(declared.headName())) {
-            throw ServingException.invalidArgument("head_name '" + declared.headName()
-                    + "' belongs to a built-in head; choose another name");
+            throw ServingException.invalidArgument(
+                    "head_name '" + declared.headName() + "' belongs to a built-in head; choose another name");
         }
-        heads.published().stream().filter(head -> head.name().equals(declared.headName())
-                && head.kind() != declared.kind()).findFirst().ifPresent(head -> {
+        heads.published().stream()
+                .filter(head -> head.name().equals(declared.headName()) && head.kind() != declared.kind())
+                .findFirst()
+                .ifPresent(head -> {
                     throw ServingException.invalidArgument("head '" + head.name() + "' is a "
                             + head.kind().name().toLowerCase(java.util.Locale.ROOT) + " head; a job can only add "
                             + "versions of the same kind");
                 });
         if (jobs.countQueued() >= config.maxQueuedJobs()) {
-            throw ServingException.queueFull("fine-tuning queue full (" + config.maxQueuedJobs() + " jobs waiting)",
+            throw ServingException.queueFull(
+                    "fine-tuning queue full (" + config.maxQueuedJobs() + " jobs waiting)",
                     inferenceConfig.retryAfter().multipliedBy(10));
         }
         // every image is decoded as serving decodes it, within the replica's decode budget (429 when it stays full)
-        ImageDecoder decoder = decoding.decoder(config.upload().maxImageBytes(), config.upload().maxImagePixels());
+        ImageDecoder decoder = decoding.decoder(
+                config.upload().maxImageBytes(), config.upload().maxImagePixels());
         // decoded in full (a corrupt image is refused here, not when its job runs), then the pixels are dropped
-        UploadValidator.ImageCheck check = bytes -> decoding.decode(decoder, bytes, decoding.decodeWaitNanos(),
-                System.nanoTime() + NO_DEADLINE_NANOS).close();
-        TrainingSet set = new UploadValidator(UploadLimits.of(config.upload()), lease, check).validate(declared,
-                archives, images, manifest);
+        UploadValidator.ImageCheck check = bytes -> decoding.decode(
+                        decoder, bytes, decoding.decodeWaitNanos(), System.nanoTime() + NO_DEADLINE_NANOS)
+                .close();
+        TrainingSet set = new UploadValidator(UploadLimits.of(config.upload()), lease, check)
+                .validate(declared, archives, images, manifest);
         TaskSpec spec = set.spec();
-        DataSplit split = DataSplit.of(set.examples(), spec.kind(), spec.options().validationSplit(),
+        DataSplit split = DataSplit.of(
+                set.examples(),
+                spec.kind(),
+                spec.options().validationSplit(),
                 spec.options().seed());
         checkTokenCache(spec, split, registry);
-        JobRecord job = new JobRecord(UUID.randomUUID().toString(), JobState.QUEUED, spec,
-                HeadCatalog.backboneId(registry), null, 0, spec.options().epochs(), 0, 0, Map.of(), Map.of(),
-                split.train().size(), split.validation().size(), null, false, null, 0, Instant.now(), null, null);
+        JobRecord job = new JobRecord(
+                UUID.randomUUID().toString(),
+                JobState.QUEUED,
+                spec,
+                HeadCatalog.backboneId(registry),
+                null,
+                0,
+                spec.options().epochs(),
+                0,
+                0,
+                Map.of(),
+                Map.of(),
+                split.train().size(),
+                split.validation().size(),
+                null,
+                false,
+                null,
+                0,
+                Instant.now(),
+                null,
+                null);
         // stored in split order: the job reads this split back (DataSplit.stored) instead of splitting again
         jobs.insert(job, DatasetCodec.encode(split.inStoredOrder(set.examples())));
         executor.wake();
@@ -147,19 +177,26 @@ public class FineTuneService {
      * of heap; refuse an upload that would exceed {@code max-token-cache-bytes} instead of failing the job later.
      */
     private void checkTokenCache(TaskSpec spec, DataSplit split, ModelRegistry registry) {
-        boolean allTokens = spec.options().unfrozenBlocks() > 0 || spec.kind() == io.prosface.core.model.HeadKind.LANDMARKS;
+        boolean allTokens =
+                spec.options().unfrozenBlocks() > 0 || spec.kind() == io.prosface.core.model.HeadKind.LANDMARKS;
         if (!allTokens) {
             return;
         }
         var architecture = registry.architecture();
-        long views = (long) split.train().size() * (1 + spec.options().augmentedViews()) + split.validation().size();
+        long views = (long) split.train().size() * (1 + spec.options().augmentedViews())
+                + split.validation().size();
         long bytes = views * (1 + architecture.numPatches()) * architecture.embedDim() * Float.BYTES;
         if (bytes > config.maxTokenCacheBytes()) {
-            throw ServingException.invalidArgument(String.format(java.util.Locale.ROOT,
+            throw ServingException.invalidArgument(String.format(
+                    java.util.Locale.ROOT,
                     "this job would cache %d views x %d tokens x %d floats = %d MiB (limit %d MiB, "
                             + "pros.finetune.max-token-cache-bytes): upload fewer images, lower augmented_views, or "
-                            + "use unfrozen_blocks=0", views, 1 + architecture.numPatches(), architecture.embedDim(),
-                    bytes >> 20, config.maxTokenCacheBytes() >> 20));
+                            + "use unfrozen_blocks=0",
+                    views,
+                    1 + architecture.numPatches(),
+                    architecture.embedDim(),
+                    bytes >> 20,
+                    config.maxTokenCacheBytes() >> 20));
         }
     }
 
@@ -169,7 +206,10 @@ public class FineTuneService {
     }
 
     private FormOptions formOptions(ModelRegistry registry) {
-        return new FormOptions(config.defaults(), registry.architecture().depth(), registry.architecture().name());
+        return new FormOptions(
+                config.defaults(),
+                registry.architecture().depth(),
+                registry.architecture().name());
     }
 
     /** Every history row of a job, by epoch (none while it is queued); NOT_FOUND for an unknown id. */
@@ -183,14 +223,19 @@ public class FineTuneService {
 
     public Page<JobRecord> jobs(int pageSize, String pageToken, Set<JobState> states, String headName) {
         int size = PageTokens.pageSize(pageSize, 20, 100);
-        String filters = new TreeSet<>(states.stream().map(Enum::name).toList()) + "|" + (headName == null ? "" : headName);
+        String filters =
+                new TreeSet<>(states.stream().map(Enum::name).toList()) + "|" + (headName == null ? "" : headName);
         String afterId = PageTokens.decode(pageToken, filters);
-        JobRecord after = afterId == null ? null : jobs.find(afterId)
-                .orElseThrow(() -> ServingException.invalidArgument("page token refers to an unknown job"));
+        JobRecord after = afterId == null
+                ? null
+                : jobs.find(afterId)
+                        .orElseThrow(() -> ServingException.invalidArgument("page token refers to an unknown job"));
         List<JobRecord> page = jobs.page(size + 1, after, states, headName);
         boolean more = page.size() > size;
         List<JobRecord> items = more ? page.subList(0, size) : page;
-        return new Page<>(List.copyOf(items), more ? PageTokens.encode(items.get(items.size() - 1).id(), filters) : "");
+        return new Page<>(
+                List.copyOf(items),
+                more ? PageTokens.encode(items.get(items.size() - 1).id(), filters) : "");
     }
 
     /**
@@ -200,8 +245,9 @@ public class FineTuneService {
     public JobRecord cancel(String id, ApiKeys.Caller caller) {
         JobRecord job = job(id);
         if (job.state() == JobState.SUCCEEDED || job.state() == JobState.FAILED) {
-            throw new ServingException(ErrorCode.FAILED_PRECONDITION, "job " + id + " already "
-                    + job.state().name().toLowerCase(java.util.Locale.ROOT));
+            throw new ServingException(
+                    ErrorCode.FAILED_PRECONDITION,
+                    "job " + id + " already " + job.state().name().toLowerCase(java.util.Locale.ROOT));
         }
         if (job.state() != JobState.CANCELLED) {
             jobs.requestCancel(id, "cancelled by " + caller.keyName());
@@ -223,7 +269,8 @@ public class FineTuneService {
         }
         List<HeadView> all = allHeads().stream()
                 .filter(head -> name == null || name.isEmpty() || head.name().equals(name))
-                .filter(head -> kinds == null || kinds.contains(head.kind())).toList();
+                .filter(head -> kinds == null || kinds.contains(head.kind()))
+                .toList();
         List<HeadView> items = all.subList(Math.min(offset, all.size()), Math.min(offset + size, all.size()));
         boolean more = offset + size < all.size();
         return new Page<>(List.copyOf(items), more ? PageTokens.encode(Integer.toString(offset + size), filters) : "");
@@ -235,8 +282,9 @@ public class FineTuneService {
         if (!head.builtIn()) {
             ModelRegistry registry = engine.readyRegistry();
             if (!head.backbone().equals(HeadCatalog.backboneId(registry))) {
-                throw new ServingException(ErrorCode.FAILED_PRECONDITION, "head " + head.key()
-                        + " was trained on another backbone than the one being served");
+                throw new ServingException(
+                        ErrorCode.FAILED_PRECONDITION,
+                        "head " + head.key() + " was trained on another backbone than the one being served");
             }
             heads.promote(name, version);
             catalog.refresh();
@@ -255,7 +303,9 @@ public class FineTuneService {
     }
 
     private HeadView find(String name, int version) {
-        return allHeads().stream().filter(head -> head.name().equals(name) && head.version() == version).findFirst()
+        return allHeads().stream()
+                .filter(head -> head.name().equals(name) && head.version() == version)
+                .findFirst()
                 .orElseThrow(() -> ServingException.notFound("no head " + name + "@v" + version));
     }
 
@@ -266,14 +316,32 @@ public class FineTuneService {
         if (registry != null) {
             for (LoadedHead head : registry.allVersions()) {
                 if (!stored.contains(head.key())) {
-                    all.add(new HeadView(head.name(), head.version(), head.kind(), head.labels(),
-                            HeadCatalog.backboneId(registry), true, true, true, "", Map.of(), null));
+                    all.add(new HeadView(
+                            head.name(),
+                            head.version(),
+                            head.kind(),
+                            head.labels(),
+                            HeadCatalog.backboneId(registry),
+                            true,
+                            true,
+                            true,
+                            "",
+                            Map.of(),
+                            null));
                 }
             }
         }
         for (HeadRecord head : heads.published()) {
-            all.add(new HeadView(head.name(), head.version(), head.kind(), head.labels(), head.backbone(),
-                    head.current(), false, stored.contains(head.key()), head.jobId() == null ? "" : head.jobId(),
+            all.add(new HeadView(
+                    head.name(),
+                    head.version(),
+                    head.kind(),
+                    head.labels(),
+                    head.backbone(),
+                    head.current(),
+                    false,
+                    stored.contains(head.key()),
+                    head.jobId() == null ? "" : head.jobId(),
                     head.validationMetrics(),
                     head.createdAt()));
         }

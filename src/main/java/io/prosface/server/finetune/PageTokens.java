@@ -13,7 +13,8 @@ final class PageTokens {
     private PageTokens() {}
 
     static String encode(String position, String filters) {
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString((position + "\n" + filters).getBytes(StandardCharsets.UTF_8));
     }
 

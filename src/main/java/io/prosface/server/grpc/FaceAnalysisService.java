@@ -3,10 +3,10 @@ package io.prosface.server.grpc;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.prosface.grpc.v1.AnalyzeRequest;
-import io.prosface.grpc.v1.BoundingBox;
 import io.prosface.grpc.v1.AnalyzeResponse;
 import io.prosface.grpc.v1.AnalyzeStreamRequest;
 import io.prosface.grpc.v1.AnalyzeStreamResponse;
+import io.prosface.grpc.v1.BoundingBox;
 import io.prosface.grpc.v1.EmbedRequest;
 import io.prosface.grpc.v1.EmbedResponse;
 import io.prosface.grpc.v1.FrameError;
@@ -25,11 +25,11 @@ import io.prosface.server.error.ApiError;
 import io.prosface.server.error.ErrorCode;
 import io.prosface.server.error.ErrorMapper;
 import io.prosface.server.error.ServingException;
+import io.prosface.server.inference.AnalysisCalls;
+import io.prosface.server.inference.RequestMetrics;
 import io.prosface.server.inference.analysis.AnalysisResult;
 import io.prosface.server.inference.analysis.FaceAnalyzer;
 import io.prosface.server.inference.analysis.FaceTask;
-import io.prosface.server.inference.AnalysisCalls;
-import io.prosface.server.inference.RequestMetrics;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -88,42 +88,90 @@ public class FaceAnalysisService extends MutinyFaceAnalysisGrpc.FaceAnalysisImpl
 
     @Override
     public Uni<PredictAttributesResponse> predictAttributes(PredictAttributesRequest request) {
-        return single("PredictAttributes", FaceTask.ATTRIBUTES, request.getImage(), request.hasFaceBox(),
-                request.getFaceBox(), request.getMaxFaces(), request.hasHead(), request.getHead(),
+        return single(
+                "PredictAttributes",
+                FaceTask.ATTRIBUTES,
+                request.getImage(),
+                request.hasFaceBox(),
+                request.getFaceBox(),
+                request.getMaxFaces(),
+                request.hasHead(),
+                request.getHead(),
                 PredictAttributesResponse.getDefaultInstance());
     }
 
     @Override
     public Uni<PredictExpressionResponse> predictExpression(PredictExpressionRequest request) {
-        return single("PredictExpression", FaceTask.EXPRESSION, request.getImage(), request.hasFaceBox(),
-                request.getFaceBox(), request.getMaxFaces(), request.hasHead(), request.getHead(),
+        return single(
+                "PredictExpression",
+                FaceTask.EXPRESSION,
+                request.getImage(),
+                request.hasFaceBox(),
+                request.getFaceBox(),
+                request.getMaxFaces(),
+                request.hasHead(),
+                request.getHead(),
                 PredictExpressionResponse.getDefaultInstance());
     }
 
     @Override
     public Uni<PredictLandmarksResponse> predictLandmarks(PredictLandmarksRequest request) {
-        return single("PredictLandmarks", FaceTask.LANDMARKS, request.getImage(), request.hasFaceBox(),
-                request.getFaceBox(), request.getMaxFaces(), request.hasHead(), request.getHead(),
+        return single(
+                "PredictLandmarks",
+                FaceTask.LANDMARKS,
+                request.getImage(),
+                request.hasFaceBox(),
+                request.getFaceBox(),
+                request.getMaxFaces(),
+                request.hasHead(),
+                request.getHead(),
                 PredictLandmarksResponse.getDefaultInstance());
     }
 
     @Override
     public Uni<PredictAgeResponse> predictAge(PredictAgeRequest request) {
-        return single("PredictAge", FaceTask.AGE, request.getImage(), request.hasFaceBox(), request.getFaceBox(),
-                request.getMaxFaces(), request.hasHead(), request.getHead(), PredictAgeResponse.getDefaultInstance());
+        return single(
+                "PredictAge",
+                FaceTask.AGE,
+                request.getImage(),
+                request.hasFaceBox(),
+                request.getFaceBox(),
+                request.getMaxFaces(),
+                request.hasHead(),
+                request.getHead(),
+                PredictAgeResponse.getDefaultInstance());
     }
 
     @Override
     public Uni<EmbedResponse> embed(EmbedRequest request) {
-        return single("Embed", FaceTask.EMBEDDING, request.getImage(), request.hasFaceBox(), request.getFaceBox(),
-                request.getMaxFaces(), false, null, EmbedResponse.getDefaultInstance());
+        return single(
+                "Embed",
+                FaceTask.EMBEDDING,
+                request.getImage(),
+                request.hasFaceBox(),
+                request.getFaceBox(),
+                request.getMaxFaces(),
+                false,
+                null,
+                EmbedResponse.getDefaultInstance());
     }
 
     /** A single-task RPC: one task and its optional head, answered as {@code response}'s type. */
-    private <T extends Message> Uni<T> single(String method, FaceTask task, ByteString image, boolean hasBox,
-            BoundingBox box, int maxFaces, boolean hasHead, HeadRef head, T response) {
-        return calls.analyze(API, method, () -> ProtoRequests.single(task, image.toByteArray(), hasBox, box, maxFaces,
-                hasHead, head, deadline()), result -> ProtoAnswers.as(response, ProtoAnswers.toProto(result)));
+    private <T extends Message> Uni<T> single(
+            String method,
+            FaceTask task,
+            ByteString image,
+            boolean hasBox,
+            BoundingBox box,
+            int maxFaces,
+            boolean hasHead,
+            HeadRef head,
+            T response) {
+        return calls.analyze(
+                API,
+                method,
+                () -> ProtoRequests.single(task, image.toByteArray(), hasBox, box, maxFaces, hasHead, head, deadline()),
+                result -> ProtoAnswers.as(response, ProtoAnswers.toProto(result)));
     }
 
     /**
@@ -136,14 +184,14 @@ public class FaceAnalysisService extends MutinyFaceAnalysisGrpc.FaceAnalysisImpl
         OptionalLong streamDeadline = GrpcDeadlines.currentDeadlineNanos();
         // frames arrive one at a time (onNext is serial), in stream order: the counter is each one's position
         AtomicLong sequence = new AtomicLong();
-        Multi<AnalyzeStreamResponse> answers = OrderedWindow.apply(requests, config.streamWindow(),
-                frame -> frame(frame, sequence.getAndIncrement(), streamDeadline));
+        Multi<AnalyzeStreamResponse> answers = OrderedWindow.apply(
+                requests, config.streamWindow(), frame -> frame(frame, sequence.getAndIncrement(), streamDeadline));
         Executor eventLoop = AnalysisCalls.callContext();
         return eventLoop == null ? answers : answers.emitOn(eventLoop);
     }
 
-    private CompletableFuture<AnalyzeStreamResponse> frame(AnalyzeStreamRequest frame, long sequence,
-            OptionalLong streamDeadline) {
+    private CompletableFuture<AnalyzeStreamResponse> frame(
+            AnalyzeStreamRequest frame, long sequence, OptionalLong streamDeadline) {
         long frameDeadline = analyzer.defaultDeadlineNanos();
         if (streamDeadline.isPresent() && streamDeadline.getAsLong() - frameDeadline < 0) {
             frameDeadline = streamDeadline.getAsLong();
@@ -162,7 +210,8 @@ public class FaceAnalysisService extends MutinyFaceAnalysisGrpc.FaceAnalysisImpl
         }
         CompletableFuture<AnalysisResult> work = result;
         CompletableFuture<AnalyzeStreamResponse> answer = work.handle((analysis, failure) -> {
-            AnalyzeStreamResponse.Builder response = AnalyzeStreamResponse.newBuilder().setFrameId(frame.getFrameId())
+            AnalyzeStreamResponse.Builder response = AnalyzeStreamResponse.newBuilder()
+                    .setFrameId(frame.getFrameId())
                     .setSequence(sequence);
             if (failure == null) {
                 metrics.ok(API, "AnalyzeStream");
@@ -170,13 +219,17 @@ public class FaceAnalysisService extends MutinyFaceAnalysisGrpc.FaceAnalysisImpl
             }
             metrics.failed(API, "AnalyzeStream", failure);
             ErrorCode code = errorMapper.code(failure);
-            boolean streamOver = code == ErrorCode.UNAVAILABLE || code == ErrorCode.DEADLINE_EXCEEDED
-                    && streamDeadline.isPresent() && System.nanoTime() - streamDeadline.getAsLong() >= 0;
+            boolean streamOver = code == ErrorCode.UNAVAILABLE
+                    || code == ErrorCode.DEADLINE_EXCEEDED
+                            && streamDeadline.isPresent()
+                            && System.nanoTime() - streamDeadline.getAsLong() >= 0;
             if (streamOver) {
                 throw failure instanceof CompletionException completion ? completion : new CompletionException(failure);
             }
             ApiError error = errorMapper.map(failure);
-            return response.setError(FrameError.newBuilder().setCode(code.grpcCode().value()).setMessage(error.message()))
+            return response.setError(FrameError.newBuilder()
+                            .setCode(code.grpcCode().value())
+                            .setMessage(error.message()))
                     .build();
         });
         // the stream was cancelled: drop the frame's queued faces too

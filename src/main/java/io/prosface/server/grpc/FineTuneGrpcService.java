@@ -1,15 +1,5 @@
 package io.prosface.server.grpc;
 
-import io.prosface.server.auth.ApiKeys;
-import io.prosface.server.auth.FineTuneAuthInterceptor;
-import io.prosface.server.finetune.FineTuneService;
-import io.prosface.server.finetune.Page;
-import io.prosface.server.finetune.heads.HeadRefs;
-import io.prosface.server.finetune.heads.HeadView;
-import io.prosface.server.finetune.jobs.JobRecord;
-import io.prosface.server.finetune.jobs.JobState;
-import io.prosface.server.finetune.jobs.JobWatcher;
-import io.prosface.server.finetune.upload.TrainingOptions;
 import com.google.protobuf.Timestamp;
 import io.prosface.core.model.HeadKind;
 import io.prosface.grpc.v1.CancelJobRequest;
@@ -31,7 +21,17 @@ import io.prosface.grpc.v1.PromoteHeadRequest;
 import io.prosface.grpc.v1.PromoteHeadResponse;
 import io.prosface.grpc.v1.WatchJobRequest;
 import io.prosface.grpc.v1.WatchJobResponse;
+import io.prosface.server.auth.ApiKeys;
+import io.prosface.server.auth.FineTuneAuthInterceptor;
 import io.prosface.server.error.ServingException;
+import io.prosface.server.finetune.FineTuneService;
+import io.prosface.server.finetune.Page;
+import io.prosface.server.finetune.heads.HeadRefs;
+import io.prosface.server.finetune.heads.HeadView;
+import io.prosface.server.finetune.jobs.JobRecord;
+import io.prosface.server.finetune.jobs.JobState;
+import io.prosface.server.finetune.jobs.JobWatcher;
+import io.prosface.server.finetune.upload.TrainingOptions;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.common.annotation.Blocking;
@@ -63,7 +63,9 @@ public class FineTuneGrpcService implements FineTuning {
     @Override
     @Blocking
     public Uni<GetJobResponse> getJob(GetJobRequest request) {
-        return answer(() -> GetJobResponse.newBuilder().setJob(job(service.job(required(request.getJobId())))).build());
+        return answer(() -> GetJobResponse.newBuilder()
+                .setJob(job(service.job(required(request.getJobId()))))
+                .build());
     }
 
     @Override
@@ -78,8 +80,8 @@ public class FineTuneGrpcService implements FineTuning {
                 }
                 states.add(JobState.valueOf(state.name().substring("JOB_STATE_".length())));
             }
-            Page<JobRecord> page = service.jobs(request.getPageSize(), request.getPageToken(), states,
-                    request.getHeadName());
+            Page<JobRecord> page =
+                    service.jobs(request.getPageSize(), request.getPageToken(), states, request.getHeadName());
             ListJobsResponse.Builder response = ListJobsResponse.newBuilder().setNextPageToken(page.nextPageToken());
             page.items().forEach(job -> response.addJobs(job(job)));
             return response.build();
@@ -97,8 +99,11 @@ public class FineTuneGrpcService implements FineTuning {
     @Blocking
     public Uni<CancelJobResponse> cancelJob(CancelJobRequest request) {
         ApiKeys.Caller caller = FineTuneAuthInterceptor.CALLER.get();
-        return answer(() -> CancelJobResponse.newBuilder().setJob(job(service.cancel(required(request.getJobId()),
-                caller != null ? caller : new ApiKeys.Caller("an API key", Set.of())))).build());
+        return answer(() -> CancelJobResponse.newBuilder()
+                .setJob(job(service.cancel(
+                        required(request.getJobId()),
+                        caller != null ? caller : new ApiKeys.Caller("an API key", Set.of()))))
+                .build());
     }
 
     @Override
@@ -106,7 +111,8 @@ public class FineTuneGrpcService implements FineTuning {
     public Uni<ListHeadsResponse> listHeads(ListHeadsRequest request) {
         return answer(() -> {
             Set<HeadKind> kinds = ProtoKinds.kinds(request.getType());
-            Page<HeadView> page = service.heads(request.getPageSize(), request.getPageToken(), request.getName(), kinds);
+            Page<HeadView> page =
+                    service.heads(request.getPageSize(), request.getPageToken(), request.getName(), kinds);
             ListHeadsResponse.Builder response = ListHeadsResponse.newBuilder().setNextPageToken(page.nextPageToken());
             page.items().forEach(head -> response.addHeads(head(head)));
             return response.build();
@@ -116,8 +122,9 @@ public class FineTuneGrpcService implements FineTuning {
     @Override
     @Blocking
     public Uni<PromoteHeadResponse> promoteHead(PromoteHeadRequest request) {
-        return answer(() -> PromoteHeadResponse.newBuilder().setHead(head(service.promote(request.getHead().getName(),
-                version(request.getHead())))).build());
+        return answer(() -> PromoteHeadResponse.newBuilder()
+                .setHead(head(service.promote(request.getHead().getName(), version(request.getHead()))))
+                .build());
     }
 
     @Override
@@ -148,14 +155,23 @@ public class FineTuneGrpcService implements FineTuning {
     }
 
     static Job job(JobRecord job) {
-        Job.Builder proto = Job.newBuilder().setId(job.id())
-                .setState(io.prosface.grpc.v1.JobState.valueOf("JOB_STATE_" + job.state().name()))
-                .setHeadType(ProtoKinds.type(job.spec().kind())).setHeadName(job.spec().headName())
+        Job.Builder proto = Job.newBuilder()
+                .setId(job.id())
+                .setState(io.prosface.grpc.v1.JobState.valueOf(
+                        "JOB_STATE_" + job.state().name()))
+                .setHeadType(ProtoKinds.type(job.spec().kind()))
+                .setHeadName(job.spec().headName())
                 .setBackbone(job.backbone())
-                .setProgress(JobProgress.newBuilder().setEpoch(job.epoch()).setTotalEpochs(job.totalEpochs())
-                        .setStep(job.step()).setTotalSteps(job.totalSteps()).setFraction(job.fraction()))
-                .putAllTrainMetrics(job.trainMetrics()).putAllValidationMetrics(job.validationMetrics())
-                .setTrainExamples(job.trainExamples()).setValidationExamples(job.validationExamples())
+                .setProgress(JobProgress.newBuilder()
+                        .setEpoch(job.epoch())
+                        .setTotalEpochs(job.totalEpochs())
+                        .setStep(job.step())
+                        .setTotalSteps(job.totalSteps())
+                        .setFraction(job.fraction()))
+                .putAllTrainMetrics(job.trainMetrics())
+                .putAllValidationMetrics(job.validationMetrics())
+                .setTrainExamples(job.trainExamples())
+                .setValidationExamples(job.validationExamples())
                 .setErrorMessage(job.errorMessage() == null ? "" : job.errorMessage())
                 .setCreateTime(timestamp(job.createdAt()))
                 .setOptions(options(job.spec().options()));
@@ -172,20 +188,30 @@ public class FineTuneGrpcService implements FineTuning {
     }
 
     static io.prosface.grpc.v1.JobOptions options(TrainingOptions options) {
-        return io.prosface.grpc.v1.JobOptions.newBuilder().setEpochs(options.epochs())
-                .setLearningRate(options.learningRate()).setBatchSize(options.batchSize())
-                .setValidationSplit(options.validationSplit()).setUnfrozenBlocks(options.unfrozenBlocks())
-                .setAugmentedViews(options.augmentedViews()).setSeed(options.seed()).setPromote(options.promote())
-                .setDetectFaces(options.detectFaces()).build();
+        return io.prosface.grpc.v1.JobOptions.newBuilder()
+                .setEpochs(options.epochs())
+                .setLearningRate(options.learningRate())
+                .setBatchSize(options.batchSize())
+                .setValidationSplit(options.validationSplit())
+                .setUnfrozenBlocks(options.unfrozenBlocks())
+                .setAugmentedViews(options.augmentedViews())
+                .setSeed(options.seed())
+                .setPromote(options.promote())
+                .setDetectFaces(options.detectFaces())
+                .build();
     }
 
     static Head head(HeadView head) {
         boolean landmarks = head.kind() == HeadKind.LANDMARKS;
         Head.Builder proto = Head.newBuilder()
                 .setRef(HeadRef.newBuilder().setName(head.name()).setVersion("v" + head.version()))
-                .setType(ProtoKinds.type(head.kind())).setNumPoints(landmarks ? head.labels().size() : 0)
-                .setBackbone(head.backbone()).setCurrent(head.current()).setBuiltIn(head.builtIn())
-                .setJobId(head.jobId()).putAllValidationMetrics(head.validationMetrics());
+                .setType(ProtoKinds.type(head.kind()))
+                .setNumPoints(landmarks ? head.labels().size() : 0)
+                .setBackbone(head.backbone())
+                .setCurrent(head.current())
+                .setBuiltIn(head.builtIn())
+                .setJobId(head.jobId())
+                .putAllValidationMetrics(head.validationMetrics());
         if (!landmarks) {
             proto.addAllLabels(head.labels());
         }
@@ -196,6 +222,9 @@ public class FineTuneGrpcService implements FineTuning {
     }
 
     private static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(instant.getEpochSecond())
+                .setNanos(instant.getNano())
+                .build();
     }
 }

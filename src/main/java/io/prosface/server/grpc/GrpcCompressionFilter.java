@@ -44,10 +44,15 @@ public class GrpcCompressionFilter {
         // a trailers-only answer: HTTP 200 with the status in the only header block; the message is printable ASCII
         // without '%', which the gRPC spec lets through unencoded
         String message = ("grpc-encoding '" + encoding + "' is not accepted: send uncompressed messages "
-                + "(grpc-encoding identity)").replaceAll("[^\\x20-\\x7E]|%", "?");
-        context.response().setStatusCode(200).putHeader("content-type", "application/grpc")
+                        + "(grpc-encoding identity)")
+                .replaceAll("[^\\x20-\\x7E]|%", "?");
+        context.response()
+                .setStatusCode(200)
+                .putHeader("content-type", "application/grpc")
                 .putHeader("grpc-status", Integer.toString(Status.Code.UNIMPLEMENTED.value()))
-                .putHeader("grpc-message", message).putHeader("grpc-accept-encoding", ACCEPTED).end();
+                .putHeader("grpc-message", message)
+                .putHeader("grpc-accept-encoding", ACCEPTED)
+                .end();
         // The answer is complete before the request is (RFC 9113 8.1 allows that); the rest of the message is read and
         // dropped, never inflated, so the client's flow-control window keeps opening until it has sent everything. A
         // reset with NO_ERROR, which 8.1 offers to stop the upload, made curl drop the answer it had already been
@@ -57,11 +62,13 @@ public class GrpcCompressionFilter {
         // five to ten waited out curl's whole timeout. A PING once the request has ended is that frame, always.
         HttpServerRequest request = context.request();
         if (!request.isEnded()) {
-            request.handler(ignored -> { }).endHandler(ignored -> {
-                if (request.version() == HttpVersion.HTTP_2) {
-                    request.connection().ping(Buffer.buffer(8).appendLong(request.streamId()));
-                }
-            }).resume();
+            request.handler(ignored -> {})
+                    .endHandler(ignored -> {
+                        if (request.version() == HttpVersion.HTTP_2) {
+                            request.connection().ping(Buffer.buffer(8).appendLong(request.streamId()));
+                        }
+                    })
+                    .resume();
         }
     }
 }

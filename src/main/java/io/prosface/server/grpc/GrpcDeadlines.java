@@ -21,12 +21,13 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class GrpcDeadlines implements ServerInterceptor {
 
-    static final Metadata.Key<String> TIMEOUT_HEADER = Metadata.Key.of("grpc-timeout", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> TIMEOUT_HEADER =
+            Metadata.Key.of("grpc-timeout", Metadata.ASCII_STRING_MARSHALLER);
     private static final Context.Key<Long> DEADLINE_NANOS = Context.key("pros-deadline-nanos");
 
     @Override
-    public <RequestT, ResponseT> ServerCall.Listener<RequestT> interceptCall(ServerCall<RequestT, ResponseT> call,
-            Metadata headers, ServerCallHandler<RequestT, ResponseT> next) {
+    public <RequestT, ResponseT> ServerCall.Listener<RequestT> interceptCall(
+            ServerCall<RequestT, ResponseT> call, Metadata headers, ServerCallHandler<RequestT, ResponseT> next) {
         OptionalLong timeoutNanos = parseTimeout(headers.get(TIMEOUT_HEADER));
         if (timeoutNanos.isEmpty()) {
             return next.startCall(call, headers);

@@ -32,8 +32,8 @@ public class GrpcRequestDecoding implements ServerInterceptor {
     }
 
     @Override
-    public <RequestT, ResponseT> ServerCall.Listener<RequestT> interceptCall(ServerCall<RequestT, ResponseT> call,
-            Metadata headers, ServerCallHandler<RequestT, ResponseT> next) {
+    public <RequestT, ResponseT> ServerCall.Listener<RequestT> interceptCall(
+            ServerCall<RequestT, ResponseT> call, Metadata headers, ServerCallHandler<RequestT, ResponseT> next) {
         ServerCall.Listener<RequestT> listener = next.startCall(call, headers);
         if (!call.getMethodDescriptor().getType().clientSendsOneMessage()) {
             return listener; // a stream may end without a message

@@ -24,9 +24,11 @@ public final class OrderedWindow<I, O> implements Flow.Subscriber<I> {
     private final ArrayDeque<CompletableFuture<O>> inProgress = new ArrayDeque<>();
     /** Serialises {@link #drain}: the thread that raises it from 0 drains for everybody who arrives meanwhile. */
     private final AtomicInteger drainRequests = new AtomicInteger();
+
     private Flow.Subscription upstream;
     /** Messages requested from the sender that have not arrived yet. */
     private long requestedFromUpstream;
+
     private boolean upstreamComplete;
     private Throwable upstreamFailure;
     private boolean terminated;

@@ -57,24 +57,33 @@ final class ProtoAnswers {
             response.addFaces(toProto(face));
         }
         ModelVersion.Builder model = ModelVersion.newBuilder().setBackbone(result.backbone());
-        result.heads().forEach((task, head) -> model.addHeads(ResolvedHead.newBuilder()
-                .setTask(ProtoRequests.toProto(task))
-                .setHead(HeadRef.newBuilder().setName(head.name()).setVersion("v" + head.version()))));
+        result.heads()
+                .forEach((task, head) -> model.addHeads(ResolvedHead.newBuilder()
+                        .setTask(ProtoRequests.toProto(task))
+                        .setHead(HeadRef.newBuilder().setName(head.name()).setVersion("v" + head.version()))));
         RequestTiming timing = result.timing();
-        return response.setImage(ImageInfo.newBuilder().setWidth(result.imageWidth()).setHeight(result.imageHeight())
+        return response.setImage(ImageInfo.newBuilder()
+                        .setWidth(result.imageWidth())
+                        .setHeight(result.imageHeight())
                         .setFormat(result.format()))
                 .setModel(model)
-                .setTiming(Timing.newBuilder().setDecode(duration(timing.decodeNanos()))
-                        .setDetect(duration(timing.detectNanos())).setQueue(duration(timing.queueNanos()))
-                        .setCompute(duration(timing.computeNanos())).setTotal(duration(timing.totalNanos())))
+                .setTiming(Timing.newBuilder()
+                        .setDecode(duration(timing.decodeNanos()))
+                        .setDetect(duration(timing.detectNanos()))
+                        .setQueue(duration(timing.queueNanos()))
+                        .setCompute(duration(timing.computeNanos()))
+                        .setTotal(duration(timing.totalNanos())))
                 .build();
     }
 
     private static Face toProto(FaceResult result) {
         FaceBox box = result.box();
         Face.Builder face = Face.newBuilder()
-                .setBox(BoundingBox.newBuilder().setX(Math.round(box.x())).setY(Math.round(box.y()))
-                        .setWidth(Math.round(box.width())).setHeight(Math.round(box.height())))
+                .setBox(BoundingBox.newBuilder()
+                        .setX(Math.round(box.x()))
+                        .setY(Math.round(box.y()))
+                        .setWidth(Math.round(box.width()))
+                        .setHeight(Math.round(box.height())))
                 .setBoxSource(result.detected() ? BoxSource.BOX_SOURCE_DETECTED : BoxSource.BOX_SOURCE_CLIENT)
                 .setDetectionScore(result.detectionScore());
         result.outputs().forEach((task, output) -> set(face, task, output));
@@ -98,7 +107,8 @@ final class ProtoAnswers {
                     expression.addDistribution(label(output, index));
                     best = values[index] > values[best] ? index : best;
                 }
-                face.setExpression(expression.setLabel(output.labels().get(best)).setProbability(values[best]));
+                face.setExpression(
+                        expression.setLabel(output.labels().get(best)).setProbability(values[best]));
             }
             case LANDMARKS -> {
                 LandmarksResult.Builder landmarks = LandmarksResult.newBuilder();
@@ -117,7 +127,8 @@ final class ProtoAnswers {
             case REGRESSION -> {
                 RegressionResult.Builder regression = RegressionResult.newBuilder();
                 for (int index = 0; index < values.length; index++) {
-                    regression.addValues(NamedValue.newBuilder().setName(output.labels().get(index))
+                    regression.addValues(NamedValue.newBuilder()
+                            .setName(output.labels().get(index))
                             .setValue(values[index]));
                 }
                 face.setRegression(regression);
@@ -128,11 +139,16 @@ final class ProtoAnswers {
     }
 
     private static LabelProbability label(TaskOutput output, int index) {
-        return LabelProbability.newBuilder().setLabel(output.labels().get(index)).setProbability(output.values()[index])
+        return LabelProbability.newBuilder()
+                .setLabel(output.labels().get(index))
+                .setProbability(output.values()[index])
                 .build();
     }
 
     private static Duration duration(long nanos) {
-        return Duration.newBuilder().setSeconds(nanos / 1_000_000_000L).setNanos((int) (nanos % 1_000_000_000L)).build();
+        return Duration.newBuilder()
+                .setSeconds(nanos / 1_000_000_000L)
+                .setNanos((int) (nanos % 1_000_000_000L))
+                .build();
     }
 }

@@ -32,14 +32,26 @@ final class ProtoRequests {
         addHead(heads, FaceTask.LANDMARKS, request.hasLandmarksHead(), request.getLandmarksHead());
         addHead(heads, FaceTask.REGRESSION, request.hasRegressionHead(), request.getRegressionHead());
         addHead(heads, FaceTask.AGE, request.hasAgeHead(), request.getAgeHead());
-        return new AnalysisRequest(request.getImage().toByteArray(), box(request.hasFaceBox(), request.getFaceBox()),
-                tasks, heads, request.getMaxFaces(), deadlineNanos,
+        return new AnalysisRequest(
+                request.getImage().toByteArray(),
+                box(request.hasFaceBox(), request.getFaceBox()),
+                tasks,
+                heads,
+                request.getMaxFaces(),
+                deadlineNanos,
                 defaults ? AnalysisRequest.OPTIONAL_DEFAULT_TASKS : Set.of());
     }
 
     /** The single-task RPCs: one task and its optional head. */
-    static AnalysisRequest single(FaceTask task, byte[] image, boolean hasBox, BoundingBox box, int maxFaces,
-            boolean hasHead, HeadRef head, long deadlineNanos) {
+    static AnalysisRequest single(
+            FaceTask task,
+            byte[] image,
+            boolean hasBox,
+            BoundingBox box,
+            int maxFaces,
+            boolean hasHead,
+            HeadRef head,
+            long deadlineNanos) {
         List<HeadChoice> heads = new ArrayList<>();
         addHead(heads, task, hasHead, head);
         return new AnalysisRequest(image, box(hasBox, box), EnumSet.of(task), heads, maxFaces, deadlineNanos);
@@ -48,17 +60,19 @@ final class ProtoRequests {
     private static Set<FaceTask> tasks(List<Task> tasks) {
         Set<FaceTask> parsed = EnumSet.noneOf(FaceTask.class);
         for (Task task : tasks) {
-            parsed.add(switch (task) {
-                case TASK_ATTRIBUTES -> FaceTask.ATTRIBUTES;
-                case TASK_EXPRESSION -> FaceTask.EXPRESSION;
-                case TASK_LANDMARKS -> FaceTask.LANDMARKS;
-                case TASK_EMBEDDING -> FaceTask.EMBEDDING;
-                case TASK_REGRESSION -> FaceTask.REGRESSION;
-                case TASK_AGE -> FaceTask.AGE;
-                case TASK_UNSPECIFIED, UNRECOGNIZED -> throw ServingException.invalidArgument(
-                        "tasks contains " + task + "; use TASK_ATTRIBUTES, TASK_EXPRESSION, TASK_LANDMARKS, "
-                                + "TASK_EMBEDDING, TASK_REGRESSION or TASK_AGE");
-            });
+            parsed.add(
+                    switch (task) {
+                        case TASK_ATTRIBUTES -> FaceTask.ATTRIBUTES;
+                        case TASK_EXPRESSION -> FaceTask.EXPRESSION;
+                        case TASK_LANDMARKS -> FaceTask.LANDMARKS;
+                        case TASK_EMBEDDING -> FaceTask.EMBEDDING;
+                        case TASK_REGRESSION -> FaceTask.REGRESSION;
+                        case TASK_AGE -> FaceTask.AGE;
+                        case TASK_UNSPECIFIED, UNRECOGNIZED ->
+                            throw ServingException.invalidArgument("tasks contains " + task
+                                    + "; use TASK_ATTRIBUTES, TASK_EXPRESSION, TASK_LANDMARKS, "
+                                    + "TASK_EMBEDDING, TASK_REGRESSION or TASK_AGE");
+                    });
         }
         return parsed;
     }
@@ -84,7 +98,8 @@ final class ProtoRequests {
     }
 
     private static Optional<FaceBox> box(boolean present, BoundingBox box) {
-        return present ? Optional.of(ClientBoxes.checked(box.getX(), box.getY(), box.getWidth(), box.getHeight()))
+        return present
+                ? Optional.of(ClientBoxes.checked(box.getX(), box.getY(), box.getWidth(), box.getHeight()))
                 : Optional.empty();
     }
 }

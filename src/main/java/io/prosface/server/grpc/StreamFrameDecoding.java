@@ -34,8 +34,7 @@ final class StreamFrameDecoding {
     /** The highest field number protobuf allows: never in the .proto, so only this class sets it. */
     static final int MARKER = 536_870_911;
 
-    private StreamFrameDecoding() {
-    }
+    private StreamFrameDecoding() {}
 
     /** {@code definition} with AnalyzeStream's request marshaller replaced by {@link #FRAMES}; nothing else changes. */
     static ServerServiceDefinition lenient(ServerServiceDefinition definition) {
@@ -45,8 +44,10 @@ final class StreamFrameDecoding {
         ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(original.getName())
                 .setSchemaDescriptor(original.getSchemaDescriptor()); // server reflection still describes the service
         for (ServerMethodDefinition<?, ?> method : definition.getMethods()) {
-            ServerMethodDefinition<?, ?> bound = method.getMethodDescriptor().getFullMethodName().equals(streamMethod)
-                    ? withFrameMarshaller(cast(method)) : method;
+            ServerMethodDefinition<?, ?> bound =
+                    method.getMethodDescriptor().getFullMethodName().equals(streamMethod)
+                            ? withFrameMarshaller(cast(method))
+                            : method;
             descriptor.addMethod(bound.getMethodDescriptor());
             methods.add(bound);
         }
@@ -58,7 +59,8 @@ final class StreamFrameDecoding {
     /** The parser's reason when {@code frame} stands for a message that did not decode. */
     static Optional<String> decodeFailure(AnalyzeStreamRequest frame) {
         UnknownFieldSet.Field marker = frame.getUnknownFields().getField(MARKER);
-        return marker.getLengthDelimitedList().isEmpty() ? Optional.empty()
+        return marker.getLengthDelimitedList().isEmpty()
+                ? Optional.empty()
                 : Optional.of(marker.getLengthDelimitedList().get(0).toStringUtf8());
     }
 
@@ -84,12 +86,18 @@ final class StreamFrameDecoding {
                 return frame.getUnknownFields().hasField(MARKER) ? withoutMarker(frame) : frame;
             } catch (InvalidProtocolBufferException broken) {
                 long frameId = broken.getUnfinishedMessage() instanceof AnalyzeStreamRequest partial
-                        ? partial.getFrameId() : 0;
+                        ? partial.getFrameId()
+                        : 0;
                 String reason = broken.getMessage() == null ? "invalid protobuf" : broken.getMessage();
-                return AnalyzeStreamRequest.newBuilder().setFrameId(frameId)
-                        .setUnknownFields(UnknownFieldSet.newBuilder().addField(MARKER, UnknownFieldSet.Field
-                                .newBuilder().addLengthDelimited(ByteString.copyFrom(reason, StandardCharsets.UTF_8))
-                                .build()).build())
+                return AnalyzeStreamRequest.newBuilder()
+                        .setFrameId(frameId)
+                        .setUnknownFields(UnknownFieldSet.newBuilder()
+                                .addField(
+                                        MARKER,
+                                        UnknownFieldSet.Field.newBuilder()
+                                                .addLengthDelimited(ByteString.copyFrom(reason, StandardCharsets.UTF_8))
+                                                .build())
+                                .build())
                         .build();
             }
         }
@@ -107,8 +115,10 @@ final class StreamFrameDecoding {
 
     private static ServerMethodDefinition<AnalyzeStreamRequest, AnalyzeStreamResponse> withFrameMarshaller(
             ServerMethodDefinition<AnalyzeStreamRequest, AnalyzeStreamResponse> method) {
-        MethodDescriptor<AnalyzeStreamRequest, AnalyzeStreamResponse> descriptor = method.getMethodDescriptor()
-                .toBuilder().setRequestMarshaller(FRAMES).build();
+        MethodDescriptor<AnalyzeStreamRequest, AnalyzeStreamResponse> descriptor =
+                method.getMethodDescriptor().toBuilder()
+                        .setRequestMarshaller(FRAMES)
+                        .build();
         return ServerMethodDefinition.create(descriptor, method.getServerCallHandler());
     }
 

@@ -33,7 +33,8 @@ public class FineTuneStoreCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         var problem = database.check();
-        var response = HealthCheckResponse.named("fine-tuning-store").status(problem.isEmpty())
+        var response = HealthCheckResponse.named("fine-tuning-store")
+                .status(problem.isEmpty())
                 .withData("datasource", config.datasource());
         problem.map(reason -> reason.lines().findFirst().orElse(reason))
                 .map(line -> line.length() > 300 ? line.substring(0, 300) : line)

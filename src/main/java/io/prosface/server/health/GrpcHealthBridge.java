@@ -43,6 +43,7 @@ public class GrpcHealthBridge {
 
     /** The checks that decide, without quarkus-grpc's (which reads the storage this bean writes). */
     volatile List<HealthCheck> checks = List.of();
+
     private ScheduledExecutorService timer;
 
     @Inject

@@ -21,6 +21,8 @@ public class LivenessCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        return HealthCheckResponse.named("inference-workers").status(engine.workersAlive()).build();
+        return HealthCheckResponse.named("inference-workers")
+                .status(engine.workersAlive())
+                .build();
     }
 }

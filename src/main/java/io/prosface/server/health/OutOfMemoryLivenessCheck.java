@@ -33,9 +33,12 @@ public class OutOfMemoryLivenessCheck implements HealthCheck {
         watch.last().ifPresent(incident -> {
             response.withData("errorsInWindow", incident.inWindow()).withData("errors", incident.total());
             if (restart) {
-                response.withData("reason", incident.inWindow() + " OutOfMemoryErrors within "
-                        + config.outOfMemoryWindow().toSeconds() + " s (pros.health.out-of-memory-restart-after "
-                        + config.outOfMemoryRestartAfter() + "): restart this JVM");
+                response.withData(
+                        "reason",
+                        incident.inWindow() + " OutOfMemoryErrors within "
+                                + config.outOfMemoryWindow().toSeconds()
+                                + " s (pros.health.out-of-memory-restart-after "
+                                + config.outOfMemoryRestartAfter() + "): restart this JVM");
             }
         });
         return response.build();

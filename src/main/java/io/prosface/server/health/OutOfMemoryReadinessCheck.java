@@ -32,12 +32,16 @@ public class OutOfMemoryReadinessCheck implements HealthCheck {
         var response = HealthCheckResponse.named("out-of-memory").status(left == 0);
         watch.last().ifPresent(incident -> {
             long ago = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - incident.nanoTime());
-            response.withData("lastError", "OutOfMemoryError (" + incident.message() + ") " + incident.where() + ", "
-                    + ago + " s ago").withData("errors", incident.total());
+            response.withData(
+                            "lastError",
+                            "OutOfMemoryError (" + incident.message() + ") " + incident.where() + ", " + ago + " s ago")
+                    .withData("errors", incident.total());
             if (left > 0) {
                 response.withData("readyAgainInSeconds", Math.max(1, TimeUnit.NANOSECONDS.toSeconds(left)))
-                        .withData("reason", "cooling down after an OutOfMemoryError (pros.health.out-of-memory-cooldown "
-                                + config.outOfMemoryCooldown().toSeconds() + " s)");
+                        .withData(
+                                "reason",
+                                "cooling down after an OutOfMemoryError (pros.health.out-of-memory-cooldown "
+                                        + config.outOfMemoryCooldown().toSeconds() + " s)");
             }
         });
         return response.build();

@@ -28,6 +28,7 @@ public class OutOfMemoryWatch {
 
     /** System.nanoTime() of each error within the window, oldest first. */
     private final ArrayDeque<Long> recent = new ArrayDeque<>();
+
     private String lastWhere;
     private String lastMessage;
     private long lastNanos;
@@ -49,8 +50,12 @@ public class OutOfMemoryWatch {
             lastNanos = now;
             total++;
         }
-        LOG.warnf("OutOfMemoryError %s (%s): readiness DOWN for %s%s", where, error.getMessage(),
-                config.outOfMemoryCooldown(), restartDue() ? "; liveness DOWN: restart due" : "");
+        LOG.warnf(
+                "OutOfMemoryError %s (%s): readiness DOWN for %s%s",
+                where,
+                error.getMessage(),
+                config.outOfMemoryCooldown(),
+                restartDue() ? "; liveness DOWN: restart due" : "");
     }
 
     /** The last error, if there was one. */

@@ -22,7 +22,8 @@ public class ReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         InferenceEngine.State state = engine.state();
-        var response = HealthCheckResponse.named("model").status(state == InferenceEngine.State.READY)
+        var response = HealthCheckResponse.named("model")
+                .status(state == InferenceEngine.State.READY)
                 .withData("state", state.name());
         if (engine.registry() != null) {
             response.withData("model", engine.registry().modelVersion());

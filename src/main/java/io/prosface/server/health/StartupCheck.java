@@ -23,6 +23,9 @@ public class StartupCheck implements HealthCheck {
     public HealthCheckResponse call() {
         InferenceEngine.State state = engine.state();
         boolean started = state == InferenceEngine.State.LOADED || state == InferenceEngine.State.READY;
-        return HealthCheckResponse.named("model-loaded").status(started).withData("state", state.name()).build();
+        return HealthCheckResponse.named("model-loaded")
+                .status(started)
+                .withData("state", state.name())
+                .build();
     }
 }

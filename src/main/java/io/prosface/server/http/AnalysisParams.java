@@ -23,14 +23,16 @@ import org.jboss.resteasy.reactive.RestQuery;
 public class AnalysisParams {
 
     @RestQuery
-    @Parameter(description = "Tasks for /v1/analyze, comma-separated: attributes, expression, landmarks, embedding, "
-            + "regression, age (default: attributes, expression, landmarks and embedding, plus age when the served "
-            + "model has its built-in 'age' head). Ignored by the single-task routes.")
+    @Parameter(
+            description = "Tasks for /v1/analyze, comma-separated: attributes, expression, landmarks, embedding, "
+                    + "regression, age (default: attributes, expression, landmarks and embedding, plus age when the served "
+                    + "model has its built-in 'age' head). Ignored by the single-task routes.")
     String tasks;
 
     @RestQuery
-    @Parameter(description = "Head to use, 'name' (current version) or 'name@vN'; repeat or comma-separate for "
-            + "several tasks. Default: each task's default head.")
+    @Parameter(
+            description = "Head to use, 'name' (current version) or 'name@vN'; repeat or comma-separate for "
+                    + "several tasks. Default: each task's default head.")
     List<String> head;
 
     @RestQuery
@@ -41,18 +43,21 @@ public class AnalysisParams {
     // bad number is the caller's mistake (400 naming the parameter)
 
     @RestQuery("max_faces")
-    @Parameter(description = "Most faces answered, largest first (>= 0; 0 or absent: server default, 10).",
+    @Parameter(
+            description = "Most faces answered, largest first (>= 0; 0 or absent: server default, 10).",
             schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
     String maxFaces;
 
     @RestQuery("timeout_ms")
-    @Parameter(description = "Deadline in milliseconds, 1 to 3600000 (one hour); past it the answer is 504 and "
-            + "queued work is dropped. Default: the server's pros.inference.request-timeout (30 s).",
+    @Parameter(
+            description = "Deadline in milliseconds, 1 to 3600000 (one hour); past it the answer is 504 and "
+                    + "queued work is dropped. Default: the server's pros.inference.request-timeout (30 s).",
             schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "3600000"))
     String timeoutMs;
 
     @RestHeader("X-Timeout-Ms")
-    @Parameter(description = "Same as timeout_ms, as a header; timeout_ms wins when both are set.",
+    @Parameter(
+            description = "Same as timeout_ms, as a header; timeout_ms wins when both are set.",
             schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "3600000"))
     String timeoutHeader;
 
@@ -66,8 +71,13 @@ public class AnalysisParams {
         // required (and refused without the head)
         boolean defaults = fixedTasks == null && (tasks == null || tasks.isBlank());
         String boxText = formBox != null && !formBox.isBlank() ? formBox : box;
-        return new AnalysisRequest(image, parseBox(boxText), chosenTasks, parseHeads(head),
-                maxFaces(), deadline(defaultDeadlineNanos),
+        return new AnalysisRequest(
+                image,
+                parseBox(boxText),
+                chosenTasks,
+                parseHeads(head),
+                maxFaces(),
+                deadline(defaultDeadlineNanos),
                 defaults ? AnalysisRequest.OPTIONAL_DEFAULT_TASKS : Set.of());
     }
 
@@ -99,11 +109,12 @@ public class AnalysisParams {
         try {
             millis = Long.parseLong(text.trim());
         } catch (NumberFormatException notANumber) {
-            throw ServingException.invalidArgument(name + " must be a whole number of milliseconds, got '" + text + "'");
+            throw ServingException.invalidArgument(
+                    name + " must be a whole number of milliseconds, got '" + text + "'");
         }
         if (millis <= 0 || millis > MAX_TIMEOUT_MS) {
-            throw ServingException.invalidArgument(name + " must be in [1, " + MAX_TIMEOUT_MS + "] milliseconds, got "
-                    + millis);
+            throw ServingException.invalidArgument(
+                    name + " must be in [1, " + MAX_TIMEOUT_MS + "] milliseconds, got " + millis);
         }
         return System.nanoTime() + millis * 1_000_000L;
     }
@@ -129,8 +140,11 @@ public class AnalysisParams {
     static List<HeadChoice> parseHeads(List<String> values) {
         List<HeadChoice> heads = new ArrayList<>();
         if (values != null) {
-            values.stream().flatMap(value -> Arrays.stream(value.split(","))).filter(name -> !name.isBlank())
-                    .map(name -> new HeadChoice(null, HeadSelector.parse(name))).forEach(heads::add);
+            values.stream()
+                    .flatMap(value -> Arrays.stream(value.split(",")))
+                    .filter(name -> !name.isBlank())
+                    .map(name -> new HeadChoice(null, HeadSelector.parse(name)))
+                    .forEach(heads::add);
         }
         return heads;
     }

@@ -39,6 +39,7 @@ public class ApiContractFilter implements OASFilter {
     public static final String ERROR = "Error";
     /** The error object of the Open Inference Protocol v2 routes. */
     public static final String INFERENCE_ERROR = "InferenceError";
+
     private static final String V2_PATH = "/v2";
     private static final String UPLOAD_PATH = "/v1/finetune/jobs";
 
@@ -72,21 +73,27 @@ public class ApiContractFilter implements OASFilter {
         if (openAPI.getPaths() == null || openAPI.getPaths().getPathItems() == null) {
             return;
         }
-        openAPI.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) -> {
-            if (operation.getResponses() == null) {
-                operation.responses(OASFactory.createAPIResponses());
-            }
-            // the Open Inference Protocol answers its errors in its own shape
-            String schema = path.startsWith(V2_PATH) ? INFERENCE_ERROR : ERROR;
-            for (int status : errorStatuses(path, method, operation)) {
-                addError(operation.getResponses(), status, schema);
-            }
-            if (path.equals(UPLOAD_PATH) && method == PathItem.HttpMethod.POST) {
-                operation.requestBody(OASFactory.createRequestBody().required(true).content(OASFactory.createContent()
-                        .addMediaType("multipart/form-data", OASFactory.createMediaType()
-                                .schema(UploadFormSchema.of(formOptions())))));
-            }
-        }));
+        openAPI.getPaths()
+                .getPathItems()
+                .forEach((path, item) -> item.getOperations().forEach((method, operation) -> {
+                    if (operation.getResponses() == null) {
+                        operation.responses(OASFactory.createAPIResponses());
+                    }
+                    // the Open Inference Protocol answers its errors in its own shape
+                    String schema = path.startsWith(V2_PATH) ? INFERENCE_ERROR : ERROR;
+                    for (int status : errorStatuses(path, method, operation)) {
+                        addError(operation.getResponses(), status, schema);
+                    }
+                    if (path.equals(UPLOAD_PATH) && method == PathItem.HttpMethod.POST) {
+                        operation.requestBody(OASFactory.createRequestBody()
+                                .required(true)
+                                .content(OASFactory.createContent()
+                                        .addMediaType(
+                                                "multipart/form-data",
+                                                OASFactory.createMediaType()
+                                                        .schema(UploadFormSchema.of(formOptions())))));
+                    }
+                }));
     }
 
     /**
@@ -94,21 +101,34 @@ public class ApiContractFilter implements OASFilter {
      * image needs no reflection; OpenApiContractTest checks it against a real error answer.
      */
     private static Schema errorSchema() {
-        return OASFactory.createSchema().addType(SchemaType.OBJECT).description("Every error answer")
-                .addProperty("code", OASFactory.createSchema().addType(SchemaType.STRING)
-                        .description("the gRPC-style name (INVALID_ARGUMENT, NOT_FOUND, RESOURCE_EXHAUSTED, "
-                                + "UNAVAILABLE, ...): the same strings the gRPC API's status codes use"))
-                .addProperty("message", OASFactory.createSchema().addType(SchemaType.STRING)
-                        .description("what went wrong, safe to show"))
-                .addRequired("code").addRequired("message");
+        return OASFactory.createSchema()
+                .addType(SchemaType.OBJECT)
+                .description("Every error answer")
+                .addProperty(
+                        "code",
+                        OASFactory.createSchema()
+                                .addType(SchemaType.STRING)
+                                .description("the gRPC-style name (INVALID_ARGUMENT, NOT_FOUND, RESOURCE_EXHAUSTED, "
+                                        + "UNAVAILABLE, ...): the same strings the gRPC API's status codes use"))
+                .addProperty(
+                        "message",
+                        OASFactory.createSchema()
+                                .addType(SchemaType.STRING)
+                                .description("what went wrong, safe to show"))
+                .addRequired("code")
+                .addRequired("message");
     }
 
     /** The Open Inference Protocol's error object (its REST spec: {@code {"error": "..."}}). */
     private static Schema inferenceErrorSchema() {
-        return OASFactory.createSchema().addType(SchemaType.OBJECT)
+        return OASFactory.createSchema()
+                .addType(SchemaType.OBJECT)
                 .description("Every error answer of the Open Inference Protocol v2 routes (/v2)")
-                .addProperty("error", OASFactory.createSchema().addType(SchemaType.STRING)
-                        .description("what went wrong, safe to show"))
+                .addProperty(
+                        "error",
+                        OASFactory.createSchema()
+                                .addType(SchemaType.STRING)
+                                .description("what went wrong, safe to show"))
                 .addRequired("error");
     }
 
@@ -156,11 +176,17 @@ public class ApiContractFilter implements OASFilter {
             response = OASFactory.createAPIResponse().description(status == 504 ? TIMEOUT : MEANING.get(status));
             responses.addAPIResponse(code, response);
         }
-        response.content(OASFactory.createContent().addMediaType("application/json", OASFactory.createMediaType()
-                .schema(OASFactory.createSchema().ref(schema))));
+        response.content(OASFactory.createContent()
+                .addMediaType(
+                        "application/json",
+                        OASFactory.createMediaType()
+                                .schema(OASFactory.createSchema().ref(schema))));
         if (status == 429 || status == 503) {
-            response.addHeader("Retry-After", OASFactory.createHeader().description("seconds to wait before retrying")
-                    .schema(OASFactory.createSchema().addType(SchemaType.INTEGER)));
+            response.addHeader(
+                    "Retry-After",
+                    OASFactory.createHeader()
+                            .description("seconds to wait before retrying")
+                            .schema(OASFactory.createSchema().addType(SchemaType.INTEGER)));
         }
     }
 

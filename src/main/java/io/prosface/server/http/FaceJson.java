@@ -32,8 +32,16 @@ public final class FaceJson {
      * @param detectionScore detector confidence, not a probability; 0 for a client box
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Face(Box box, String boxSource, float detectionScore, Attributes attributes,
-            ExpressionResult expression, Landmarks landmarks, Embedding embedding, Regression regression, Age age) {}
+    public record Face(
+            Box box,
+            String boxSource,
+            float detectionScore,
+            Attributes attributes,
+            ExpressionResult expression,
+            Landmarks landmarks,
+            Embedding embedding,
+            Regression regression,
+            Age age) {}
 
     public record LabelProbability(String label, float probability) {}
 

@@ -54,9 +54,10 @@ public class FaceResource {
     @POST
     @Path("/analyze")
     @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(operationId = "analyze",
+    @Operation(
+            operationId = "analyze",
             summary = "Any subset of attributes, expression, landmarks, embedding, regression and age from one "
-            + "backbone pass",
+                    + "backbone pass",
             description = "Without a box every detected face is answered, largest first; no face: empty list. "
                     + "Without tasks: attributes, expression, landmarks and embedding, plus age when the served model "
                     + "has its built-in 'age' head.")
@@ -69,16 +70,15 @@ public class FaceResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Blocking
     @Operation(summary = "As POST /v1/analyze, image as multipart file part 'image' (optional field 'box')")
-    public Uni<FaceJson.Analysis> analyzeForm(@RestForm("image") FileUpload image, @RestForm("box") String box,
-            @BeanParam AnalysisParams params) {
+    public Uni<FaceJson.Analysis> analyzeForm(
+            @RestForm("image") FileUpload image, @RestForm("box") String box, @BeanParam AnalysisParams params) {
         return form(Route.ANALYZE, image, box, params);
     }
 
     @POST
     @Path("/attributes")
     @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(operationId = "predictAttributes",
-            summary = "Facial attribute probabilities (CelebA names) per face")
+    @Operation(operationId = "predictAttributes", summary = "Facial attribute probabilities (CelebA names) per face")
     public Uni<FaceJson.Analysis> attributes(byte[] image, @BeanParam AnalysisParams params) {
         return raw(Route.ATTRIBUTES, image, params);
     }
@@ -88,15 +88,16 @@ public class FaceResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Blocking
     @Operation(summary = "As POST /v1/attributes, multipart")
-    public Uni<FaceJson.Analysis> attributesForm(@RestForm("image") FileUpload image, @RestForm("box") String box,
-            @BeanParam AnalysisParams params) {
+    public Uni<FaceJson.Analysis> attributesForm(
+            @RestForm("image") FileUpload image, @RestForm("box") String box, @BeanParam AnalysisParams params) {
         return form(Route.ATTRIBUTES, image, box, params);
     }
 
     @POST
     @Path("/expression")
     @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(operationId = "predictExpression",
+    @Operation(
+            operationId = "predictExpression",
             summary = "Expression class and distribution over the 7 basic expressions per face")
     public Uni<FaceJson.Analysis> expression(byte[] image, @BeanParam AnalysisParams params) {
         return raw(Route.EXPRESSION, image, params);
@@ -107,15 +108,16 @@ public class FaceResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Blocking
     @Operation(summary = "As POST /v1/expression, multipart")
-    public Uni<FaceJson.Analysis> expressionForm(@RestForm("image") FileUpload image, @RestForm("box") String box,
-            @BeanParam AnalysisParams params) {
+    public Uni<FaceJson.Analysis> expressionForm(
+            @RestForm("image") FileUpload image, @RestForm("box") String box, @BeanParam AnalysisParams params) {
         return form(Route.EXPRESSION, image, box, params);
     }
 
     @POST
     @Path("/landmarks")
     @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(operationId = "predictLandmarks",
+    @Operation(
+            operationId = "predictLandmarks",
             summary = "68 iBUG landmarks per face, as {x, y} in input-image pixels")
     public Uni<FaceJson.Analysis> landmarks(byte[] image, @BeanParam AnalysisParams params) {
         return raw(Route.LANDMARKS, image, params);
@@ -126,15 +128,16 @@ public class FaceResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Blocking
     @Operation(summary = "As POST /v1/landmarks, multipart")
-    public Uni<FaceJson.Analysis> landmarksForm(@RestForm("image") FileUpload image, @RestForm("box") String box,
-            @BeanParam AnalysisParams params) {
+    public Uni<FaceJson.Analysis> landmarksForm(
+            @RestForm("image") FileUpload image, @RestForm("box") String box, @BeanParam AnalysisParams params) {
         return form(Route.LANDMARKS, image, box, params);
     }
 
     @POST
     @Path("/age")
     @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(operationId = "predictAge",
+    @Operation(
+            operationId = "predictAge",
             summary = "Estimated age in years per face, from the model's built-in 'age' head",
             description = "400 INVALID_ARGUMENT when the served model has no 'age' head and no other one-output "
                     + "regression head is chosen with 'head'.")
@@ -147,16 +150,15 @@ public class FaceResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Blocking
     @Operation(summary = "As POST /v1/age, multipart")
-    public Uni<FaceJson.Analysis> ageForm(@RestForm("image") FileUpload image, @RestForm("box") String box,
-            @BeanParam AnalysisParams params) {
+    public Uni<FaceJson.Analysis> ageForm(
+            @RestForm("image") FileUpload image, @RestForm("box") String box, @BeanParam AnalysisParams params) {
         return form(Route.AGE, image, box, params);
     }
 
     @POST
     @Path("/embed")
     @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(operationId = "embed",
-            summary = "L2-normalised face embedding (backbone class token) per face")
+    @Operation(operationId = "embed", summary = "L2-normalised face embedding (backbone class token) per face")
     public Uni<FaceJson.Analysis> embed(byte[] image, @BeanParam AnalysisParams params) {
         return raw(Route.EMBED, image, params);
     }
@@ -166,8 +168,8 @@ public class FaceResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Blocking
     @Operation(summary = "As POST /v1/embed, multipart")
-    public Uni<FaceJson.Analysis> embedForm(@RestForm("image") FileUpload image, @RestForm("box") String box,
-            @BeanParam AnalysisParams params) {
+    public Uni<FaceJson.Analysis> embedForm(
+            @RestForm("image") FileUpload image, @RestForm("box") String box, @BeanParam AnalysisParams params) {
         return form(Route.EMBED, image, box, params);
     }
 
@@ -198,7 +200,9 @@ public class FaceResource {
     }
 
     private Uni<FaceJson.Analysis> answer(Route route, Supplier<byte[]> image, AnalysisParams params, String formBox) {
-        return calls.analyze(API, route.method,
+        return calls.analyze(
+                API,
+                route.method,
                 () -> params.toRequest(image.get(), route.tasks, formBox, calls.defaultDeadlineNanos()),
                 JsonAnswers::toJson);
     }

@@ -1,6 +1,8 @@
 package io.prosface.server.http;
 
 import io.prosface.server.auth.ApiKeys;
+import io.prosface.server.config.FineTuneConfig;
+import io.prosface.server.error.ServingException;
 import io.prosface.server.finetune.FineTuneService;
 import io.prosface.server.finetune.Page;
 import io.prosface.server.finetune.heads.HeadRefs;
@@ -12,8 +14,6 @@ import io.prosface.server.finetune.upload.FormOptions;
 import io.prosface.server.finetune.upload.SpecForm;
 import io.prosface.server.finetune.upload.UploadBudget;
 import io.prosface.server.finetune.upload.UploadedFile;
-import io.prosface.server.config.FineTuneConfig;
-import io.prosface.server.error.ServingException;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
@@ -64,7 +64,10 @@ import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
  */
 @Path("/v1/finetune")
 @Tag(name = "Fine-tuning", description = "Few-shot heads: upload, train, follow, serve; Authorization: Bearer <key>")
-@SecurityScheme(securitySchemeName = FineTuneResource.BEARER, type = SecuritySchemeType.HTTP, scheme = "bearer",
+@SecurityScheme(
+        securitySchemeName = FineTuneResource.BEARER,
+        type = SecuritySchemeType.HTTP,
+        scheme = "bearer",
         description = "An API key of pros.auth.api-keys: reads need the read role, everything else admin")
 @SecurityRequirement(name = FineTuneResource.BEARER)
 public class FineTuneResource {
@@ -94,16 +97,24 @@ public class FineTuneResource {
     @Path("/jobs")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "submitJob",
+    @Operation(
+            operationId = "submitJob",
             summary = "Upload labelled images (parts 'archive' zip/tar.gz and/or 'images', plus 'manifest' CSV/JSON) "
-            + "and a task spec (fields kind, head_name, classes, points, epochs, learning_rate, batch_size, "
-            + "validation_split, unfrozen_blocks (k: also train the last k backbone blocks, 0..depth, default 0), "
-            + "augmented_views, seed, promote, crop): 202 with the queued job")
-    @APIResponse(responseCode = "202", description = "The job, queued; Location names it",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = FineTuneJson.Job.class)),
-            headers = @Header(name = "Location", description = "/v1/finetune/jobs/{id}",
-                    schema = @Schema(type = SchemaType.STRING)))
+                    + "and a task spec (fields kind, head_name, classes, points, epochs, learning_rate, batch_size, "
+                    + "validation_split, unfrozen_blocks (k: also train the last k backbone blocks, 0..depth, default 0), "
+                    + "augmented_views, seed, promote, crop): 202 with the queued job")
+    @APIResponse(
+            responseCode = "202",
+            description = "The job, queued; Location names it",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = FineTuneJson.Job.class)),
+            headers =
+                    @Header(
+                            name = "Location",
+                            description = "/v1/finetune/jobs/{id}",
+                            schema = @Schema(type = SchemaType.STRING)))
     public Response submit(@HeaderParam("Authorization") String authorization, MultipartFormDataInput input) {
         keys.require(authorization, ApiKeys.Role.ADMIN);
         if (input.getValues().isEmpty()) {
@@ -119,21 +130,23 @@ public class FineTuneResource {
         JobRecord job;
         // every part is charged to the budget of uploads in flight before it is read into the heap
         try (UploadBudget.Lease lease = service.uploadLease()) {
-            for (Map.Entry<String, Collection<FormValue>> part : input.getValues().entrySet()) {
+            for (Map.Entry<String, Collection<FormValue>> part :
+                    input.getValues().entrySet()) {
                 String name = part.getKey();
                 boolean field = TASK_FIELDS.contains(name) || options.has(name);
                 if (!FILE_PARTS.contains(name) && !field) {
                     List<String> fields = new ArrayList<>(TASK_FIELDS);
                     options.all().forEach(option -> fields.add(option.name()));
-                    throw ServingException.invalidArgument("unknown form part '" + name + "'; files: archive, "
-                            + "images, manifest; fields: " + String.join(", ", fields.stream().sorted().toList()));
+                    throw ServingException.invalidArgument(
+                            "unknown form part '" + name + "'; files: archive, " + "images, manifest; fields: "
+                                    + String.join(", ", fields.stream().sorted().toList()));
                 }
                 for (FormValue value : part.getValue()) {
                     if (field) {
                         form.put(name, value.isFileItem() ? text(value, lease) : field(name, value));
                     } else if (name.equals("manifest")) {
-                        manifest = new UploadedFile(value.getFileName() == null ? "manifest" : value.getFileName(),
-                                bytes(value, lease));
+                        manifest = new UploadedFile(
+                                value.getFileName() == null ? "manifest" : value.getFileName(), bytes(value, lease));
                     } else if (!value.isFileItem()) {
                         // a part without a file name reaches us as text: binary bytes would be mangled by decoding
                         throw ServingException.invalidArgument("form part '" + name + "' has no file name: send "
@@ -147,31 +160,44 @@ public class FineTuneResource {
             }
             job = service.submit(form, archives, images, manifest, lease);
         }
-        return Response.accepted(FineTuneJson.job(job)).location(URI.create("/v1/finetune/jobs/" + job.id())).build();
+        return Response.accepted(FineTuneJson.job(job))
+                .location(URI.create("/v1/finetune/jobs/" + job.id()))
+                .build();
     }
 
     @GET
     @Path("/options")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "getUploadOptions",
-            summary = "The upload form: task kinds, every optional training field with its type, default and "
-            + "range as the server enforces them (unfrozen_blocks up to the served backbone's depth), upload limits")
+    @Operation(
+            operationId = "getUploadOptions",
+            summary =
+                    "The upload form: task kinds, every optional training field with its type, default and "
+                            + "range as the server enforces them (unfrozen_blocks up to the served backbone's depth), upload limits")
     public FineTuneJson.FormFields options(@HeaderParam("Authorization") String authorization) {
         keys.require(authorization, ApiKeys.Role.READ);
         FineTuneConfig.Upload upload = config.upload();
-        return new FineTuneJson.FormFields(SpecForm.KINDS, service.formOptions().all(),
-                new FineTuneJson.Limits(upload.maxBytes(), upload.maxFiles(), upload.maxImageBytes(),
-                        upload.maxImagePixels(), upload.minExamples(), upload.maxFieldBytes()));
+        return new FineTuneJson.FormFields(
+                SpecForm.KINDS,
+                service.formOptions().all(),
+                new FineTuneJson.Limits(
+                        upload.maxBytes(),
+                        upload.maxFiles(),
+                        upload.maxImageBytes(),
+                        upload.maxImagePixels(),
+                        upload.minExamples(),
+                        upload.maxFieldBytes()));
     }
 
     @GET
     @Path("/jobs/{id}/metrics")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "getJobMetrics",
-            summary = "A job's metric history: train and validation metrics of every epoch that reported "
-            + "progress (every epoch of a short job, about every tenth of a long one), by epoch; empty while queued")
-    public FineTuneJson.JobMetrics metrics(@HeaderParam("Authorization") String authorization,
-            @PathParam("id") String id) {
+    @Operation(
+            operationId = "getJobMetrics",
+            summary =
+                    "A job's metric history: train and validation metrics of every epoch that reported "
+                            + "progress (every epoch of a short job, about every tenth of a long one), by epoch; empty while queued")
+    public FineTuneJson.JobMetrics metrics(
+            @HeaderParam("Authorization") String authorization, @PathParam("id") String id) {
         keys.require(authorization, ApiKeys.Role.READ);
         return new FineTuneJson.JobMetrics(id, service.metrics(id));
     }
@@ -179,8 +205,7 @@ public class FineTuneResource {
     @GET
     @Path("/jobs/{id}")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "getJob",
-            summary = "One job: state, progress, train and validation metrics")
+    @Operation(operationId = "getJob", summary = "One job: state, progress, train and validation metrics")
     public FineTuneJson.Job job(@HeaderParam("Authorization") String authorization, @PathParam("id") String id) {
         keys.require(authorization, ApiKeys.Role.READ);
         return FineTuneJson.job(service.job(id));
@@ -189,29 +214,35 @@ public class FineTuneResource {
     @GET
     @Path("/jobs")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "listJobs",
+    @Operation(
+            operationId = "listJobs",
             summary = "Jobs, newest first, a page at a time (page_size, page_token, state, head_name)")
-    public FineTuneJson.JobPage jobs(@HeaderParam("Authorization") String authorization,
-            @QueryParam("page_size") int pageSize, @QueryParam("page_token") String pageToken,
-            @QueryParam("state") List<String> states, @QueryParam("head_name") String headName) {
+    public FineTuneJson.JobPage jobs(
+            @HeaderParam("Authorization") String authorization,
+            @QueryParam("page_size") int pageSize,
+            @QueryParam("page_token") String pageToken,
+            @QueryParam("state") List<String> states,
+            @QueryParam("head_name") String headName) {
         keys.require(authorization, ApiKeys.Role.READ);
         Set<JobState> filter = EnumSet.noneOf(JobState.class);
         for (String state : states) {
             try {
                 filter.add(JobState.valueOf(state.trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException unknown) {
-                throw ServingException.invalidArgument("unknown job state '" + state
-                        + "'; known: queued, running, succeeded, failed, cancelled");
+                throw ServingException.invalidArgument(
+                        "unknown job state '" + state + "'; known: queued, running, succeeded, failed, cancelled");
             }
         }
         Page<JobRecord> page = service.jobs(pageSize, pageToken, filter, headName);
-        return new FineTuneJson.JobPage(page.items().stream().map(FineTuneJson::job).toList(), page.nextPageToken());
+        return new FineTuneJson.JobPage(
+                page.items().stream().map(FineTuneJson::job).toList(), page.nextPageToken());
     }
 
     @DELETE
     @Path("/jobs/{id}")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "cancelJob",
+    @Operation(
+            operationId = "cancelJob",
             summary = "Cancel a job: a queued one at once, a running one at its next step (then watch it)")
     public FineTuneJson.Job cancel(@HeaderParam("Authorization") String authorization, @PathParam("id") String id) {
         return FineTuneJson.job(service.cancel(id, keys.require(authorization, ApiKeys.Role.ADMIN)));
@@ -222,13 +253,18 @@ public class FineTuneResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Blocking
-    @Operation(operationId = "watchJob",
+    @Operation(
+            operationId = "watchJob",
             summary = "Server-sent events: the job now and at every change until it is terminal")
-    @APIResponse(responseCode = "200", description = "A text/event-stream; each event's data is the job as JSON",
-            content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS,
-                    schema = @Schema(implementation = FineTuneJson.Job.class)))
-    public Multi<FineTuneJson.Job> events(@HeaderParam("Authorization") String authorization,
-            @PathParam("id") String id) {
+    @APIResponse(
+            responseCode = "200",
+            description = "A text/event-stream; each event's data is the job as JSON",
+            content =
+                    @Content(
+                            mediaType = MediaType.SERVER_SENT_EVENTS,
+                            schema = @Schema(implementation = FineTuneJson.Job.class)))
+    public Multi<FineTuneJson.Job> events(
+            @HeaderParam("Authorization") String authorization, @PathParam("id") String id) {
         keys.require(authorization, ApiKeys.Role.READ);
         return watcher.watch(id).map(FineTuneJson::job);
     }
@@ -236,22 +272,28 @@ public class FineTuneResource {
     @GET
     @Path("/heads")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "listHeads",
+    @Operation(
+            operationId = "listHeads",
             summary = "Heads (built in and few-shot), by name then newest version (page_size, page_token, name, type)")
-    public FineTuneJson.HeadPage heads(@HeaderParam("Authorization") String authorization,
-            @QueryParam("page_size") int pageSize, @QueryParam("page_token") String pageToken,
-            @QueryParam("name") String name, @QueryParam("type") String type) {
+    public FineTuneJson.HeadPage heads(
+            @HeaderParam("Authorization") String authorization,
+            @QueryParam("page_size") int pageSize,
+            @QueryParam("page_token") String pageToken,
+            @QueryParam("name") String name,
+            @QueryParam("type") String type) {
         keys.require(authorization, ApiKeys.Role.READ);
         Page<HeadView> page = service.heads(pageSize, pageToken, name, HeadRefs.kinds(type));
-        return new FineTuneJson.HeadPage(page.items().stream().map(FineTuneJson::head).toList(), page.nextPageToken());
+        return new FineTuneJson.HeadPage(
+                page.items().stream().map(FineTuneJson::head).toList(), page.nextPageToken());
     }
 
     @POST
     @Path("/heads/{name}/{version}/promote")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "promoteHead",
-            summary = "Make a head version current: the one name-only selectors get")
-    public FineTuneJson.Head promote(@HeaderParam("Authorization") String authorization, @PathParam("name") String name,
+    @Operation(operationId = "promoteHead", summary = "Make a head version current: the one name-only selectors get")
+    public FineTuneJson.Head promote(
+            @HeaderParam("Authorization") String authorization,
+            @PathParam("name") String name,
             @PathParam("version") String version) {
         keys.require(authorization, ApiKeys.Role.ADMIN);
         return FineTuneJson.head(service.promote(name, HeadRefs.version(version)));
@@ -259,10 +301,13 @@ public class FineTuneResource {
 
     @DELETE
     @Path("/heads/{name}/{version}")
-    @Operation(operationId = "deleteHead",
+    @Operation(
+            operationId = "deleteHead",
             summary = "Delete a head version (not the current one while others exist; never a built-in head)")
     @APIResponse(responseCode = "204", description = "Deleted")
-    public Response delete(@HeaderParam("Authorization") String authorization, @PathParam("name") String name,
+    public Response delete(
+            @HeaderParam("Authorization") String authorization,
+            @PathParam("name") String name,
             @PathParam("version") String version) {
         keys.require(authorization, ApiKeys.Role.ADMIN);
         service.delete(name, HeadRefs.version(version));

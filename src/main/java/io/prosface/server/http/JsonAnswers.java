@@ -16,25 +16,39 @@ final class JsonAnswers {
     private JsonAnswers() {}
 
     static FaceJson.Analysis toJson(AnalysisResult result) {
-        List<FaceJson.Face> faces = result.faces().stream().map(JsonAnswers::toJson).toList();
+        List<FaceJson.Face> faces =
+                result.faces().stream().map(JsonAnswers::toJson).toList();
         List<FaceJson.ResolvedHead> heads = new ArrayList<>();
-        result.heads().forEach((task, head) -> heads.add(new FaceJson.ResolvedHead(task.label(),
-                new FaceJson.HeadRef(head.name(), "v" + head.version()))));
+        result.heads()
+                .forEach((task, head) -> heads.add(new FaceJson.ResolvedHead(
+                        task.label(), new FaceJson.HeadRef(head.name(), "v" + head.version()))));
         RequestTiming timing = result.timing();
-        return new FaceJson.Analysis(faces, new FaceJson.ImageInfo(result.imageWidth(), result.imageHeight(),
-                result.format()), new FaceJson.ModelVersion(result.backbone(), heads),
-                new FaceJson.Timing(millis(timing.decodeNanos()), millis(timing.detectNanos()),
-                        millis(timing.queueNanos()), millis(timing.computeNanos()), millis(timing.totalNanos())));
+        return new FaceJson.Analysis(
+                faces,
+                new FaceJson.ImageInfo(result.imageWidth(), result.imageHeight(), result.format()),
+                new FaceJson.ModelVersion(result.backbone(), heads),
+                new FaceJson.Timing(
+                        millis(timing.decodeNanos()),
+                        millis(timing.detectNanos()),
+                        millis(timing.queueNanos()),
+                        millis(timing.computeNanos()),
+                        millis(timing.totalNanos())));
     }
 
     private static FaceJson.Face toJson(FaceResult face) {
         FaceBox box = face.box();
         Map<FaceTask, TaskOutput> outputs = face.outputs();
-        return new FaceJson.Face(new FaceJson.Box(Math.round(box.x()), Math.round(box.y()), Math.round(box.width()),
-                Math.round(box.height())), face.detected() ? "detected" : "client", face.detectionScore(),
-                attributes(outputs.get(FaceTask.ATTRIBUTES)), expression(outputs.get(FaceTask.EXPRESSION)),
-                landmarks(outputs.get(FaceTask.LANDMARKS)), embedding(outputs.get(FaceTask.EMBEDDING)),
-                regression(outputs.get(FaceTask.REGRESSION)), age(outputs.get(FaceTask.AGE)));
+        return new FaceJson.Face(
+                new FaceJson.Box(
+                        Math.round(box.x()), Math.round(box.y()), Math.round(box.width()), Math.round(box.height())),
+                face.detected() ? "detected" : "client",
+                face.detectionScore(),
+                attributes(outputs.get(FaceTask.ATTRIBUTES)),
+                expression(outputs.get(FaceTask.EXPRESSION)),
+                landmarks(outputs.get(FaceTask.LANDMARKS)),
+                embedding(outputs.get(FaceTask.EMBEDDING)),
+                regression(outputs.get(FaceTask.REGRESSION)),
+                age(outputs.get(FaceTask.AGE)));
     }
 
     private static FaceJson.Attributes attributes(TaskOutput output) {

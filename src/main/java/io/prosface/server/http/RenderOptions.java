@@ -9,13 +9,18 @@ import org.jboss.resteasy.reactive.RestQuery;
 public class RenderOptions {
 
     @RestQuery
-    @Parameter(description = "Output encoding, png or jpeg; wins over Accept. Default: the best of image/png and "
-            + "image/jpeg that Accept allows, png on a tie or without Accept.",
-            schema = @Schema(type = SchemaType.STRING, enumeration = {"png", "jpeg"}))
+    @Parameter(
+            description = "Output encoding, png or jpeg; wins over Accept. Default: the best of image/png and "
+                    + "image/jpeg that Accept allows, png on a tie or without Accept.",
+            schema =
+                    @Schema(
+                            type = SchemaType.STRING,
+                            enumeration = {"png", "jpeg"}))
     String format;
 
     @RestQuery
-    @Parameter(description = "What to draw, comma-separated: box, points, labels, numbers (the face's number, only "
-            + "when there are several faces). Default: all four.")
+    @Parameter(
+            description = "What to draw, comma-separated: box, points, labels, numbers (the face's number, only "
+                    + "when there are several faces). Default: all four.")
     String draw;
 }

@@ -1,8 +1,8 @@
 package io.prosface.server.http;
 
+import io.prosface.server.inference.RequestMetrics;
 import io.prosface.server.inference.analysis.AnalysisRequest;
 import io.prosface.server.inference.analysis.FaceAnalyzer;
-import io.prosface.server.inference.RequestMetrics;
 import io.prosface.server.render.AnswerPainter;
 import io.prosface.server.render.AnswerRenderer;
 import io.prosface.server.render.PictureFormat;
@@ -59,23 +59,34 @@ public class RenderResource {
 
     @POST
     @Consumes({RAW_IMAGE, MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(operationId = "render",
+    @Operation(
+            operationId = "render",
             summary = "The /v1/analyze answer drawn on the image, as PNG or JPEG",
             description = "Per face its box, its landmark points and a caption (top expression, up to three likely "
                     + "attributes, age, few-shot head answers), on the upright image (EXIF orientation applied) at "
                     + "its size. No face: the image unchanged.")
-    @APIResponse(responseCode = "200", description = "The picture",
-            content = {@Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")),
-                @Content(mediaType = "image/jpeg", schema = @Schema(type = SchemaType.STRING, format = "binary"))},
-            headers = {@Header(name = "X-Faces", description = "Number of faces drawn",
-                    schema = @Schema(type = SchemaType.INTEGER)),
-                @Header(name = "X-Image-Subsampling", description = "1: the picture has the upright image's size; "
-                        + "s > 1: every s-th pixel (images over pros.input.max-decoded-bytes)",
-                        schema = @Schema(type = SchemaType.INTEGER))})
+    @APIResponse(
+            responseCode = "200",
+            description = "The picture",
+            content = {
+                @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")),
+                @Content(mediaType = "image/jpeg", schema = @Schema(type = SchemaType.STRING, format = "binary"))
+            },
+            headers = {
+                @Header(
+                        name = "X-Faces",
+                        description = "Number of faces drawn",
+                        schema = @Schema(type = SchemaType.INTEGER)),
+                @Header(
+                        name = "X-Image-Subsampling",
+                        description = "1: the picture has the upright image's size; "
+                                + "s > 1: every s-th pixel (images over pros.input.max-decoded-bytes)",
+                        schema = @Schema(type = SchemaType.INTEGER))
+            })
     @APIResponse(responseCode = "400", description = "Not an image, a bad parameter or an unknown format")
     @APIResponse(responseCode = "406", description = "Accept allows neither image/png nor image/jpeg")
-    public Uni<Response> render(byte[] image, @BeanParam AnalysisParams params, @BeanParam RenderOptions options,
-            HttpHeaders headers) {
+    public Uni<Response> render(
+            byte[] image, @BeanParam AnalysisParams params, @BeanParam RenderOptions options, HttpHeaders headers) {
         return answer(() -> image, params, options, headers, null);
     }
 
@@ -83,20 +94,29 @@ public class RenderResource {
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Blocking
     @Operation(summary = "As POST /v1/render, image as multipart file part 'image' (optional field 'box')")
-    @APIResponse(responseCode = "200", description = "The picture",
-            content = {@Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")),
-                @Content(mediaType = "image/jpeg", schema = @Schema(type = SchemaType.STRING, format = "binary"))})
-    public Uni<Response> renderForm(@RestForm("image") FileUpload image, @RestForm("box") String box,
-            @BeanParam AnalysisParams params, @BeanParam RenderOptions options, HttpHeaders headers) {
+    @APIResponse(
+            responseCode = "200",
+            description = "The picture",
+            content = {
+                @Content(mediaType = "image/png", schema = @Schema(type = SchemaType.STRING, format = "binary")),
+                @Content(mediaType = "image/jpeg", schema = @Schema(type = SchemaType.STRING, format = "binary"))
+            })
+    public Uni<Response> renderForm(
+            @RestForm("image") FileUpload image,
+            @RestForm("box") String box,
+            @BeanParam AnalysisParams params,
+            @BeanParam RenderOptions options,
+            HttpHeaders headers) {
         return answer(() -> FaceResource.read(image), params, options, headers, box);
     }
 
-    private Uni<Response> answer(Supplier<byte[]> image, AnalysisParams params, RenderOptions options,
-            HttpHeaders headers, String formBox) {
+    private Uni<Response> answer(
+            Supplier<byte[]> image, AnalysisParams params, RenderOptions options, HttpHeaders headers, String formBox) {
         CompletableFuture<AnswerRenderer.Rendered> rendered;
         try {
             PictureFormat chosen = options.format != null && !options.format.isBlank()
-                    ? PictureFormat.fromLabel(options.format) : negotiate(headers.getAcceptableMediaTypes());
+                    ? PictureFormat.fromLabel(options.format)
+                    : negotiate(headers.getAcceptableMediaTypes());
             Set<AnswerPainter.Layer> layers = AnswerPainter.Layer.parse(options.draw);
             AnalysisRequest request = params.toRequest(image.get(), null, formBox, analyzer.defaultDeadlineNanos());
             rendered = renderer.render(request, layers, chosen, Infrastructure.getDefaultWorkerPool());
@@ -104,11 +124,14 @@ public class RenderResource {
             rendered = CompletableFuture.failedFuture(refused);
         }
         // built on the worker that encoded the picture: the response is bytes only, nothing left for the event loop
-        return Uni.createFrom().completionStage(rendered)
+        return Uni.createFrom()
+                .completionStage(rendered)
                 .map(picture -> Response.ok(picture.bytes(), picture.format().mediaType())
                         .header("X-Faces", picture.faces())
-                        .header("X-Image-Subsampling", picture.subsampling()).build())
-                .onItemOrFailure().invoke((response, failure) -> {
+                        .header("X-Image-Subsampling", picture.subsampling())
+                        .build())
+                .onItemOrFailure()
+                .invoke((response, failure) -> {
                     if (failure == null) {
                         metrics.ok("http", "render");
                     } else {
@@ -120,7 +143,8 @@ public class RenderResource {
     /** The first of Accept's types (most preferred first) that PNG or JPEG matches; q=0 entries refuse, not allow. */
     static PictureFormat negotiate(List<MediaType> accepted) {
         for (MediaType type : accepted) {
-            if ("0".equals(type.getParameters().get("q")) || "0.0".equals(type.getParameters().get("q"))) {
+            if ("0".equals(type.getParameters().get("q"))
+                    || "0.0".equals(type.getParameters().get("q"))) {
                 continue;
             }
             for (PictureFormat candidate : PictureFormat.values()) {

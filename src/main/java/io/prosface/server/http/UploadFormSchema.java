@@ -20,7 +20,8 @@ public final class UploadFormSchema {
 
     /** @param options the served model's training fields; null before it is loaded (then only the task fields) */
     public static Schema of(FormOptions options) {
-        Schema form = OASFactory.createSchema().addType(SchemaType.OBJECT)
+        Schema form = OASFactory.createSchema()
+                .addType(SchemaType.OBJECT)
                 .description("Files (archive and/or images, manifest) and the task spec; the training fields are "
                         + "optional (left out: their default). GET /v1/finetune/options shows the same fields.");
         form.addProperty("archive", array(binary("a zip or tar.gz of images (and possibly the manifest)")));
@@ -29,11 +30,18 @@ public final class UploadFormSchema {
         Schema kind = OASFactory.createSchema().addType(SchemaType.STRING).description("what the head learns");
         SpecForm.KINDS.forEach(kind::addEnumeration);
         form.addProperty("kind", kind);
-        form.addProperty("head_name", OASFactory.createSchema().addType(SchemaType.STRING)
-                .description("the head's name; a name that exists gets its next version"));
-        form.addProperty("classes", OASFactory.createSchema().addType(SchemaType.STRING)
-                .description("label names, comma-separated (classification, multilabel, regression); 'labels' is "
-                        + "accepted as its alias; else taken from the manifest"));
+        form.addProperty(
+                "head_name",
+                OASFactory.createSchema()
+                        .addType(SchemaType.STRING)
+                        .description("the head's name; a name that exists gets its next version"));
+        form.addProperty(
+                "classes",
+                OASFactory.createSchema()
+                        .addType(SchemaType.STRING)
+                        .description(
+                                "label names, comma-separated (classification, multilabel, regression); 'labels' is "
+                                        + "accepted as its alias; else taken from the manifest"));
         form.addProperty(FormOptions.POINTS.name(), field(FormOptions.POINTS));
         if (options != null) {
             options.all().forEach(option -> form.addProperty(option.name(), field(option)));
@@ -68,7 +76,10 @@ public final class UploadFormSchema {
     }
 
     private static Schema binary(String description) {
-        return OASFactory.createSchema().addType(SchemaType.STRING).format("binary").description(description);
+        return OASFactory.createSchema()
+                .addType(SchemaType.STRING)
+                .format("binary")
+                .description(description);
     }
 
     private static Schema array(Schema items) {

@@ -38,14 +38,14 @@ public class AnalysisCalls {
     }
 
     /** One {@link FaceAnalyzer} analysis, its result shaped by {@code toAnswer}. */
-    public <T> Uni<T> analyze(String api, String method, Supplier<AnalysisRequest> request,
-            Function<AnalysisResult, T> toAnswer) {
+    public <T> Uni<T> analyze(
+            String api, String method, Supplier<AnalysisRequest> request, Function<AnalysisResult, T> toAnswer) {
         return answer(api, method, () -> analyzer.analyze(request.get()), toAnswer);
     }
 
     /** Any asynchronous inference work (v2's batches of analyses), its result shaped by {@code toAnswer}. */
-    public <R, T> Uni<T> answer(String api, String method, Supplier<CompletableFuture<R>> work,
-            Function<R, T> toAnswer) {
+    public <R, T> Uni<T> answer(
+            String api, String method, Supplier<CompletableFuture<R>> work, Function<R, T> toAnswer) {
         CompletableFuture<R> result;
         try {
             result = work.get();

@@ -1,9 +1,9 @@
 package io.prosface.server.inference;
 
-import io.prosface.server.inference.registry.LoadedHead;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.prosface.server.inference.registry.LoadedHead;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -46,8 +46,12 @@ public final class HeadMeters {
         if (registry == null) {
             return;
         }
-        Meters meters = byHead.compute(head.key(), (key, entry) -> entry == null ? new Entry(head, register(head))
-                : entry.head() == head ? entry : new Entry(head, entry.meters())).meters();
+        Meters meters = byHead.compute(
+                        head.key(),
+                        (key, entry) -> entry == null
+                                ? new Entry(head, register(head))
+                                : entry.head() == head ? entry : new Entry(head, entry.meters()))
+                .meters();
         meters.faces().increment(faces);
         meters.compute().record(nanos, TimeUnit.NANOSECONDS);
         removeClosed();
@@ -55,11 +59,19 @@ public final class HeadMeters {
 
     private Meters register(LoadedHead head) {
         String version = String.valueOf(head.version());
-        Counter faces = Counter.builder(MetricNames.HEAD_INFERENCES).description("faces a head answered")
-                .tag("model", model).tag("head", head.name()).tag("version", version).register(registry);
-        Timer compute = Timer.builder(MetricNames.HEAD_COMPUTE).description("time of a head's part of one batch")
-                .tag("model", model).tag("head", head.name()).tag("version", version)
-                .publishPercentiles(0.5, 0.95, 0.99).register(registry);
+        Counter faces = Counter.builder(MetricNames.HEAD_INFERENCES)
+                .description("faces a head answered")
+                .tag("model", model)
+                .tag("head", head.name())
+                .tag("version", version)
+                .register(registry);
+        Timer compute = Timer.builder(MetricNames.HEAD_COMPUTE)
+                .description("time of a head's part of one batch")
+                .tag("model", model)
+                .tag("head", head.name())
+                .tag("version", version)
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .register(registry);
         return new Meters(faces, compute);
     }
 

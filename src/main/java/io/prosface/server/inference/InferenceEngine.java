@@ -1,5 +1,12 @@
 package io.prosface.server.inference;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.prosface.server.config.InferenceConfig;
+import io.prosface.server.config.ModelConfig;
+import io.prosface.server.error.ServingException;
 import io.prosface.server.inference.analysis.FaceBatchProcessor;
 import io.prosface.server.inference.analysis.FaceInput;
 import io.prosface.server.inference.analysis.FaceOutputs;
@@ -13,13 +20,6 @@ import io.prosface.server.inference.registry.BackbonePrecision;
 import io.prosface.server.inference.registry.LoadedHead;
 import io.prosface.server.inference.registry.ModelLoader;
 import io.prosface.server.inference.registry.ModelRegistry;
-import ai.djl.Device;
-import ai.djl.engine.Engine;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
-import io.prosface.server.config.InferenceConfig;
-import io.prosface.server.config.ModelConfig;
-import io.prosface.server.error.ServingException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -51,7 +51,13 @@ public class InferenceEngine {
     private static final Logger LOG = Logger.getLogger(InferenceEngine.class);
 
     /** Lifecycle as the health checks report it. */
-    public enum State { STARTING, LOADED, READY, STOPPING, FAILED }
+    public enum State {
+        STARTING,
+        LOADED,
+        READY,
+        STOPPING,
+        FAILED
+    }
 
     private final InferenceConfig config;
     private final ModelConfig modelConfig;
@@ -60,12 +66,15 @@ public class InferenceEngine {
     private final MeterRegistry meters;
     /** Each lifecycle change, fired synchronously after it happened (gRPC health follows it at once). */
     private final Event<State> stateChanges;
+
     private volatile io.micrometer.core.instrument.Meter info;
     private final Duration shutdownTimeout;
 
     private volatile State state = State.STARTING;
     /** Admitted requests not yet answered (see {@link #requestStarted}). */
-    private final java.util.concurrent.atomic.AtomicInteger activeRequests = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger activeRequests =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     private volatile ModelRegistry registry;
     private volatile DynamicBatcher<FaceInput, FaceOutputs> batcher;
     private volatile Device device;
@@ -104,48 +113,72 @@ public class InferenceEngine {
         long begin = System.nanoTime();
         registry = loader.load(checkpoint, device);
         changeState(State.LOADED);
-        LOG.infof("loaded model %s from %s on %s in %d ms; heads %s", registry.modelVersion(), checkpoint, device,
+        LOG.infof(
+                "loaded model %s from %s on %s in %d ms; heads %s",
+                registry.modelVersion(),
+                checkpoint,
+                device,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin),
                 registry.heads().stream().map(LoadedHead::key).toList());
 
         int workers = WorkerThreads.workers(config.workers(), device);
         int threadsPerWorker = WorkerThreads.perWorker(config.threadsPerWorker(), workers);
         BackbonePrecision precision = BackbonePrecision.of(config.precision(), registry, device, threadsPerWorker);
-        LOG.infof("inference precision %s (pros.inference.precision=%s)", precision.description(),
-                config.precision().name().toLowerCase());
+        LOG.infof(
+                "inference precision %s (pros.inference.precision=%s)",
+                precision.description(), config.precision().name().toLowerCase());
         CountDownLatch warmed = new CountDownLatch(workers);
         AtomicReference<RuntimeException> warmUpFailure = new AtomicReference<>();
-        BatchSettings settings = new BatchSettings(config.maxBatchSize(), config.maxQueueDelay(), config.maxQueueSize(),
-                workers, config.retryAfter());
+        BatchSettings settings = new BatchSettings(
+                config.maxBatchSize(), config.maxQueueDelay(), config.maxQueueSize(), workers, config.retryAfter());
         HeadMeters served = new HeadMeters(meters, registry.modelVersion());
         headMeters = served;
-        batcher = new DynamicBatcher<>("pros-inference", settings, () -> {
-            WorkerThreads.applyToCurrentThread(threadsPerWorker);
-            FaceBatchProcessor processor = new FaceBatchProcessor(registry, device, precision.runners().get());
-            try {
-                warmUp(processor);
-            } catch (RuntimeException failure) {
-                warmUpFailure.set(failure);
-                throw failure;
-            } finally {
-                warmed.countDown();
-            }
-            processor.measureHeads(served); // after warm-up: its batches are not traffic
-            return processor;
-        }, meters, Tags.of("model", registry.modelVersion()), batchHook::beforeBatch);
+        batcher = new DynamicBatcher<>(
+                "pros-inference",
+                settings,
+                () -> {
+                    WorkerThreads.applyToCurrentThread(threadsPerWorker);
+                    FaceBatchProcessor processor = new FaceBatchProcessor(
+                            registry, device, precision.runners().get());
+                    try {
+                        warmUp(processor);
+                    } catch (RuntimeException failure) {
+                        warmUpFailure.set(failure);
+                        throw failure;
+                    } finally {
+                        warmed.countDown();
+                    }
+                    processor.measureHeads(served); // after warm-up: its batches are not traffic
+                    return processor;
+                },
+                meters,
+                Tags.of("model", registry.modelVersion()),
+                batchHook::beforeBatch);
         awaitWarmUp(warmed, warmUpFailure);
         // what serves, as labels of one constant gauge (as Triton labels its metrics): the playground's server panel
         // and dashboards read it from /q/metrics
         info = io.micrometer.core.instrument.Gauge.builder(MetricNames.INFO, () -> 1)
                 .description("what serves: model, device, precision and the batcher's layout (value always 1)")
-                .tag("model", registry.modelVersion()).tag("device", device.toString())
-                .tag("precision", config.precision().name().toLowerCase()).tag("workers", String.valueOf(workers))
+                .tag("model", registry.modelVersion())
+                .tag("device", device.toString())
+                .tag("precision", config.precision().name().toLowerCase())
+                .tag("workers", String.valueOf(workers))
                 .tag("threads_per_worker", String.valueOf(threadsPerWorker))
-                .tag("max_batch_size", String.valueOf(config.maxBatchSize())).strongReference(true).register(meters);
+                .tag("max_batch_size", String.valueOf(config.maxBatchSize()))
+                .strongReference(true)
+                .register(meters);
         changeState(State.READY);
-        LOG.infof("inference ready: device %s, precision %s, workers %d x %d thread(s), max batch %d, max queue delay %s,"
-                + " max queue %d, warmed %s", device, config.precision().name().toLowerCase(), workers,
-                threadsPerWorker, config.maxBatchSize(), config.maxQueueDelay(), config.maxQueueSize(), warmUpSizes());
+        LOG.infof(
+                "inference ready: device %s, precision %s, workers %d x %d thread(s), max batch %d, max queue delay %s,"
+                        + " max queue %d, warmed %s",
+                device,
+                config.precision().name().toLowerCase(),
+                workers,
+                threadsPerWorker,
+                config.maxBatchSize(),
+                config.maxQueueDelay(),
+                config.maxQueueSize(),
+                warmUpSizes());
     }
 
     private static void awaitWarmUp(CountDownLatch warmed, AtomicReference<RuntimeException> failure) {
@@ -178,7 +211,8 @@ public class InferenceEngine {
             for (int size : warmUpSizes()) {
                 List<FaceInput> inputs = new ArrayList<>();
                 for (int index = 0; index < size; index++) {
-                    inputs.add(new FaceInput(new float[3 * imageSize * imageSize], EnumSet.allOf(FaceTask.class), heads));
+                    inputs.add(
+                            new FaceInput(new float[3 * imageSize * imageSize], EnumSet.allOf(FaceTask.class), heads));
                 }
                 processor.process(inputs);
             }
@@ -188,8 +222,11 @@ public class InferenceEngine {
     }
 
     private List<Integer> warmUpSizes() {
-        return config.warmUpBatchSizes().stream().filter(size -> size >= 1 && size <= config.maxBatchSize())
-                .distinct().sorted().toList();
+        return config.warmUpBatchSizes().stream()
+                .filter(size -> size >= 1 && size <= config.maxBatchSize())
+                .distinct()
+                .sorted()
+                .toList();
     }
 
     private static Device chooseDevice(InferenceConfig.DeviceChoice choice) {
@@ -199,15 +236,17 @@ public class InferenceEngine {
             case CPU -> Device.cpu();
             case GPU -> {
                 if (gpus == 0) {
-                    throw new IllegalStateException("pros.inference.device=gpu but libtorch sees no GPU; supply a CUDA "
-                            + "libtorch (PYTORCH_LIBRARY_PATH, PYTORCH_VERSION=2.7.1, PYTORCH_FLAVOR=cu128) or use auto/cpu");
+                    throw new IllegalStateException(
+                            "pros.inference.device=gpu but libtorch sees no GPU; supply a CUDA "
+                                    + "libtorch (PYTORCH_LIBRARY_PATH, PYTORCH_VERSION=2.7.1, PYTORCH_FLAVOR=cu128) or use auto/cpu");
                 }
                 yield Device.gpu();
             }
             case AUTO -> gpus > 0 ? Device.gpu() : Device.cpu();
         };
-        LOG.infof("inference device %s (pros.inference.device=%s; %s %s, %d GPU(s) visible)", chosen,
-                choice.name().toLowerCase(), engine.getEngineName(), engine.getVersion(), gpus);
+        LOG.infof(
+                "inference device %s (pros.inference.device=%s; %s %s, %d GPU(s) visible)",
+                chosen, choice.name().toLowerCase(), engine.getEngineName(), engine.getVersion(), gpus);
         return chosen;
     }
 
@@ -233,8 +272,11 @@ public class InferenceEngine {
     }
 
     private ServingException notReady() {
-        return ServingException.unavailable(state == State.STOPPING ? "server is shutting down"
-                : "model is not ready (" + state.name().toLowerCase() + ")", config.retryAfter());
+        return ServingException.unavailable(
+                state == State.STOPPING
+                        ? "server is shutting down"
+                        : "model is not ready (" + state.name().toLowerCase() + ")",
+                config.retryAfter());
     }
 
     public State state() {

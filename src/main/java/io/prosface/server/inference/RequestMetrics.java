@@ -34,8 +34,12 @@ public class RequestMetrics {
     }
 
     private Counter counter(String api, String method, String status) {
-        return Counter.builder(MetricNames.REQUESTS).description("answered requests")
-                .tag("api", api).tag("method", method).tag("status", status).tag("model", engine.modelLabel())
+        return Counter.builder(MetricNames.REQUESTS)
+                .description("answered requests")
+                .tag("api", api)
+                .tag("method", method)
+                .tag("status", status)
+                .tag("model", engine.modelLabel())
                 .register(meters);
     }
 }

@@ -2,8 +2,8 @@ package io.prosface.server.render;
 
 import io.prosface.server.inference.analysis.FaceResult;
 import io.prosface.server.inference.analysis.FaceTask;
-import io.prosface.server.inference.registry.HeadId;
 import io.prosface.server.inference.analysis.TaskOutput;
+import io.prosface.server.inference.registry.HeadId;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,9 +32,11 @@ final class AnswerCaptions {
         Map<FaceTask, TaskOutput> outputs = face.outputs();
         TaskOutput expression = outputs.get(FaceTask.EXPRESSION);
         if (expression != null && expression.values().length > 0) {
-            int best = IntStream.range(0, expression.values().length).reduce((a, b) ->
-                    expression.values()[b] > expression.values()[a] ? b : a).getAsInt();
-            lines.add(prefix(FaceTask.EXPRESSION, heads) + readable(expression.labels().get(best)) + " "
+            int best = IntStream.range(0, expression.values().length)
+                    .reduce((a, b) -> expression.values()[b] > expression.values()[a] ? b : a)
+                    .getAsInt();
+            lines.add(prefix(FaceTask.EXPRESSION, heads)
+                    + readable(expression.labels().get(best)) + " "
                     + percent(expression.values()[best]));
         }
         TaskOutput age = outputs.get(FaceTask.AGE);
@@ -45,8 +47,10 @@ final class AnswerCaptions {
         if (regression != null) {
             List<String> values = new ArrayList<>();
             for (int index = 0; index < regression.values().length; index++) {
-                String name = index < regression.labels().size() ? regression.labels().get(index) : "#" + index;
-                values.add(readable(name) + " " + String.format(Locale.ROOT, "%.3g", regression.values()[index]));
+                String name =
+                        index < regression.labels().size() ? regression.labels().get(index) : "#" + index;
+                values.add(readable(name) + " "
+                        + String.format(Locale.ROOT, "%.3g", regression.values()[index]));
             }
             HeadId head = heads.get(FaceTask.REGRESSION);
             lines.add((head != null ? head.name() + ": " : "") + String.join(", ", values));
@@ -54,10 +58,12 @@ final class AnswerCaptions {
         TaskOutput attributes = outputs.get(FaceTask.ATTRIBUTES);
         if (attributes != null) {
             List<String> likely = IntStream.range(0, attributes.values().length)
-                    .filter(index -> attributes.values()[index] > ATTRIBUTE_THRESHOLD).boxed()
+                    .filter(index -> attributes.values()[index] > ATTRIBUTE_THRESHOLD)
+                    .boxed()
                     .sorted(Comparator.comparingDouble(index -> -attributes.values()[index]))
                     .limit(MAX_ATTRIBUTES)
-                    .map(index -> readable(attributes.labels().get(index)) + " " + percent(attributes.values()[index]))
+                    .map(index -> readable(attributes.labels().get(index)) + " "
+                            + percent(attributes.values()[index]))
                     .toList();
             // one per line: a caption as narrow as the face reads better than one line wider than the picture
             String prefix = prefix(FaceTask.ATTRIBUTES, heads);

@@ -42,7 +42,9 @@ public final class AnswerPainter {
 
     /** What can be drawn; {@code draw=box,points} picks. */
     public enum Layer {
-        BOX, POINTS, LABELS,
+        BOX,
+        POINTS,
+        LABELS,
         /** The face's number (1 = largest, the order of the JSON answer); drawn only when there are several faces. */
         NUMBERS;
 
@@ -56,9 +58,11 @@ public final class AnswerPainter {
                 if (name.isBlank()) {
                     continue;
                 }
-                layers.add(Arrays.stream(values()).filter(layer -> layer.name().equalsIgnoreCase(name.trim()))
-                        .findFirst().orElseThrow(() -> ServingException.invalidArgument("unknown draw layer '"
-                                + name.trim() + "'; known: box, points, labels, numbers")));
+                layers.add(Arrays.stream(values())
+                        .filter(layer -> layer.name().equalsIgnoreCase(name.trim()))
+                        .findFirst()
+                        .orElseThrow(() -> ServingException.invalidArgument(
+                                "unknown draw layer '" + name.trim() + "'; known: box, points, labels, numbers")));
             }
             return layers;
         }
@@ -67,12 +71,20 @@ public final class AnswerPainter {
     }
 
     /** Face colours in answer order: bright, told apart easily, readable against the dark caption box. */
-    private static final Color[] PALETTE = {new Color(0x00E676), new Color(0xFFC400), new Color(0x00B0FF),
-        new Color(0xFF4081), new Color(0xB388FF), new Color(0xFF6E40)};
+    private static final Color[] PALETTE = {
+        new Color(0x00E676),
+        new Color(0xFFC400),
+        new Color(0x00B0FF),
+        new Color(0xFF4081),
+        new Color(0xB388FF),
+        new Color(0xFF6E40)
+    };
+
     private static final Color HALO = new Color(0, 0, 0, 140);
     private static final Color CAPTION_BACKGROUND = new Color(0, 0, 0, 190);
     /** Lighter over the face itself, so the forehead still shows through. */
     private static final Color CAPTION_INSIDE_BACKGROUND = new Color(0, 0, 0, 150);
+
     private static final String FAMILY = "DejaVu Sans";
     /** Smallest text, in pixels, when a caption is set smaller to fit a narrow picture. */
     private static final float MIN_FONT_SIZE = 8f;
@@ -129,9 +141,15 @@ public final class AnswerPainter {
                 guardText(() -> {
                     List<Rectangle> captions = new ArrayList<>();
                     for (int index = 0; index < faces.size() && layers.contains(Layer.LABELS); index++) {
-                        drawCaption(graphics, image, scaled(faces.get(index).box(), scale),
+                        drawCaption(
+                                graphics,
+                                image,
+                                scaled(faces.get(index).box(), scale),
                                 pointsTop(faces.get(index).outputs().get(FaceTask.LANDMARKS), scale),
-                                AnswerCaptions.of(faces.get(index), result.heads()), color(index), fontSize, line,
+                                AnswerCaptions.of(faces.get(index), result.heads()),
+                                color(index),
+                                fontSize,
+                                line,
                                 captions);
                     }
                     for (int index = 0; index < faces.size() && numbered; index++) {
@@ -163,8 +181,8 @@ public final class AnswerPainter {
     }
 
     /** Dots with a radius of about 1/100 of the face's longer side (at least 1.5 px), outlined when large enough. */
-    private static void drawPoints(Graphics2D graphics, TaskOutput landmarks, Rectangle2D box, double scale,
-            Color color) {
+    private static void drawPoints(
+            Graphics2D graphics, TaskOutput landmarks, Rectangle2D box, double scale, Color color) {
         if (landmarks == null) {
             return;
         }
@@ -228,8 +246,16 @@ public final class AnswerPainter {
      * importance), and the text is set smaller down to {@value #MIN_FONT_SIZE} px. Text wider than the picture is set
      * smaller.
      */
-    private void drawCaption(Graphics2D graphics, BufferedImage image, Rectangle2D box, double pointsTop,
-            List<String> lines, Color color, float fontSize, float line, List<Rectangle> placed) {
+    private void drawCaption(
+            Graphics2D graphics,
+            BufferedImage image,
+            Rectangle2D box,
+            double pointsTop,
+            List<String> lines,
+            Color color,
+            float fontSize,
+            float line,
+            List<Rectangle> placed) {
         if (lines.isEmpty()) {
             return;
         }
@@ -245,7 +271,8 @@ public final class AnswerPainter {
             {left, (int) Math.round(box.getY()) - gap - height},
             {left, (int) Math.round(box.getMaxY()) + gap},
             {(int) Math.round(box.getMaxX()) + gap, (int) Math.round(box.getY())},
-            {(int) Math.round(box.getX()) - gap - width, (int) Math.round(box.getY())}};
+            {(int) Math.round(box.getX()) - gap - width, (int) Math.round(box.getY())}
+        };
         for (int[] corner : corners) {
             Rectangle candidate = new Rectangle(corner[0], corner[1], width, height);
             if (new Rectangle(0, 0, image.getWidth(), image.getHeight()).contains(candidate)
@@ -264,16 +291,25 @@ public final class AnswerPainter {
         CaptionBox inside = null;
         while (!kept.isEmpty()) {
             float fits = Math.min(size, fittingSize(graphics, kept, size, innerWidth));
-            fits = Math.max(MIN_FONT_SIZE, Math.min(fits, size * room / (float) CaptionBox.of(graphics,
-                    fonts.apply(size), kept, stripe).height()));
+            fits = Math.max(
+                    MIN_FONT_SIZE,
+                    Math.min(
+                            fits,
+                            size
+                                    * room
+                                    / (float) CaptionBox.of(graphics, fonts.apply(size), kept, stripe)
+                                            .height()));
             inside = CaptionBox.of(graphics, fonts.apply(fits), kept, stripe);
             if (inside.height() <= room || kept.size() == 1) {
                 break;
             }
             kept = kept.subList(0, kept.size() - 1);
         }
-        Rectangle candidate = new Rectangle(clamp((int) Math.round(box.getX()) + gap, image.getWidth()
-                - inside.width()), clamp(top, image.getHeight() - inside.height()), inside.width(), inside.height());
+        Rectangle candidate = new Rectangle(
+                clamp((int) Math.round(box.getX()) + gap, image.getWidth() - inside.width()),
+                clamp(top, image.getHeight() - inside.height()),
+                inside.width(),
+                inside.height());
         placed.add(candidate);
         inside.draw(graphics, candidate, color, CAPTION_INSIDE_BACKGROUND);
     }
@@ -283,19 +319,26 @@ public final class AnswerPainter {
         FontMetrics metrics = graphics.getFontMetrics(fonts.apply(size));
         int widest = lines.stream().mapToInt(metrics::stringWidth).max().orElse(0);
         int pad = Math.max(2, metrics.getAscent() / 4);
-        return widest + 2 * pad <= width ? size
+        return widest + 2 * pad <= width
+                ? size
                 : Math.max(MIN_FONT_SIZE, (float) Math.floor(size * (width - 2 * pad) / (float) Math.max(1, widest)));
     }
 
     /** Lines set in one font: their box's size, and how they are drawn into a place. */
-    private record CaptionBox(Font font, FontMetrics metrics, List<String> lines, int stripe, int pad, int width,
-            int height) {
+    private record CaptionBox(
+            Font font, FontMetrics metrics, List<String> lines, int stripe, int pad, int width, int height) {
 
         static CaptionBox of(Graphics2D graphics, Font font, List<String> lines, int stripe) {
             FontMetrics metrics = graphics.getFontMetrics(font);
             int pad = Math.max(2, metrics.getAscent() / 4);
             int widest = lines.stream().mapToInt(metrics::stringWidth).max().orElse(0);
-            return new CaptionBox(font, metrics, lines, stripe, pad, stripe + 2 * pad + widest,
+            return new CaptionBox(
+                    font,
+                    metrics,
+                    lines,
+                    stripe,
+                    pad,
+                    stripe + 2 * pad + widest,
                     lines.size() * metrics.getHeight() + 2 * pad);
         }
 
@@ -336,8 +379,10 @@ public final class AnswerPainter {
                 throw fatal;
             }
             if (textUnavailable.compareAndSet(false, true)) {
-                LOG.warn("cannot draw text, rendered answers show boxes and points only from now on (does the "
-                        + "server image have fontconfig and a font such as fonts-dejavu-core?): " + failure, failure);
+                LOG.warn(
+                        "cannot draw text, rendered answers show boxes and points only from now on (does the "
+                                + "server image have fontconfig and a font such as fonts-dejavu-core?): " + failure,
+                        failure);
             }
         }
     }
@@ -348,6 +393,9 @@ public final class AnswerPainter {
      */
     private static final class InstalledFamily {
         static final String NAME = Arrays.stream(GraphicsEnvironment.getLocalGraphicsEnvironment()
-                .getAvailableFontFamilyNames(Locale.ROOT)).anyMatch(FAMILY::equals) ? FAMILY : Font.SANS_SERIF;
+                                .getAvailableFontFamilyNames(Locale.ROOT))
+                        .anyMatch(FAMILY::equals)
+                ? FAMILY
+                : Font.SANS_SERIF;
     }
 }

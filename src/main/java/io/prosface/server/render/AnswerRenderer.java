@@ -47,23 +47,24 @@ public class AnswerRenderer {
     }
 
     /** Never throws: a refused request or a failed analysis is a failed future, as with {@link FaceAnalyzer}. */
-    public CompletableFuture<Rendered> render(AnalysisRequest request, Set<AnswerPainter.Layer> layers,
-            PictureFormat format, Executor executor) {
+    public CompletableFuture<Rendered> render(
+            AnalysisRequest request, Set<AnswerPainter.Layer> layers, PictureFormat format, Executor executor) {
         CompletableFuture<AnalysisResult> analysis = analyzer.analyze(request);
-        CompletableFuture<Rendered> rendered = analysis.thenApplyAsync(
-                result -> draw(request, result, layers, format), executor);
+        CompletableFuture<Rendered> rendered =
+                analysis.thenApplyAsync(result -> draw(request, result, layers, format), executor);
         // cancelling the picture (client gone) cancels the analysis too, which drops faces still queued
         rendered.whenComplete((picture, failure) -> analysis.cancel(false));
         return rendered;
     }
 
-    private Rendered draw(AnalysisRequest request, AnalysisResult result, Set<AnswerPainter.Layer> layers,
-            PictureFormat format) {
-        try (ImageDecoding.Decoded held = decoding.decode(analyzer.decoder(), request.image(),
-                decoding.decodeWaitNanos(), request.deadlineNanos())) {
+    private Rendered draw(
+            AnalysisRequest request, AnalysisResult result, Set<AnswerPainter.Layer> layers, PictureFormat format) {
+        try (ImageDecoding.Decoded held = decoding.decode(
+                analyzer.decoder(), request.image(), decoding.decodeWaitNanos(), request.deadlineNanos())) {
             DecodedImage image = held.image();
             painter.paint(image.pixels(), result, 1.0 / image.subsampling(), layers);
-            return new Rendered(format.encode(image.pixels()), format, result.faces().size(), image.subsampling());
+            return new Rendered(
+                    format.encode(image.pixels()), format, result.faces().size(), image.subsampling());
         }
     }
 }

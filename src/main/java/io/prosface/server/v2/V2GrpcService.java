@@ -35,11 +35,7 @@ public class V2GrpcService extends MutinyGRPCInferenceServiceGrpc.GRPCInferenceS
     private final AnalysisCalls calls;
 
     @Inject
-    V2GrpcService(
-            V2Inference inference,
-            V2Models models,
-            V2Health health,
-            AnalysisCalls calls) {
+    V2GrpcService(V2Inference inference, V2Models models, V2Health health, AnalysisCalls calls) {
         this.inference = inference;
         this.models = models;
         this.health = health;
@@ -48,36 +44,48 @@ public class V2GrpcService extends MutinyGRPCInferenceServiceGrpc.GRPCInferenceS
 
     @Override
     public Uni<ServerLiveResponse> serverLive(ServerLiveRequest request) {
-        return Uni.createFrom().item(() -> ServerLiveResponse.newBuilder().setLive(health.live()).build());
+        return Uni.createFrom()
+                .item(() ->
+                        ServerLiveResponse.newBuilder().setLive(health.live()).build());
     }
 
     @Override
     public Uni<ServerReadyResponse> serverReady(ServerReadyRequest request) {
-        return Uni.createFrom().item(() -> ServerReadyResponse.newBuilder().setReady(health.ready()).build());
+        return Uni.createFrom()
+                .item(() -> ServerReadyResponse.newBuilder()
+                        .setReady(health.ready())
+                        .build());
     }
 
     @Override
     public Uni<ModelReadyResponse> modelReady(ModelReadyRequest request) {
-        return Uni.createFrom().item(() -> ModelReadyResponse.newBuilder()
-                .setReady(health.modelReady(request.getName(), request.getVersion())).build());
+        return Uni.createFrom()
+                .item(() -> ModelReadyResponse.newBuilder()
+                        .setReady(health.modelReady(request.getName(), request.getVersion()))
+                        .build());
     }
 
     @Override
     public Uni<ServerMetadataResponse> serverMetadata(ServerMetadataRequest request) {
-        return Uni.createFrom().item(() -> ServerMetadataResponse.newBuilder().setName(V2Health.SERVER_NAME)
-                .setVersion(health.version()).build());
+        return Uni.createFrom()
+                .item(() -> ServerMetadataResponse.newBuilder()
+                        .setName(V2Health.SERVER_NAME)
+                        .setVersion(health.version())
+                        .build());
     }
 
     @Override
     public Uni<ModelMetadataResponse> modelMetadata(ModelMetadataRequest request) {
-        return Uni.createFrom().item(() -> V2ProtoCodec.metadata(models.find(request.getName(),
-                request.getVersion())));
+        return Uni.createFrom().item(() -> V2ProtoCodec.metadata(models.find(request.getName(), request.getVersion())));
     }
 
     @Override
     public Uni<ModelInferResponse> modelInfer(ModelInferRequest request) {
         long deadline = GrpcDeadlines.currentDeadlineNanos().orElseGet(calls::defaultDeadlineNanos);
-        return calls.answer(API, "v2.ModelInfer", () -> inference.infer(V2ProtoCodec.decode(request), deadline),
+        return calls.answer(
+                API,
+                "v2.ModelInfer",
+                () -> inference.infer(V2ProtoCodec.decode(request), deadline),
                 V2ProtoCodec::encode);
     }
 }

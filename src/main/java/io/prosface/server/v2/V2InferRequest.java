@@ -13,8 +13,13 @@ import java.util.Map;
  * @param inputs input tensors with their data
  * @param outputs requested outputs; empty: every output of the model
  */
-public record V2InferRequest(String modelName, String modelVersion, String id, Map<String, Object> parameters,
-        List<V2Tensor> inputs, List<RequestedOutput> outputs) {
+public record V2InferRequest(
+        String modelName,
+        String modelVersion,
+        String id,
+        Map<String, Object> parameters,
+        List<V2Tensor> inputs,
+        List<RequestedOutput> outputs) {
 
     /** An output the client asks for, with its parameters. */
     public record RequestedOutput(String name, Map<String, Object> parameters) {}

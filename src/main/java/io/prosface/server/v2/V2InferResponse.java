@@ -12,6 +12,5 @@ import java.util.Map;
  * @param parameters response parameters ({@code backbone}, {@code heads})
  * @param outputs the requested outputs, in the model's order
  */
-public record V2InferResponse(String modelName, String modelVersion, String id, Map<String, Object> parameters,
-        List<V2Tensor> outputs) {
-}
+public record V2InferResponse(
+        String modelName, String modelVersion, String id, Map<String, Object> parameters, List<V2Tensor> outputs) {}

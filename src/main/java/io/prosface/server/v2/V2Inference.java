@@ -11,9 +11,9 @@ import io.prosface.server.inference.analysis.ClientBoxes;
 import io.prosface.server.inference.analysis.FaceAnalyzer;
 import io.prosface.server.inference.analysis.FaceResult;
 import io.prosface.server.inference.analysis.FaceTask;
+import io.prosface.server.inference.analysis.TaskOutput;
 import io.prosface.server.inference.registry.HeadChoice;
 import io.prosface.server.inference.registry.HeadId;
-import io.prosface.server.inference.analysis.TaskOutput;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -74,7 +74,10 @@ public class V2Inference {
         List<HeadChoice> heads = List.of();
         if (model.head().isPresent()) {
             // a head model always runs its head (the one output with a task), whatever subset is asked for
-            FaceTask task = model.outputs().stream().map(V2TensorSpec::task).filter(Objects::nonNull).findFirst()
+            FaceTask task = model.outputs().stream()
+                    .map(V2TensorSpec::task)
+                    .filter(Objects::nonNull)
+                    .findFirst()
                     .orElseThrow();
             tasks.add(task);
             heads = List.of(new HeadChoice(task, model.head().get()));
@@ -87,15 +90,17 @@ public class V2Inference {
         }
         List<CompletableFuture<AnalysisResult>> results = new ArrayList<>();
         for (int index = 0; index < images.size(); index++) {
-            results.add(analyzer.analyze(new AnalysisRequest(images.get(index), boxes.get(index), tasks, heads, 1,
-                    deadlineNanos)));
+            results.add(analyzer.analyze(
+                    new AnalysisRequest(images.get(index), boxes.get(index), tasks, heads, 1, deadlineNanos)));
         }
         CompletableFuture<V2InferResponse> answer = new CompletableFuture<>();
         for (int index = 0; index < results.size(); index++) {
             int element = index;
             results.get(index).whenComplete((result, failure) -> {
                 // the images cancelled below fail too: only the first real failure is mapped (and logged)
-                if (failure != null && !answer.isDone() && !(unwrap(failure) instanceof CancellationException)
+                if (failure != null
+                        && !answer.isDone()
+                        && !(unwrap(failure) instanceof CancellationException)
                         && answer.completeExceptionally(named(failure, element))) {
                     results.forEach(other -> other.cancel(false));
                 }
@@ -103,8 +108,11 @@ public class V2Inference {
         }
         CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenRun(() -> {
             try {
-                answer.complete(assemble(request, model, outputs, results.stream().map(CompletableFuture::join)
-                        .toList()));
+                answer.complete(assemble(
+                        request,
+                        model,
+                        outputs,
+                        results.stream().map(CompletableFuture::join).toList()));
             } catch (RuntimeException failure) {
                 answer.completeExceptionally(failure);
             }
@@ -125,12 +133,16 @@ public class V2Inference {
     /** A failure of one image, its message prefixed with the element it concerns. */
     private Throwable named(Throwable failure, int element) {
         ApiError error = errorMapper.map(failure);
-        if (error.code() == ErrorCode.INTERNAL || error.code() == ErrorCode.UNAVAILABLE
-                || error.code() == ErrorCode.DEADLINE_EXCEEDED || error.code() == ErrorCode.RESOURCE_EXHAUSTED) {
+        if (error.code() == ErrorCode.INTERNAL
+                || error.code() == ErrorCode.UNAVAILABLE
+                || error.code() == ErrorCode.DEADLINE_EXCEEDED
+                || error.code() == ErrorCode.RESOURCE_EXHAUSTED) {
             return failure;
         }
-        return new ServingException(error.code(), "input '" + V2Models.IMAGES + "' element " + element + ": "
-                + error.message(), error.retryAfter().orElse(null));
+        return new ServingException(
+                error.code(),
+                "input '" + V2Models.IMAGES + "' element " + element + ": " + error.message(),
+                error.retryAfter().orElse(null));
     }
 
     private static List<byte[]> images(V2Model model, List<V2Tensor> inputs) {
@@ -146,9 +158,11 @@ public class V2Inference {
             }
             refuseUnsupported(input.parameters(), "input '" + input.name() + "'");
         }
-        V2Tensor images = inputs.stream().filter(input -> input.name().equals(V2Models.IMAGES)).findFirst()
-                .orElseThrow(() -> ServingException.invalidArgument("input '" + V2Models.IMAGES
-                        + "' (BYTES [-1], encoded images) is missing"));
+        V2Tensor images = inputs.stream()
+                .filter(input -> input.name().equals(V2Models.IMAGES))
+                .findFirst()
+                .orElseThrow(() -> ServingException.invalidArgument(
+                        "input '" + V2Models.IMAGES + "' (BYTES [-1], encoded images) is missing"));
         expectDatatype(images, V2Tensor.BYTES);
         if (images.shape().length != 1 || images.shape()[0] < 1) {
             throw ServingException.invalidArgument("input '" + V2Models.IMAGES + "' must have shape [N] with N >= 1 "
@@ -159,7 +173,9 @@ public class V2Inference {
     }
 
     private static List<Optional<FaceBox>> boxes(List<V2Tensor> inputs, int count) {
-        Optional<V2Tensor> given = inputs.stream().filter(input -> input.name().equals(V2Models.BOXES)).findFirst();
+        Optional<V2Tensor> given = inputs.stream()
+                .filter(input -> input.name().equals(V2Models.BOXES))
+                .findFirst();
         List<Optional<FaceBox>> boxes = new ArrayList<>();
         if (given.isEmpty()) {
             for (int index = 0; index < count; index++) {
@@ -184,8 +200,8 @@ public class V2Inference {
             try {
                 boxes.add(Optional.of(ClientBoxes.checked(row[0], row[1], row[2], row[3])));
             } catch (ServingException bad) {
-                throw ServingException.invalidArgument("input '" + V2Models.BOXES + "' row " + index + ": "
-                        + bad.getMessage());
+                throw ServingException.invalidArgument(
+                        "input '" + V2Models.BOXES + "' row " + index + ": " + bad.getMessage());
             }
         }
         return boxes;
@@ -193,8 +209,8 @@ public class V2Inference {
 
     private static void expectDatatype(V2Tensor tensor, String datatype) {
         if (!datatype.equals(tensor.datatype())) {
-            throw ServingException.invalidArgument("input '" + tensor.name() + "' must be " + datatype + ", got "
-                    + tensor.datatype());
+            throw ServingException.invalidArgument(
+                    "input '" + tensor.name() + "' must be " + datatype + ", got " + tensor.datatype());
         }
     }
 
@@ -221,13 +237,21 @@ public class V2Inference {
             names.add(output.name());
         }
         // the model's order, whatever order the client asked in
-        return model.outputs().stream().filter(output -> names.contains(output.name())).toList();
+        return model.outputs().stream()
+                .filter(output -> names.contains(output.name()))
+                .toList();
     }
 
     /** Parameters of protocol extensions this server does not implement are refused, not silently ignored. */
     private static void refuseUnsupported(Map<String, Object> parameters, String where) {
-        for (String name : List.of("classification", "shared_memory_region", "shared_memory_byte_size",
-                "shared_memory_offset", "sequence_id", "sequence_start", "sequence_end")) {
+        for (String name : List.of(
+                "classification",
+                "shared_memory_region",
+                "shared_memory_byte_size",
+                "shared_memory_offset",
+                "sequence_id",
+                "sequence_start",
+                "sequence_end")) {
             if (parameters.containsKey(name)) {
                 throw ServingException.invalidArgument(where + " parameter '" + name + "' belongs to a protocol "
                         + "extension this server does not support");
@@ -235,14 +259,15 @@ public class V2Inference {
         }
     }
 
-    private static V2InferResponse assemble(V2InferRequest request, V2Model model, List<V2TensorSpec> outputs,
-            List<AnalysisResult> results) {
+    private static V2InferResponse assemble(
+            V2InferRequest request, V2Model model, List<V2TensorSpec> outputs, List<AnalysisResult> results) {
         int count = results.size();
         List<V2Tensor> tensors = new ArrayList<>();
         for (V2TensorSpec spec : outputs) {
             long[] shape = spec.shape().clone();
             shape[0] = count;
-            Map<String, Object> parameters = spec.labels().isEmpty() ? Map.of()
+            Map<String, Object> parameters = spec.labels().isEmpty()
+                    ? Map.of()
                     : Map.of(V2Models.LABELS, V2Models.labelsParameter(spec.labels()));
             if (spec.datatype().equals(V2Tensor.BOOL)) {
                 boolean[] found = new boolean[count];
@@ -272,8 +297,9 @@ public class V2Inference {
         Map<String, Object> parameters = new LinkedHashMap<>();
         parameters.put("backbone", first.backbone());
         if (!first.heads().isEmpty()) {
-            parameters.put("heads", first.heads().values().stream().map(HeadId::toString)
-                    .collect(Collectors.joining(",")));
+            parameters.put(
+                    "heads",
+                    first.heads().values().stream().map(HeadId::toString).collect(Collectors.joining(",")));
         }
         String version = model.version();
         return new V2InferResponse(model.name(), version, request.id(), parameters, tensors);

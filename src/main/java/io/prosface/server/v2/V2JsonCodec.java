@@ -44,8 +44,8 @@ final class V2JsonCodec {
      * Parses an infer request; {@code headerLength} is the {@code Inference-Header-Content-Length} (-1: the whole
      * body is JSON).
      */
-    static V2InferRequest decode(ObjectMapper mapper, String modelName, String modelVersion, byte[] body,
-            int headerLength) {
+    static V2InferRequest decode(
+            ObjectMapper mapper, String modelName, String modelVersion, byte[] body, int headerLength) {
         if (headerLength > body.length) {
             throw ServingException.invalidArgument("Inference-Header-Content-Length is " + headerLength
                     + " but the body has only " + body.length + " bytes");
@@ -73,7 +73,9 @@ final class V2JsonCodec {
             Map<String, Object> parameters = parameters(input.get("parameters"), "input '" + name + "'");
             Object binarySize = parameters.get(BINARY_DATA_SIZE);
             if (binarySize != null) {
-                if (headerLength < 0 || !(binarySize instanceof Long size) || size < 0
+                if (headerLength < 0
+                        || !(binarySize instanceof Long size)
+                        || size < 0
                         || size > body.length - binaryOffset) {
                     throw ServingException.invalidArgument("input '" + name + "': binary_data_size " + binarySize
                             + " does not fit the binary part of the body (needs the Inference-Header-Content-Length "
@@ -94,20 +96,25 @@ final class V2JsonCodec {
             }
             for (JsonNode output : requested) {
                 String name = text(output, "name", "output");
-                outputs.add(new V2InferRequest.RequestedOutput(name, parameters(output.get("parameters"),
-                        "output '" + name + "'")));
+                outputs.add(new V2InferRequest.RequestedOutput(
+                        name, parameters(output.get("parameters"), "output '" + name + "'")));
             }
         }
         JsonNode id = root.get("id");
-        return new V2InferRequest(modelName, modelVersion, id == null || id.isNull() ? "" : id.asText(),
-                parameters(root.get("parameters"), "request"), tensors, outputs);
+        return new V2InferRequest(
+                modelName,
+                modelVersion,
+                id == null || id.isNull() ? "" : id.asText(),
+                parameters(root.get("parameters"), "request"),
+                tensors,
+                outputs);
     }
 
-    private static V2Tensor fromJson(String name, String datatype, long[] shape, Map<String, Object> parameters,
-            JsonNode data) {
+    private static V2Tensor fromJson(
+            String name, String datatype, long[] shape, Map<String, Object> parameters, JsonNode data) {
         if (data == null || !data.isArray()) {
-            throw ServingException.invalidArgument("input '" + name + "' needs a 'data' array (or the binary "
-                    + "parameter binary_data_size)");
+            throw ServingException.invalidArgument(
+                    "input '" + name + "' needs a 'data' array (or the binary " + "parameter binary_data_size)");
         }
         List<JsonNode> elements = new ArrayList<>();
         flatten(data, elements);
@@ -116,11 +123,12 @@ final class V2JsonCodec {
                 List<byte[]> values = new ArrayList<>();
                 for (JsonNode element : elements) {
                     if (!element.isTextual()) {
-                        throw ServingException.invalidArgument("input '" + name + "' element " + values.size()
-                                + " must be a base64 string");
+                        throw ServingException.invalidArgument(
+                                "input '" + name + "' element " + values.size() + " must be a base64 string");
                     }
                     try {
-                        values.add(Base64.getDecoder().decode(WHITESPACE.matcher(element.asText()).replaceAll("")));
+                        values.add(Base64.getDecoder()
+                                .decode(WHITESPACE.matcher(element.asText()).replaceAll("")));
                     } catch (IllegalArgumentException notBase64) {
                         throw ServingException.invalidArgument("input '" + name + "' element " + values.size()
                                 + " is not base64: " + notBase64.getMessage());
@@ -133,8 +141,8 @@ final class V2JsonCodec {
                 for (int index = 0; index < values.length; index++) {
                     JsonNode element = elements.get(index);
                     if (!element.isNumber() && !element.isNull()) {
-                        throw ServingException.invalidArgument("input '" + name + "' element " + index
-                                + " must be a number");
+                        throw ServingException.invalidArgument(
+                                "input '" + name + "' element " + index + " must be a number");
                     }
                     values[index] = element.isNull() ? Float.NaN : element.floatValue();
                 }
@@ -186,7 +194,8 @@ final class V2JsonCodec {
             }
             ObjectNode parameters = parametersNode(tensor.parameters());
             if (allBinary || wantsBinary(request, tensor.name())) {
-                byte[] raw = tensor.floats() != null ? V2Tensors.rawFloats(tensor.floats())
+                byte[] raw = tensor.floats() != null
+                        ? V2Tensors.rawFloats(tensor.floats())
                         : V2Tensors.rawBools(tensor.bools());
                 parameters.put(BINARY_DATA_SIZE, raw.length);
                 binary.writeBytes(raw);
@@ -222,8 +231,9 @@ final class V2JsonCodec {
     }
 
     private static boolean wantsBinary(V2InferRequest request, String output) {
-        return request.outputs().stream().anyMatch(asked -> asked.name().equals(output)
-                && Boolean.TRUE.equals(asked.parameters().get(BINARY_DATA)));
+        return request.outputs().stream()
+                .anyMatch(asked -> asked.name().equals(output)
+                        && Boolean.TRUE.equals(asked.parameters().get(BINARY_DATA)));
     }
 
     static ObjectNode metadata(V2Model model) {
@@ -302,8 +312,8 @@ final class V2JsonCodec {
             } else if (value.isTextual()) {
                 values.put(field.getKey(), value.textValue());
             } else {
-                throw ServingException.invalidArgument(where + " parameter '" + field.getKey()
-                        + "' must be a string, number or boolean");
+                throw ServingException.invalidArgument(
+                        where + " parameter '" + field.getKey() + "' must be a string, number or boolean");
             }
         }
         return values;

@@ -15,11 +15,19 @@ import java.util.Optional;
  * @param outputs output tensors, in the order an answer lists them
  * @param head for a head model the head and version to run; empty for pros-face (the default heads)
  */
-public record V2Model(String name, String version, List<String> versions, String platform, List<V2TensorSpec> inputs,
-        List<V2TensorSpec> outputs, Optional<HeadSelector> head) {
+public record V2Model(
+        String name,
+        String version,
+        List<String> versions,
+        String platform,
+        List<V2TensorSpec> inputs,
+        List<V2TensorSpec> outputs,
+        Optional<HeadSelector> head) {
 
     public Optional<V2TensorSpec> output(String outputName) {
-        return outputs.stream().filter(output -> output.name().equals(outputName)).findFirst();
+        return outputs.stream()
+                .filter(output -> output.name().equals(outputName))
+                .findFirst();
     }
 
     public Optional<V2TensorSpec> input(String inputName) {

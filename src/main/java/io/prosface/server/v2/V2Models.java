@@ -1,9 +1,9 @@
 package io.prosface.server.v2;
 
 import io.prosface.server.error.ServingException;
+import io.prosface.server.inference.InferenceEngine;
 import io.prosface.server.inference.analysis.FaceTask;
 import io.prosface.server.inference.registry.HeadSelector;
-import io.prosface.server.inference.InferenceEngine;
 import io.prosface.server.inference.registry.LoadedHead;
 import io.prosface.server.inference.registry.ModelRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,6 +31,7 @@ public class V2Models {
     public static final String FACE_BOX = "face_box";
     /** Output parameter holding a tensor's labels, a JSON array of strings (the protocol's parameters are scalars). */
     public static final String LABELS = "labels";
+
     static final String FACE_PLATFORM = "pros-face";
     static final String HEAD_PLATFORM = "pros-face-head";
 
@@ -59,7 +60,10 @@ public class V2Models {
         names.add(FACE_MODEL);
         ModelRegistry registry = engine.registry();
         if (registry != null) {
-            registry.heads().stream().map(LoadedHead::name).filter(name -> !name.equals(FACE_MODEL)).sorted()
+            registry.heads().stream()
+                    .map(LoadedHead::name)
+                    .filter(name -> !name.equals(FACE_MODEL))
+                    .sorted()
                     .forEach(names::add);
         }
         return names;
@@ -88,36 +92,50 @@ public class V2Models {
     private V2Model faceModel(ModelRegistry registry) {
         List<V2TensorSpec> outputs = new ArrayList<>();
         outputs.add(new V2TensorSpec(FACE_FOUND, V2Tensor.BOOL, new long[] {BATCH}, List.of(), null));
-        outputs.add(new V2TensorSpec(FACE_BOX, V2Tensor.FP32, new long[] {BATCH, 4}, List.of("x", "y", "width",
-                "height"), null));
+        outputs.add(new V2TensorSpec(
+                FACE_BOX, V2Tensor.FP32, new long[] {BATCH, 4}, List.of("x", "y", "width", "height"), null));
         if (registry.hasHeadFor(FaceTask.ATTRIBUTES)) {
             List<String> labels = registry.resolve(FaceTask.ATTRIBUTES, null).labels();
-            outputs.add(new V2TensorSpec("attributes", V2Tensor.FP32, new long[] {BATCH, labels.size()}, labels,
-                    FaceTask.ATTRIBUTES));
+            outputs.add(new V2TensorSpec(
+                    "attributes", V2Tensor.FP32, new long[] {BATCH, labels.size()}, labels, FaceTask.ATTRIBUTES));
         }
         if (registry.hasHeadFor(FaceTask.EXPRESSION)) {
             List<String> labels = registry.resolve(FaceTask.EXPRESSION, null).labels();
-            outputs.add(new V2TensorSpec("expression", V2Tensor.FP32, new long[] {BATCH, labels.size()}, labels,
-                    FaceTask.EXPRESSION));
+            outputs.add(new V2TensorSpec(
+                    "expression", V2Tensor.FP32, new long[] {BATCH, labels.size()}, labels, FaceTask.EXPRESSION));
         }
         if (registry.hasHeadFor(FaceTask.LANDMARKS)) {
             int points = registry.resolve(FaceTask.LANDMARKS, null).labels().size();
-            outputs.add(new V2TensorSpec("landmarks", V2Tensor.FP32, new long[] {BATCH, points, 2}, List.of(),
-                    FaceTask.LANDMARKS));
+            outputs.add(new V2TensorSpec(
+                    "landmarks", V2Tensor.FP32, new long[] {BATCH, points, 2}, List.of(), FaceTask.LANDMARKS));
         }
-        outputs.add(new V2TensorSpec("embedding", V2Tensor.FP32, new long[] {BATCH, registry.architecture().embedDim()},
-                List.of(), FaceTask.EMBEDDING));
+        outputs.add(new V2TensorSpec(
+                "embedding",
+                V2Tensor.FP32,
+                new long[] {BATCH, registry.architecture().embedDim()},
+                List.of(),
+                FaceTask.EMBEDDING));
         if (registry.hasHeadFor(FaceTask.AGE)) {
             outputs.add(new V2TensorSpec("age", V2Tensor.FP32, new long[] {BATCH}, List.of(), FaceTask.AGE));
         }
-        return new V2Model(FACE_MODEL, FACE_MODEL_VERSION, List.of(FACE_MODEL_VERSION), FACE_PLATFORM, inputs(),
-                List.copyOf(outputs), Optional.empty());
+        return new V2Model(
+                FACE_MODEL,
+                FACE_MODEL_VERSION,
+                List.of(FACE_MODEL_VERSION),
+                FACE_PLATFORM,
+                inputs(),
+                List.copyOf(outputs),
+                Optional.empty());
     }
 
     private V2Model headModel(ModelRegistry registry, String name, String wanted) {
-        List<LoadedHead> versions = registry.allVersions().stream().filter(head -> head.name().equals(name))
-                .sorted(Comparator.comparingInt(LoadedHead::version)).toList();
-        LoadedHead current = registry.heads().stream().filter(head -> head.name().equals(name)).findFirst()
+        List<LoadedHead> versions = registry.allVersions().stream()
+                .filter(head -> head.name().equals(name))
+                .sorted(Comparator.comparingInt(LoadedHead::version))
+                .toList();
+        LoadedHead current = registry.heads().stream()
+                .filter(head -> head.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> ServingException.notFound("unknown model '" + name + "'; models: " + names()));
         TreeSet<Integer> numbers = new TreeSet<>();
         versions.forEach(head -> numbers.add(head.version()));
@@ -125,11 +143,18 @@ public class V2Models {
         LoadedHead head = current;
         if (!wanted.isEmpty()) {
             String number = wanted.startsWith("v") ? wanted.substring(1) : wanted;
-            head = versions.stream().filter(candidate -> String.valueOf(candidate.version()).equals(number))
-                    .findFirst().orElseThrow(() -> ServingException.notFound("model '" + name + "' has no version '"
-                            + wanted + "'; versions: " + versionNames));
+            head = versions.stream()
+                    .filter(candidate -> String.valueOf(candidate.version()).equals(number))
+                    .findFirst()
+                    .orElseThrow(() -> ServingException.notFound(
+                            "model '" + name + "' has no version '" + wanted + "'; versions: " + versionNames));
         }
-        return new V2Model(name, String.valueOf(head.version()), versionNames, HEAD_PLATFORM, inputs(),
+        return new V2Model(
+                name,
+                String.valueOf(head.version()),
+                versionNames,
+                HEAD_PLATFORM,
+                inputs(),
                 List.of(faceFound(), faceBox(), headOutput(head)),
                 Optional.of(new HeadSelector(name, OptionalInt.of(head.version()))));
     }
@@ -137,12 +162,12 @@ public class V2Models {
     private static V2TensorSpec headOutput(LoadedHead head) {
         int size = head.labels().size();
         return switch (head.kind()) {
-            case LANDMARKS -> new V2TensorSpec("landmarks", V2Tensor.FP32, new long[] {BATCH, size, 2}, List.of(),
-                    head.task());
-            case REGRESSION -> new V2TensorSpec("values", V2Tensor.FP32, new long[] {BATCH, size}, head.labels(),
-                    head.task());
-            case ATTRIBUTES, MULTILABEL, EXPRESSION, CLASSIFICATION -> new V2TensorSpec("probabilities",
-                    V2Tensor.FP32, new long[] {BATCH, size}, head.labels(), head.task());
+            case LANDMARKS ->
+                new V2TensorSpec("landmarks", V2Tensor.FP32, new long[] {BATCH, size, 2}, List.of(), head.task());
+            case REGRESSION ->
+                new V2TensorSpec("values", V2Tensor.FP32, new long[] {BATCH, size}, head.labels(), head.task());
+            case ATTRIBUTES, MULTILABEL, EXPRESSION, CLASSIFICATION ->
+                new V2TensorSpec("probabilities", V2Tensor.FP32, new long[] {BATCH, size}, head.labels(), head.task());
         };
     }
 
@@ -151,14 +176,15 @@ public class V2Models {
     }
 
     private static V2TensorSpec faceBox() {
-        return new V2TensorSpec(FACE_BOX, V2Tensor.FP32, new long[] {BATCH, 4}, List.of("x", "y", "width", "height"),
-                null);
+        return new V2TensorSpec(
+                FACE_BOX, V2Tensor.FP32, new long[] {BATCH, 4}, List.of("x", "y", "width", "height"), null);
     }
 
     private static List<V2TensorSpec> inputs() {
-        return List.of(new V2TensorSpec(IMAGES, V2Tensor.BYTES, new long[] {BATCH}, List.of(), null),
-                new V2TensorSpec(BOXES, V2Tensor.FP32, new long[] {BATCH, 4}, List.of("x", "y", "width", "height"),
-                        null));
+        return List.of(
+                new V2TensorSpec(IMAGES, V2Tensor.BYTES, new long[] {BATCH}, List.of(), null),
+                new V2TensorSpec(
+                        BOXES, V2Tensor.FP32, new long[] {BATCH, 4}, List.of("x", "y", "width", "height"), null));
     }
 
     /** Labels as one string parameter: a JSON array of strings, e.g. {@code ["angry","disgust"]}. */

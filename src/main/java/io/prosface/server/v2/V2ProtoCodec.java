@@ -26,32 +26,51 @@ final class V2ProtoCodec {
         List<V2Tensor> inputs = new ArrayList<>();
         for (int index = 0; index < request.getInputsCount(); index++) {
             ModelInferRequest.InferInputTensor input = request.getInputs(index);
-            long[] shape = input.getShapeList().stream().mapToLong(Long::longValue).toArray();
+            long[] shape =
+                    input.getShapeList().stream().mapToLong(Long::longValue).toArray();
             Map<String, Object> parameters = parameters(input.getParametersMap());
             if (rawCount > 0) {
                 if (input.hasContents()) {
                     throw ServingException.invalidArgument("input '" + input.getName() + "' has contents although "
                             + "raw_input_contents is used; the protocol allows one or the other");
                 }
-                inputs.add(V2Tensors.fromRaw(input.getName(), input.getDatatype(), shape, parameters,
+                inputs.add(V2Tensors.fromRaw(
+                        input.getName(),
+                        input.getDatatype(),
+                        shape,
+                        parameters,
                         request.getRawInputContents(index).toByteArray()));
             } else {
                 inputs.add(fromContents(input.getName(), input.getDatatype(), shape, parameters, input.getContents()));
             }
         }
         List<V2InferRequest.RequestedOutput> outputs = request.getOutputsList().stream()
-                .map(output -> new V2InferRequest.RequestedOutput(output.getName(),
-                        parameters(output.getParametersMap())))
+                .map(output ->
+                        new V2InferRequest.RequestedOutput(output.getName(), parameters(output.getParametersMap())))
                 .toList();
-        return new V2InferRequest(request.getModelName(), request.getModelVersion(), request.getId(),
-                parameters(request.getParametersMap()), inputs, outputs);
+        return new V2InferRequest(
+                request.getModelName(),
+                request.getModelVersion(),
+                request.getId(),
+                parameters(request.getParametersMap()),
+                inputs,
+                outputs);
     }
 
-    private static V2Tensor fromContents(String name, String datatype, long[] shape, Map<String, Object> parameters,
-            InferTensorContents contents) {
+    private static V2Tensor fromContents(
+            String name, String datatype, long[] shape, Map<String, Object> parameters, InferTensorContents contents) {
         return switch (datatype) {
-            case V2Tensor.BYTES -> new V2Tensor(name, datatype, shape, parameters, contents.getBytesContentsList()
-                    .stream().map(ByteString::toByteArray).toList(), null, null);
+            case V2Tensor.BYTES ->
+                new V2Tensor(
+                        name,
+                        datatype,
+                        shape,
+                        parameters,
+                        contents.getBytesContentsList().stream()
+                                .map(ByteString::toByteArray)
+                                .toList(),
+                        null,
+                        null);
             case V2Tensor.FP32 -> {
                 float[] values = new float[contents.getFp32ContentsCount()];
                 for (int index = 0; index < values.length; index++) {
@@ -71,8 +90,10 @@ final class V2ProtoCodec {
     }
 
     static ModelInferResponse encode(V2InferResponse response) {
-        ModelInferResponse.Builder answer = ModelInferResponse.newBuilder().setModelName(response.modelName())
-                .setModelVersion(response.modelVersion()).setId(response.id())
+        ModelInferResponse.Builder answer = ModelInferResponse.newBuilder()
+                .setModelName(response.modelName())
+                .setModelVersion(response.modelVersion())
+                .setId(response.id())
                 .putAllParameters(toProto(response.parameters()));
         for (V2Tensor output : response.outputs()) {
             InferTensorContents.Builder contents = InferTensorContents.newBuilder();
@@ -86,7 +107,9 @@ final class V2ProtoCodec {
                 }
             }
             ModelInferResponse.InferOutputTensor.Builder tensor = ModelInferResponse.InferOutputTensor.newBuilder()
-                    .setName(output.name()).setDatatype(output.datatype()).putAllParameters(toProto(output.parameters()))
+                    .setName(output.name())
+                    .setDatatype(output.datatype())
+                    .putAllParameters(toProto(output.parameters()))
                     .setContents(contents);
             for (long dimension : output.shape()) {
                 tensor.addShape(dimension);
@@ -97,8 +120,10 @@ final class V2ProtoCodec {
     }
 
     static ModelMetadataResponse metadata(V2Model model) {
-        ModelMetadataResponse.Builder metadata = ModelMetadataResponse.newBuilder().setName(model.name())
-                .addAllVersions(model.versions()).setPlatform(model.platform());
+        ModelMetadataResponse.Builder metadata = ModelMetadataResponse.newBuilder()
+                .setName(model.name())
+                .addAllVersions(model.versions())
+                .setPlatform(model.platform());
         model.inputs().forEach(input -> metadata.addInputs(tensor(input)));
         model.outputs().forEach(output -> metadata.addOutputs(tensor(output)));
         return metadata.build();
@@ -106,7 +131,8 @@ final class V2ProtoCodec {
 
     private static ModelMetadataResponse.TensorMetadata tensor(V2TensorSpec spec) {
         ModelMetadataResponse.TensorMetadata.Builder tensor = ModelMetadataResponse.TensorMetadata.newBuilder()
-                .setName(spec.name()).setDatatype(spec.datatype());
+                .setName(spec.name())
+                .setDatatype(spec.datatype());
         for (long dimension : spec.shape()) {
             tensor.addShape(dimension);
         }
@@ -115,14 +141,16 @@ final class V2ProtoCodec {
 
     private static Map<String, Object> parameters(Map<String, InferParameter> parameters) {
         Map<String, Object> values = new LinkedHashMap<>();
-        parameters.forEach((name, parameter) -> values.put(name, switch (parameter.getParameterChoiceCase()) {
-            case BOOL_PARAM -> parameter.getBoolParam();
-            case INT64_PARAM -> parameter.getInt64Param();
-            case STRING_PARAM -> parameter.getStringParam();
-            case DOUBLE_PARAM -> parameter.getDoubleParam();
-            case UINT64_PARAM -> parameter.getUint64Param();
-            case PARAMETERCHOICE_NOT_SET -> "";
-        }));
+        parameters.forEach((name, parameter) -> values.put(
+                name,
+                switch (parameter.getParameterChoiceCase()) {
+                    case BOOL_PARAM -> parameter.getBoolParam();
+                    case INT64_PARAM -> parameter.getInt64Param();
+                    case STRING_PARAM -> parameter.getStringParam();
+                    case DOUBLE_PARAM -> parameter.getDoubleParam();
+                    case UINT64_PARAM -> parameter.getUint64Param();
+                    case PARAMETERCHOICE_NOT_SET -> "";
+                }));
         return values;
     }
 

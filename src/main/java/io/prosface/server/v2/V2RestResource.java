@@ -63,44 +63,60 @@ public class V2RestResource {
     @GET
     @Operation(operationId = "serverMetadata", summary = "Server metadata: name, version, extensions")
     public Response serverMetadata() {
-        JsonNode body = NODES.objectNode().put("name", V2Health.SERVER_NAME).put("version", health.version())
+        JsonNode body = NODES.objectNode()
+                .put("name", V2Health.SERVER_NAME)
+                .put("version", health.version())
                 .set("extensions", NODES.arrayNode().add("binary_tensor_data"));
         return Response.ok(body).build();
     }
 
     @GET
     @Path("/health/live")
-    @Operation(operationId = "serverLive", summary = "200 {\"live\": true} while the server runs (as /q/health/live), else 503")
+    @Operation(
+            operationId = "serverLive",
+            summary = "200 {\"live\": true} while the server runs (as /q/health/live), else 503")
     public Response live() {
         boolean live = health.live();
-        return Response.status(live ? 200 : 503).entity(NODES.objectNode().put("live", live)).build();
+        return Response.status(live ? 200 : 503)
+                .entity(NODES.objectNode().put("live", live))
+                .build();
     }
 
     @GET
     @Path("/health/ready")
-    @Operation(operationId = "serverReady", summary = "200 {\"ready\": true} once the model is loaded and warm (as /q/health/ready), else 503")
+    @Operation(
+            operationId = "serverReady",
+            summary = "200 {\"ready\": true} once the model is loaded and warm (as /q/health/ready), else 503")
     public Response ready() {
         boolean ready = health.ready();
-        return Response.status(ready ? 200 : 503).entity(NODES.objectNode().put("ready", ready)).build();
+        return Response.status(ready ? 200 : 503)
+                .entity(NODES.objectNode().put("ready", ready))
+                .build();
     }
 
     @GET
     @Path("/models/{name}")
-    @Operation(operationId = "modelMetadata", summary = "Model metadata: versions, platform, inputs and outputs (labels as output parameters)")
+    @Operation(
+            operationId = "modelMetadata",
+            summary = "Model metadata: versions, platform, inputs and outputs (labels as output parameters)")
     public Response modelMetadata(@PathParam("name") String name) {
-        return answer(() -> Response.ok(V2JsonCodec.metadata(models.find(name, ""))).build());
+        return answer(
+                () -> Response.ok(V2JsonCodec.metadata(models.find(name, ""))).build());
     }
 
     @GET
     @Path("/models/{name}/versions/{version}")
     @Operation(operationId = "modelVersionMetadata", summary = "Metadata of one version of a model")
     public Response modelVersionMetadata(@PathParam("name") String name, @PathParam("version") String version) {
-        return answer(() -> Response.ok(V2JsonCodec.metadata(models.find(name, version))).build());
+        return answer(() ->
+                Response.ok(V2JsonCodec.metadata(models.find(name, version))).build());
     }
 
     @GET
     @Path("/models/{name}/ready")
-    @Operation(operationId = "modelReady", summary = "200 when the model can answer, 503 while the server is not ready, 404 for an unknown model")
+    @Operation(
+            operationId = "modelReady",
+            summary = "200 when the model can answer, 503 while the server is not ready, 404 for an unknown model")
     public Response modelReady(@PathParam("name") String name) {
         return answer(() -> modelReadiness(name, ""));
     }
@@ -116,9 +132,11 @@ public class V2RestResource {
     @Path("/models/{name}/infer")
     @Consumes(MediaType.WILDCARD)
     @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM})
-    @Operation(operationId = "modelInfer", summary = "Inference on a batch of encoded images (input 'images', BYTES as base64 strings)")
-    public Uni<Response> infer(@PathParam("name") String name, @HeaderParam(HEADER_LENGTH) String headerLength,
-            byte[] body) {
+    @Operation(
+            operationId = "modelInfer",
+            summary = "Inference on a batch of encoded images (input 'images', BYTES as base64 strings)")
+    public Uni<Response> infer(
+            @PathParam("name") String name, @HeaderParam(HEADER_LENGTH) String headerLength, byte[] body) {
         return run(name, "", headerLength, body);
     }
 
@@ -127,32 +145,48 @@ public class V2RestResource {
     @Consumes(MediaType.WILDCARD)
     @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_OCTET_STREAM})
     @Operation(operationId = "modelVersionInfer", summary = "Inference on one version of a model")
-    public Uni<Response> inferVersion(@PathParam("name") String name, @PathParam("version") String version,
-            @HeaderParam(HEADER_LENGTH) String headerLength, byte[] body) {
+    public Uni<Response> inferVersion(
+            @PathParam("name") String name,
+            @PathParam("version") String version,
+            @HeaderParam(HEADER_LENGTH) String headerLength,
+            byte[] body) {
         return run(name, version, headerLength, body);
     }
 
     private Response modelReadiness(String name, String version) {
         boolean ready = health.modelReady(name, version);
         return Response.status(ready ? 200 : 503)
-                .entity(NODES.objectNode().put("name", name).put("ready", ready)).build();
+                .entity(NODES.objectNode().put("name", name).put("ready", ready))
+                .build();
     }
 
     private Uni<Response> run(String name, String version, String headerLength, byte[] body) {
         // the answer is encoded as the request asked (binary outputs or JSON); every failure is answered, not thrown
         AtomicReference<V2InferRequest> asked = new AtomicReference<>();
-        return calls.answer(API, "v2.infer", () -> {
-            asked.set(V2JsonCodec.decode(mapper, name, version, body == null ? new byte[0] : body,
-                    parseHeaderLength(headerLength)));
-            return inference.infer(asked.get(), calls.defaultDeadlineNanos());
-        }, response -> {
-            V2JsonCodec.Encoded encoded = V2JsonCodec.encode(mapper, asked.get(), response);
-            if (!encoded.binary()) {
-                return Response.ok(encoded.body(), MediaType.APPLICATION_JSON).build();
-            }
-            return Response.ok(encoded.body(), MediaType.APPLICATION_OCTET_STREAM)
-                    .header(HEADER_LENGTH, encoded.headerLength()).build();
-        }).onFailure().recoverWithItem(this::error);
+        return calls.answer(
+                        API,
+                        "v2.infer",
+                        () -> {
+                            asked.set(V2JsonCodec.decode(
+                                    mapper,
+                                    name,
+                                    version,
+                                    body == null ? new byte[0] : body,
+                                    parseHeaderLength(headerLength)));
+                            return inference.infer(asked.get(), calls.defaultDeadlineNanos());
+                        },
+                        response -> {
+                            V2JsonCodec.Encoded encoded = V2JsonCodec.encode(mapper, asked.get(), response);
+                            if (!encoded.binary()) {
+                                return Response.ok(encoded.body(), MediaType.APPLICATION_JSON)
+                                        .build();
+                            }
+                            return Response.ok(encoded.body(), MediaType.APPLICATION_OCTET_STREAM)
+                                    .header(HEADER_LENGTH, encoded.headerLength())
+                                    .build();
+                        })
+                .onFailure()
+                .recoverWithItem(this::error);
     }
 
     private static int parseHeaderLength(String value) {
@@ -166,8 +200,8 @@ public class V2RestResource {
             }
             return length;
         } catch (NumberFormatException bad) {
-            throw io.prosface.server.error.ServingException.invalidArgument(HEADER_LENGTH
-                    + " must be a non-negative integer, got '" + value + "'");
+            throw io.prosface.server.error.ServingException.invalidArgument(
+                    HEADER_LENGTH + " must be a non-negative integer, got '" + value + "'");
         }
     }
 
@@ -183,7 +217,8 @@ public class V2RestResource {
     private Response error(Throwable failure) {
         ApiError error = errorMapper.map(failure);
         Response.ResponseBuilder response = Response.status(error.code().httpStatus())
-                .type(MediaType.APPLICATION_JSON).entity(V2JsonCodec.error(error.message()));
+                .type(MediaType.APPLICATION_JSON)
+                .entity(V2JsonCodec.error(error.message()));
         error.retryAfterSeconds().ifPresent(seconds -> response.header("Retry-After", seconds));
         return response.build();
     }

@@ -16,8 +16,14 @@ import java.util.Map;
  * @param floats the elements of an {@code FP32} tensor, else null (decoded only for the datatypes the models use)
  * @param bools the elements of a {@code BOOL} tensor, else null
  */
-public record V2Tensor(String name, String datatype, long[] shape, Map<String, Object> parameters, List<byte[]> bytes,
-        float[] floats, boolean[] bools) {
+public record V2Tensor(
+        String name,
+        String datatype,
+        long[] shape,
+        Map<String, Object> parameters,
+        List<byte[]> bytes,
+        float[] floats,
+        boolean[] bools) {
 
     public static final String BYTES = "BYTES";
     public static final String FP32 = "FP32";

@@ -64,7 +64,10 @@ public final class V2Tensors {
     public static byte[] joinBytes(List<byte[]> elements) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] element : elements) {
-            out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(element.length).array());
+            out.writeBytes(ByteBuffer.allocate(4)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putInt(element.length)
+                    .array());
             out.writeBytes(element);
         }
         return out.toByteArray();

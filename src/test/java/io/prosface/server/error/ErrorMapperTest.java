@@ -14,10 +14,10 @@ import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** The one exception-to-status mapping, for both APIs: every code, retry hints, and no internals leaked. */
 class ErrorMapperTest {
@@ -30,28 +30,49 @@ class ErrorMapperTest {
         Duration wait = Duration.ofMillis(1500);
         return Stream.of(
                 Arguments.of(ServingException.invalidArgument("bad box"), 400, Status.Code.INVALID_ARGUMENT, null),
-                Arguments.of(new InvalidImageException(InvalidImageException.Reason.CORRUPT, "truncated"), 400,
-                        Status.Code.INVALID_ARGUMENT, null),
-                Arguments.of(new InvalidImageException(InvalidImageException.Reason.TOO_MANY_PIXELS, "50000x50000"), 400,
-                        Status.Code.INVALID_ARGUMENT, null),
+                Arguments.of(
+                        new InvalidImageException(InvalidImageException.Reason.CORRUPT, "truncated"),
+                        400,
+                        Status.Code.INVALID_ARGUMENT,
+                        null),
+                Arguments.of(
+                        new InvalidImageException(InvalidImageException.Reason.TOO_MANY_PIXELS, "50000x50000"),
+                        400,
+                        Status.Code.INVALID_ARGUMENT,
+                        null),
                 Arguments.of(ServingException.notFound("unknown head"), 404, Status.Code.NOT_FOUND, null),
                 Arguments.of(ServingException.tooLarge("11 MB"), 413, Status.Code.RESOURCE_EXHAUSTED, null),
-                Arguments.of(new InvalidImageException(InvalidImageException.Reason.TOO_MANY_BYTES, "11 MB"), 413,
-                        Status.Code.RESOURCE_EXHAUSTED, null),
+                Arguments.of(
+                        new InvalidImageException(InvalidImageException.Reason.TOO_MANY_BYTES, "11 MB"),
+                        413,
+                        Status.Code.RESOURCE_EXHAUSTED,
+                        null),
                 Arguments.of(ServingException.queueFull("queue full", wait), 429, Status.Code.RESOURCE_EXHAUSTED, "2"),
                 Arguments.of(new IllegalStateException("secret internals"), 500, Status.Code.INTERNAL, null),
                 Arguments.of(ServingException.unavailable("shutting down", wait), 503, Status.Code.UNAVAILABLE, "2"),
                 Arguments.of(ServingException.deadlineExceeded("late"), 504, Status.Code.DEADLINE_EXCEEDED, null),
                 Arguments.of(new TimeoutException(), 504, Status.Code.DEADLINE_EXCEEDED, null),
-                Arguments.of(new CompletionException(ServingException.notFound("wrapped")), 404, Status.Code.NOT_FOUND,
+                Arguments.of(
+                        new CompletionException(ServingException.notFound("wrapped")),
+                        404,
+                        Status.Code.NOT_FOUND,
                         null),
                 // fine-tuning and head management: credentials and state conflicts
-                Arguments.of(new ServingException(ErrorCode.UNAUTHENTICATED, "missing or invalid credential"), 401,
-                        Status.Code.UNAUTHENTICATED, null),
-                Arguments.of(new ServingException(ErrorCode.PERMISSION_DENIED, "permission denied"), 403,
-                        Status.Code.PERMISSION_DENIED, null),
-                Arguments.of(new ServingException(ErrorCode.FAILED_PRECONDITION, "job already succeeded"), 409,
-                        Status.Code.FAILED_PRECONDITION, null));
+                Arguments.of(
+                        new ServingException(ErrorCode.UNAUTHENTICATED, "missing or invalid credential"),
+                        401,
+                        Status.Code.UNAUTHENTICATED,
+                        null),
+                Arguments.of(
+                        new ServingException(ErrorCode.PERMISSION_DENIED, "permission denied"),
+                        403,
+                        Status.Code.PERMISSION_DENIED,
+                        null),
+                Arguments.of(
+                        new ServingException(ErrorCode.FAILED_PRECONDITION, "job already succeeded"),
+                        409,
+                        Status.Code.FAILED_PRECONDITION,
+                        null));
     }
 
     @ParameterizedTest(name = "{0} -> {1} / {2}")
@@ -66,22 +87,31 @@ class ErrorMapperTest {
         assertEquals(grpcCode, status.getStatus().getCode());
         assertEquals(retryAfter, status.getTrailers().get(ErrorMapper.RETRY_AFTER));
         assertEquals(body.code().equals("PAYLOAD_TOO_LARGE") ? "RESOURCE_EXHAUSTED" : body.code(), grpcCode.name());
-        assertEquals(grpcCode == Status.Code.RESOURCE_EXHAUSTED && httpStatus == 413
-                ? ErrorCode.PAYLOAD_TOO_LARGE : ErrorCode.valueOf(grpcCode.name()), mapper.code(failure));
+        assertEquals(
+                grpcCode == Status.Code.RESOURCE_EXHAUSTED && httpStatus == 413
+                        ? ErrorCode.PAYLOAD_TOO_LARGE
+                        : ErrorCode.valueOf(grpcCode.name()),
+                mapper.code(failure));
     }
 
     @Test
     void everyCodeIsCovered() {
-        assertEquals(ErrorCode.values().length, failures().map(arguments -> arguments.get()[1]).distinct().count());
+        assertEquals(
+                ErrorCode.values().length,
+                failures().map(arguments -> arguments.get()[1]).distinct().count());
     }
 
     @Test
     void internalErrorsLeakNoDetails() {
         Throwable bug = new IllegalStateException("secret internals at /opt/app", new RuntimeException("cause"));
-        HttpErrorMapper.ErrorBody body = (HttpErrorMapper.ErrorBody) http.map(bug).getEntity();
+        HttpErrorMapper.ErrorBody body =
+                (HttpErrorMapper.ErrorBody) http.map(bug).getEntity();
         assertEquals("INTERNAL", body.code());
-        assertFalse(body.message().contains("secret") || body.message().contains("Exception")
-                || body.message().contains("at "), body.message());
+        assertFalse(
+                body.message().contains("secret")
+                        || body.message().contains("Exception")
+                        || body.message().contains("at "),
+                body.message());
         assertTrue(body.message().startsWith("internal error (reference "));
         Status status = ((StatusRuntimeException) grpc.transform(bug)).getStatus();
         assertFalse(status.getDescription().contains("secret"));

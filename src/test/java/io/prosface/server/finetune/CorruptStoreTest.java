@@ -31,36 +31,61 @@ class CorruptStoreTest {
 
     @Test
     void aCorruptStoreFileStillServesAnalyze() {
-        given().contentType("image/jpeg").body(TestImages.lfpwJpeg()).when().post("/v1/analyze?box=20,20,150,160")
-                .then().statusCode(200).body("faces.size()", equalTo(1));
-        var answer = grpc.analyze(AnalyzeRequest.newBuilder().setImage(ByteString.copyFrom(TestImages.lfpwJpeg()))
-                .setFaceBox(BoundingBox.newBuilder().setX(20).setY(20).setWidth(150).setHeight(160)).build());
+        given().contentType("image/jpeg")
+                .body(TestImages.lfpwJpeg())
+                .when()
+                .post("/v1/analyze?box=20,20,150,160")
+                .then()
+                .statusCode(200)
+                .body("faces.size()", equalTo(1));
+        var answer = grpc.analyze(AnalyzeRequest.newBuilder()
+                .setImage(ByteString.copyFrom(TestImages.lfpwJpeg()))
+                .setFaceBox(
+                        BoundingBox.newBuilder().setX(20).setY(20).setWidth(150).setHeight(160))
+                .build());
         assertEquals(1, answer.getFacesCount());
     }
 
     @Test
     void aCorruptStoreFileAnswersFineTuningWith503NamingTheStore() {
-        given().header("Authorization", FewShotData.ADMIN).when().get("/v1/finetune/jobs")
-                .then().statusCode(503).body(containsString("fine-tuning store"));
+        given().header("Authorization", FewShotData.ADMIN)
+                .when()
+                .get("/v1/finetune/jobs")
+                .then()
+                .statusCode(503)
+                .body(containsString("fine-tuning store"));
     }
 
     @Test
     void aCorruptStoreFileKeepsThePodReadyAndNamesFineTuningUnhealthy() {
         given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
-        given().when().get("/q/health").then().statusCode(503)
+        given().when()
+                .get("/q/health")
+                .then()
+                .statusCode(503)
                 .body("checks.find { it.name == 'fine-tuning-store' }.status", equalTo("DOWN"))
                 .body("checks.find { it.name == 'fine-tuning-store' }.data.error", containsString("corrupt"));
     }
 
     @Test
     void aCorruptStoreFileIsNamedUnhealthyWithoutShowingItsPathOrJdbcUrl() {
-        String health = given().when().get("/q/health").then().statusCode(503)
-                .body("checks.find { it.name == 'fine-tuning-store' }.data.error",
+        String health = given().when()
+                .get("/q/health")
+                .then()
+                .statusCode(503)
+                .body(
+                        "checks.find { it.name == 'fine-tuning-store' }.data.error",
                         containsString("the database file is corrupt"))
                 .body("checks.find { it.name == 'fine-tuning-store' }.data.datasource", equalTo("embedded"))
-                .extract().asString();
-        for (String secret : new String[] {"jdbc:", "corrupt-db", "prosface.mv.db", "'pros'",
-                Path.of("target").toAbsolutePath().toString()}) {
+                .extract()
+                .asString();
+        for (String secret : new String[] {
+            "jdbc:",
+            "corrupt-db",
+            "prosface.mv.db",
+            "'pros'",
+            Path.of("target").toAbsolutePath().toString()
+        }) {
             assertFalse(health.contains(secret), "/q/health shows '" + secret + "': " + health);
         }
     }

@@ -22,8 +22,7 @@ public final class FewShotData {
     static final String READER = "Bearer test-read-key";
 
     /** One labelled image. */
-    public record Item(String name, byte[] bytes, String label) {
-    }
+    public record Item(String name, byte[] bytes, String label) {}
 
     private FewShotData() {}
 
@@ -34,12 +33,15 @@ public final class FewShotData {
     static List<Item> expressions(List<String> classes, int perClass, int skip) {
         Path folder = TestImages.DATA.resolve("facial_expressions");
         Path labels = folder.resolve("labels.csv");
-        assumeTrue(Files.isRegularFile(labels), "shared data absent: " + labels.toAbsolutePath()
-                + " (fine-tuning tests on real faces need ../shared/data, see its README)");
+        assumeTrue(
+                Files.isRegularFile(labels),
+                "shared data absent: " + labels.toAbsolutePath()
+                        + " (fine-tuning tests on real faces need ../shared/data, see its README)");
         Map<String, Integer> seen = new LinkedHashMap<>();
         List<Item> items = new ArrayList<>();
         try {
-            for (String line : Files.readAllLines(labels).subList(1, Files.readAllLines(labels).size())) {
+            for (String line : Files.readAllLines(labels)
+                    .subList(1, Files.readAllLines(labels).size())) {
                 String[] fields = line.split(",");
                 String label = fields[1].trim().toLowerCase(java.util.Locale.ROOT);
                 if (!classes.contains(label)) {
@@ -64,7 +66,9 @@ public final class FewShotData {
         Path folder = TestImages.DATA.resolve("utkface");
         assumeTrue(Files.isDirectory(folder), "shared data absent: " + folder.toAbsolutePath());
         try (var files = Files.list(folder)) {
-            List<Path> sorted = files.filter(p -> p.getFileName().toString().endsWith(".jpg")).sorted().toList();
+            List<Path> sorted = files.filter(p -> p.getFileName().toString().endsWith(".jpg"))
+                    .sorted()
+                    .toList();
             List<Item> items = new ArrayList<>();
             for (Path file : sorted.subList(skip, Math.min(sorted.size(), skip + count))) {
                 String[] parts = file.getFileName().toString().split("_");
@@ -82,8 +86,11 @@ public final class FewShotData {
         List<Item> all = utkFace(4 * (perClass + skipPerClass) + 200, 0, true);
         List<Item> chosen = new ArrayList<>();
         for (String gender : List.of("female", "male")) {
-            List<Item> ofGender = all.stream().filter(item -> item.label().equals(gender)).skip(skipPerClass)
-                    .limit(perClass).toList();
+            List<Item> ofGender = all.stream()
+                    .filter(item -> item.label().equals(gender))
+                    .skip(skipPerClass)
+                    .limit(perClass)
+                    .toList();
             assumeTrue(ofGender.size() == perClass, "not enough " + gender + " faces in the shared data");
             chosen.addAll(ofGender);
         }
@@ -137,7 +144,8 @@ public final class FewShotData {
     /** "image,label" CSV of the items. */
     static String csv(List<Item> items, String header) {
         StringBuilder csv = new StringBuilder("image," + header + "\n");
-        items.forEach(item -> csv.append(item.name()).append(',').append(item.label()).append('\n'));
+        items.forEach(
+                item -> csv.append(item.name()).append(',').append(item.label()).append('\n'));
         return csv.toString();
     }
 

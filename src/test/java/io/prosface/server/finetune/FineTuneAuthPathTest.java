@@ -1,11 +1,11 @@
 package io.prosface.server.finetune;
 
-import io.prosface.server.finetune.heads.HeadStore;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prosface.server.TestCheckpoint;
+import io.prosface.server.finetune.heads.HeadStore;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,7 +35,8 @@ class FineTuneAuthPathTest {
 
     private static RawHttp.Answer anonymousUpload(String path) throws Exception {
         byte[] start = ("--" + RawHttp.BOUNDARY + "\r\nContent-Disposition: form-data; name=\"archive\"; "
-                + "filename=\"big.zip\"\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                        + "filename=\"big.zip\"\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         byte[] sent = java.util.Arrays.copyOf(start, 64 << 10);
         return RawHttp.postWithoutFinishing(RestAssured.port, path, null, ANNOUNCED, sent, 10_000);
     }
@@ -51,12 +52,20 @@ class FineTuneAuthPathTest {
 
     @Test
     void everySpellingOfTheFinetunePathIsRefusedBeforeTheBodyIsRead() throws Exception {
-        for (String path : List.of("/v1/finetune/jobs", "//v1/finetune/jobs", "/v1/./finetune/jobs",
-                "/v1/x/../finetune/jobs", "/v1/finetune;x=y/jobs", "/v1/finetune/jobs;x=y", "/v1/%66inetune/jobs",
-                "/v1%2Ffinetune/jobs", "/V1/FineTune/jobs", "/v1/finetune//jobs")) {
+        for (String path : List.of(
+                "/v1/finetune/jobs",
+                "//v1/finetune/jobs",
+                "/v1/./finetune/jobs",
+                "/v1/x/../finetune/jobs",
+                "/v1/finetune;x=y/jobs",
+                "/v1/finetune/jobs;x=y",
+                "/v1/%66inetune/jobs",
+                "/v1%2Ffinetune/jobs",
+                "/V1/FineTune/jobs",
+                "/v1/finetune//jobs")) {
             RawHttp.Answer answer = anonymousUpload(path);
-            assertEquals(401, answer.status(), path + ": the 401 must come while the body is still owed: "
-                    + answer.text());
+            assertEquals(
+                    401, answer.status(), path + ": the 401 must come while the body is still owed: " + answer.text());
         }
     }
 
@@ -67,14 +76,17 @@ class FineTuneAuthPathTest {
         fields.put("kind", "classification");
         fields.put("head_name", "matrix-path");
         fields.put("epochs", "1");
-        byte[] body = RawHttp.multipart(fields, "archive", "set.zip",
-                FewShotData.zip(items, "manifest.csv", FewShotData.csv(items, "label")));
+        byte[] body = RawHttp.multipart(
+                fields, "archive", "set.zip", FewShotData.zip(items, "manifest.csv", FewShotData.csv(items, "label")));
         RawHttp.Answer answer = RawHttp.post(RestAssured.port, "/v1;a=b/finetune/jobs", FewShotData.ADMIN, body);
         assertEquals(202, answer.status(), answer.text());
         Matcher id = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(answer.text());
         assertTrue(id.find(), answer.text());
         // the job is real; cancel it so it costs nothing further
-        given().header("Authorization", FewShotData.ADMIN).when().delete("/v1/finetune/jobs/" + id.group(1)).then()
+        given().header("Authorization", FewShotData.ADMIN)
+                .when()
+                .delete("/v1/finetune/jobs/" + id.group(1))
+                .then()
                 .statusCode(org.hamcrest.Matchers.oneOf(200, 409));
     }
 }

@@ -1,9 +1,8 @@
 package io.prosface.server.finetune;
 
-import io.prosface.server.finetune.jobs.JobState;
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -45,6 +44,7 @@ class FineTuneJobTest {
 
     @GrpcClient("face")
     FineTuningGrpc.FineTuningBlockingStub fineTuning;
+
     @GrpcClient("face")
     FaceAnalysisGrpc.FaceAnalysisBlockingStub faces;
 
@@ -53,13 +53,24 @@ class FineTuneJobTest {
         String name = "hair-" + Long.toHexString(System.nanoTime());
         List<FewShotData.Item> items = FewShotData.hairColours(50, 0);
         Response accepted = given().header("Authorization", FewShotData.ADMIN)
-                .multiPart("kind", "classification").multiPart("head_name", name)
-                .multiPart("validation_split", "0.3").multiPart("seed", "7")
-                .multiPart("archive", "hair.zip", FewShotData.zip(items, "manifest.csv", FewShotData.csv(items, "label")),
+                .multiPart("kind", "classification")
+                .multiPart("head_name", name)
+                .multiPart("validation_split", "0.3")
+                .multiPart("seed", "7")
+                .multiPart(
+                        "archive",
+                        "hair.zip",
+                        FewShotData.zip(items, "manifest.csv", FewShotData.csv(items, "label")),
                         "application/zip")
-                .when().post("/v1/finetune/jobs")
-                .then().statusCode(202).body("state", equalTo("queued")).body("headName", equalTo(name))
-                .header("Location", containsString("/v1/finetune/jobs/")).extract().response();
+                .when()
+                .post("/v1/finetune/jobs")
+                .then()
+                .statusCode(202)
+                .body("state", equalTo("queued"))
+                .body("headName", equalTo(name))
+                .header("Location", containsString("/v1/finetune/jobs/"))
+                .extract()
+                .response();
         String id = accepted.path("id");
         assertEquals(70, (int) accepted.path("trainExamples"));
         assertEquals(30, (int) accepted.path("validationExamples"));
@@ -75,18 +86,27 @@ class FineTuneJobTest {
         assertEquals(1.0, last.getProgress().getFraction(), 1e-9);
 
         Map<String, Float> validation = given().header("Authorization", FewShotData.READER)
-                .when().get("/v1/finetune/jobs/" + id).then().statusCode(200).body("state", equalTo("succeeded"))
-                .body("headVersion", equalTo("v1")).extract().path("validationMetrics");
-        System.out.printf("few-shot job %s: train %s, validation %s, %d updates%n", id,
-                last.getTrainMetricsMap(), validation, updates.size());
+                .when()
+                .get("/v1/finetune/jobs/" + id)
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("succeeded"))
+                .body("headVersion", equalTo("v1"))
+                .extract()
+                .path("validationMetrics");
+        System.out.printf(
+                "few-shot job %s: train %s, validation %s, %d updates%n",
+                id, last.getTrainMetricsMap(), validation, updates.size());
         // In faces of the 30 validation ones: the head must name at least 3 more hair colours correctly than always
         // answering the majority class does (18/30 against chance 15/30). Six real runs gave 21, 21, 21, 20, 20 and
         // 20 of 30 (training is not bit-reproducible), so 2 faces of headroom; a head that learned nothing gives
         // exactly chance if it is constant, and a coin-flipping one clears 18/30 with probability 0.18 (binomial).
         long validationCorrect = Math.round(validation.get("accuracy") * 30);
         long majorityCorrect = Math.round(validation.get("chance") * 30);
-        assertTrue(validationCorrect >= majorityCorrect + 3, "validation " + validation + ": " + validationCorrect
-                + "/30 correct, always answering the majority class gives " + majorityCorrect + "/30");
+        assertTrue(
+                validationCorrect >= majorityCorrect + 3,
+                "validation " + validation + ": " + validationCorrect
+                        + "/30 correct, always answering the majority class gives " + majorityCorrect + "/30");
 
         // served at once by name@v1, answering the job's classes
         List<FewShotData.Item> heldOut = FewShotData.hairColours(10, 50);
@@ -95,7 +115,8 @@ class FineTuneJobTest {
         for (FewShotData.Item item : heldOut) {
             PredictExpressionResponse response = faces.predictExpression(PredictExpressionRequest.newBuilder()
                     .setImage(ByteString.copyFrom(item.bytes()))
-                    .setHead(HeadRef.newBuilder().setName(name).setVersion("v1")).build());
+                    .setHead(HeadRef.newBuilder().setName(name).setVersion("v1"))
+                    .build());
             if (response.getFacesCount() == 0) {
                 continue;
             }
@@ -109,7 +130,8 @@ class FineTuneJobTest {
         System.out.printf("held-out over gRPC: %d/%d correct%n", correct, answered);
         assertTrue(answered >= 10, "the detector finds most faces: " + answered);
 
-        var heads = withKey(FewShotData.READER).listHeads(ListHeadsRequest.newBuilder().setName(name).build());
+        var heads = withKey(FewShotData.READER)
+                .listHeads(ListHeadsRequest.newBuilder().setName(name).build());
         assertEquals(1, heads.getHeadsCount());
         assertEquals(HeadType.HEAD_TYPE_CLASSIFICATION, heads.getHeads(0).getType());
         assertEquals(CLASSES, heads.getHeads(0).getLabelsList());

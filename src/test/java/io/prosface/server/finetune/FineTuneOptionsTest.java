@@ -27,26 +27,64 @@ import org.junit.jupiter.api.Test;
 class FineTuneOptionsTest {
 
     /** Form field -> the job JSON's name for it under {@code options}. */
-    private static final Map<String, String> JOB_OPTION = Map.of("epochs", "epochs", "learning_rate", "learningRate",
-            "batch_size", "batchSize", "validation_split", "validationSplit", "unfrozen_blocks", "unfrozenBlocks",
-            "augmented_views", "augmentedViews", "seed", "seed", "promote", "promote", "crop", "crop");
+    private static final Map<String, String> JOB_OPTION = Map.of(
+            "epochs",
+            "epochs",
+            "learning_rate",
+            "learningRate",
+            "batch_size",
+            "batchSize",
+            "validation_split",
+            "validationSplit",
+            "unfrozen_blocks",
+            "unfrozenBlocks",
+            "augmented_views",
+            "augmentedViews",
+            "seed",
+            "seed",
+            "promote",
+            "promote",
+            "crop",
+            "crop");
 
     private static final List<FewShotData.Item> SET = FewShotData.hairColours(3, 0);
 
     @Test
     void theOptionsNeedAKeyWithTheReadRole() {
-        given().when().get("/v1/finetune/options").then().statusCode(401).header("WWW-Authenticate", "Bearer")
+        given().when()
+                .get("/v1/finetune/options")
+                .then()
+                .statusCode(401)
+                .header("WWW-Authenticate", "Bearer")
                 .body("code", equalTo("UNAUTHENTICATED"));
-        given().header("Authorization", "Bearer not-a-key").when().get("/v1/finetune/options").then().statusCode(401);
-        given().header("Authorization", FewShotData.READER).when().get("/v1/finetune/options").then().statusCode(200);
+        given().header("Authorization", "Bearer not-a-key")
+                .when()
+                .get("/v1/finetune/options")
+                .then()
+                .statusCode(401);
+        given().header("Authorization", FewShotData.READER)
+                .when()
+                .get("/v1/finetune/options")
+                .then()
+                .statusCode(200);
     }
 
     @Test
     void everyFormFieldIsListedWithItsTypeDefaultAndRange() {
         JsonPath options = options();
         assertEquals(List.of("classification", "multilabel", "landmarks", "regression"), options.getList("kinds"));
-        assertEquals(List.of("epochs", "learning_rate", "batch_size", "validation_split", "unfrozen_blocks",
-                "augmented_views", "seed", "promote", "crop"), options.getList("options.name"));
+        assertEquals(
+                List.of(
+                        "epochs",
+                        "learning_rate",
+                        "batch_size",
+                        "validation_split",
+                        "unfrozen_blocks",
+                        "augmented_views",
+                        "seed",
+                        "promote",
+                        "crop"),
+                options.getList("options.name"));
         for (Map<String, Object> option : options.<Map<String, Object>>getList("options")) {
             String type = (String) option.get("type");
             assertTrue(List.of("integer", "number", "boolean", "enum").contains(type), option.toString());
@@ -61,7 +99,8 @@ class FineTuneOptionsTest {
         assertEquals(true, option(options, "promote").get("default"));
         // unfrozen_blocks goes up to the served backbone's depth: the vit_micro test model has 2 blocks
         assertEquals(2, option(options, "unfrozen_blocks").get("max"));
-        assertThat(((String) option(options, "unfrozen_blocks").get("description")).contains("depth 2"),
+        assertThat(
+                ((String) option(options, "unfrozen_blocks").get("description")).contains("depth 2"),
                 option(options, "unfrozen_blocks"));
         assertEquals(150, options.getInt("limits.maxImages"), "the test profile's pros.finetune.upload.max-files");
         assertEquals(8388608L, options.getLong("limits.maxUploadBytes"));
@@ -96,8 +135,12 @@ class FineTuneOptionsTest {
                     refused(name, Double.toString(min - 0.5), name + " must be in " + range);
                 }
                 case "boolean" -> refused(name, "maybe", name + " must be true or false");
-                case "enum" -> refused(name, "sometimes", name + " must be one of '"
-                        + String.join("', '", (List<String>) option.get("values")) + "'");
+                case "enum" ->
+                    refused(
+                            name,
+                            "sometimes",
+                            name + " must be one of '" + String.join("', '", (List<String>) option.get("values"))
+                                    + "'");
                 default -> throw new AssertionError(option);
             }
         }
@@ -137,8 +180,13 @@ class FineTuneOptionsTest {
     }
 
     private static JsonPath options() {
-        return doubles(given().header("Authorization", FewShotData.READER).when().get("/v1/finetune/options").then()
-                .statusCode(200).extract().asString());
+        return doubles(given().header("Authorization", FewShotData.READER)
+                .when()
+                .get("/v1/finetune/options")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 
     /** Decimals as doubles (RestAssured's default, float, would turn 1e-6 into 9.99e-7). */
@@ -147,27 +195,43 @@ class FineTuneOptionsTest {
     }
 
     private static Map<String, Object> option(JsonPath options, String name) {
-        return options.<Map<String, Object>>getList("options").stream().filter(o -> o.get("name").equals(name))
-                .findFirst().orElseThrow(() -> new AssertionError("no option " + name));
+        return options.<Map<String, Object>>getList("options").stream()
+                .filter(o -> o.get("name").equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no option " + name));
     }
 
     /** An upload of a tiny valid set, without any training field. */
     private static RequestSpecification upload() {
-        return given().header("Authorization", FewShotData.ADMIN).multiPart("kind", "classification")
+        return given().header("Authorization", FewShotData.ADMIN)
+                .multiPart("kind", "classification")
                 .multiPart("head_name", "options-" + Long.toHexString(System.nanoTime()))
                 .multiPart("archive", "set.zip", FewShotData.zip(SET, "manifest.csv", FewShotData.csv(SET, "label")));
     }
 
     /** Accepted (202), then cancelled at once: only the accepted options matter here, not the training. */
     private static JsonPath accept(RequestSpecification upload) {
-        JsonPath job = doubles(upload.when().post("/v1/finetune/jobs").then().statusCode(202).extract().asString());
-        given().header("Authorization", FewShotData.ADMIN).when().delete("/v1/finetune/jobs/" + job.getString("id"))
-                .then().statusCode(200);
+        JsonPath job = doubles(upload.when()
+                .post("/v1/finetune/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .asString());
+        given().header("Authorization", FewShotData.ADMIN)
+                .when()
+                .delete("/v1/finetune/jobs/" + job.getString("id"))
+                .then()
+                .statusCode(200);
         return job;
     }
 
     private static void refused(String field, String value, String message) {
-        upload().multiPart(field, value).when().post("/v1/finetune/jobs").then().statusCode(400)
-                .body("code", equalTo("INVALID_ARGUMENT")).body("message", containsString(message));
+        upload().multiPart(field, value)
+                .when()
+                .post("/v1/finetune/jobs")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("INVALID_ARGUMENT"))
+                .body("message", containsString(message));
     }
 }

@@ -1,11 +1,5 @@
 package io.prosface.server.finetune;
 
-import io.prosface.server.finetune.heads.HeadStore;
-import io.prosface.server.finetune.jobs.JobExecutor;
-import io.prosface.server.finetune.jobs.JobRecord;
-import io.prosface.server.finetune.jobs.JobState;
-import io.prosface.server.finetune.jobs.JobStore;
-import io.prosface.server.finetune.store.Database;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,6 +22,12 @@ import io.prosface.grpc.v1.PredictExpressionRequest;
 import io.prosface.grpc.v1.PredictExpressionResponse;
 import io.prosface.grpc.v1.Task;
 import io.prosface.server.TestCheckpoint;
+import io.prosface.server.finetune.heads.HeadStore;
+import io.prosface.server.finetune.jobs.JobExecutor;
+import io.prosface.server.finetune.jobs.JobRecord;
+import io.prosface.server.finetune.jobs.JobState;
+import io.prosface.server.finetune.jobs.JobStore;
+import io.prosface.server.finetune.store.Database;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -50,15 +50,19 @@ class JobLifecycleTest {
 
     @Inject
     JobStore jobs;
+
     @Inject
     JobExecutor executor;
+
     @Inject
     HeadStore heads;
+
     @Inject
     Database database;
 
     @GrpcClient("face")
     FineTuningGrpc.FineTuningBlockingStub fineTuning;
+
     @GrpcClient("face")
     FaceAnalysisGrpc.FaceAnalysisBlockingStub faces;
 
@@ -66,12 +70,21 @@ class JobLifecycleTest {
 
     /** Uploads the small hair-colour set; returns the job id. */
     private static String upload(String name, Map<String, String> fields) {
-        var request = given().header("Authorization", FewShotData.ADMIN).multiPart("kind", "classification")
-                .multiPart("head_name", name).multiPart("crop", "none")
-                .multiPart("archive", "set.zip",
+        var request = given().header("Authorization", FewShotData.ADMIN)
+                .multiPart("kind", "classification")
+                .multiPart("head_name", name)
+                .multiPart("crop", "none")
+                .multiPart(
+                        "archive",
+                        "set.zip",
                         FewShotData.zip(SMALL_SET, "manifest.csv", FewShotData.csv(SMALL_SET, "label")));
         fields.forEach(request::multiPart);
-        return request.when().post("/v1/finetune/jobs").then().statusCode(202).extract().path("id");
+        return request.when()
+                .post("/v1/finetune/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
     }
 
     private static Response awaitState(String id, String state) {
@@ -83,7 +96,8 @@ class JobLifecycleTest {
                 return job;
             }
             if (!"queued".equals(job.path("state")) && !"running".equals(job.path("state"))) {
-                throw new AssertionError("job ended " + job.path("state") + " instead of " + state + ": " + job.asString());
+                throw new AssertionError(
+                        "job ended " + job.path("state") + " instead of " + state + ": " + job.asString());
             }
             sleep(100);
         }
@@ -95,9 +109,16 @@ class JobLifecycleTest {
         // long enough (a few thousand small steps) for the event stream to see it move
         String first = upload(name, Map.of("epochs", "200", "batch_size", "2"));
         // server-sent events: the job as it changes, ending with its terminal state
-        String events = given().header("Authorization", FewShotData.READER).accept("text/event-stream")
-                .when().get("/v1/finetune/jobs/" + first + "/events").then().statusCode(200).extract().asString();
-        List<String> data = events.lines().filter(line -> line.startsWith("data:")).toList();
+        String events = given().header("Authorization", FewShotData.READER)
+                .accept("text/event-stream")
+                .when()
+                .get("/v1/finetune/jobs/" + first + "/events")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        List<String> data =
+                events.lines().filter(line -> line.startsWith("data:")).toList();
         assertTrue(data.get(data.size() - 1).contains("\"state\":\"succeeded\""), events);
         assertTrue(data.size() >= 2, "at least the first state and the last: " + events);
         assertTrue(data.stream().anyMatch(line -> line.contains("\"state\":\"running\"")), events);
@@ -107,26 +128,48 @@ class JobLifecycleTest {
         assertEquals("v1", predict(name, "").getModel().getHeads(0).getHead().getVersion(), "v1 stays current");
         assertEquals("v2", predict(name, "v2").getModel().getHeads(0).getHead().getVersion(), "v2 served by name");
 
-        given().header("Authorization", FewShotData.READER).queryParam("name", name).get("/v1/finetune/heads").then()
-                .statusCode(200).body("heads.ref", equalTo(List.of(name + "@v2", name + "@v1")))
+        given().header("Authorization", FewShotData.READER)
+                .queryParam("name", name)
+                .get("/v1/finetune/heads")
+                .then()
+                .statusCode(200)
+                .body("heads.ref", equalTo(List.of(name + "@v2", name + "@v1")))
                 .body("heads.current", equalTo(List.of(false, true)));
-        given().header("Authorization", FewShotData.ADMIN).post("/v1/finetune/heads/" + name + "/v2/promote").then()
-                .statusCode(200).body("current", equalTo(true));
+        given().header("Authorization", FewShotData.ADMIN)
+                .post("/v1/finetune/heads/" + name + "/v2/promote")
+                .then()
+                .statusCode(200)
+                .body("current", equalTo(true));
         assertEquals("v2", predict(name, "").getModel().getHeads(0).getHead().getVersion(), "promoted");
 
-        given().header("Authorization", FewShotData.ADMIN).delete("/v1/finetune/heads/" + name + "/v2").then()
-                .statusCode(409).body("code", equalTo("FAILED_PRECONDITION"));
-        given().header("Authorization", FewShotData.ADMIN).delete("/v1/finetune/heads/" + name + "/v1").then()
+        given().header("Authorization", FewShotData.ADMIN)
+                .delete("/v1/finetune/heads/" + name + "/v2")
+                .then()
+                .statusCode(409)
+                .body("code", equalTo("FAILED_PRECONDITION"));
+        given().header("Authorization", FewShotData.ADMIN)
+                .delete("/v1/finetune/heads/" + name + "/v1")
+                .then()
                 .statusCode(204);
         assertGrpcStatus(Status.Code.NOT_FOUND, () -> predict(name, "v1"));
-        withKey(FewShotData.ADMIN).deleteHead(DeleteHeadRequest.newBuilder()
-                .setHead(HeadRef.newBuilder().setName(name).setVersion("v2")).build());
+        withKey(FewShotData.ADMIN)
+                .deleteHead(DeleteHeadRequest.newBuilder()
+                        .setHead(HeadRef.newBuilder().setName(name).setVersion("v2"))
+                        .build());
         assertGrpcStatus(Status.Code.NOT_FOUND, () -> predict(name, ""));
         // a built-in head of the checkpoint cannot be deleted (attributes: the serving tests hot-swap expression)
-        given().header("Authorization", FewShotData.ADMIN).delete("/v1/finetune/heads/attributes/v1").then()
+        given().header("Authorization", FewShotData.ADMIN)
+                .delete("/v1/finetune/heads/attributes/v1")
+                .then()
                 .statusCode(409);
-        given().header("Authorization", FewShotData.ADMIN).post("/v1/finetune/jobs/" + first).then().statusCode(405);
-        given().header("Authorization", FewShotData.ADMIN).delete("/v1/finetune/jobs/" + first).then().statusCode(409)
+        given().header("Authorization", FewShotData.ADMIN)
+                .post("/v1/finetune/jobs/" + first)
+                .then()
+                .statusCode(405);
+        given().header("Authorization", FewShotData.ADMIN)
+                .delete("/v1/finetune/jobs/" + first)
+                .then()
+                .statusCode(409)
                 .body("message", equalTo("job " + first + " already succeeded"));
     }
 
@@ -139,49 +182,95 @@ class JobLifecycleTest {
         String queued = upload(name, slow);
         awaitState(running, "running");
         // one job at a time: the second waits, and a cancel ends it at once
-        given().header("Authorization", FewShotData.ADMIN).delete("/v1/finetune/jobs/" + queued).then().statusCode(200)
-                .body("state", equalTo("cancelled")).body("errorMessage", equalTo("cancelled by tests"));
-        given().header("Authorization", FewShotData.ADMIN).delete("/v1/finetune/jobs/" + running).then().statusCode(200);
+        given().header("Authorization", FewShotData.ADMIN)
+                .delete("/v1/finetune/jobs/" + queued)
+                .then()
+                .statusCode(200)
+                .body("state", equalTo("cancelled"))
+                .body("errorMessage", equalTo("cancelled by tests"));
+        given().header("Authorization", FewShotData.ADMIN)
+                .delete("/v1/finetune/jobs/" + running)
+                .then()
+                .statusCode(200);
         awaitState(running, "cancelled").then().body("errorMessage", equalTo("cancelled by tests"));
         assertTrue(heads.published().stream().noneMatch(head -> head.name().equals(name)), "no head was published");
-        var cancelled = withKey(FewShotData.READER).listJobs(ListJobsRequest.newBuilder().setHeadName(name)
-                .addStates(io.prosface.grpc.v1.JobState.JOB_STATE_CANCELLED).build());
+        var cancelled = withKey(FewShotData.READER)
+                .listJobs(ListJobsRequest.newBuilder()
+                        .setHeadName(name)
+                        .addStates(io.prosface.grpc.v1.JobState.JOB_STATE_CANCELLED)
+                        .build());
         assertEquals(2, cancelled.getJobsCount());
 
         // paging: newest first, one per page; a token only works with the filters it was issued for
-        Response page = given().header("Authorization", FewShotData.READER).queryParam("head_name", name)
-                .queryParam("page_size", 1).get("/v1/finetune/jobs");
+        Response page = given().header("Authorization", FewShotData.READER)
+                .queryParam("head_name", name)
+                .queryParam("page_size", 1)
+                .get("/v1/finetune/jobs");
         assertEquals(List.of(queued), page.path("jobs.id"));
         String token = page.path("nextPageToken");
-        given().header("Authorization", FewShotData.READER).queryParam("head_name", name).queryParam("page_size", 1)
-                .queryParam("page_token", token).get("/v1/finetune/jobs").then().statusCode(200)
-                .body("jobs.id", equalTo(List.of(running))).body("nextPageToken", equalTo(""));
-        given().header("Authorization", FewShotData.READER).queryParam("head_name", name).queryParam("state", "queued")
-                .queryParam("page_token", token).get("/v1/finetune/jobs").then().statusCode(400)
+        given().header("Authorization", FewShotData.READER)
+                .queryParam("head_name", name)
+                .queryParam("page_size", 1)
+                .queryParam("page_token", token)
+                .get("/v1/finetune/jobs")
+                .then()
+                .statusCode(200)
+                .body("jobs.id", equalTo(List.of(running)))
+                .body("nextPageToken", equalTo(""));
+        given().header("Authorization", FewShotData.READER)
+                .queryParam("head_name", name)
+                .queryParam("state", "queued")
+                .queryParam("page_token", token)
+                .get("/v1/finetune/jobs")
+                .then()
+                .statusCode(400)
                 .body("message", equalTo("page token was issued for different filter arguments"));
     }
 
     @Test
     void aRegressionHeadAnswersTaskRegressionOverGrpc() {
         List<FewShotData.Item> all = FewShotData.utkFace(2000, 0, false);
-        List<FewShotData.Item> ages = java.util.stream.IntStream.range(0, 40).mapToObj(i -> all.get(i * 50)).toList();
+        List<FewShotData.Item> ages = java.util.stream.IntStream.range(0, 40)
+                .mapToObj(i -> all.get(i * 50))
+                .toList();
         String name = "age-" + Long.toHexString(System.nanoTime());
-        String id = given().header("Authorization", FewShotData.ADMIN).multiPart("kind", "regression")
-                .multiPart("head_name", name).multiPart("epochs", "10").multiPart("crop", "none")
+        String id = given().header("Authorization", FewShotData.ADMIN)
+                .multiPart("kind", "regression")
+                .multiPart("head_name", name)
+                .multiPart("epochs", "10")
+                .multiPart("crop", "none")
                 .multiPart("archive", "ages.tar.gz", Archives.tarGz(Map.of("labels.json", Archives.text(json(ages)))))
                 .multiPart("images", ages.get(0).name(), ages.get(0).bytes())
-                .when().post("/v1/finetune/jobs").then().statusCode(400).extract().path("message").toString();
+                .when()
+                .post("/v1/finetune/jobs")
+                .then()
+                .statusCode(400)
+                .extract()
+                .path("message")
+                .toString();
         assertTrue(id.contains("is not in the upload"), id);
-        var request = given().header("Authorization", FewShotData.ADMIN).multiPart("kind", "regression")
-                .multiPart("head_name", name).multiPart("epochs", "10").multiPart("crop", "none")
+        var request = given().header("Authorization", FewShotData.ADMIN)
+                .multiPart("kind", "regression")
+                .multiPart("head_name", name)
+                .multiPart("epochs", "10")
+                .multiPart("crop", "none")
                 .multiPart("manifest", "labels.json", Archives.text(json(ages)));
         ages.forEach(item -> request.multiPart("images", item.name(), item.bytes()));
-        String job = request.when().post("/v1/finetune/jobs").then().statusCode(202).extract().path("id");
+        String job = request.when()
+                .post("/v1/finetune/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         awaitState(job, "succeeded").then().body("labels", equalTo(List.of("age")));
         AnalyzeResponse response = faces.analyze(AnalyzeRequest.newBuilder()
-                .setImage(ByteString.copyFrom(ages.get(3).bytes())).addTasks(Task.TASK_REGRESSION)
-                .setFaceBox(io.prosface.grpc.v1.BoundingBox.newBuilder().setWidth(128).setHeight(128))
-                .setRegressionHead(HeadRef.newBuilder().setName(name)).build());
+                .setImage(ByteString.copyFrom(ages.get(3).bytes()))
+                .addTasks(Task.TASK_REGRESSION)
+                .setFaceBox(io.prosface.grpc.v1.BoundingBox.newBuilder()
+                        .setWidth(128)
+                        .setHeight(128))
+                .setRegressionHead(HeadRef.newBuilder().setName(name))
+                .build());
         var value = response.getFaces(0).getRegression().getValues(0);
         assertEquals("age", value.getName());
         assertTrue(value.getValue() > -50 && value.getValue() < 200, "an age in years: " + value.getValue());
@@ -190,8 +279,12 @@ class JobLifecycleTest {
     private static String json(List<FewShotData.Item> items) {
         StringBuilder json = new StringBuilder("{\n");
         for (int i = 0; i < items.size(); i++) {
-            json.append("  \"").append(items.get(i).name()).append("\": {\"age\": ").append(items.get(i).label())
-                    .append("}").append(i + 1 < items.size() ? ",\n" : "\n");
+            json.append("  \"")
+                    .append(items.get(i).name())
+                    .append("\": {\"age\": ")
+                    .append(items.get(i).label())
+                    .append("}")
+                    .append(i + 1 < items.size() ? ",\n" : "\n");
         }
         return json.append("}\n").toString();
     }
@@ -203,14 +296,17 @@ class JobLifecycleTest {
         assertEquals(1, executor.recover());
         JobRecord failed = jobs.find(interrupted).orElseThrow();
         assertEquals(JobState.FAILED, failed.state());
-        assertEquals("interrupted: replica test-replica restarted while the job was running; upload it again",
+        assertEquals(
+                "interrupted: replica test-replica restarted while the job was running; upload it again",
                 failed.errorMessage());
         assertTrue(failed.endedAt() != null);
 
         // a job of another replica that stopped sending heartbeats: any replica fails it
         String orphan = runningJob("replica-that-vanished");
-        database.transaction(connection -> connection.createStatement().executeUpdate(
-                "UPDATE finetune_job SET heartbeat_at = TIMESTAMP '2000-01-01 00:00:00' WHERE id = '" + orphan + "'"));
+        database.transaction(connection -> connection
+                .createStatement()
+                .executeUpdate("UPDATE finetune_job SET heartbeat_at = TIMESTAMP '2000-01-01 00:00:00' WHERE id = '"
+                        + orphan + "'"));
         awaitStored(orphan, JobState.FAILED);
         assertTrue(jobs.find(orphan).orElseThrow().errorMessage().contains("stopped sending heartbeats"));
 
@@ -237,8 +333,9 @@ class JobLifecycleTest {
 
     private long inputsOf(String jobId) {
         return database.transaction(connection -> {
-            try (var rows = connection.createStatement().executeQuery(
-                    "SELECT COUNT(*) FROM finetune_job_input WHERE job_id = '" + jobId + "'")) {
+            try (var rows = connection
+                    .createStatement()
+                    .executeQuery("SELECT COUNT(*) FROM finetune_job_input WHERE job_id = '" + jobId + "'")) {
                 rows.next();
                 return rows.getLong(1);
             }
@@ -250,14 +347,20 @@ class JobLifecycleTest {
         while (jobs.find(id).orElseThrow().state() != state && Instant.now().isBefore(deadline)) {
             sleep(100);
         }
-        assertEquals(state, jobs.find(id).orElseThrow().state(), jobs.find(id).orElseThrow().toString());
+        assertEquals(
+                state,
+                jobs.find(id).orElseThrow().state(),
+                jobs.find(id).orElseThrow().toString());
     }
 
     private PredictExpressionResponse predict(String name, String version) {
         return faces.predictExpression(PredictExpressionRequest.newBuilder()
                 .setImage(ByteString.copyFrom(SMALL_SET.get(0).bytes()))
-                .setFaceBox(io.prosface.grpc.v1.BoundingBox.newBuilder().setWidth(89).setHeight(109))
-                .setHead(HeadRef.newBuilder().setName(name).setVersion(version)).build());
+                .setFaceBox(io.prosface.grpc.v1.BoundingBox.newBuilder()
+                        .setWidth(89)
+                        .setHeight(109))
+                .setHead(HeadRef.newBuilder().setName(name).setVersion(version))
+                .build());
     }
 
     private FineTuningGrpc.FineTuningBlockingStub withKey(String authorization) {

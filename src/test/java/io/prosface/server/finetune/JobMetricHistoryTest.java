@@ -1,6 +1,5 @@
 package io.prosface.server.finetune;
 
-import io.prosface.server.finetune.jobs.JobStore;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prosface.server.TestCheckpoint;
+import io.prosface.server.finetune.jobs.JobStore;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,12 +41,21 @@ class JobMetricHistoryTest {
     void aFinishedJobHasOneRowPerEpochEndingWithItsFinalMetrics() {
         int epochs = 3;
         int batchSize = 4;
-        String id = given().header("Authorization", FewShotData.ADMIN).multiPart("kind", "classification")
-                .multiPart("head_name", "history-" + Long.toHexString(System.nanoTime())).multiPart("crop", "none")
-                .multiPart("epochs", Integer.toString(epochs)).multiPart("batch_size", Integer.toString(batchSize))
-                .multiPart("validation_split", "0.25").multiPart("augmented_views", "0")
+        String id = given().header("Authorization", FewShotData.ADMIN)
+                .multiPart("kind", "classification")
+                .multiPart("head_name", "history-" + Long.toHexString(System.nanoTime()))
+                .multiPart("crop", "none")
+                .multiPart("epochs", Integer.toString(epochs))
+                .multiPart("batch_size", Integer.toString(batchSize))
+                .multiPart("validation_split", "0.25")
+                .multiPart("augmented_views", "0")
                 .multiPart("archive", "set.zip", FewShotData.zip(SET, "manifest.csv", FewShotData.csv(SET, "label")))
-                .when().post("/v1/finetune/jobs").then().statusCode(202).extract().path("id");
+                .when()
+                .post("/v1/finetune/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         JsonPath job = awaitSucceeded(id);
 
         JsonPath history = metrics(id);
@@ -55,9 +64,14 @@ class JobMetricHistoryTest {
         // job makes, so every epoch reports and its row holds the metrics after its last step
         int stepsPerEpoch = (job.getInt("trainExamples") + batchSize - 1) / batchSize;
         assertEquals(IntStream.rangeClosed(1, epochs).boxed().toList(), history.getList("epochs.epoch"));
-        assertEquals(IntStream.rangeClosed(1, epochs).mapToObj(e -> (long) e * stepsPerEpoch).toList(),
+        assertEquals(
+                IntStream.rangeClosed(1, epochs)
+                        .mapToObj(e -> (long) e * stepsPerEpoch)
+                        .toList(),
                 history.getList("epochs.step", Long.class));
-        List<Instant> times = history.getList("epochs.time", String.class).stream().map(Instant::parse).toList();
+        List<Instant> times = history.getList("epochs.time", String.class).stream()
+                .map(Instant::parse)
+                .toList();
         for (int i = 1; i < times.size(); i++) {
             assertFalse(times.get(i).isBefore(times.get(i - 1)), "rows written in epoch order: " + times);
         }
@@ -80,7 +94,8 @@ class JobMetricHistoryTest {
         jobs.progress(running, 2, 3, 5, 6, Map.of("loss", 0.7), Map.of("accuracy", 0.6));
         JsonPath history = metrics(running);
         assertEquals(List.of(1, 2), history.getList("epochs.epoch"));
-        assertEquals(List.of(3L, 5L), history.getList("epochs.step", Long.class), "a later report replaces its epoch's row");
+        assertEquals(
+                List.of(3L, 5L), history.getList("epochs.step", Long.class), "a later report replaces its epoch's row");
         assertEquals(Map.of("loss", 0.8), history.getMap("epochs[0].trainMetrics"));
         assertEquals(Map.of("accuracy", 0.6), history.getMap("epochs[1].validationMetrics"));
 
@@ -93,33 +108,59 @@ class JobMetricHistoryTest {
     @Test
     void unknownJobsAndMissingKeysAreRefusedLikeTheJobItself() {
         String unknown = UUID.randomUUID().toString();
-        given().header("Authorization", FewShotData.READER).when().get("/v1/finetune/jobs/" + unknown + "/metrics")
-                .then().statusCode(404).body("code", equalTo("NOT_FOUND")).body("message", containsString(unknown));
-        given().header("Authorization", FewShotData.READER).when().get("/v1/finetune/jobs/" + unknown).then()
-                .statusCode(404).body("code", equalTo("NOT_FOUND"));
+        given().header("Authorization", FewShotData.READER)
+                .when()
+                .get("/v1/finetune/jobs/" + unknown + "/metrics")
+                .then()
+                .statusCode(404)
+                .body("code", equalTo("NOT_FOUND"))
+                .body("message", containsString(unknown));
+        given().header("Authorization", FewShotData.READER)
+                .when()
+                .get("/v1/finetune/jobs/" + unknown)
+                .then()
+                .statusCode(404)
+                .body("code", equalTo("NOT_FOUND"));
         String queued = storedJob();
-        given().when().get("/v1/finetune/jobs/" + queued + "/metrics").then().statusCode(401)
-                .header("WWW-Authenticate", "Bearer").body("code", equalTo("UNAUTHENTICATED"));
-        given().header("Authorization", "Bearer not-a-key").when().get("/v1/finetune/jobs/" + queued + "/metrics")
-                .then().statusCode(401);
+        given().when()
+                .get("/v1/finetune/jobs/" + queued + "/metrics")
+                .then()
+                .statusCode(401)
+                .header("WWW-Authenticate", "Bearer")
+                .body("code", equalTo("UNAUTHENTICATED"));
+        given().header("Authorization", "Bearer not-a-key")
+                .when()
+                .get("/v1/finetune/jobs/" + queued + "/metrics")
+                .then()
+                .statusCode(401);
         jobs.requestCancel(queued, "test over");
     }
 
     private static JsonPath metrics(String id) {
-        return doubles(given().header("Authorization", FewShotData.READER).when()
-                .get("/v1/finetune/jobs/" + id + "/metrics").then().statusCode(200).extract().asString());
+        return doubles(given().header("Authorization", FewShotData.READER)
+                .when()
+                .get("/v1/finetune/jobs/" + id + "/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 
     private static JsonPath awaitSucceeded(String id) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(180));
         while (true) {
-            JsonPath job = doubles(given().header("Authorization", FewShotData.READER).get("/v1/finetune/jobs/" + id)
-                    .then().statusCode(200).extract().asString());
+            JsonPath job = doubles(given().header("Authorization", FewShotData.READER)
+                    .get("/v1/finetune/jobs/" + id)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString());
             String state = job.getString("state");
             if (state.equals("succeeded")) {
                 return job;
             }
-            if (!state.equals("queued") && !state.equals("running") || Instant.now().isAfter(deadline)) {
+            if (!state.equals("queued") && !state.equals("running")
+                    || Instant.now().isAfter(deadline)) {
                 throw new AssertionError("job " + state + " instead of succeeded: " + job.prettify());
             }
             try {

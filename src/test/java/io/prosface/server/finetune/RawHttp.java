@@ -26,8 +26,9 @@ final class RawHttp {
      * {@code waitMillis} for an answer while the rest of the body is still owed. Every byte the server answers before
      * reading the body is a byte it did not spool.
      */
-    static Answer postWithoutFinishing(int port, String path, String authorization, long announcedLength, byte[] sent,
-            int waitMillis) throws IOException {
+    static Answer postWithoutFinishing(
+            int port, String path, String authorization, long announcedLength, byte[] sent, int waitMillis)
+            throws IOException {
         try (Socket socket = new Socket("localhost", port)) {
             socket.setSoTimeout(waitMillis);
             OutputStream out = socket.getOutputStream();
@@ -54,11 +55,19 @@ final class RawHttp {
     static byte[] multipart(java.util.Map<String, String> fields, String fileField, String fileName, byte[] file) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         StringBuilder text = new StringBuilder();
-        fields.forEach((name, value) -> text.append("--").append(BOUNDARY)
-                .append("\r\nContent-Disposition: form-data; name=\"").append(name).append("\"\r\n\r\n")
-                .append(value).append("\r\n"));
-        text.append("--").append(BOUNDARY).append("\r\nContent-Disposition: form-data; name=\"").append(fileField)
-                .append("\"; filename=\"").append(fileName)
+        fields.forEach((name, value) -> text.append("--")
+                .append(BOUNDARY)
+                .append("\r\nContent-Disposition: form-data; name=\"")
+                .append(name)
+                .append("\"\r\n\r\n")
+                .append(value)
+                .append("\r\n"));
+        text.append("--")
+                .append(BOUNDARY)
+                .append("\r\nContent-Disposition: form-data; name=\"")
+                .append(fileField)
+                .append("\"; filename=\"")
+                .append(fileName)
                 .append("\"\r\nContent-Type: application/octet-stream\r\n\r\n");
         body.writeBytes(text.toString().getBytes(StandardCharsets.UTF_8));
         body.writeBytes(file);

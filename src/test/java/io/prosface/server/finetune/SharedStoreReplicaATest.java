@@ -11,7 +11,9 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 @QuarkusTest
 @TestProfile(SharedStoreProfiles.ReplicaA.class)
 @WithTestResource(value = TestCheckpoint.class, scope = TestResourceScope.GLOBAL)
-@EnabledIfEnvironmentVariable(named = SharedStoreProfiles.URL_VARIABLE, matches = ".+",
+@EnabledIfEnvironmentVariable(
+        named = SharedStoreProfiles.URL_VARIABLE,
+        matches = ".+",
         disabledReason = "PROS_TEST_POSTGRES_URL is not set: start a throwaway PostgreSQL with "
                 + "'export PROS_TEST_POSTGRES_URL=$(scripts/start-test-postgres.sh)' (.ci/run does)")
 class SharedStoreReplicaATest extends SharedStoreReplicaTest {

@@ -1,15 +1,5 @@
 package io.prosface.server.finetune;
 
-import io.prosface.server.finetune.heads.ArtifactZip;
-import io.prosface.server.finetune.heads.HeadCatalog;
-import io.prosface.server.finetune.heads.HeadRecord;
-import io.prosface.server.finetune.heads.HeadStore;
-import io.prosface.server.finetune.jobs.JobExecutor;
-import io.prosface.server.finetune.jobs.JobRecord;
-import io.prosface.server.finetune.jobs.JobState;
-import io.prosface.server.finetune.jobs.JobStore;
-import io.prosface.server.finetune.store.Database;
-import io.prosface.server.finetune.store.Sha256;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,6 +11,16 @@ import io.prosface.grpc.v1.FaceAnalysisGrpc;
 import io.prosface.grpc.v1.HeadRef;
 import io.prosface.grpc.v1.PredictExpressionRequest;
 import io.prosface.grpc.v1.PredictExpressionResponse;
+import io.prosface.server.finetune.heads.ArtifactZip;
+import io.prosface.server.finetune.heads.HeadCatalog;
+import io.prosface.server.finetune.heads.HeadRecord;
+import io.prosface.server.finetune.heads.HeadStore;
+import io.prosface.server.finetune.jobs.JobExecutor;
+import io.prosface.server.finetune.jobs.JobRecord;
+import io.prosface.server.finetune.jobs.JobState;
+import io.prosface.server.finetune.jobs.JobStore;
+import io.prosface.server.finetune.store.Database;
+import io.prosface.server.finetune.store.Sha256;
 import io.quarkus.grpc.GrpcClient;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -42,10 +42,13 @@ abstract class SharedStoreReplicaTest {
 
     @Inject
     HeadStore heads;
+
     @Inject
     JobStore jobs;
+
     @Inject
     Database database;
+
     @Inject
     JobExecutor executor;
 
@@ -58,14 +61,25 @@ abstract class SharedStoreReplicaTest {
 
     @Test
     void trainsServesAndSharesHeadsThroughPostgres() {
-        assertEquals("shared", io.smallrye.config.SmallRyeConfigProviderResolver.instance().getConfig()
-                .getValue("pros.finetune.datasource", String.class));
+        assertEquals(
+                "shared",
+                io.smallrye.config.SmallRyeConfigProviderResolver.instance()
+                        .getConfig()
+                        .getValue("pros.finetune.datasource", String.class));
         String me = executor.replicaId();
         String name = "shared-" + me + "-" + Long.toHexString(System.nanoTime());
-        String id = given().header("Authorization", FewShotData.ADMIN).multiPart("kind", "classification")
-                .multiPart("head_name", name).multiPart("epochs", "10").multiPart("crop", "none")
+        String id = given().header("Authorization", FewShotData.ADMIN)
+                .multiPart("kind", "classification")
+                .multiPart("head_name", name)
+                .multiPart("epochs", "10")
+                .multiPart("crop", "none")
                 .multiPart("archive", "set.zip", FewShotData.zip(SET, "manifest.csv", FewShotData.csv(SET, "label")))
-                .when().post("/v1/finetune/jobs").then().statusCode(202).extract().path("id");
+                .when()
+                .post("/v1/finetune/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         awaitSucceeded(id);
         assertEquals(me, jobs.find(id).orElseThrow().owner(), "trained here");
         assertEquals("v1", predict(name, "v1").getModel().getHeads(0).getHead().getVersion());
@@ -74,8 +88,11 @@ abstract class SharedStoreReplicaTest {
         // the other replica's newest head, trained there, is served here
         String otherRan = System.getProperty("pros.test.shared-store." + otherReplica());
         Optional<HeadRecord> theirs = heads.published().stream()
-                .filter(head -> head.jobId() != null && jobs.find(head.jobId()).map(JobRecord::owner)
-                        .filter(otherReplica()::equals).isPresent())
+                .filter(head -> head.jobId() != null
+                        && jobs.find(head.jobId())
+                                .map(JobRecord::owner)
+                                .filter(otherReplica()::equals)
+                                .isPresent())
                 .max(java.util.Comparator.comparing(HeadRecord::createdAt));
         if (otherRan != null) {
             assertTrue(theirs.isPresent(), "the other replica published " + otherRan);
@@ -92,19 +109,33 @@ abstract class SharedStoreReplicaTest {
         publishElsewhere(name, 2);
         awaitServed(name + "@v2");
         assertEquals("v2", predict(name, "v2").getModel().getHeads(0).getHead().getVersion());
-        given().header("Authorization", FewShotData.READER).queryParam("name", name).get("/v1/finetune/heads").then()
-                .statusCode(200).body("heads.ref", equalTo(List.of(name + "@v2", name + "@v1")))
+        given().header("Authorization", FewShotData.READER)
+                .queryParam("name", name)
+                .get("/v1/finetune/heads")
+                .then()
+                .statusCode(200)
+                .body("heads.ref", equalTo(List.of(name + "@v2", name + "@v1")))
                 .body("heads.served", equalTo(List.of(true, true)));
         assertEquals("v1", predict(name, "").getModel().getHeads(0).getHead().getVersion(), "v1 stays current");
         // v3 trains the last block too: its artifact (head + tail) goes through PostgreSQL like any other blob, and
         // the replica that runs second loads it as "the other replica's newest head"
-        String second = given().header("Authorization", FewShotData.ADMIN).multiPart("kind", "classification")
-                .multiPart("head_name", name).multiPart("epochs", "5").multiPart("crop", "none")
+        String second = given().header("Authorization", FewShotData.ADMIN)
+                .multiPart("kind", "classification")
+                .multiPart("head_name", name)
+                .multiPart("epochs", "5")
+                .multiPart("crop", "none")
                 .multiPart("unfrozen_blocks", "1")
                 .multiPart("archive", "set.zip", FewShotData.zip(SET, "manifest.csv", FewShotData.csv(SET, "label")))
-                .when().post("/v1/finetune/jobs").then().statusCode(202).extract().path("id");
+                .when()
+                .post("/v1/finetune/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         awaitSucceeded(second);
-        given().header("Authorization", FewShotData.READER).get("/v1/finetune/jobs/" + second).then()
+        given().header("Authorization", FewShotData.READER)
+                .get("/v1/finetune/jobs/" + second)
+                .then()
                 .body("headVersion", equalTo("v3"));
         assertEquals("v3", predict(name, "").getModel().getHeads(0).getHead().getVersion());
     }
@@ -120,13 +151,20 @@ abstract class SharedStoreReplicaTest {
         try (var manager = ai.djl.ndarray.NDManager.newBaseManager()) {
             var head = io.prosface.core.model.GenericHead.classification(labels);
             head.initializeParameters(manager, backbone.embedDim(), backbone.numPatches());
-            java.nio.file.Path directory = java.nio.file.Files.createTempDirectory("other-replica").resolve("head");
-            io.prosface.core.model.HeadArtifact.save(directory, new io.prosface.core.model.HeadConfig(name, version,
-                    io.prosface.core.model.HeadKind.CLASSIFICATION, labels), head, backbone, registry.backboneSha256());
+            java.nio.file.Path directory =
+                    java.nio.file.Files.createTempDirectory("other-replica").resolve("head");
+            io.prosface.core.model.HeadArtifact.save(
+                    directory,
+                    new io.prosface.core.model.HeadConfig(
+                            name, version, io.prosface.core.model.HeadKind.CLASSIFICATION, labels),
+                    head,
+                    backbone,
+                    registry.backboneSha256());
             byte[] artifact = ArtifactZip.pack(directory);
             database.transaction(connection -> {
-                try (var insert = connection.prepareStatement("INSERT INTO head_version (name, version, kind, labels, "
-                        + "backbone, artifact, artifact_sha256, published, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, TRUE, ?)")) {
+                try (var insert = connection.prepareStatement(
+                        "INSERT INTO head_version (name, version, kind, labels, "
+                                + "backbone, artifact, artifact_sha256, published, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, TRUE, ?)")) {
                     insert.setString(1, name);
                     insert.setInt(2, version);
                     insert.setString(3, "CLASSIFICATION");
@@ -168,7 +206,8 @@ abstract class SharedStoreReplicaTest {
         return faces.predictExpression(PredictExpressionRequest.newBuilder()
                 .setImage(ByteString.copyFrom(SET.get(0).bytes()))
                 .setFaceBox(BoundingBox.newBuilder().setWidth(89).setHeight(109))
-                .setHead(HeadRef.newBuilder().setName(name).setVersion(version)).build());
+                .setHead(HeadRef.newBuilder().setName(name).setVersion(version))
+                .build());
     }
 
     private static void sleep() {

@@ -1,12 +1,12 @@
 package io.prosface.server.finetune;
 
-import io.prosface.server.finetune.heads.HeadStore;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.prosface.server.TestCheckpoint;
+import io.prosface.server.finetune.heads.HeadStore;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -40,10 +40,15 @@ class TokenCacheLimitTest {
     private static final List<FewShotData.Item> ITEMS = FewShotData.expressions(List.of("happiness", "neutral"), 6, 0);
 
     private static io.restassured.specification.RequestSpecification upload(String name, int unfrozenBlocks) {
-        return given().header("Authorization", FewShotData.ADMIN).multiPart("kind", "classification")
-                .multiPart("head_name", name).multiPart("unfrozen_blocks", Integer.toString(unfrozenBlocks))
+        return given().header("Authorization", FewShotData.ADMIN)
+                .multiPart("kind", "classification")
+                .multiPart("head_name", name)
+                .multiPart("unfrozen_blocks", Integer.toString(unfrozenBlocks))
                 .multiPart("augmented_views", "2")
-                .multiPart("archive", "set.zip", FewShotData.zip(ITEMS, "manifest.csv", FewShotData.csv(ITEMS, "label")),
+                .multiPart(
+                        "archive",
+                        "set.zip",
+                        FewShotData.zip(ITEMS, "manifest.csv", FewShotData.csv(ITEMS, "label")),
                         "application/zip");
     }
 
@@ -51,8 +56,12 @@ class TokenCacheLimitTest {
     void aTailJobWhoseTokenCacheIsTooLargeIsRefusedWithTheNumbers() {
         Map<String, Long> before = store.counts();
         // input: 12 faces, unfrozen_blocks=1, augmented_views=2 -> ~31 views x 17 tokens x 64 floats > 64 KiB
-        upload("too-big-cache", 1).when().post("/v1/finetune/jobs")
-                .then().statusCode(400).body("code", equalTo("INVALID_ARGUMENT"))
+        upload("too-big-cache", 1)
+                .when()
+                .post("/v1/finetune/jobs")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("INVALID_ARGUMENT"))
                 .body("message", containsString("pros.finetune.max-token-cache-bytes"))
                 .body("message", containsString("tokens"));
         assertEquals(before.get("finetune_job"), store.counts().get("finetune_job"), "a refused upload adds no job");

@@ -39,6 +39,7 @@ class UnfrozenBlocksJobTest {
 
     @GrpcClient("face")
     FineTuningGrpc.FineTuningBlockingStub fineTuning;
+
     @GrpcClient("face")
     FaceAnalysisGrpc.FaceAnalysisBlockingStub faces;
 
@@ -59,19 +60,31 @@ class UnfrozenBlocksJobTest {
             }
             answered++;
             assertEquals(oneBlock, withTail.getModel().getHeads(0).getHead().getName());
-            assertTrue(FineTuneJobTest.CLASSES.contains(withTail.getFaces(0).getExpression().getLabel()));
+            assertTrue(FineTuneJobTest.CLASSES.contains(
+                    withTail.getFaces(0).getExpression().getLabel()));
             float[] tailed = distribution(withTail.getFaces(0).getExpression().getDistributionList());
-            float[] plain = distribution(predict(frozen, item).getFaces(0).getExpression().getDistributionList());
-            float[] deeper = distribution(predict(allBlocks, item).getFaces(0).getExpression().getDistributionList());
-            System.out.printf("%s: k=1 %s, frozen %s, k=2 %s%n", item.name(), java.util.Arrays.toString(tailed),
-                    java.util.Arrays.toString(plain), java.util.Arrays.toString(deeper));
+            float[] plain = distribution(
+                    predict(frozen, item).getFaces(0).getExpression().getDistributionList());
+            float[] deeper = distribution(
+                    predict(allBlocks, item).getFaces(0).getExpression().getDistributionList());
+            System.out.printf(
+                    "%s: k=1 %s, frozen %s, k=2 %s%n",
+                    item.name(),
+                    java.util.Arrays.toString(tailed),
+                    java.util.Arrays.toString(plain),
+                    java.util.Arrays.toString(deeper));
             // probabilities near 0 or 1 saturate: a small threshold, and most (not all) faces must differ
             differing += maxDifference(tailed, plain) > 1e-5 && maxDifference(tailed, deeper) > 1e-5 ? 1 : 0;
 
             // REST, in one batch with the built-in attributes head (plain backbone output) and the embedding
-            JsonPath rest = given().contentType("image/jpeg").body(item.bytes())
-                    .when().post("/v1/analyze?tasks=expression,attributes,embedding&head=" + oneBlock + "@v1")
-                    .then().statusCode(200).extract().jsonPath();
+            JsonPath rest = given().contentType("image/jpeg")
+                    .body(item.bytes())
+                    .when()
+                    .post("/v1/analyze?tasks=expression,attributes,embedding&head=" + oneBlock + "@v1")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
             assertEquals(withTail.getFaces(0).getExpression().getLabel(), rest.getString("faces[0].expression.label"));
             List<Float> restDistribution = rest.getList("faces[0].expression.distribution.probability", Float.class);
             for (int index = 0; index < tailed.length; index++) {
@@ -81,31 +94,51 @@ class UnfrozenBlocksJobTest {
             assertNotNull(rest.get("faces[0].embedding"));
         }
         assertTrue(answered >= 3, "the detector finds most faces: " + answered);
-        assertTrue(differing * 4 >= answered * 3, "the tail heads must answer differently from the frozen head and "
-                + "from each other: " + differing + " of " + answered + " faces differ");
+        assertTrue(
+                differing * 4 >= answered * 3,
+                "the tail heads must answer differently from the frozen head and " + "from each other: " + differing
+                        + " of " + answered + " faces differ");
     }
 
     @Test
     void moreUnfrozenBlocksThanTheBackboneHasAreRefused() {
         List<FewShotData.Item> items = FewShotData.hairColours(3, 0);
-        given().header("Authorization", FewShotData.ADMIN).multiPart("kind", "classification")
-                .multiPart("head_name", "too-deep").multiPart("unfrozen_blocks", "3")
-                .multiPart("archive", "hair.zip", FewShotData.zip(items, "manifest.csv", FewShotData.csv(items, "label")),
+        given().header("Authorization", FewShotData.ADMIN)
+                .multiPart("kind", "classification")
+                .multiPart("head_name", "too-deep")
+                .multiPart("unfrozen_blocks", "3")
+                .multiPart(
+                        "archive",
+                        "hair.zip",
+                        FewShotData.zip(items, "manifest.csv", FewShotData.csv(items, "label")),
                         "application/zip")
-                .when().post("/v1/finetune/jobs")
-                .then().statusCode(400).body("code", org.hamcrest.Matchers.equalTo("INVALID_ARGUMENT"))
+                .when()
+                .post("/v1/finetune/jobs")
+                .then()
+                .statusCode(400)
+                .body("code", org.hamcrest.Matchers.equalTo("INVALID_ARGUMENT"))
                 .body("message", org.hamcrest.Matchers.containsString("unfrozen_blocks must be in [0, 2]"));
     }
 
     private static String submit(String name, List<FewShotData.Item> items, int unfrozenBlocks) {
         String id = given().header("Authorization", FewShotData.ADMIN)
-                .multiPart("kind", "classification").multiPart("head_name", name)
-                .multiPart("validation_split", "0.25").multiPart("seed", "7").multiPart("epochs", "30")
+                .multiPart("kind", "classification")
+                .multiPart("head_name", name)
+                .multiPart("validation_split", "0.25")
+                .multiPart("seed", "7")
+                .multiPart("epochs", "30")
                 .multiPart("unfrozen_blocks", Integer.toString(unfrozenBlocks))
-                .multiPart("archive", "hair.zip", FewShotData.zip(items, "manifest.csv", FewShotData.csv(items, "label")),
+                .multiPart(
+                        "archive",
+                        "hair.zip",
+                        FewShotData.zip(items, "manifest.csv", FewShotData.csv(items, "label")),
                         "application/zip")
-                .when().post("/v1/finetune/jobs")
-                .then().statusCode(202).extract().path("id");
+                .when()
+                .post("/v1/finetune/jobs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         return id + "/" + name + "/" + unfrozenBlocks;
     }
 
@@ -122,8 +155,12 @@ class UnfrozenBlocksJobTest {
         int asked = Integer.parseInt(parts[2]);
         assertEquals(asked, last.getOptions().getUnfrozenBlocks(), "gRPC Job.options.unfrozen_blocks");
         assertEquals(30, last.getOptions().getEpochs());
-        given().header("Authorization", FewShotData.READER).when().get("/v1/finetune/jobs/" + parts[0])
-                .then().statusCode(200).body("options.unfrozenBlocks", org.hamcrest.Matchers.equalTo(asked))
+        given().header("Authorization", FewShotData.READER)
+                .when()
+                .get("/v1/finetune/jobs/" + parts[0])
+                .then()
+                .statusCode(200)
+                .body("options.unfrozenBlocks", org.hamcrest.Matchers.equalTo(asked))
                 .body("options.epochs", org.hamcrest.Matchers.equalTo(30))
                 .body("options.crop", org.hamcrest.Matchers.equalTo("detect"));
         System.out.printf("job %s (%s): validation %s%n", parts[1], parts[0], last.getValidationMetricsMap());
@@ -131,8 +168,10 @@ class UnfrozenBlocksJobTest {
     }
 
     private PredictExpressionResponse predict(String head, FewShotData.Item item) {
-        return faces.predictExpression(PredictExpressionRequest.newBuilder().setImage(ByteString.copyFrom(item.bytes()))
-                .setHead(HeadRef.newBuilder().setName(head).setVersion("v1")).build());
+        return faces.predictExpression(PredictExpressionRequest.newBuilder()
+                .setImage(ByteString.copyFrom(item.bytes()))
+                .setHead(HeadRef.newBuilder().setName(head).setVersion("v1"))
+                .build());
     }
 
     private static float[] distribution(List<LabelProbability> probabilities) {

@@ -38,7 +38,8 @@ class OrderedWindowTest {
     void answersComeInRequestOrderWithBoundedWorkInProgress() {
         Multi<Integer> requests = Multi.createFrom().range(0, 20);
         AssertSubscriber<Integer> reader = OrderedWindow.apply(requests, 4, this::heldWork)
-                .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+                .subscribe()
+                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
         int peak = 0;
         for (int first = 0; first < 20; first += 4) {
             assertEquals(first + 4, started.size(), "the window is full again: 4 in progress");
@@ -60,8 +61,8 @@ class OrderedWindowTest {
     @Test
     void aSlowReaderStopsTheReadingOfRequests() {
         Multi<Integer> requests = Multi.createFrom().range(0, 20);
-        AssertSubscriber<Integer> reader = OrderedWindow.apply(requests, 8, this::heldWork)
-                .subscribe().withSubscriber(AssertSubscriber.create(2));
+        AssertSubscriber<Integer> reader =
+                OrderedWindow.apply(requests, 8, this::heldWork).subscribe().withSubscriber(AssertSubscriber.create(2));
         assertEquals(2, started.size(), "reads as many as the reader asked for, not the window's 8");
         started.get(1).complete(2);
         started.get(0).complete(0);
@@ -80,10 +81,14 @@ class OrderedWindowTest {
     @Test
     void aFailedMessageEndsTheStreamWithItsError() {
         Multi<Integer> requests = Multi.createFrom().range(0, 5);
-        AssertSubscriber<Integer> reader = OrderedWindow.apply(requests, 2, value -> value == 2
-                        ? CompletableFuture.failedFuture(new IllegalStateException("frame 2"))
-                        : CompletableFuture.completedFuture(value))
-                .subscribe().withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        AssertSubscriber<Integer> reader = OrderedWindow.apply(
+                        requests,
+                        2,
+                        value -> value == 2
+                                ? CompletableFuture.failedFuture(new IllegalStateException("frame 2"))
+                                : CompletableFuture.completedFuture(value))
+                .subscribe()
+                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
         reader.awaitFailure(Duration.ofSeconds(5));
         assertEquals(List.of(0, 1), reader.getItems());
         assertEquals("frame 2", reader.getFailure().getMessage());

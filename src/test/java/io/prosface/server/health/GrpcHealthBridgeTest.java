@@ -42,7 +42,8 @@ class GrpcHealthBridgeTest {
         assertEquals(ServingStatus.SERVING, bridge.refresh(), "warm");
         assertEquals(ServingStatus.SERVING, storage.statusForService("").getStatus());
         assertEquals(ServingStatus.SERVING, storage.statusForService(FACE).getStatus());
-        assertEquals(ServingStatus.SERVING, storage.statusForService("pros.v1.Other").getStatus());
+        assertEquals(
+                ServingStatus.SERVING, storage.statusForService("pros.v1.Other").getStatus());
 
         memoryFine.set(false);
         assertEquals(ServingStatus.NOT_SERVING, bridge.refresh(), "out-of-memory cool-down");

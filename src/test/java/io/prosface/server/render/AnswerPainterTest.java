@@ -9,9 +9,9 @@ import io.prosface.core.data.FaceBox;
 import io.prosface.server.inference.analysis.AnalysisResult;
 import io.prosface.server.inference.analysis.FaceResult;
 import io.prosface.server.inference.analysis.FaceTask;
-import io.prosface.server.inference.registry.HeadId;
 import io.prosface.server.inference.analysis.RequestTiming;
 import io.prosface.server.inference.analysis.TaskOutput;
+import io.prosface.server.inference.registry.HeadId;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -36,12 +36,18 @@ class AnswerPainterTest {
     /** One face at the box, with a confident "happy" and one point at its centre. */
     private static AnalysisResult answer(FaceBox box, int width, int height) {
         TaskOutput expression = new TaskOutput("expression@v1", List.of("neutral", "happy"), new float[] {0.1f, 0.9f});
-        TaskOutput landmarks = new TaskOutput("landmarks@v1", List.of(),
-                new float[] {box.x() + box.width() / 2, box.y() + box.height() / 2});
-        FaceResult face = new FaceResult(box, true, 1f, Map.of(FaceTask.EXPRESSION, expression,
-                FaceTask.LANDMARKS, landmarks));
-        return new AnalysisResult(List.of(face), "vit@test", Map.of(FaceTask.EXPRESSION, new HeadId("expression", 1)),
-                width, height, "png", new RequestTiming(0, 0, 0, 0, 0));
+        TaskOutput landmarks = new TaskOutput(
+                "landmarks@v1", List.of(), new float[] {box.x() + box.width() / 2, box.y() + box.height() / 2});
+        FaceResult face =
+                new FaceResult(box, true, 1f, Map.of(FaceTask.EXPRESSION, expression, FaceTask.LANDMARKS, landmarks));
+        return new AnalysisResult(
+                List.of(face),
+                "vit@test",
+                Map.of(FaceTask.EXPRESSION, new HeadId("expression", 1)),
+                width,
+                height,
+                "png",
+                new RequestTiming(0, 0, 0, 0, 0));
     }
 
     private static boolean changed(BufferedImage image, int left, int top, int right, int bottom) {
@@ -58,14 +64,14 @@ class AnswerPainterTest {
     @Test
     void theCaptionGoesAboveTheFaceWhenThereIsRoomAndBelowOtherwise() {
         BufferedImage roomAbove = gray(300, 300);
-        new AnswerPainter().paint(roomAbove, answer(new FaceBox(100, 150, 100, 100), 300, 300), 1,
-                AnswerPainter.Layer.DEFAULTS);
+        new AnswerPainter()
+                .paint(roomAbove, answer(new FaceBox(100, 150, 100, 100), 300, 300), 1, AnswerPainter.Layer.DEFAULTS);
         assertTrue(changed(roomAbove, 100, 100, 200, 145), "caption above the box");
         assertFalse(changed(roomAbove, 100, 256, 200, 300), "nothing below the box");
 
         BufferedImage noRoom = gray(300, 300);
-        new AnswerPainter().paint(noRoom, answer(new FaceBox(100, 2, 100, 100), 300, 300), 1,
-                AnswerPainter.Layer.DEFAULTS);
+        new AnswerPainter()
+                .paint(noRoom, answer(new FaceBox(100, 2, 100, 100), 300, 300), 1, AnswerPainter.Layer.DEFAULTS);
         assertTrue(changed(noRoom, 100, 106, 200, 140), "caption below the box");
     }
 
@@ -90,10 +96,13 @@ class AnswerPainterTest {
     @Test
     void layersAreParsedAndUnknownOnesRefused() {
         assertEquals(AnswerPainter.Layer.DEFAULTS, AnswerPainter.Layer.parse(null));
-        assertEquals(java.util.EnumSet.of(AnswerPainter.Layer.BOX, AnswerPainter.Layer.POINTS),
+        assertEquals(
+                java.util.EnumSet.of(AnswerPainter.Layer.BOX, AnswerPainter.Layer.POINTS),
                 AnswerPainter.Layer.parse(" Box,points,"));
-        assertEquals("unknown draw layer 'halo'; known: box, points, labels, numbers",
-                org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
-                        () -> AnswerPainter.Layer.parse("halo")).getMessage());
+        assertEquals(
+                "unknown draw layer 'halo'; known: box, points, labels, numbers",
+                org.junit.jupiter.api.Assertions.assertThrows(
+                                RuntimeException.class, () -> AnswerPainter.Layer.parse("halo"))
+                        .getMessage());
     }
 }

@@ -30,8 +30,15 @@ final class V2Faces {
      * that run earlier in the same server may have installed versions after the checkpoint's v1.
      */
     static String currentVersion(String task) {
-        String version = io.restassured.RestAssured.given().contentType("image/jpeg").body(images(1).get(0))
-                .when().post("/v1/" + task).then().statusCode(200).extract().jsonPath()
+        String version = io.restassured.RestAssured.given()
+                .contentType("image/jpeg")
+                .body(images(1).get(0))
+                .when()
+                .post("/v1/" + task)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
                 .getString("model.heads.find { it.task == '" + task + "' }.head.version");
         return version.startsWith("v") ? version.substring(1) : version;
     }
@@ -48,7 +55,8 @@ final class V2Faces {
     static List<Face> viaV1(FaceAnalysisGrpc.FaceAnalysisBlockingStub v1, List<byte[]> images) {
         List<Face> faces = new ArrayList<>();
         for (byte[] image : images) {
-            AnalyzeResponse answer = v1.analyze(AnalyzeRequest.newBuilder().setImage(ByteString.copyFrom(image))
+            AnalyzeResponse answer = v1.analyze(AnalyzeRequest.newBuilder()
+                    .setImage(ByteString.copyFrom(image))
                     .build());
             faces.add(answer.getFacesCount() == 0 ? null : answer.getFaces(0));
         }
@@ -96,8 +104,9 @@ final class V2Faces {
         float tolerance = output.equals("landmarks") ? PIXEL_TOLERANCE : TOLERANCE;
         for (int index = 0; index < expected.length; index++) {
             float actual = tensor[row * expected.length + index];
-            assertTrue(Math.abs(actual - expected[index]) <= tolerance, output + " row " + row + " value " + index
-                    + ": v2 " + actual + " vs v1 " + expected[index]);
+            assertTrue(
+                    Math.abs(actual - expected[index]) <= tolerance,
+                    output + " row " + row + " value " + index + ": v2 " + actual + " vs v1 " + expected[index]);
         }
     }
 

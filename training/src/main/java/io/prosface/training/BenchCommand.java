@@ -30,65 +30,106 @@ import picocli.CommandLine.Spec;
  * Backbone forward throughput and FLOP utilisation against the engine's own GEMM rate, plus pretraining steps; or,
  * with --checkpoint / --precision, a checkpoint's serving work at several precisions side by side.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Measure backbone forward throughput (img/s) and model FLOP utilisation (MFU) against the",
-                "measured float32 GEMM rate of the same engine and threads, for several batch sizes; then the",
-                "pretraining step time of a recipe (multi-crop views, student + teacher, backward, AdamW, EMA).",
-                "MFU = analytic forward FLOPs per second / best GEMM FLOPs per second.",
-                "With --checkpoint DIR [--precision fp32,int8,bf16]: the served model's backbone + every head at each",
-                "precision side by side in this process (interleaved rounds): faces per second and per CPU-second,",
-                "the ratio to fp32, and the agreement with fp32 on --verify N development faces of --data",
-                "(attribute decisions, expression top-1, landmark shift; issue 14's bar: >= 1.8x, 99%%, 98%%, 0.2%%)."})
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Measure backbone forward throughput (img/s) and model FLOP utilisation (MFU) against the",
+            "measured float32 GEMM rate of the same engine and threads, for several batch sizes; then the",
+            "pretraining step time of a recipe (multi-crop views, student + teacher, backward, AdamW, EMA).",
+            "MFU = analytic forward FLOPs per second / best GEMM FLOPs per second.",
+            "With --checkpoint DIR [--precision fp32,int8,bf16]: the served model's backbone + every head at each",
+            "precision side by side in this process (interleaved rounds): faces per second and per CPU-second,",
+            "the ratio to fp32, and the agreement with fp32 on --verify N development faces of --data",
+            "(attribute decisions, expression top-1, landmark shift; issue 14's bar: >= 1.8x, 99%%, 98%%, 0.2%%)."
+        })
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--architecture", defaultValue = "vit_tiny_patch8_64",
-            description = "Backbone variant for the forward benchmark. [vit_micro_patch8_32 .. vit_base_patch16_224] (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--architecture",
+            defaultValue = "vit_tiny_patch8_64",
+            description =
+                    "Backbone variant for the forward benchmark. [vit_micro_patch8_32 .. vit_base_patch16_224] (default: ${DEFAULT-VALUE})")
     String architecture;
 
-    @Option(names = "--batch-sizes", split = ",",
-            description = "Batch sizes to time. [1-64 on CPU, up to 1024 on a GPU] (default: 1,2,4,8,16,32,64; 8 with --checkpoint)")
+    @Option(
+            names = "--batch-sizes",
+            split = ",",
+            description =
+                    "Batch sizes to time. [1-64 on CPU, up to 1024 on a GPU] (default: 1,2,4,8,16,32,64; 8 with --checkpoint)")
     List<Integer> batchSizes;
 
-    @Option(names = "--checkpoint",
-            description = "Bench this checkpoint's serving work (backbone + every head) per --precision instead, e.g. models/default.")
+    @Option(
+            names = "--checkpoint",
+            description =
+                    "Bench this checkpoint's serving work (backbone + every head) per --precision instead, e.g. models/default.")
     Path checkpoint;
 
-    @Option(names = "--precision", split = ",",
-            description = "Precisions side by side with --checkpoint: fp32 (DJL, the reference, always measured), int8 (ONNX Runtime backbone, as pros.inference.precision=int8), bf16 (DJL bfloat16 matrix products; not served). (default: fp32)")
+    @Option(
+            names = "--precision",
+            split = ",",
+            description =
+                    "Precisions side by side with --checkpoint: fp32 (DJL, the reference, always measured), int8 (ONNX Runtime backbone, as pros.inference.precision=int8), bf16 (DJL bfloat16 matrix products; not served). (default: fp32)")
     List<String> precisions;
 
-    @Option(names = "--verify", defaultValue = "1000",
-            description = "With --checkpoint: development faces to compare every precision with fp32 on; 0 skips. (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--verify",
+            defaultValue = "1000",
+            description =
+                    "With --checkpoint: development faces to compare every precision with fp32 on; 0 skips. (default: ${DEFAULT-VALUE})")
     int verifyFaces;
 
-    @Option(names = "--data", defaultValue = "../shared/data",
-            description = "With --checkpoint: the shared real-face folder; its development split is used (training/scripts/dev-splits.sh). (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--data",
+            defaultValue = "../shared/data",
+            description =
+                    "With --checkpoint: the shared real-face folder; its development split is used (training/scripts/dev-splits.sh). (default: ${DEFAULT-VALUE})")
     Path data;
 
-    @Option(names = "--threads", defaultValue = "0",
-            description = "With --checkpoint: intra-op threads of every engine (DJL and ONNX Runtime), set on the benchmark's own worker thread as the server sets them on each inference worker; 0 = the server's default layout (cores / 2 workers: 1 on 2 cores). (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--threads",
+            defaultValue = "0",
+            description =
+                    "With --checkpoint: intra-op threads of every engine (DJL and ONNX Runtime), set on the benchmark's own worker thread as the server sets them on each inference worker; 0 = the server's default layout (cores / 2 workers: 1 on 2 cores). (default: ${DEFAULT-VALUE})")
     int threads;
 
-    @Option(names = "--rounds", defaultValue = "5",
-            description = "Timed rounds per batch size; the best is kept (robust to other load). [3-20] (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--rounds",
+            defaultValue = "5",
+            description =
+                    "Timed rounds per batch size; the best is kept (robust to other load). [3-20] (default: ${DEFAULT-VALUE})")
     int rounds;
 
-    @Option(names = "--gemm-size", defaultValue = "1024",
+    @Option(
+            names = "--gemm-size",
+            defaultValue = "1024",
             description = "Side of the square GEMM that defines the peak. [512-4096] (default: ${DEFAULT-VALUE})")
     int gemmSize;
 
-    @Option(names = "--forward", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Run the forward benchmark; --no-forward times only pretraining steps (MFU then needs the GEMM peak from a forward run). (default: on)")
+    @Option(
+            names = "--forward",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
+            description =
+                    "Run the forward benchmark; --no-forward times only pretraining steps (MFU then needs the GEMM peak from a forward run). (default: on)")
     boolean forward;
 
-    @Option(names = "--pretrain-steps", defaultValue = "5",
-            description = "Timed pretraining steps (after 2 warm-up steps); 0 skips. [3-20] (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--pretrain-steps",
+            defaultValue = "5",
+            description =
+                    "Timed pretraining steps (after 2 warm-up steps); 0 skips. [3-20] (default: ${DEFAULT-VALUE})")
     int pretrainSteps;
 
-    @Option(names = "--recipe", description = "Recipe for the pretraining step benchmark (default: built-in defaults with --architecture).")
+    @Option(
+            names = "--recipe",
+            description = "Recipe for the pretraining step benchmark (default: built-in defaults with --architecture).")
     Path recipe;
 
-    @Option(names = "--set", description = "Recipe override key=value for the step benchmark (repeatable), e.g. --set batch.size=32.")
+    @Option(
+            names = "--set",
+            description = "Recipe override key=value for the step benchmark (repeatable), e.g. --set batch.size=32.")
     List<String> overrides = new ArrayList<>();
 
     @Spec
@@ -123,7 +164,8 @@ public final class BenchCommand implements Callable<Integer> {
     /** The checkpoint's serving work per precision, side by side; the table of {@link PrecisionBenchmark}. */
     private int precisionTable() throws java.io.IOException, CheckpointException, OrtException {
         if (checkpoint == null) {
-            throw new ParameterException(spec.commandLine(), "--precision needs --checkpoint DIR (e.g. models/default)");
+            throw new ParameterException(
+                    spec.commandLine(), "--precision needs --checkpoint DIR (e.g. models/default)");
         }
         Set<Precision> chosen = new LinkedHashSet<>(List.of(Precision.FP32)); // the reference, always first
         for (String name : precisions == null ? List.of("fp32") : precisions) {
@@ -139,8 +181,8 @@ public final class BenchCommand implements Callable<Integer> {
         String loadBefore = PrecisionBenchmark.loadAverage();
         try (NDManager manager = NDManager.newBaseManager()) {
             Checkpoint loaded = Checkpoint.load(checkpoint, manager);
-            FacePreprocessor preprocessor = new FacePreprocessor(loaded.config().preprocessing(),
-                    ImageDecoder.withDefaultLimits());
+            FacePreprocessor preprocessor =
+                    new FacePreprocessor(loaded.config().preprocessing(), ImageDecoder.withDefaultLimits());
             int largest = batches.stream().mapToInt(Integer::intValue).max().orElse(8);
             List<float[]> faces = Files.isDirectory(data) || verifyFaces > 0
                     ? VerificationFaces.load(data, preprocessor, Math.max(verifyFaces, largest))
@@ -150,17 +192,20 @@ public final class BenchCommand implements Callable<Integer> {
                 for (Precision precision : chosen) {
                     forwards.put(precision, ServingForward.open(precision, loaded, manager, cores));
                 }
-                System.out.println("## Precision side by side: " + checkpoint + " (" + loaded.config().architecture().name()
-                        + ", " + preprocessor.imageSize() + " px, " + loaded.config().heads().size() + " heads), "
+                System.out.println("## Precision side by side: " + checkpoint + " ("
+                        + loaded.config().architecture().name()
+                        + ", " + preprocessor.imageSize() + " px, "
+                        + loaded.config().heads().size() + " heads), "
                         + Runtime.getRuntime().availableProcessors() + " cores, " + cores
                         + " intra-op thread(s) per engine on one worker thread, best of " + rounds
                         + " interleaved rounds");
                 System.out.println();
-                PrecisionBenchmark benchmark = new PrecisionBenchmark(loaded, manager, forwards,
-                        preprocessor.imageSize());
-                List<PrecisionBenchmark.Row> rows = PrecisionBenchmark.onWorkerThread(cores,
-                        () -> benchmark.run(batches, rounds, faces,
-                                faces.subList(0, Math.min(verifyFaces, faces.size()))));
+                PrecisionBenchmark benchmark =
+                        new PrecisionBenchmark(loaded, manager, forwards, preprocessor.imageSize());
+                List<PrecisionBenchmark.Row> rows = PrecisionBenchmark.onWorkerThread(
+                        cores,
+                        () -> benchmark.run(
+                                batches, rounds, faces, faces.subList(0, Math.min(verifyFaces, faces.size()))));
                 PrecisionBenchmark.print(loaded, rows, Math.min(verifyFaces, faces.size()), data);
             } finally {
                 for (ServingForward forward : forwards.values()) {
@@ -202,20 +247,39 @@ public final class BenchCommand implements Callable<Integer> {
             results.add(ThroughputBenchmark.run(config, batch, gemmSize, rounds));
         }
         // the peak is the best GEMM of the whole run; on a shared machine the per-CPU-second ratio is the stable one
-        double peak = results.stream().mapToDouble(ThroughputBenchmark.Result::gemmGflops).max().orElse(Double.NaN);
-        gemmPerCpuSecond = results.stream().mapToDouble(ThroughputBenchmark.Result::gemmGflopsPerCpuSecond)
-                .filter(Double::isFinite).max().orElse(Double.NaN);
+        double peak = results.stream()
+                .mapToDouble(ThroughputBenchmark.Result::gemmGflops)
+                .max()
+                .orElse(Double.NaN);
+        gemmPerCpuSecond = results.stream()
+                .mapToDouble(ThroughputBenchmark.Result::gemmGflopsPerCpuSecond)
+                .filter(Double::isFinite)
+                .max()
+                .orElse(Double.NaN);
         for (ThroughputBenchmark.Result result : results) {
-            System.out.println(String.format(Locale.ROOT, "| %d | %.1f | %.0f | %.1f | %.1f | %.0f%% | %.0f%% |",
-                    result.batch(), result.forwardMillis(), result.imagesPerSecond(), result.forwardGflops(),
-                    result.gemmGflops(), 100 * result.forwardGflops() / peak, 100 * result.cpuRatio()));
+            System.out.println(String.format(
+                    Locale.ROOT,
+                    "| %d | %.1f | %.0f | %.1f | %.1f | %.0f%% | %.0f%% |",
+                    result.batch(),
+                    result.forwardMillis(),
+                    result.imagesPerSecond(),
+                    result.forwardGflops(),
+                    result.gemmGflops(),
+                    100 * result.forwardGflops() / peak,
+                    100 * result.cpuRatio()));
         }
         System.out.println();
         ThroughputBenchmark.Result best = results.stream()
-                .max((a, b) -> Double.compare(a.forwardGflops(), b.forwardGflops())).orElseThrow();
-        System.out.println(String.format(Locale.ROOT,
+                .max((a, b) -> Double.compare(a.forwardGflops(), b.forwardGflops()))
+                .orElseThrow();
+        System.out.println(String.format(
+                Locale.ROOT,
                 "GEMM peak (best %d^3 float32 product): %.1f GFLOP/s; best forward %.1f GFLOP/s at batch %d = %.0f%% MFU",
-                gemmSize, peak, best.forwardGflops(), best.batch(), 100 * best.forwardGflops() / peak));
+                gemmSize,
+                peak,
+                best.forwardGflops(),
+                best.batch(),
+                100 * best.forwardGflops() / peak));
         return peak;
     }
 }

@@ -40,6 +40,7 @@ public final class Devices {
     public static String describe(Device device) {
         Engine engine = Engine.getInstance();
         return "device " + device + " (engine " + engine.getEngineName() + " " + engine.getVersion() + ", available: "
-                + Arrays.toString(engine.getDevices()) + ", CPU threads " + Runtime.getRuntime().availableProcessors() + ")";
+                + Arrays.toString(engine.getDevices()) + ", CPU threads "
+                + Runtime.getRuntime().availableProcessors() + ")";
     }
 }

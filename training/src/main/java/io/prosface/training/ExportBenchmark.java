@@ -25,8 +25,7 @@ final class ExportBenchmark {
     private final int batchSize;
     private final int size;
     private final int rounds;
-    private final OperatingSystemMXBean system =
-            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final OperatingSystemMXBean system = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     ExportBenchmark(Checkpoint checkpoint, NDManager manager, List<float[]> faces, int size, int rounds) {
         this.checkpoint = checkpoint;
@@ -47,19 +46,33 @@ final class ExportBenchmark {
             Measure djl = measure(repetitions, this::djlForward);
             keep(round, engine++, djl, bestCpu, bestWall);
             for (OnnxRuntimeModel runtime : runtimes.values()) {
-                keep(round, engine++, measure(repetitions, () -> runtime.run(batch, batchSize, size)), bestCpu,
+                keep(
+                        round,
+                        engine++,
+                        measure(repetitions, () -> runtime.run(batch, batchSize, size)),
+                        bestCpu,
                         bestWall);
             }
         }
-        System.out.printf(Locale.ROOT, "%nThroughput at batch %d, %d CPU threads (best of %d rounds, %d batches each):%n",
-                batchSize, Runtime.getRuntime().availableProcessors(), rounds, repetitions);
+        System.out.printf(
+                Locale.ROOT,
+                "%nThroughput at batch %d, %d CPU threads (best of %d rounds, %d batches each):%n",
+                batchSize,
+                Runtime.getRuntime().availableProcessors(),
+                rounds,
+                repetitions);
         System.out.println("| engine | faces per CPU-second | faces per second (wall) | vs DJL float32 (CPU) |");
         System.out.println("|---|---:|---:|---:|");
         List<String> names = new java.util.ArrayList<>(List.of("DJL float32"));
         names.addAll(runtimes.keySet());
         for (int engine = 0; engine < engines; engine++) {
-            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.2f× |%n", names.get(engine), bestCpu[engine],
-                    bestWall[engine], bestCpu[engine] / bestCpu[0]);
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %s | %.0f | %.0f | %.2f× |%n",
+                    names.get(engine),
+                    bestCpu[engine],
+                    bestWall[engine],
+                    bestCpu[engine] / bestCpu[0]);
         }
     }
 
@@ -70,8 +83,7 @@ final class ExportBenchmark {
         }
     }
 
-    private record Measure(double facesPerCpuSecond, double facesPerSecond) {
-    }
+    private record Measure(double facesPerCpuSecond, double facesPerSecond) {}
 
     private interface Forward {
         void run() throws OrtException;

@@ -5,13 +5,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import io.prosface.core.data.readers.CelebaReader;
 import io.prosface.core.data.Expression;
 import io.prosface.core.data.IbugLandmarks;
 import io.prosface.core.data.ImageDecoder;
-import io.prosface.core.data.augment.LandmarkAugmentationConfig;
-import io.prosface.core.data.readers.MultiTaskCorpus;
 import io.prosface.core.data.Preprocessing;
+import io.prosface.core.data.augment.LandmarkAugmentationConfig;
+import io.prosface.core.data.readers.CelebaReader;
+import io.prosface.core.data.readers.MultiTaskCorpus;
 import io.prosface.core.model.Checkpoint;
 import io.prosface.core.model.CheckpointConfig;
 import io.prosface.core.model.HeadConfig;
@@ -42,37 +42,56 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Multi-task fine-tuning of a whole backbone with the attribute, expression, landmark and age heads at once. */
-@Command(name = "finetune", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Fine-tune a backbone end to end with every task head at once (attributes, expression, 68",
-                "landmarks, age) on every label of the development data: CelebA attributes, UTKFace age and gender",
-                "(as Male), facial_expressions' human labels mixed with face-api.js's soft labels, iBUG hand points",
-                "and dlib's teacher points (weighted below hand points). Missing labels are masked. Writes a serving",
-                "checkpoint (backbone + heads) to <out>/checkpoint, metrics.csv and plots/; resumable with --resume;",
-                "Ctrl-C or SIGTERM stops after the current step with a checkpoint."})
+@Command(
+        name = "finetune",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Fine-tune a backbone end to end with every task head at once (attributes, expression, 68",
+            "landmarks, age) on every label of the development data: CelebA attributes, UTKFace age and gender",
+            "(as Male), facial_expressions' human labels mixed with face-api.js's soft labels, iBUG hand points",
+            "and dlib's teacher points (weighted below hand points). Missing labels are masked. Writes a serving",
+            "checkpoint (backbone + heads) to <out>/checkpoint, metrics.csv and plots/; resumable with --resume;",
+            "Ctrl-C or SIGTERM stops after the current step with a checkpoint."
+        })
 public final class FinetuneCommand implements Callable<Integer> {
 
-    @Option(names = "--checkpoint", description = "Start from this checkpoint's backbone (a ProS run's checkpoint/); "
-            + "without it the backbone is randomly initialised (--architecture).")
+    @Option(
+            names = "--checkpoint",
+            description = "Start from this checkpoint's backbone (a ProS run's checkpoint/); "
+                    + "without it the backbone is randomly initialised (--architecture).")
     Path checkpoint;
 
-    @Option(names = "--keep-heads", description = "With --checkpoint: start from its attributes, expression, landmarks "
-            + "and age heads too (a warm restart of a finished fine-tune: new schedule, same weights).")
+    @Option(
+            names = "--keep-heads",
+            description = "With --checkpoint: start from its attributes, expression, landmarks "
+                    + "and age heads too (a warm restart of a finished fine-tune: new schedule, same weights).")
     boolean keepHeads;
 
-    @Option(names = "--architecture", defaultValue = "vit_tiny_patch8_64",
+    @Option(
+            names = "--architecture",
+            defaultValue = "vit_tiny_patch8_64",
             description = "Backbone variant when no --checkpoint is given. (default: ${DEFAULT-VALUE})")
     String architecture;
 
-    @Option(names = "--train", required = true, description = "Training folders root (training/scripts/dev-splits.sh's "
-            + "train/): any of celeba/, utkface/, facial_expressions/, lfpw/.")
+    @Option(
+            names = "--train",
+            required = true,
+            description = "Training folders root (training/scripts/dev-splits.sh's "
+                    + "train/): any of celeba/, utkface/, facial_expressions/, lfpw/.")
     Path train;
 
-    @Option(names = "--validation", description = "Held-apart folders root of the same layout (dev-splits.sh's dev/, "
-            + "lfpw/test as the iBUG folder), scored every --validate-every steps and at the end.")
+    @Option(
+            names = "--validation",
+            description = "Held-apart folders root of the same layout (dev-splits.sh's dev/, "
+                    + "lfpw/test as the iBUG folder), scored every --validate-every steps and at the end.")
     Path validation;
 
-    @Option(names = "--teachers", required = true, description = "The original data root holding the teacher label "
-            + "files (landmarks_dlib.csv, expression_faceapi.csv per set), e.g. ../../shared/data.")
+    @Option(
+            names = "--teachers",
+            required = true,
+            description = "The original data root holding the teacher label "
+                    + "files (landmarks_dlib.csv, expression_faceapi.csv per set), e.g. ../../shared/data.")
     Path teachers;
 
     @Option(names = "--out", required = true, description = "Run directory.")
@@ -81,16 +100,24 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run in --out from its last checkpoint.")
     boolean resume;
 
-    @Option(names = "--epochs", defaultValue = "6", description = "Passes over the training faces. [3-30] (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--epochs",
+            defaultValue = "6",
+            description = "Passes over the training faces. [3-30] (default: ${DEFAULT-VALUE})")
     int epochs;
 
     @Option(names = "--batch-size", defaultValue = "64", description = "[32-128] (default: ${DEFAULT-VALUE})")
     int batchSize;
 
-    @Option(names = "--lr", defaultValue = "0.001", description = "Heads' peak AdamW rate. [3e-4-2e-3] (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--lr",
+            defaultValue = "0.001",
+            description = "Heads' peak AdamW rate. [3e-4-2e-3] (default: ${DEFAULT-VALUE})")
     double learningRate;
 
-    @Option(names = "--backbone-lr-scale", defaultValue = "0.5",
+    @Option(
+            names = "--backbone-lr-scale",
+            defaultValue = "0.5",
             description = "Backbone rate = --lr x this. [0.1-1] (default: ${DEFAULT-VALUE})")
     double backboneScale;
 
@@ -100,22 +127,35 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--warmup-steps", defaultValue = "200", description = "(default: ${DEFAULT-VALUE})")
     long warmupSteps;
 
-    @Option(names = "--landmark-weight", defaultValue = "20", description = "λ of the point L1 (fractions of the input "
-            + "side). [5-50] (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--landmark-weight",
+            defaultValue = "20",
+            description = "λ of the point L1 (fractions of the input " + "side). [5-50] (default: ${DEFAULT-VALUE})")
     double landmarkWeight;
 
-    @Option(names = "--age-weight", defaultValue = "1", description = "λ of the age L1 in decades. (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--age-weight",
+            defaultValue = "1",
+            description = "λ of the age L1 in decades. (default: ${DEFAULT-VALUE})")
     double ageWeight;
 
-    @Option(names = "--gender-weight", defaultValue = "1", description = "Weight of the Male attribute's labels inside "
-            + "the attribute loss (UTKFace faces carry only that one). [1-8] (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--gender-weight",
+            defaultValue = "1",
+            description = "Weight of the Male attribute's labels inside "
+                    + "the attribute loss (UTKFace faces carry only that one). [1-8] (default: ${DEFAULT-VALUE})")
     double genderWeight;
 
-    @Option(names = "--teacher-landmark-weight", defaultValue = "0.5",
+    @Option(
+            names = "--teacher-landmark-weight",
+            defaultValue = "0.5",
             description = "dlib points' weight against 1 for hand points. [0-1] (default: ${DEFAULT-VALUE})")
     float teacherLandmarkWeight;
 
-    @Option(names = "--max-validation", defaultValue = "1500", description = "Faces scored per validation. (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-validation",
+            defaultValue = "1500",
+            description = "Faces scored per validation. (default: ${DEFAULT-VALUE})")
     int maxValidation;
 
     @Option(names = "--validate-every", defaultValue = "500", description = "(default: ${DEFAULT-VALUE})")
@@ -127,8 +167,11 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "(default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--max-faces", defaultValue = "0", description = "Train on a seeded sample of this many faces "
-            + "(0: all; quick trials). (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--max-faces",
+            defaultValue = "0",
+            description = "Train on a seeded sample of this many faces "
+                    + "(0: all; quick trials). (default: ${DEFAULT-VALUE})")
     int maxFaces;
 
     @Option(names = "--threads", defaultValue = "2", description = "Decoding threads. (default: ${DEFAULT-VALUE})")
@@ -137,9 +180,21 @@ public final class FinetuneCommand implements Callable<Integer> {
     @Mixin
     DeviceOption device;
 
-    private static final List<String> COLUMNS = List.of("step", "epoch", "lr", "loss", "attributes", "expression",
-            "landmarks", "age", "img_per_s", "val_attributes_accuracy", "val_gender_accuracy",
-            "val_expression_accuracy", "val_landmarks_nme", "val_age_mae");
+    private static final List<String> COLUMNS = List.of(
+            "step",
+            "epoch",
+            "lr",
+            "loss",
+            "attributes",
+            "expression",
+            "landmarks",
+            "age",
+            "img_per_s",
+            "val_attributes_accuracy",
+            "val_gender_accuracy",
+            "val_expression_accuracy",
+            "val_landmarks_nme",
+            "val_age_mae");
 
     @Override
     public Integer call() throws Exception {
@@ -161,43 +216,80 @@ public final class FinetuneCommand implements Callable<Integer> {
         java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
         // Ctrl-C / SIGTERM: finish the step, save, and only then let the JVM exit (it would unload libtorch under the
         // running step otherwise); waits at most the pretraining command's grace period
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                finished.await(PretrainCommand.STOP_GRACE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "finetune-stop");
+        Thread hook = new Thread(
+                () -> {
+                    stop.set(true);
+                    try {
+                        finished.await(PretrainCommand.STOP_GRACE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "finetune-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try (NDManager manager = NDManager.newBaseManager(chosen)) {
             Checkpoint start = resume ? Checkpoint.load(checkpointDirectory, manager) : initial(manager);
             Preprocessing preprocessing = start.config().preprocessing();
-            List<String> attributeNames = CelebaReader.parse(teachers.resolve("celeba").resolve(CelebaReader.ATTRIBUTE_FILE)).names();
-            MultiTaskCorpus.Settings corpusSettings = new MultiTaskCorpus.Settings(teacherLandmarkWeight, 0.5f, 0.5,
-                    0.15, 0.25, 0.25, new LandmarkAugmentationConfig(15, 0.85, 1.15, 0.06, 0.5));
+            List<String> attributeNames = CelebaReader.parse(
+                            teachers.resolve("celeba").resolve(CelebaReader.ATTRIBUTE_FILE))
+                    .names();
+            MultiTaskCorpus.Settings corpusSettings = new MultiTaskCorpus.Settings(
+                    teacherLandmarkWeight,
+                    0.5f,
+                    0.5,
+                    0.15,
+                    0.25,
+                    0.25,
+                    new LandmarkAugmentationConfig(15, 0.85, 1.15, 0.06, 0.5));
             MultiTaskCorpus corpus = corpus(train, attributeNames, preprocessing, corpusSettings, decoder, false);
             System.out.print(corpus.describe());
-            MultiTaskCorpus held = validation == null ? null
+            MultiTaskCorpus held = validation == null
+                    ? null
                     : corpus(validation, attributeNames, preprocessing, corpusSettings, decoder, true);
             writePreview(corpus, preprocessing, out.resolve("preview.png"));
-            MultiTaskFineTuning.Heads heads = resume || keepHeads ? headsOf(start) : newHeads(start, attributeNames, manager);
+            MultiTaskFineTuning.Heads heads =
+                    resume || keepHeads ? headsOf(start) : newHeads(start, attributeNames, manager);
             Checkpoint.attachGradients(start.backbone());
             heads.all().forEach(Checkpoint::attachGradients);
             long firstStep = resume ? Long.parseLong(load(state).getProperty("next.step")) : 0;
-            MultiTaskFineTuning.Settings settings = new MultiTaskFineTuning.Settings(epochs, batchSize, learningRate,
-                    backboneScale, weightDecay, warmupSteps, seed, threads, maxFaces,
-                    new MultiTaskLoss(landmarkWeight, ageWeight, MultiTaskLoss.emphasizing(attributeNames, "Male", genderWeight)));
-            long perEpoch = MultiTaskFineTuning.stepsPerEpoch(settings.faces(corpus).size(), batchSize);
-            System.out.printf(Locale.ROOT, "steps %d..%d (%d per epoch) on %s%n", firstStep, perEpoch * epochs, perEpoch, chosen);
+            MultiTaskFineTuning.Settings settings = new MultiTaskFineTuning.Settings(
+                    epochs,
+                    batchSize,
+                    learningRate,
+                    backboneScale,
+                    weightDecay,
+                    warmupSteps,
+                    seed,
+                    threads,
+                    maxFaces,
+                    new MultiTaskLoss(
+                            landmarkWeight,
+                            ageWeight,
+                            MultiTaskLoss.emphasizing(attributeNames, "Male", genderWeight)));
+            long perEpoch =
+                    MultiTaskFineTuning.stepsPerEpoch(settings.faces(corpus).size(), batchSize);
+            System.out.printf(
+                    Locale.ROOT, "steps %d..%d (%d per epoch) on %s%n", firstStep, perEpoch * epochs, perEpoch, chosen);
             String data = corpus.describe().replace('\n', ';');
             Checkpoint base = start;
             try (MetricsLog log = new MetricsLog(out.resolve("metrics.csv"), COLUMNS, firstStep)) {
-                long next = MultiTaskFineTuning.run(start.backbone(), heads, corpus, settings, firstStep, checkpointEvery,
-                        manager, new MultiTaskFineTuning.Listener() {
+                long next = MultiTaskFineTuning.run(
+                        start.backbone(),
+                        heads,
+                        corpus,
+                        settings,
+                        firstStep,
+                        checkpointEvery,
+                        manager,
+                        new MultiTaskFineTuning.Listener() {
                             @Override
-                            public void stepFinished(long step, long total, int epoch, double lr,
-                                    Map<String, Double> losses, double imagesPerSecond) {
+                            public void stepFinished(
+                                    long step,
+                                    long total,
+                                    int epoch,
+                                    double lr,
+                                    Map<String, Double> losses,
+                                    double imagesPerSecond) {
                                 Map<String, Double> row = new LinkedHashMap<>(losses);
                                 row.put("step", (double) step);
                                 row.put("epoch", (double) epoch);
@@ -210,8 +302,15 @@ public final class FinetuneCommand implements Callable<Integer> {
                                 COLUMNS.forEach(column -> row.putIfAbsent(column, Double.NaN));
                                 log.append(row);
                                 if (step % 10 == 0 || row.containsKey("val_landmarks_nme")) {
-                                    System.out.printf(Locale.ROOT, "step %d/%d epoch %d lr %.2e %s %.1f img/s%n", step,
-                                            total, epoch, lr, format(row), imagesPerSecond);
+                                    System.out.printf(
+                                            Locale.ROOT,
+                                            "step %d/%d epoch %d lr %.2e %s %.1f img/s%n",
+                                            step,
+                                            total,
+                                            epoch,
+                                            lr,
+                                            format(row),
+                                            imagesPerSecond);
                                 }
                             }
 
@@ -219,19 +318,35 @@ public final class FinetuneCommand implements Callable<Integer> {
                             public boolean stopRequested() {
                                 return stop.get();
                             }
-                        }, step -> save(base, heads, attributeNames, data, step, checkpointDirectory, state));
-                TrainingPlots.write(out.resolve("plots"), log.series(), List.of(
-                        new TrainingPlots.Plot("loss.png", "multi-task loss", "loss",
+                        },
+                        step -> save(base, heads, attributeNames, data, step, checkpointDirectory, state));
+                TrainingPlots.write(
+                        out.resolve("plots"),
+                        log.series(),
+                        List.of(new TrainingPlots.Plot(
+                                "loss.png",
+                                "multi-task loss",
+                                "loss",
                                 List.of("loss", "attributes", "expression", "landmarks", "age"))));
                 // validation runs every --validate-every steps: plot only those rows
                 Map<String, double[]> validated = validatedRows(log.series());
-                TrainingPlots.write(out.resolve("plots"), validated, List.of(
-                        new TrainingPlots.Plot("validation.png", "validation (held-apart faces)", "metric",
-                                List.of("val_attributes_accuracy", "val_gender_accuracy", "val_expression_accuracy",
-                                        "val_landmarks_nme")),
-                        new TrainingPlots.Plot("age.png", "validation age MAE", "years", List.of("val_age_mae"))));
-                System.out.println((stop.get() ? "stopped" : "finished") + " at step " + next + ": " + checkpointDirectory
-                        + (stop.get() ? " (continue with --resume)" : ""));
+                TrainingPlots.write(
+                        out.resolve("plots"),
+                        validated,
+                        List.of(
+                                new TrainingPlots.Plot(
+                                        "validation.png",
+                                        "validation (held-apart faces)",
+                                        "metric",
+                                        List.of(
+                                                "val_attributes_accuracy",
+                                                "val_gender_accuracy",
+                                                "val_expression_accuracy",
+                                                "val_landmarks_nme")),
+                                new TrainingPlots.Plot(
+                                        "age.png", "validation age MAE", "years", List.of("val_age_mae"))));
+                System.out.println((stop.get() ? "stopped" : "finished") + " at step " + next + ": "
+                        + checkpointDirectory + (stop.get() ? " (continue with --resume)" : ""));
             }
         } finally {
             finished.countDown();
@@ -248,19 +363,27 @@ public final class FinetuneCommand implements Callable<Integer> {
         if (checkpoint != null) {
             Checkpoint loaded = Checkpoint.load(checkpoint, manager);
             if (keepHeads) {
-                List<String> missing = HEAD_NAMES.stream().filter(name -> !loaded.heads().containsKey(name)).toList();
+                List<String> missing = HEAD_NAMES.stream()
+                        .filter(name -> !loaded.heads().containsKey(name))
+                        .toList();
                 if (!missing.isEmpty()) {
                     throw new IllegalArgumentException("--keep-heads: " + checkpoint + " has no " + missing + " head");
                 }
                 return new Checkpoint(loaded.config().withProsHead(null), loaded.backbone(), null, loaded.heads());
             }
-            return new Checkpoint(loaded.config().withProsHead(null).withHeads(List.of()), loaded.backbone(), null, Map.of());
+            return new Checkpoint(
+                    loaded.config().withProsHead(null).withHeads(List.of()), loaded.backbone(), null, Map.of());
         }
         return Checkpoint.initialized(CheckpointConfig.of(VisionTransformerConfig.variant(architecture)), manager);
     }
 
-    private MultiTaskCorpus corpus(Path root, List<String> attributeNames, Preprocessing preprocessing,
-            MultiTaskCorpus.Settings settings, ImageDecoder decoder, boolean held) {
+    private MultiTaskCorpus corpus(
+            Path root,
+            List<String> attributeNames,
+            Preprocessing preprocessing,
+            MultiTaskCorpus.Settings settings,
+            ImageDecoder decoder,
+            boolean held) {
         Map<MultiTaskCorpus.Source, Path> folders = new EnumMap<>(MultiTaskCorpus.Source.class);
         Map<MultiTaskCorpus.Source, Path> teacherFolders = new EnumMap<>(MultiTaskCorpus.Source.class);
         add(folders, MultiTaskCorpus.Source.CELEBA, root.resolve("celeba"));
@@ -280,12 +403,16 @@ public final class FinetuneCommand implements Callable<Integer> {
         }
     }
 
-    private static MultiTaskFineTuning.Heads newHeads(Checkpoint start, List<String> attributeNames, NDManager manager) {
+    private static MultiTaskFineTuning.Heads newHeads(
+            Checkpoint start, List<String> attributeNames, NDManager manager) {
         VisionTransformerConfig architecture = start.config().architecture();
         TaskHead attributes = TaskHead.create(HeadKind.ATTRIBUTES, attributeNames);
         TaskHead expression = TaskHead.create(HeadKind.EXPRESSION, Expression.labels());
-        TaskHead landmarks = TaskHead.create(HeadKind.LANDMARKS,
-                IntStream.range(0, IbugLandmarks.POINT_COUNT).mapToObj(Integer::toString).toList());
+        TaskHead landmarks = TaskHead.create(
+                HeadKind.LANDMARKS,
+                IntStream.range(0, IbugLandmarks.POINT_COUNT)
+                        .mapToObj(Integer::toString)
+                        .toList());
         TaskHead age = TaskHead.create(HeadKind.REGRESSION, List.of("age"));
         for (TaskHead head : List.of(attributes, expression, landmarks, age)) {
             head.initializeParameters(manager, architecture.embedDim(), architecture.numPatches());
@@ -308,26 +435,40 @@ public final class FinetuneCommand implements Callable<Integer> {
 
     /** The finished stages a checkpoint's recipe records: its earlier ones, then its own finetune.* keys. */
     static String earlierStages(Map<String, String> recipe) {
-        String own = String.format(Locale.ROOT, "%s epochs at lr %s, gender weight %s, %s steps",
-                recipe.getOrDefault("finetune.epochs", "?"), recipe.getOrDefault("finetune.lr", "?"),
-                recipe.getOrDefault("finetune.gender.weight", "1.0"), recipe.getOrDefault("finetune.steps.done", "?"));
+        String own = String.format(
+                Locale.ROOT,
+                "%s epochs at lr %s, gender weight %s, %s steps",
+                recipe.getOrDefault("finetune.epochs", "?"),
+                recipe.getOrDefault("finetune.lr", "?"),
+                recipe.getOrDefault("finetune.gender.weight", "1.0"),
+                recipe.getOrDefault("finetune.steps.done", "?"));
         String earlier = recipe.get("finetune.earlier.stages");
         return earlier == null || earlier.isBlank() ? own : earlier + "; " + own;
     }
 
     private static MultiTaskFineTuning.Heads headsOf(Checkpoint checkpoint) {
         Map<String, TaskHead> heads = checkpoint.heads();
-        return new MultiTaskFineTuning.Heads(heads.get(HEAD_NAMES.get(0)), heads.get(HEAD_NAMES.get(1)),
-                heads.get(HEAD_NAMES.get(2)), heads.get(HEAD_NAMES.get(3)));
+        return new MultiTaskFineTuning.Heads(
+                heads.get(HEAD_NAMES.get(0)),
+                heads.get(HEAD_NAMES.get(1)),
+                heads.get(HEAD_NAMES.get(2)),
+                heads.get(HEAD_NAMES.get(3)));
     }
 
-    private void save(Checkpoint base, MultiTaskFineTuning.Heads heads, List<String> attributeNames, String data,
-            long nextStep, Path checkpointDirectory, Path state) {
+    private void save(
+            Checkpoint base,
+            MultiTaskFineTuning.Heads heads,
+            List<String> attributeNames,
+            String data,
+            long nextStep,
+            Path checkpointDirectory,
+            Path state) {
         try {
             Map<String, String> recipe = new LinkedHashMap<>(base.config().recipe());
             if (keepHeads) {
                 // a warm restart: the stages before this one, oldest first, before this stage's keys replace theirs
-                recipe.put("finetune.earlier.stages", earlierStages(base.config().recipe()));
+                recipe.put(
+                        "finetune.earlier.stages", earlierStages(base.config().recipe()));
             }
             recipe.put("finetune.epochs", Integer.toString(epochs));
             recipe.put("finetune.lr", Double.toString(learningRate));
@@ -343,7 +484,9 @@ public final class FinetuneCommand implements Callable<Integer> {
                 configs.add(new HeadConfig(HEAD_NAMES.get(h), 1, head.kind(), head.labelNames()));
                 blocks.put(HEAD_NAMES.get(h), head);
             }
-            CheckpointConfig config = base.config().withProsHead(null).withHeads(configs)
+            CheckpointConfig config = base.config()
+                    .withProsHead(null)
+                    .withHeads(configs)
                     .withRecipe(recipe, "multi-task fine-tuning on " + data);
             DirectorySwap.saveCheckpoint(new Checkpoint(config, base.backbone(), null, blocks), checkpointDirectory);
             Properties properties = new Properties();
@@ -357,22 +500,25 @@ public final class FinetuneCommand implements Callable<Integer> {
     }
 
     /** 24 augmented training faces as the model sees them, with their target points: look before training. */
-    private void writePreview(MultiTaskCorpus corpus, Preprocessing preprocessing, Path file) throws java.io.IOException {
+    private void writePreview(MultiTaskCorpus corpus, Preprocessing preprocessing, Path file)
+            throws java.io.IOException {
         io.prosface.core.data.FaceDataset faces = corpus.dataset();
         java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
         List<io.prosface.core.data.FaceSample> cells = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
-            io.prosface.core.data.readers.MultiTaskExample example = corpus.example(faces.get(random.nextInt(faces.size())),
-                    random, true);
+            io.prosface.core.data.readers.MultiTaskExample example =
+                    corpus.example(faces.get(random.nextInt(faces.size())), random, true);
             int size = preprocessing.imageSize();
-            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(size, size,
-                    java.awt.image.BufferedImage.TYPE_INT_RGB);
+            java.awt.image.BufferedImage image =
+                    new java.awt.image.BufferedImage(size, size, java.awt.image.BufferedImage.TYPE_INT_RGB);
             float[] chw = example.pixels();
             for (int y = 0; y < size; y++) {
                 for (int x = 0; x < size; x++) {
                     int rgb = 0;
                     for (int c = 0; c < 3; c++) {
-                        float value = chw[c * size * size + y * size + x] * preprocessing.std()[c] + preprocessing.mean()[c];
+                        float value = chw[c * size * size + y * size + x]
+                                        * preprocessing.std()[c]
+                                + preprocessing.mean()[c];
                         rgb = rgb << 8 | Math.max(0, Math.min(255, Math.round(value * 255)));
                     }
                     image.setRGB(x, y, rgb);
@@ -395,9 +541,16 @@ public final class FinetuneCommand implements Callable<Integer> {
                     attributes.put(corpus.attributeNames().get(a), example.attributes()[a] > 0.5f);
                 }
             }
-            cells.add(new io.prosface.core.data.FaceSample("preview" + i, image, new io.prosface.core.data.FaceLabels(
-                    attributes, example.expressionWeight() > 0 ? Expression.values()[top] : null, points,
-                    example.ageWeight() > 0 ? Math.round(example.age()) : null, null, null)));
+            cells.add(new io.prosface.core.data.FaceSample(
+                    "preview" + i,
+                    image,
+                    new io.prosface.core.data.FaceLabels(
+                            attributes,
+                            example.expressionWeight() > 0 ? Expression.values()[top] : null,
+                            points,
+                            example.ageWeight() > 0 ? Math.round(example.age()) : null,
+                            null,
+                            null)));
         }
         io.prosface.core.data.ContactSheet.write(cells, 8, 128, file);
     }
@@ -417,8 +570,11 @@ public final class FinetuneCommand implements Callable<Integer> {
         if (marker == null) {
             return kept;
         }
-        int[] rows = IntStream.range(0, marker.length).filter(i -> Double.isFinite(marker[i])).toArray();
-        series.forEach((column, values) -> kept.put(column, IntStream.of(rows).mapToDouble(i -> values[i]).toArray()));
+        int[] rows = IntStream.range(0, marker.length)
+                .filter(i -> Double.isFinite(marker[i]))
+                .toArray();
+        series.forEach((column, values) ->
+                kept.put(column, IntStream.of(rows).mapToDouble(i -> values[i]).toArray()));
         return kept;
     }
 

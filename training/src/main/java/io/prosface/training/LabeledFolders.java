@@ -1,10 +1,10 @@
 package io.prosface.training;
 
+import io.prosface.core.data.FaceDataset;
+import io.prosface.core.data.ImageDecoder;
 import io.prosface.core.data.readers.CelebaReader;
 import io.prosface.core.data.readers.ExpressionCsvReader;
-import io.prosface.core.data.FaceDataset;
 import io.prosface.core.data.readers.IbugReader;
-import io.prosface.core.data.ImageDecoder;
 import io.prosface.core.eval.DownstreamTask;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,7 +30,8 @@ final class LabeledFolders {
     static Source open(String spec, ImageDecoder decoder) {
         int equals = spec.indexOf('=');
         Path folder = Path.of(equals > 0 ? spec.substring(equals + 1) : spec);
-        String name = equals > 0 ? spec.substring(0, equals) : folder.getFileName().toString();
+        String name =
+                equals > 0 ? spec.substring(0, equals) : folder.getFileName().toString();
         return new Source(name, folder, detect(folder, decoder));
     }
 

@@ -36,8 +36,7 @@ final class PrecisionBenchmark {
     private final NDManager manager;
     private final Map<Precision, ServingForward> forwards;
     private final int size;
-    private final OperatingSystemMXBean system =
-            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final OperatingSystemMXBean system = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
     /** @param forwards by precision, float32 first */
     PrecisionBenchmark(Checkpoint checkpoint, NDManager manager, Map<Precision, ServingForward> forwards, int size) {
@@ -48,8 +47,14 @@ final class PrecisionBenchmark {
     }
 
     /** One precision at one batch size. */
-    record Row(int batch, Precision precision, double bestFacesPerSecond, double bestPerCpuSecond,
-            double medianPerCpuSecond, double timesFp32, List<ExportAgreement.Line> agreement) {}
+    record Row(
+            int batch,
+            Precision precision,
+            double bestFacesPerSecond,
+            double bestPerCpuSecond,
+            double medianPerCpuSecond,
+            double timesFp32,
+            List<ExportAgreement.Line> agreement) {}
 
     /**
      * @param timingFaces faces the timed batches are cut from (repeated when fewer than a batch)
@@ -67,9 +72,16 @@ final class PrecisionBenchmark {
         List<Row> rows = new ArrayList<>();
         for (int batch : batchSizes) {
             Map<Precision, List<ExportAgreement.Line>> agreement = agreement(batch, verifyFaces);
-            timed.stream().filter(row -> row.batch() == batch).forEach(row -> rows.add(new Row(row.batch(),
-                    row.precision(), row.bestFacesPerSecond(), row.bestPerCpuSecond(), row.medianPerCpuSecond(),
-                    row.timesFp32(), agreement.get(row.precision()))));
+            timed.stream()
+                    .filter(row -> row.batch() == batch)
+                    .forEach(row -> rows.add(new Row(
+                            row.batch(),
+                            row.precision(),
+                            row.bestFacesPerSecond(),
+                            row.bestPerCpuSecond(),
+                            row.medianPerCpuSecond(),
+                            row.timesFp32(),
+                            agreement.get(row.precision()))));
         }
         return rows;
     }
@@ -111,8 +123,14 @@ final class PrecisionBenchmark {
                 ratios[round] = perCpu[which][round] / perCpu[0][round];
             }
             Precision precision = precisions.get(which);
-            rows.add(new Row(batch, precision, max(perWall[which]), max(perCpu[which]), median(perCpu[which]),
-                    median(ratios), null));
+            rows.add(new Row(
+                    batch,
+                    precision,
+                    max(perWall[which]),
+                    max(perCpu[which]),
+                    median(perCpu[which]),
+                    median(ratios),
+                    null));
         }
         return rows;
     }
@@ -129,14 +147,15 @@ final class PrecisionBenchmark {
             float[] images = ExportBenchmark.flatten(faces.subList(start, start + batch), size);
             for (Map.Entry<Precision, ServingForward> forward : forwards.entrySet()) {
                 try (NDManager batchManager = manager.newSubManager()) {
-                    ExportAgreement.append(outputs.computeIfAbsent(forward.getKey(), ignored -> new LinkedHashMap<>()),
+                    ExportAgreement.append(
+                            outputs.computeIfAbsent(forward.getKey(), ignored -> new LinkedHashMap<>()),
                             forward.getValue().outputs(batchManager.create(images, new Shape(batch, 3, size, size))));
                 }
             }
         }
         Map<String, float[]> reference = outputs.get(Precision.FP32);
-        outputs.forEach((precision, values) -> lines.put(precision,
-                ExportAgreement.compare(checkpoint.config(), reference, values, count)));
+        outputs.forEach((precision, values) ->
+                lines.put(precision, ExportAgreement.compare(checkpoint.config(), reference, values, count)));
         return lines;
     }
 
@@ -146,18 +165,30 @@ final class PrecisionBenchmark {
                 + "| attr equal | expr top-1 equal | landmark shift %IOD | vs the bar |");
         System.out.println("|---:|---|---:|---:|---:|---:|---:|---:|---|");
         for (Row row : rows) {
-            System.out.printf(Locale.ROOT, "| %d | %s | %.0f | %.0f / %.0f | %.2f× | %s | %s | %s | %s |%n", row.batch(),
-                    row.precision().label(), row.bestFacesPerSecond(), row.bestPerCpuSecond(),
-                    row.medianPerCpuSecond(), row.timesFp32(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %d | %s | %.0f | %.0f / %.0f | %.2f× | %s | %s | %s | %s |%n",
+                    row.batch(),
+                    row.precision().label(),
+                    row.bestFacesPerSecond(),
+                    row.bestPerCpuSecond(),
+                    row.medianPerCpuSecond(),
+                    row.timesFp32(),
                     cell(checkpoint, row, HeadKind.ATTRIBUTES, value -> percent(value, 2)),
                     cell(checkpoint, row, HeadKind.EXPRESSION, value -> percent(value, 2)),
-                    cell(checkpoint, row, HeadKind.LANDMARKS, value -> percent(value, 3)), verdict(row));
+                    cell(checkpoint, row, HeadKind.LANDMARKS, value -> percent(value, 3)),
+                    verdict(row));
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "× fp32: median over the rounds of each round's faces-per-CPU-second ratio. Bar"
-                + " (issue 14): ≥ %.1f× and, on the development faces, attribute decisions ≥ %.0f%% equal, expression"
-                + " top-1 ≥ %.0f%% equal, mean landmark shift ≤ %.1f%% of the inter-ocular distance.%n", SPEED_BAR,
-                100 * ExportAgreement.DECISION_BAR, 100 * ExportAgreement.TOP1_BAR, 100 * ExportAgreement.LANDMARK_BAR);
+        System.out.printf(
+                Locale.ROOT,
+                "× fp32: median over the rounds of each round's faces-per-CPU-second ratio. Bar"
+                        + " (issue 14): ≥ %.1f× and, on the development faces, attribute decisions ≥ %.0f%% equal, expression"
+                        + " top-1 ≥ %.0f%% equal, mean landmark shift ≤ %.1f%% of the inter-ocular distance.%n",
+                SPEED_BAR,
+                100 * ExportAgreement.DECISION_BAR,
+                100 * ExportAgreement.TOP1_BAR,
+                100 * ExportAgreement.LANDMARK_BAR);
         if (verified == 0) {
             System.out.println("No agreement measured (--verify 0).");
             return;
@@ -186,8 +217,8 @@ final class PrecisionBenchmark {
         return (failures.isEmpty() ? "pass" : "FAIL: " + String.join(", ", failures)) + agreement;
     }
 
-    private static String cell(Checkpoint checkpoint, Row row, HeadKind kind,
-            java.util.function.DoubleFunction<String> format) {
+    private static String cell(
+            Checkpoint checkpoint, Row row, HeadKind kind, java.util.function.DoubleFunction<String> format) {
         if (row.precision() == Precision.FP32 || row.agreement() == null) {
             return "—";
         }
@@ -223,9 +254,10 @@ final class PrecisionBenchmark {
                 runnable -> new Thread(runnable, "bench-worker"));
         try {
             return worker.submit(() -> {
-                IntraOpThreads.setForCurrentThread(threads);
-                return work.call();
-            }).get();
+                        IntraOpThreads.setForCurrentThread(threads);
+                        return work.call();
+                    })
+                    .get();
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while benchmarking", interrupted);

@@ -6,9 +6,9 @@ import io.prosface.core.data.FaceDatasets;
 import io.prosface.core.data.ImageDecoder;
 import io.prosface.core.data.readers.ImageFolderReader;
 import io.prosface.core.train.PretrainingRun;
-import io.prosface.core.train.StepMetrics;
 import io.prosface.core.train.PretrainingSettings;
 import io.prosface.core.train.PretrainingState;
+import io.prosface.core.train.StepMetrics;
 import io.prosface.training.recipe.PretrainRecipe;
 import io.prosface.training.recipe.RecipeProperties;
 import io.prosface.training.report.PretrainReporter;
@@ -30,40 +30,55 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** ProS self-distillation pretraining from unlabeled image folders. */
-@Command(name = "pretrain", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"ProS pretraining: a student ViT and its EMA teacher see multi-crop views (2 global + N local)",
-                "of unlabeled face images and the student learns to match the teacher's centred, sharpened",
-                "distribution over K learnable prototypes. Writes <out>/checkpoint (the teacher, serving format),",
-                "<out>/resume (for --resume), <out>/metrics.csv, <out>/plots/*.png and <out>/recipe.properties.",
-                "Recipe keys, their defaults and recommended ranges: training/src/main/resources/io/prosface/",
-                "training/recipe-defaults.properties (also printed by --show-recipe).",
-                "Ctrl-C or SIGTERM ends the run after the step in progress, with a checkpoint and the state for --resume."})
+@Command(
+        name = "pretrain",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "ProS pretraining: a student ViT and its EMA teacher see multi-crop views (2 global + N local)",
+            "of unlabeled face images and the student learns to match the teacher's centred, sharpened",
+            "distribution over K learnable prototypes. Writes <out>/checkpoint (the teacher, serving format),",
+            "<out>/resume (for --resume), <out>/metrics.csv, <out>/plots/*.png and <out>/recipe.properties.",
+            "Recipe keys, their defaults and recommended ranges: training/src/main/resources/io/prosface/",
+            "training/recipe-defaults.properties (also printed by --show-recipe).",
+            "Ctrl-C or SIGTERM ends the run after the step in progress, with a checkpoint and the state for --resume."
+        })
 public final class PretrainCommand implements Callable<Integer> {
 
     /** How long Ctrl-C / SIGTERM waits for the step in progress and the save (a CPU step of vit_tiny takes seconds). */
     static final Duration STOP_GRACE = Duration.ofMinutes(2);
 
-    @Option(names = "--recipe", description = "Recipe file with deltas over the defaults, e.g. configs/synthetic-tiny.properties.")
+    @Option(
+            names = "--recipe",
+            description = "Recipe file with deltas over the defaults, e.g. configs/synthetic-tiny.properties.")
     Path recipe;
 
-    @Option(names = "--set", description = "Override one recipe key, key=value (repeatable), e.g. --set epochs=50 --set lr=0.0003.")
+    @Option(
+            names = "--set",
+            description = "Override one recipe key, key=value (repeatable), e.g. --set epochs=50 --set lr=0.0003.")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--data", description = "Image folder (searched recursively; repeatable), added to the recipe's data.folders. "
-            + "Synthetic (synth --out) or real faces; several at once are concatenated.")
+    @Option(
+            names = "--data",
+            description = "Image folder (searched recursively; repeatable), added to the recipe's data.folders. "
+                    + "Synthetic (synth --out) or real faces; several at once are concatenated.")
     List<Path> data = new ArrayList<>();
 
     @Option(names = "--out", required = true, description = "Run directory (created).")
     Path out;
 
-    @Option(names = "--resume", description = "Continue the run saved in <out>/resume (same recipe; --set may extend epochs). "
-            + "Starts from step 0 when nothing is saved yet, so scripts can always pass it.")
+    @Option(
+            names = "--resume",
+            description = "Continue the run saved in <out>/resume (same recipe; --set may extend epochs). "
+                    + "Starts from step 0 when nothing is saved yet, so scripts can always pass it.")
     boolean resume;
 
     @Option(names = "--no-progress", description = "Plain log lines instead of a progress bar (logs, CI).")
     boolean noProgress;
 
-    @Option(names = "--stop-after", defaultValue = "0",
+    @Option(
+            names = "--stop-after",
+            defaultValue = "0",
             description = "End cleanly after this many steps (as Ctrl-C does: checkpoint + resume state), whatever "
                     + "the recipe's schedule; 0 = run the whole schedule. (default: ${DEFAULT-VALUE})")
     long stopAfter;
@@ -83,8 +98,10 @@ public final class PretrainCommand implements Callable<Integer> {
         PretrainingSettings settings = PretrainRecipe.settings(properties);
         FaceDataset dataset = dataset(properties);
         Device device = Devices.choose(properties.string("device"));
-        System.out.println("pretrain: " + properties.string("recipe.name") + " (" + settings.architecture().name()
-                + ", loss " + settings.loss().name().toLowerCase() + ", K " + settings.head().numPrototypes() + ") on "
+        System.out.println("pretrain: " + properties.string("recipe.name") + " ("
+                + settings.architecture().name()
+                + ", loss " + settings.loss().name().toLowerCase() + ", K "
+                + settings.head().numPrototypes() + ") on "
                 + dataset.size() + " images: " + dataset.describe());
         System.out.println(Devices.describe(device));
         if (resume && !resuming) {
@@ -105,34 +122,41 @@ public final class PretrainCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(stopOnSignal);
         try {
             PretrainingRun.Result result;
-            try (PretrainReporter reporter = new PretrainReporter(out, properties.integer("log.every.steps"),
-                    !noProgress, System.out)) {
-                PretrainingRun.Listener listener = stopAfter <= 0 ? reporter : new PretrainingRun.Listener() {
-                    @Override
-                    public void started(long firstStep, long totalSteps, long stepsPerEpoch, String device) {
-                        reporter.started(firstStep, totalSteps, stepsPerEpoch, device);
-                    }
+            try (PretrainReporter reporter =
+                    new PretrainReporter(out, properties.integer("log.every.steps"), !noProgress, System.out)) {
+                PretrainingRun.Listener listener = stopAfter <= 0
+                        ? reporter
+                        : new PretrainingRun.Listener() {
+                            @Override
+                            public void started(long firstStep, long totalSteps, long stepsPerEpoch, String device) {
+                                reporter.started(firstStep, totalSteps, stepsPerEpoch, device);
+                            }
 
-                    @Override
-                    public void stepFinished(StepMetrics metrics, double imagesPerSecond) {
-                        reporter.stepFinished(metrics, imagesPerSecond);
-                        if (metrics.step() + 1 >= stopAfter) {
-                            run.requestStop();
-                        }
-                    }
+                            @Override
+                            public void stepFinished(StepMetrics metrics, double imagesPerSecond) {
+                                reporter.stepFinished(metrics, imagesPerSecond);
+                                if (metrics.step() + 1 >= stopAfter) {
+                                    run.requestStop();
+                                }
+                            }
 
-                    @Override
-                    public void checkpointWritten(Path checkpoint, long nextStep) {
-                        reporter.checkpointWritten(checkpoint, nextStep);
-                    }
-                };
+                            @Override
+                            public void checkpointWritten(Path checkpoint, long nextStep) {
+                                reporter.checkpointWritten(checkpoint, nextStep);
+                            }
+                        };
                 result = run.run(resuming, listener);
                 reporter.writePlots();
             }
             double minutes = (System.nanoTime() - start) / 60e9;
-            System.out.printf(java.util.Locale.ROOT, "%s: %d steps, final loss %.4f, %.1f min; checkpoint %s%n",
-                    result.stopped() ? "stopped" : "done", result.steps(),
-                    result.last() == null ? Double.NaN : result.last().loss(), minutes, result.checkpoint());
+            System.out.printf(
+                    java.util.Locale.ROOT,
+                    "%s: %d steps, final loss %.4f, %.1f min; checkpoint %s%n",
+                    result.stopped() ? "stopped" : "done",
+                    result.steps(),
+                    result.last() == null ? Double.NaN : result.last().loss(),
+                    minutes,
+                    result.checkpoint());
             if (result.stopped()) {
                 System.out.println("continue with the same command and --resume (the state of step " + result.steps()
                         + " is in " + resumeDirectory + ")");
@@ -175,7 +199,8 @@ public final class PretrainCommand implements Callable<Integer> {
         if (!resuming) {
             return requested;
         }
-        Map<String, String> saved = PretrainingState.readPosition(resumeDirectory).recipe();
+        Map<String, String> saved =
+                PretrainingState.readPosition(resumeDirectory).recipe();
         RecipeProperties restored = RecipeProperties.fromStored(saved, overrides);
         if (recipe != null) {
             Set<String> keys = new LinkedHashSet<>(requested.values().keySet());
@@ -183,8 +208,9 @@ public final class PretrainCommand implements Callable<Integer> {
                 String wanted = requested.values().get(key);
                 String had = restored.values().get(key);
                 if (!wanted.equals(had)) {
-                    throw new IllegalArgumentException("--resume: recipe key '" + key + "' is " + had + " in the saved run but "
-                            + wanted + " now; resume with the same recipe (change values with --set)");
+                    throw new IllegalArgumentException(
+                            "--resume: recipe key '" + key + "' is " + had + " in the saved run but " + wanted
+                                    + " now; resume with the same recipe (change values with --set)");
                 }
             }
         }
@@ -196,7 +222,8 @@ public final class PretrainCommand implements Callable<Integer> {
         properties.list("data.folders").forEach(folder -> folders.add(Path.of(folder)));
         folders.addAll(data);
         if (folders.isEmpty()) {
-            throw new IllegalArgumentException("no training images: pass --data FOLDER (or set data.folders in the recipe)");
+            throw new IllegalArgumentException(
+                    "no training images: pass --data FOLDER (or set data.folders in the recipe)");
         }
         ImageDecoder decoder = ImageDecoder.withDefaultLimits();
         List<FaceDataset> parts = new ArrayList<>();
@@ -215,7 +242,8 @@ public final class PretrainCommand implements Callable<Integer> {
 
     private static String toProperties(Map<String, String> values) {
         StringBuilder text = new StringBuilder("# effective recipe of this run (every key; defaults included)\n");
-        values.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+        values.forEach(
+                (key, value) -> text.append(key).append('=').append(value).append('\n'));
         return text.toString();
     }
 }

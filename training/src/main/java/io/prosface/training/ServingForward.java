@@ -71,8 +71,8 @@ interface ServingForward extends AutoCloseable {
                 yield new ServingForward() {
                     @Override
                     public Map<String, float[]> outputs(NDArray images) {
-                        return ReferenceOutputs.afterBackbone(checkpoint, forward.run(images, depths, true),
-                                images.getManager());
+                        return ReferenceOutputs.afterBackbone(
+                                checkpoint, forward.run(images, depths, true), images.getManager());
                     }
 
                     @Override
@@ -98,8 +98,10 @@ interface ServingForward extends AutoCloseable {
             wanted.add(OnnxExporter.CLASS_TOKEN);
             wanted.add(OnnxExporter.PATCH_TOKENS);
             depths.forEach(depth -> wanted.add(OnnxExporter.tokensOutput(depth)));
-            runtime = new OnnxRuntimeModel(OnnxExporter.exportBackbone(checkpoint.backbone(),
-                    OnnxExporter.Weights.INT8).bytes(), threads);
+            runtime = new OnnxRuntimeModel(
+                    OnnxExporter.exportBackbone(checkpoint.backbone(), OnnxExporter.Weights.INT8)
+                            .bytes(),
+                    threads);
         }
 
         @Override
@@ -111,12 +113,15 @@ interface ServingForward extends AutoCloseable {
             long width = architecture.embedDim();
             long patches = architecture.numPatches();
             Map<String, float[]> values = runtime.run(images.toFloatArray(), (int) batch, size, wanted);
-            NDList output = new NDList(manager.create(values.get(OnnxExporter.CLASS_TOKEN), new Shape(batch, width)),
+            NDList output = new NDList(
+                    manager.create(values.get(OnnxExporter.CLASS_TOKEN), new Shape(batch, width)),
                     manager.create(values.get(OnnxExporter.PATCH_TOKENS), new Shape(batch, patches, width)));
             Map<Integer, NDArray> tokens = new TreeMap<>();
             for (int depth : depths) {
-                tokens.put(depth, manager.create(values.get(OnnxExporter.tokensOutput(depth)),
-                        new Shape(batch, 1 + patches, width)));
+                tokens.put(
+                        depth,
+                        manager.create(
+                                values.get(OnnxExporter.tokensOutput(depth)), new Shape(batch, 1 + patches, width)));
             }
             return ReferenceOutputs.afterBackbone(checkpoint, new BackbonePass(output, Map.copyOf(tokens)), manager);
         }

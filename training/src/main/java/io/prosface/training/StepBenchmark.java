@@ -3,10 +3,10 @@ package io.prosface.training;
 import io.prosface.core.data.FaceDataset;
 import io.prosface.core.data.ImageDecoder;
 import io.prosface.core.data.readers.ImageFolderReader;
-import io.prosface.core.synthetic.SyntheticDatasetWriter;
-import io.prosface.core.synthetic.SyntheticFaceGenerator;
 import io.prosface.core.model.ModelFlops;
 import io.prosface.core.model.VisionTransformerConfig;
+import io.prosface.core.synthetic.SyntheticDatasetWriter;
+import io.prosface.core.synthetic.SyntheticFaceGenerator;
 import io.prosface.core.train.DirectorySwap;
 import io.prosface.core.train.PretrainingRun;
 import io.prosface.core.train.PretrainingSettings;
@@ -32,10 +32,11 @@ final class StepBenchmark {
     /** Timing of one recipe. */
     record Timing(double millisPerStep, double imagesPerSecond, double trainGflops) {}
 
-    static Timing run(RecipeProperties recipe, int steps, double peakGflops, double gemmPerCpuSecond) throws IOException {
+    static Timing run(RecipeProperties recipe, int steps, double peakGflops, double gemmPerCpuSecond)
+            throws IOException {
         int warmup = 2;
-        RecipeProperties timed = recipe.with(List.of("max.steps=" + (steps + warmup), "checkpoint.every.steps=0",
-                "log.every.steps=1000000"));
+        RecipeProperties timed = recipe.with(
+                List.of("max.steps=" + (steps + warmup), "checkpoint.every.steps=0", "log.every.steps=1000000"));
         PretrainingSettings probe = PretrainRecipe.settings(timed);
         int images = 2 * probe.batchSize();
         // enough epochs over 2 steps per epoch to reach max.steps
@@ -44,13 +45,15 @@ final class StepBenchmark {
         VisionTransformerConfig architecture = settings.architecture();
         Path temp = Files.createTempDirectory("pros-bench-");
         try {
-            new SyntheticDatasetWriter(new SyntheticFaceGenerator(Math.max(32, architecture.imageSize())),
-                    SyntheticDatasetWriter.ImageFormat.JPG, Runtime.getRuntime().availableProcessors())
+            new SyntheticDatasetWriter(
+                            new SyntheticFaceGenerator(Math.max(32, architecture.imageSize())),
+                            SyntheticDatasetWriter.ImageFormat.JPG,
+                            Runtime.getRuntime().availableProcessors())
                     .write(temp.resolve("faces"), 77, images);
             FaceDataset data = ImageFolderReader.read(temp.resolve("faces/images"), ImageDecoder.withDefaultLimits());
             List<Long> stepNanos = new ArrayList<>();
-            PretrainingRun run = new PretrainingRun(settings, data, Devices.choose(recipe.string("device")),
-                    temp.resolve("run"), recipe.deltas());
+            PretrainingRun run = new PretrainingRun(
+                    settings, data, Devices.choose(recipe.string("device")), temp.resolve("run"), recipe.deltas());
             long[] last = {0};
             long[] cpu = {0, 0};
             run.run(false, new PretrainingRun.Listener() {
@@ -73,30 +76,51 @@ final class StepBenchmark {
                     last[0] = now;
                 }
             });
-            double millis = stepNanos.stream().mapToLong(Long::longValue).sorted().skip(stepNanos.size() / 2)
-                    .findFirst().orElseThrow() / 1e6;
+            double millis = stepNanos.stream()
+                            .mapToLong(Long::longValue)
+                            .sorted()
+                            .skip(stepNanos.size() / 2)
+                            .findFirst()
+                            .orElseThrow()
+                    / 1e6;
             int batch = settings.batchSize();
             int locals = settings.views().localCropCount();
             double flops = ModelFlops.forward(architecture, 2 * batch)
-                    + 3 * (ModelFlops.forward(architecture, 2 * batch)
-                            + ModelFlops.forward(architecture, locals * batch, settings.views().localSize()));
+                    + 3
+                            * (ModelFlops.forward(architecture, 2 * batch)
+                                    + ModelFlops.forward(
+                                            architecture,
+                                            locals * batch,
+                                            settings.views().localSize()));
             Timing timing = new Timing(millis, batch / (millis / 1000), flops / (millis / 1000) / 1e9);
             double cpuSeconds = (cpu[1] - cpu[0]) / 100.0; // USER_HZ ticks
             double perCpuSecond = cpu[0] > 0 && cpuSeconds > 0 ? flops * steps / cpuSeconds / 1e9 : Double.NaN;
             int cores = Runtime.getRuntime().availableProcessors();
-            System.out.println("## Pretraining step: " + recipe.string("recipe.name") + " (" + architecture.name() + ", batch "
-                    + batch + ", 2x" + architecture.imageSize() + " px + " + locals + "x" + settings.views().localSize()
-                    + " px views, K " + settings.head().numPrototypes() + ")");
+            System.out.println(
+                    "## Pretraining step: " + recipe.string("recipe.name") + " (" + architecture.name() + ", batch "
+                            + batch + ", 2x" + architecture.imageSize() + " px + " + locals + "x"
+                            + settings.views().localSize()
+                            + " px views, K " + settings.head().numPrototypes() + ")");
             System.out.println();
             System.out.println("| ms/step (median of " + stepNanos.size() + ") | img/s | GFLOP/step | train GFLOP/s "
-                    + "| MFU (wall) | train GFLOP per CPU-s | MFU per CPU-s | img/s if all " + cores + " cores were ours |");
+                    + "| MFU (wall) | train GFLOP per CPU-s | MFU per CPU-s | img/s if all " + cores
+                    + " cores were ours |");
             System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
             double idleImagesPerSecond = perCpuSecond * cores / (flops / 1e9) * batch;
-            System.out.println(String.format(Locale.ROOT, "| %.0f | %.1f | %.0f | %.1f | %s | %.1f | %s | %.1f |",
-                    timing.millisPerStep(), timing.imagesPerSecond(), flops / 1e9, timing.trainGflops(),
-                    peakGflops > 0 ? String.format(Locale.ROOT, "%.0f%%", 100 * timing.trainGflops() / peakGflops) : "n/a",
-                    perCpuSecond, Double.isFinite(gemmPerCpuSecond)
-                            ? String.format(Locale.ROOT, "%.0f%%", 100 * perCpuSecond / gemmPerCpuSecond) : "n/a",
+            System.out.println(String.format(
+                    Locale.ROOT,
+                    "| %.0f | %.1f | %.0f | %.1f | %s | %.1f | %s | %.1f |",
+                    timing.millisPerStep(),
+                    timing.imagesPerSecond(),
+                    flops / 1e9,
+                    timing.trainGflops(),
+                    peakGflops > 0
+                            ? String.format(Locale.ROOT, "%.0f%%", 100 * timing.trainGflops() / peakGflops)
+                            : "n/a",
+                    perCpuSecond,
+                    Double.isFinite(gemmPerCpuSecond)
+                            ? String.format(Locale.ROOT, "%.0f%%", 100 * perCpuSecond / gemmPerCpuSecond)
+                            : "n/a",
                     idleImagesPerSecond));
             return timing;
         } finally {

@@ -25,10 +25,10 @@ final class VerificationFaces {
     static final List<String> FOLDERS = List.of("celeba/images", "utkface", "facial_expressions/images", "lfpw/train");
     /** LFPW train images in name order before the development split's last 105. */
     private static final int LFPW_TRAINING_IMAGES = 700;
+
     private static final int CELEBA_FIRST_DEVELOPMENT_IMAGE = 7001;
 
-    private VerificationFaces() {
-    }
+    private VerificationFaces() {}
 
     /** Up to {@code count} faces as normalised CHW arrays of the preprocessor's size. */
     static List<float[]> load(Path data, FacePreprocessor preprocessor, int count) throws IOException {
@@ -51,7 +51,8 @@ final class VerificationFaces {
                     byte[] bytes = Files.readAllBytes(set.get(index));
                     try {
                         var image = preprocessor.decoder().decode(bytes);
-                        faces.add(preprocessor.prepare(image, new FaceBox(0, 0, image.getWidth(), image.getHeight()))
+                        faces.add(preprocessor
+                                .prepare(image, new FaceBox(0, 0, image.getWidth(), image.getHeight()))
                                 .pixels());
                     } catch (InvalidImageException unreadable) {
                         // a broken file in the data set is not the export's problem: skip it
@@ -69,13 +70,17 @@ final class VerificationFaces {
     static List<Path> development(Path data, String folder) throws IOException {
         List<Path> images = jpegs(data.resolve(folder));
         return switch (folder) {
-            case "celeba/images" -> images.stream().filter(image -> celebaNumber(image) >= CELEBA_FIRST_DEVELOPMENT_IMAGE)
-                    .toList();
+            case "celeba/images" ->
+                images.stream()
+                        .filter(image -> celebaNumber(image) >= CELEBA_FIRST_DEVELOPMENT_IMAGE)
+                        .toList();
             case "utkface" -> byShellPosition(images, position -> position % 10 == 0);
             case "lfpw/train" -> byShellPosition(images, position -> position >= LFPW_TRAINING_IMAGES);
             case "facial_expressions/images" -> {
                 Set<String> people = developmentPeople(data.resolve("facial_expressions"), images);
-                yield images.stream().filter(image -> people.contains(person(image.getFileName().toString())))
+                yield images.stream()
+                        .filter(image ->
+                                people.contains(person(image.getFileName().toString())))
                         .toList();
             }
             default -> throw new IllegalArgumentException("no development split for " + folder);
@@ -107,7 +112,9 @@ final class VerificationFaces {
         Path labels = set.resolve("labels.csv");
         if (Files.isRegularFile(labels)) {
             try (Stream<String> lines = Files.lines(labels)) {
-                lines.skip(1).map(line -> line.split(",", 2)[0]).filter(name -> !name.isBlank())
+                lines.skip(1)
+                        .map(line -> line.split(",", 2)[0])
+                        .filter(name -> !name.isBlank())
                         .forEach(name -> people.add(person(name)));
             }
         } else {
@@ -137,7 +144,9 @@ final class VerificationFaces {
 
     private static List<Path> jpegs(Path directory) throws IOException {
         try (Stream<Path> files = Files.list(directory)) {
-            return files.filter(file -> file.getFileName().toString().endsWith(".jpg")).sorted().toList();
+            return files.filter(file -> file.getFileName().toString().endsWith(".jpg"))
+                    .sorted()
+                    .toList();
         }
     }
 }

@@ -25,17 +25,30 @@ class BenchPrecisionTest {
 
     @Test
     void printsOneRowPerPrecisionWithTheAgreementWithFp32() throws Exception {
-        assumeTrue(Files.isDirectory(DATA.resolve("celeba")), "shared data absent: " + DATA.toAbsolutePath()
-                + " (bench --verify reads real development faces from ../shared/data, see its README)");
+        assumeTrue(
+                Files.isDirectory(DATA.resolve("celeba")),
+                "shared data absent: " + DATA.toAbsolutePath()
+                        + " (bench --verify reads real development faces from ../shared/data, see its README)");
         Path checkpoint = ExportOnnxTest.microCheckpoint(temp.resolve("checkpoint"));
-        CommandRunner.Run run = CommandRunner.run("bench", "--checkpoint", checkpoint.toString(), "--precision",
-                "int8,bf16", "--rounds", "1", "--verify", "16", "--data", DATA.toString());
+        CommandRunner.Run run = CommandRunner.run(
+                "bench",
+                "--checkpoint",
+                checkpoint.toString(),
+                "--precision",
+                "int8,bf16",
+                "--rounds",
+                "1",
+                "--verify",
+                "16",
+                "--data",
+                DATA.toString());
         assertEquals(0, run.exitCode(), run.all());
 
-        List<String> rows = run.out().lines().filter(line -> line.startsWith("| 8 |")).toList();
+        List<String> rows =
+                run.out().lines().filter(line -> line.startsWith("| 8 |")).toList();
         assertEquals(3, rows.size(), "fp32 (always, the reference) + the two asked for: " + run.out());
-        Map<String, String[]> byPrecision = Map.of("fp32", cells(rows.get(0)), "int8", cells(rows.get(1)),
-                "bf16", cells(rows.get(2)));
+        Map<String, String[]> byPrecision =
+                Map.of("fp32", cells(rows.get(0)), "int8", cells(rows.get(1)), "bf16", cells(rows.get(2)));
         assertEquals("fp32", byPrecision.get("fp32")[1], run.out());
         assertEquals("1.00×", byPrecision.get("fp32")[4], "fp32 against itself");
         assertEquals("reference", byPrecision.get("fp32")[8]);
@@ -57,7 +70,8 @@ class BenchPrecisionTest {
         assertTrue(run.out().contains("Agreement with fp32 on 16 development faces"), run.out());
         assertTrue(run.out().contains("load average"), "the machine's state is printed: " + run.out());
         int perWorker = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-        assertTrue(run.out().contains(perWorker + " intra-op thread(s) per engine on one worker thread"),
+        assertTrue(
+                run.out().contains(perWorker + " intra-op thread(s) per engine on one worker thread"),
                 "without --threads both engines get the server's default per-worker threads: " + run.out());
     }
 
@@ -76,12 +90,18 @@ class BenchPrecisionTest {
         // image_0762: the numbers have gaps)
         assertEquals(1000, VerificationFaces.development(DATA, "celeba/images").size());
         assertEquals(1001, VerificationFaces.development(DATA, "utkface").size());
-        assertEquals(1016, VerificationFaces.development(DATA, "facial_expressions/images").size());
+        assertEquals(
+                1016,
+                VerificationFaces.development(DATA, "facial_expressions/images").size());
         List<Path> lfpw = VerificationFaces.development(DATA, "lfpw/train");
         assertEquals(105, lfpw.size());
         assertEquals("image_0762.jpg", lfpw.get(0).getFileName().toString());
-        assertEquals("007001.jpg", VerificationFaces.development(DATA, "celeba/images").get(0).getFileName()
-                .toString());
+        assertEquals(
+                "007001.jpg",
+                VerificationFaces.development(DATA, "celeba/images")
+                        .get(0)
+                        .getFileName()
+                        .toString());
         assertEquals("AJ_Cook", VerificationFaces.person("AJ_Cook_0001.jpg"));
     }
 

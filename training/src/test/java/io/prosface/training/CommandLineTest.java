@@ -9,10 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every command documents itself, and synth is reproducible to the byte. */
 class CommandLineTest {
@@ -35,14 +35,44 @@ class CommandLineTest {
     void synthIsByteIdenticalForTheSameArguments() throws Exception {
         Path first = temp.resolve("a");
         Path second = temp.resolve("b");
-        assertEquals(0, CommandRunner.run("synth", "--count", "6", "--size", "32", "--seed", "11", "--out",
-                first.toString(), "--threads", "2").exitCode());
-        assertEquals(0, CommandRunner.run("synth", "--count", "6", "--size", "32", "--seed", "11", "--out",
-                second.toString(), "--threads", "1").exitCode());
+        assertEquals(
+                0,
+                CommandRunner.run(
+                                "synth",
+                                "--count",
+                                "6",
+                                "--size",
+                                "32",
+                                "--seed",
+                                "11",
+                                "--out",
+                                first.toString(),
+                                "--threads",
+                                "2")
+                        .exitCode());
+        assertEquals(
+                0,
+                CommandRunner.run(
+                                "synth",
+                                "--count",
+                                "6",
+                                "--size",
+                                "32",
+                                "--seed",
+                                "11",
+                                "--out",
+                                second.toString(),
+                                "--threads",
+                                "1")
+                        .exitCode());
         List<Path> files = files(first);
-        assertEquals(files.stream().map(first::relativize).toList(), files(second).stream().map(second::relativize).toList());
+        assertEquals(
+                files.stream().map(first::relativize).toList(),
+                files(second).stream().map(second::relativize).toList());
         for (Path file : files) {
-            assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(second.resolve(first.relativize(file))),
+            assertArrayEquals(
+                    Files.readAllBytes(file),
+                    Files.readAllBytes(second.resolve(first.relativize(file))),
                     file.toString());
         }
     }

@@ -3,6 +3,7 @@ package io.prosface.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import ai.djl.ndarray.NDManager;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -39,14 +39,17 @@ class CurateTest {
 
     @Test
     void keepsFacesDropsNonFacesAndDuplicates() throws Exception {
-        Assumptions.assumeTrue(Files.isDirectory(REAL_DATA.resolve("celeba")),
+        Assumptions.assumeTrue(
+                Files.isDirectory(REAL_DATA.resolve("celeba")),
                 "real face data not found at " + REAL_DATA.toAbsolutePath() + ": skipping the curation test");
         Path pool = Files.createDirectories(temp.resolve("pool"));
         List<Path> faces = Stream.of(
-                sample(REAL_DATA.resolve("celeba/images"), 6),
-                sample(REAL_DATA.resolve("lfpw/train"), 5),
-                sample(REAL_DATA.resolve("utkface"), 4),
-                sample(REAL_DATA.resolve("facial_expressions/images"), 5)).flatMap(List::stream).toList();
+                        sample(REAL_DATA.resolve("celeba/images"), 6),
+                        sample(REAL_DATA.resolve("lfpw/train"), 5),
+                        sample(REAL_DATA.resolve("utkface"), 4),
+                        sample(REAL_DATA.resolve("facial_expressions/images"), 5))
+                .flatMap(List::stream)
+                .toList();
         for (Path face : faces) {
             Files.copy(face, pool.resolve("face_" + face.getFileName()));
         }
@@ -55,8 +58,11 @@ class CurateTest {
         writeNonFaces(pool, 8);
 
         Path exemplars = temp.resolve("exemplars");
-        assertEquals(0, CommandRunner.run("synth", "--count", "30", "--size", "64", "--seed", "5", "--out",
-                exemplars.toString()).exitCode());
+        assertEquals(
+                0,
+                CommandRunner.run(
+                                "synth", "--count", "30", "--size", "64", "--seed", "5", "--out", exemplars.toString())
+                        .exitCode());
         Path checkpoint = temp.resolve("checkpoint");
         try (NDManager manager = NDManager.newBaseManager()) {
             Checkpoint.initialized(CheckpointConfig.of(VisionTransformerConfig.variant("vit_micro_patch8_32")), manager)
@@ -64,36 +70,58 @@ class CurateTest {
         }
 
         Path out = temp.resolve("curated");
-        CommandRunner.Run result = CommandRunner.run("curate", "--pool", pool.toString(), "--exemplars",
-                exemplars.resolve("images").toString(), "--checkpoint", checkpoint.toString(), "--out", out.toString(),
-                "--min-similarity", "-1");
+        CommandRunner.Run result = CommandRunner.run(
+                "curate",
+                "--pool",
+                pool.toString(),
+                "--exemplars",
+                exemplars.resolve("images").toString(),
+                "--checkpoint",
+                checkpoint.toString(),
+                "--out",
+                out.toString(),
+                "--min-similarity",
+                "-1");
         assertEquals(0, result.exitCode(), result.all());
 
-        JsonObject report = JsonParser.parseString(Files.readString(out.resolve("report.json"))).getAsJsonObject();
+        JsonObject report = JsonParser.parseString(Files.readString(out.resolve("report.json")))
+                .getAsJsonObject();
         Map<String, String> decisions = new HashMap<>();
         for (JsonElement image : report.getAsJsonArray("images")) {
             JsonObject line = image.getAsJsonObject();
-            decisions.put(Path.of(line.get("file").getAsString()).getFileName().toString(),
+            decisions.put(
+                    Path.of(line.get("file").getAsString()).getFileName().toString(),
                     line.get("decision").getAsString());
         }
         long nonFacesKept = decisions.entrySet().stream()
-                .filter(e -> e.getKey().startsWith("nonface_") && e.getValue().equals("kept")).count();
+                .filter(e -> e.getKey().startsWith("nonface_") && e.getValue().equals("kept"))
+                .count();
         long facesKept = decisions.entrySet().stream()
-                .filter(e -> e.getKey().startsWith("face_") && !e.getKey().startsWith("face_copy_")
-                        && e.getValue().equals("kept")).count();
+                .filter(e -> e.getKey().startsWith("face_")
+                        && !e.getKey().startsWith("face_copy_")
+                        && e.getValue().equals("kept"))
+                .count();
         assertEquals(0, nonFacesKept, "non-face images kept: " + decisions);
-        assertTrue(facesKept >= 0.75 * faces.size(), "only " + facesKept + " of " + faces.size() + " faces kept: " + decisions);
+        assertTrue(
+                facesKept >= 0.75 * faces.size(),
+                "only " + facesKept + " of " + faces.size() + " faces kept: " + decisions);
         String original = decisions.get("face_" + faces.get(0).getFileName());
         String copy = decisions.get("face_copy_" + faces.get(0).getFileName());
-        assertTrue(original.equals("kept") != copy.equals("kept") || !original.equals("kept"),
+        assertTrue(
+                original.equals("kept") != copy.equals("kept") || !original.equals("kept"),
                 "an image and its exact copy are never both kept: " + original + ", " + copy);
-        assertEquals(facesKept + (copy.equals("kept") ? 1 : 0), Files.list(out.resolve("images")).count());
+        assertEquals(
+                facesKept + (copy.equals("kept") ? 1 : 0),
+                Files.list(out.resolve("images")).count());
         assertTrue(Files.size(out.resolve("contact-sheet.png")) > 1000);
     }
 
     private static List<Path> sample(Path folder, int count) throws Exception {
         try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".jpg")).sorted().limit(count).toList();
+            return files.filter(f -> f.getFileName().toString().endsWith(".jpg"))
+                    .sorted()
+                    .limit(count)
+                    .toList();
         }
     }
 

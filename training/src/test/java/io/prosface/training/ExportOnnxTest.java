@@ -31,23 +31,37 @@ class ExportOnnxTest {
 
     @Test
     void exportsVerifiesAndTimesAMicroCheckpoint() throws Exception {
-        assumeTrue(Files.isDirectory(DATA.resolve("celeba")), "shared data absent: " + DATA.toAbsolutePath()
-                + " (export-onnx --verify reads real faces from ../shared/data, see its README)");
+        assumeTrue(
+                Files.isDirectory(DATA.resolve("celeba")),
+                "shared data absent: " + DATA.toAbsolutePath()
+                        + " (export-onnx --verify reads real faces from ../shared/data, see its README)");
         Path checkpoint = microCheckpoint(temp.resolve("checkpoint"));
         Path model = temp.resolve("out").resolve("micro.onnx");
-        CommandRunner.Run run = CommandRunner.run("export-onnx", "--checkpoint", checkpoint.toString(),
-                "--output", model.toString(), "--verify", "16", "--data", DATA.toString(), "--bench", "--rounds", "1");
+        CommandRunner.Run run = CommandRunner.run(
+                "export-onnx",
+                "--checkpoint",
+                checkpoint.toString(),
+                "--output",
+                model.toString(),
+                "--verify",
+                "16",
+                "--data",
+                DATA.toString(),
+                "--bench",
+                "--rounds",
+                "1");
         assertEquals(0, run.exitCode(), run.all());
         assertTrue(Files.size(model) > 100_000, "a micro model's weights are in the file");
         assertTrue(run.out().contains("Agreement with the DJL float32 forward on 16 real faces"), run.out());
         for (String output : List.of("embedding", "attributes", "expression", "landmarks")) {
-            assertTrue(run.out().lines().anyMatch(line -> line.strip().startsWith(output) && line.contains(" ok ")),
+            assertTrue(
+                    run.out().lines().anyMatch(line -> line.strip().startsWith(output) && line.contains(" ok ")),
                     output + " agrees: " + run.out());
         }
         assertTrue(run.out().contains("| DJL float32 |") && run.out().contains("| ONNX float32 |"), run.out());
 
-        CommandRunner.Run int8 = CommandRunner.run("export-onnx", "--checkpoint", checkpoint.toString(),
-                "--output", model.toString(), "--int8");
+        CommandRunner.Run int8 = CommandRunner.run(
+                "export-onnx", "--checkpoint", checkpoint.toString(), "--output", model.toString(), "--int8");
         assertEquals(0, int8.exitCode(), int8.all());
         Path quantized = temp.resolve("out").resolve("micro-int8.onnx");
         assertTrue(Files.size(quantized) < Files.size(model), "int8 weights take less room");
@@ -59,10 +73,18 @@ class ExportOnnxTest {
         List<HeadConfig> heads = List.of(
                 new HeadConfig("attributes", 1, HeadKind.ATTRIBUTES, List.of("Smiling", "Male")),
                 new HeadConfig("expression", 1, HeadKind.EXPRESSION, Expression.labels()),
-                new HeadConfig("landmarks", 1, HeadKind.LANDMARKS,
+                new HeadConfig(
+                        "landmarks",
+                        1,
+                        HeadKind.LANDMARKS,
                         IntStream.range(0, 68).mapToObj(Integer::toString).toList()));
-        CheckpointConfig config = new CheckpointConfig(architecture, Preprocessing.imagenet(architecture.imageSize()),
-                null, heads, Map.of("init", "random"), "export-onnx test");
+        CheckpointConfig config = new CheckpointConfig(
+                architecture,
+                Preprocessing.imagenet(architecture.imageSize()),
+                null,
+                heads,
+                Map.of("init", "random"),
+                "export-onnx test");
         try (NDManager manager = NDManager.newBaseManager()) {
             Checkpoint.initialized(config, manager).save(directory);
         }

@@ -28,28 +28,52 @@ class HeadsTailTest {
     @Test
     void headsWithTheirOwnLastBlocksAreWrittenAndMeasured() throws Exception {
         Path labeled = temp.resolve("labeled");
-        assertEquals(0, CommandRunner.run("synth", "--count", "24", "--size", "32", "--seed", "3", "--out",
-                labeled.toString()).exitCode());
+        assertEquals(
+                0,
+                CommandRunner.run("synth", "--count", "24", "--size", "32", "--seed", "3", "--out", labeled.toString())
+                        .exitCode());
         Path pretrained = randomCheckpoint();
         Path out = temp.resolve("with-heads");
-        CommandRunner.Run heads = CommandRunner.run("heads", "--checkpoint", pretrained.toString(), "--labeled",
-                "synthetic=" + labeled, "--unfrozen-blocks", "1", "--tail-lr-scale", "0.2", "--epochs", "1",
-                "--min-steps", "2", "--batch-size", "8", "--without-pros-head", "--out", out.toString());
+        CommandRunner.Run heads = CommandRunner.run(
+                "heads",
+                "--checkpoint",
+                pretrained.toString(),
+                "--labeled",
+                "synthetic=" + labeled,
+                "--unfrozen-blocks",
+                "1",
+                "--tail-lr-scale",
+                "0.2",
+                "--epochs",
+                "1",
+                "--min-steps",
+                "2",
+                "--batch-size",
+                "8",
+                "--without-pros-head",
+                "--out",
+                out.toString());
         assertEquals(0, heads.exitCode(), heads.all());
         for (String metric : List.of("attributes .* mean acc", "expression .* acc", "landmarks .* NME")) {
-            assertTrue(Pattern.compile("\\| " + metric + " \\d\\.\\d{4} \\|").matcher(heads.out()).find(),
+            assertTrue(
+                    Pattern.compile("\\| " + metric + " \\d\\.\\d{4} \\|")
+                            .matcher(heads.out())
+                            .find(),
                     metric + " in\n" + heads.out());
         }
         try (NDManager manager = NDManager.newBaseManager()) {
             Checkpoint written = Checkpoint.load(out, manager);
             assertTrue(written.prosHead().isEmpty(), "--without-pros-head still leaves the ProS head out");
-            assertEquals(List.of("attributes", "expression", "landmarks"), List.copyOf(written.tails().keySet()));
+            assertEquals(
+                    List.of("attributes", "expression", "landmarks"),
+                    List.copyOf(written.tails().keySet()));
             for (HeadConfig head : written.config().heads()) {
                 assertEquals(1, head.tailBlocks(), head.name());
                 assertEquals(1, written.tail(head.name()).orElseThrow().blockCount(), head.name());
                 assertTrue(Files.isRegularFile(out.resolve("tail-" + head.name() + ".params")), head.name());
             }
-            assertTrue(written.config().data().contains("with its own last 1 blocks (tail lr x0.2)"),
+            assertTrue(
+                    written.config().data().contains("with its own last 1 blocks (tail lr x0.2)"),
                     written.config().data());
         }
     }
@@ -57,13 +81,24 @@ class HeadsTailTest {
     @Test
     void moreBlocksThanTheBackboneHasAreRefused() throws Exception {
         Path labeled = temp.resolve("labeled");
-        assertEquals(0, CommandRunner.run("synth", "--count", "8", "--size", "32", "--seed", "3", "--out",
-                labeled.toString()).exitCode());
+        assertEquals(
+                0,
+                CommandRunner.run("synth", "--count", "8", "--size", "32", "--seed", "3", "--out", labeled.toString())
+                        .exitCode());
         Path out = temp.resolve("never");
-        CommandRunner.Run heads = CommandRunner.run("heads", "--checkpoint", randomCheckpoint().toString(),
-                "--labeled", labeled.toString(), "--unfrozen-blocks", "3", "--out", out.toString());
+        CommandRunner.Run heads = CommandRunner.run(
+                "heads",
+                "--checkpoint",
+                randomCheckpoint().toString(),
+                "--labeled",
+                labeled.toString(),
+                "--unfrozen-blocks",
+                "3",
+                "--out",
+                out.toString());
         assertEquals(1, heads.exitCode(), heads.all());
-        assertTrue(heads.err().contains("--unfrozen-blocks 3 is not in 0..2: vit_micro_patch8_32 has 2 blocks"),
+        assertTrue(
+                heads.err().contains("--unfrozen-blocks 3 is not in 0..2: vit_micro_patch8_32 has 2 blocks"),
                 heads.err());
         assertFalse(Files.exists(out));
     }

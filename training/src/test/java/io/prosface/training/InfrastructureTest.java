@@ -31,8 +31,8 @@ class InfrastructureTest {
         assertEquals(16, properties.integer("batch.size"));
         assertEquals(5, properties.integer("epochs"));
         assertEquals(Map.of("batch.size", "16", "epochs", "5"), properties.deltas());
-        IllegalArgumentException typo = assertThrows(IllegalArgumentException.class,
-                () -> RecipeProperties.load(recipe, List.of("batch_size=3")));
+        IllegalArgumentException typo = assertThrows(
+                IllegalArgumentException.class, () -> RecipeProperties.load(recipe, List.of("batch_size=3")));
         assertTrue(typo.getMessage().contains("unknown recipe key 'batch_size'"), typo.getMessage());
     }
 
@@ -48,7 +48,9 @@ class InfrastructureTest {
         try (MetricsLog resumed = new MetricsLog(csv, columns, 5)) {
             assertEquals(5, resumed.series().get("step").length);
             resumed.append(Map.of("step", 5.0, "loss", 0.1));
-            List<Path> plots = TrainingPlots.write(temp, resumed.series(),
+            List<Path> plots = TrainingPlots.write(
+                    temp,
+                    resumed.series(),
                     List.of(new TrainingPlots.Plot("loss.png", "loss", "loss", List.of("loss"))));
             assertEquals(List.of(temp.resolve("loss.png")), plots);
             assertTrue(Files.isRegularFile(temp.resolve("loss.png")));

@@ -25,22 +25,36 @@ public final class ContactSheet {
     private static final int TEXT_LINES = 3;
     private static final Color[] PART_COLORS = {Color.YELLOW, Color.ORANGE, Color.CYAN, Color.GREEN, Color.RED};
     /** Attribute shown as a short tag when true (the tags read as a caption, not a table). */
-    private static final String[][] TAGS = {{"Eyeglasses", "glasses"}, {"Wearing_Hat", "hat"}, {"Bald", "bald"},
-        {"Bangs", "bangs"}, {"Mustache", "mustache"}, {"Goatee", "goatee"}, {"5_o_Clock_Shadow", "stubble"},
-        {"Smiling", "smile"}, {"Mouth_Slightly_Open", "open"}, {"Wearing_Lipstick", "lipstick"},
-        {"Heavy_Makeup", "makeup"}, {"Narrow_Eyes", "narrow"}, {"Wearing_Earrings", "earrings"},
-        {"Wearing_Necklace", "necklace"}, {"Wearing_Necktie", "tie"}, {"Blurry", "blurry"}, {"Gray_Hair", "gray"},
-        {"Blond_Hair", "blond"}, {"Rosy_Cheeks", "rosy"}};
+    private static final String[][] TAGS = {
+        {"Eyeglasses", "glasses"},
+        {"Wearing_Hat", "hat"},
+        {"Bald", "bald"},
+        {"Bangs", "bangs"},
+        {"Mustache", "mustache"},
+        {"Goatee", "goatee"},
+        {"5_o_Clock_Shadow", "stubble"},
+        {"Smiling", "smile"},
+        {"Mouth_Slightly_Open", "open"},
+        {"Wearing_Lipstick", "lipstick"},
+        {"Heavy_Makeup", "makeup"},
+        {"Narrow_Eyes", "narrow"},
+        {"Wearing_Earrings", "earrings"},
+        {"Wearing_Necklace", "necklace"},
+        {"Wearing_Necktie", "tie"},
+        {"Blurry", "blurry"},
+        {"Gray_Hair", "gray"},
+        {"Blond_Hair", "blond"},
+        {"Rosy_Cheeks", "rosy"}
+    };
 
-    private ContactSheet() {
-    }
+    private ContactSheet() {}
 
     /** Draws the samples row by row, {@code columns} per row, each image scaled to {@code cellSize} pixels. */
     public static BufferedImage draw(List<FaceSample> samples, int columns, int cellSize) {
         int rows = (samples.size() + columns - 1) / columns;
         int cellHeight = cellSize + TEXT_LINES * LINE_HEIGHT + 4;
-        BufferedImage sheet = new BufferedImage(columns * (cellSize + 2), rows * cellHeight,
-                BufferedImage.TYPE_INT_RGB);
+        BufferedImage sheet =
+                new BufferedImage(columns * (cellSize + 2), rows * cellHeight, BufferedImage.TYPE_INT_RGB);
         Graphics2D graphics = sheet.createGraphics();
         try {
             graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
@@ -80,8 +94,11 @@ public final class ContactSheet {
             double radius = Math.max(1.0, cellSize / 110.0);
             for (int point = 0; point < landmarks.length / 2; point++) {
                 graphics.setColor(PART_COLORS[part(point)]);
-                graphics.fill(new Ellipse2D.Double(x + landmarks[2 * point] * scale - radius,
-                        y + landmarks[2 * point + 1] * scale - radius, 2 * radius, 2 * radius));
+                graphics.fill(new Ellipse2D.Double(
+                        x + landmarks[2 * point] * scale - radius,
+                        y + landmarks[2 * point + 1] * scale - radius,
+                        2 * radius,
+                        2 * radius));
             }
         }
         graphics.setColor(Color.WHITE);
@@ -97,7 +114,8 @@ public final class ContactSheet {
     }
 
     private static List<String> caption(FaceLabels labels, int cellSize) {
-        StringBuilder first = new StringBuilder(labels.expression() == null ? "?" : labels.expression().label());
+        StringBuilder first = new StringBuilder(
+                labels.expression() == null ? "?" : labels.expression().label());
         Map<String, Boolean> attributes = labels.attributes();
         if (labels.gender() != null) {
             first.append(labels.gender() == 0 ? " M" : " F");

@@ -17,7 +17,8 @@ public record CropTransform(double left, double top, double side, int outputSize
 
     public CropTransform {
         if (!(side > 0) || outputSize <= 0 || !Double.isFinite(left) || !Double.isFinite(top)) {
-            throw new IllegalArgumentException("bad crop: left=" + left + " top=" + top + " side=" + side + " output=" + outputSize);
+            throw new IllegalArgumentException(
+                    "bad crop: left=" + left + " top=" + top + " side=" + side + " output=" + outputSize);
         }
     }
 

@@ -13,8 +13,14 @@ package io.prosface.core.data;
  * @param decodedBytes heap the decoded pixels take at once at that subsampling: the decoder's raster, its
  *        TYPE_INT_RGB copy and, when the orientation is not {@link Orientation#NORMAL}, the upright copy
  */
-public record DecodePlan(String format, int storedWidth, int storedHeight, int bytesPerPixel, Orientation orientation,
-        int subsampling, long decodedBytes) {
+public record DecodePlan(
+        String format,
+        int storedWidth,
+        int storedHeight,
+        int bytesPerPixel,
+        Orientation orientation,
+        int subsampling,
+        long decodedBytes) {
 
     /** Width of the upright image at full resolution: what answers are reported in. */
     public int uprightWidth() {

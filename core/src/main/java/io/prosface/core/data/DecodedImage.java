@@ -17,14 +17,24 @@ public record DecodedImage(BufferedImage pixels, int width, int height, int subs
 
     /** A box in full-size upright pixels, in {@link #pixels()}' frame. */
     public FaceBox toDecoded(FaceBox box) {
-        return subsampling == 1 ? box : new FaceBox(box.x() / subsampling, box.y() / subsampling,
-                box.width() / subsampling, box.height() / subsampling);
+        return subsampling == 1
+                ? box
+                : new FaceBox(
+                        box.x() / subsampling,
+                        box.y() / subsampling,
+                        box.width() / subsampling,
+                        box.height() / subsampling);
     }
 
     /** A box in {@link #pixels()}' frame, in full-size upright pixels. */
     public FaceBox toFullSize(FaceBox box) {
-        return subsampling == 1 ? box : new FaceBox(box.x() * subsampling, box.y() * subsampling,
-                box.width() * subsampling, box.height() * subsampling);
+        return subsampling == 1
+                ? box
+                : new FaceBox(
+                        box.x() * subsampling,
+                        box.y() * subsampling,
+                        box.width() * subsampling,
+                        box.height() * subsampling);
     }
 
     /** Interleaved points {@code x0,y0,x1,y1,...} in full-size upright pixels, in {@link #pixels()}' frame (a copy). */

@@ -15,6 +15,7 @@ public final class ExifOrientationReader {
     private static final int MAX_SEGMENTS = 256;
     /** IFD0 entries looked at; real files have a few dozen. */
     private static final int MAX_ENTRIES = 512;
+
     private static final byte[] EXIF_PREFIX = "Exif\0\0".getBytes(StandardCharsets.ISO_8859_1);
 
     private ExifOrientationReader() {}
@@ -96,7 +97,8 @@ public final class ExifOrientationReader {
             int data = position + 8;
             if (ascii(bytes, position, "EXIF")) {
                 boolean prefixed = length > EXIF_PREFIX.length && startsWith(bytes, data, EXIF_PREFIX);
-                return prefixed ? fromTiff(bytes, data + EXIF_PREFIX.length, (int) length - EXIF_PREFIX.length)
+                return prefixed
+                        ? fromTiff(bytes, data + EXIF_PREFIX.length, (int) length - EXIF_PREFIX.length)
                         : fromTiff(bytes, data, (int) length);
             }
             position = data + (int) length + (int) (length & 1);
@@ -134,7 +136,8 @@ public final class ExifOrientationReader {
             }
             if (u16(bytes, entry, bigEndian) == ORIENTATION_TAG) {
                 // a SHORT with count 1 sits in the first two bytes of the value field
-                boolean wellFormed = u16(bytes, entry + 2, bigEndian) == TYPE_SHORT && u32(bytes, entry + 4, bigEndian) == 1;
+                boolean wellFormed =
+                        u16(bytes, entry + 2, bigEndian) == TYPE_SHORT && u32(bytes, entry + 4, bigEndian) == 1;
                 return wellFormed ? u16(bytes, entry + 8, bigEndian) : 1;
             }
         }
@@ -146,7 +149,8 @@ public final class ExifOrientationReader {
     }
 
     private static int u16(byte[] bytes, int position, boolean bigEndian) {
-        return bigEndian ? u8(bytes, position) << 8 | u8(bytes, position + 1)
+        return bigEndian
+                ? u8(bytes, position) << 8 | u8(bytes, position + 1)
                 : u8(bytes, position + 1) << 8 | u8(bytes, position);
     }
 

@@ -6,7 +6,13 @@ import java.util.Locale;
 
 /** The 7 basic expressions, in the class order every expression head and data set of this project uses. */
 public enum Expression {
-    NEUTRAL, HAPPINESS, SADNESS, SURPRISE, FEAR, DISGUST, ANGER;
+    NEUTRAL,
+    HAPPINESS,
+    SADNESS,
+    SURPRISE,
+    FEAR,
+    DISGUST,
+    ANGER;
 
     /** Lower-case label as written in {@code expressions.csv} and answered by the server. */
     public String label() {

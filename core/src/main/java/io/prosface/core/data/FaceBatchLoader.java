@@ -43,7 +43,8 @@ public final class FaceBatchLoader<T> implements AutoCloseable {
      * @param threads decoding/augmenting threads
      * @param prefetchBatches how many batches may be in flight ahead of the consumer
      */
-    public record Options(int batchSize, boolean shuffle, boolean dropLast, long seed, int threads, int prefetchBatches) {
+    public record Options(
+            int batchSize, boolean shuffle, boolean dropLast, long seed, int threads, int prefetchBatches) {
 
         public Options {
             if (batchSize <= 0 || threads <= 0 || prefetchBatches <= 0) {
@@ -172,7 +173,8 @@ public final class FaceBatchLoader<T> implements AutoCloseable {
             while (inFlight.size() < window && nextToSubmit < order.length) {
                 int index = order[nextToSubmit++];
                 long sampleSeed = mix(options.seed(), epoch, index);
-                inFlight.addLast(executor.submit(() -> transform.apply(dataset.get(index), new SplittableRandom(sampleSeed))));
+                inFlight.addLast(
+                        executor.submit(() -> transform.apply(dataset.get(index), new SplittableRandom(sampleSeed))));
             }
         }
 
@@ -190,8 +192,10 @@ public final class FaceBatchLoader<T> implements AutoCloseable {
                 if (cause instanceof InvalidImageException || cause instanceof UncheckedIOException) {
                     long count = skipped.incrementAndGet();
                     if (count <= LOGGED_SKIPS) {
-                        LOGGER.log(System.Logger.Level.WARNING, "skipping sample: " + cause.getMessage()
-                                + (count == LOGGED_SKIPS ? " (further skips are only counted)" : ""));
+                        LOGGER.log(
+                                System.Logger.Level.WARNING,
+                                "skipping sample: " + cause.getMessage()
+                                        + (count == LOGGED_SKIPS ? " (further skips are only counted)" : ""));
                     }
                     return null;
                 }

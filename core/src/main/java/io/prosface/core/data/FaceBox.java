@@ -7,10 +7,14 @@ package io.prosface.core.data;
 public record FaceBox(float x, float y, float width, float height) {
 
     public FaceBox {
-        if (!(width > 0) || !(height > 0) || !Float.isFinite(x) || !Float.isFinite(y) || !Float.isFinite(width)
+        if (!(width > 0)
+                || !(height > 0)
+                || !Float.isFinite(x)
+                || !Float.isFinite(y)
+                || !Float.isFinite(width)
                 || !Float.isFinite(height)) {
-            throw new IllegalArgumentException("face box needs finite position and positive size: " + x + "," + y + " "
-                    + width + "x" + height);
+            throw new IllegalArgumentException(
+                    "face box needs finite position and positive size: " + x + "," + y + " " + width + "x" + height);
         }
     }
 

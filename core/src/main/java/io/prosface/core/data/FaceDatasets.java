@@ -8,8 +8,7 @@ import java.util.stream.Collectors;
 /** Combinators over {@link FaceDataset}s: concatenation (e.g. all unlabeled faces for pretraining) and subsets. */
 public final class FaceDatasets {
 
-    private FaceDatasets() {
-    }
+    private FaceDatasets() {}
 
     /** The data sets one after another; index i of the result is in the first part whose range holds it. */
     public static FaceDataset concat(List<? extends FaceDataset> parts) {
@@ -101,7 +100,8 @@ public final class FaceDatasets {
     public static List<FaceDataset> split(FaceDataset dataset, double fraction, long seed) {
         int[] order = permutation(dataset.size(), new SplittableRandom(seed));
         int cut = (int) Math.round(fraction * dataset.size());
-        return List.of(subset(dataset, Arrays.copyOfRange(order, 0, cut), "split " + fraction),
+        return List.of(
+                subset(dataset, Arrays.copyOfRange(order, 0, cut), "split " + fraction),
                 subset(dataset, Arrays.copyOfRange(order, cut, order.length), "split " + (1 - fraction)));
     }
 

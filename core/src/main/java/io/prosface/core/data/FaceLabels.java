@@ -14,6 +14,10 @@ import java.util.Map;
  * @param gender 0 male, 1 female (UTKFace convention), or null
  * @param race 0..4 (UTKFace convention), or null
  */
-public record FaceLabels(Map<String, Boolean> attributes, Expression expression, float[] landmarks, Integer age,
-        Integer gender, Integer race) {
-}
+public record FaceLabels(
+        Map<String, Boolean> attributes,
+        Expression expression,
+        float[] landmarks,
+        Integer age,
+        Integer gender,
+        Integer race) {}

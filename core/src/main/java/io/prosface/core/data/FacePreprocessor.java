@@ -43,8 +43,12 @@ public final class FacePreprocessor {
         if (box == null) {
             return CropTransform.wholeImage(imageWidth, imageHeight, imageSize());
         }
-        if (box.x() >= imageWidth || box.y() >= imageHeight || box.x() + box.width() <= 0 || box.y() + box.height() <= 0) {
-            throw new IllegalArgumentException("face box " + box + " lies outside the " + imageWidth + "x" + imageHeight + " image");
+        if (box.x() >= imageWidth
+                || box.y() >= imageHeight
+                || box.x() + box.width() <= 0
+                || box.y() + box.height() <= 0) {
+            throw new IllegalArgumentException(
+                    "face box " + box + " lies outside the " + imageWidth + "x" + imageHeight + " image");
         }
         return CropTransform.around(box, preprocessing.faceMargin(), imageSize());
     }
@@ -86,7 +90,8 @@ public final class FacePreprocessor {
         for (int i = 0; i < images.size(); i++) {
             float[] image = images.get(i);
             if (image.length != length) {
-                throw new IllegalArgumentException("image " + i + " has " + image.length + " values, expected 3x" + size + "x" + size);
+                throw new IllegalArgumentException(
+                        "image " + i + " has " + image.length + " values, expected 3x" + size + "x" + size);
             }
             System.arraycopy(image, 0, batch, i * length, length);
         }

@@ -9,5 +9,4 @@ import java.awt.image.BufferedImage;
  * @param image decoded pixels, {@link BufferedImage#TYPE_INT_RGB}
  * @param labels what is known about the face; never null (fields inside may be)
  */
-public record FaceSample(String id, BufferedImage image, FaceLabels labels) {
-}
+public record FaceSample(String id, BufferedImage image, FaceLabels labels) {}

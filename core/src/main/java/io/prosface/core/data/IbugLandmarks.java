@@ -25,8 +25,7 @@ public final class IbugLandmarks {
 
     private static final int[] FLIP = buildFlipPermutation();
 
-    private IbugLandmarks() {
-    }
+    private IbugLandmarks() {}
 
     /**
      * After a horizontal flip, point i of the new face is point {@code permutation[i]} of the old one (the old right

@@ -47,6 +47,7 @@ public final class ImageDecoder {
     public static final long DEFAULT_MAX_BYTES = 20L << 20;
     /** Default pixel limit: 50 megapixels (200 MB as int RGB). */
     public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+
     private static final Set<String> ACCEPTED_FORMATS = Set.of("jpeg", "jpg", "png", "bmp", "webp");
 
     /** Bytes per pixel assumed when a reader cannot tell its raw type: 16-bit RGBA, the most any accepted format has. */
@@ -111,7 +112,8 @@ public final class ImageDecoder {
         try {
             long size = Files.size(file);
             if (size > maxBytes) {
-                throw new InvalidImageException(Reason.TOO_MANY_BYTES, file + ": " + size + " bytes, limit " + maxBytes);
+                throw new InvalidImageException(
+                        Reason.TOO_MANY_BYTES, file + ": " + size + " bytes, limit " + maxBytes);
             }
             return decode(Files.readAllBytes(file));
         } catch (IOException e) {
@@ -157,14 +159,22 @@ public final class ImageDecoder {
             int bytesPerPixel = bytesPerPixel(reader);
             Orientation orientation = ExifOrientationReader.read(bytes);
             int subsampling = 1;
-            while (subsampling < Math.max(width, height) && DecodePlan.bytesFor(
-                    DecodePlan.subsampledLength(width, subsampling), DecodePlan.subsampledLength(height, subsampling),
-                    bytesPerPixel, orientation) > maxDecodedBytes) {
+            while (subsampling < Math.max(width, height)
+                    && DecodePlan.bytesFor(
+                                    DecodePlan.subsampledLength(width, subsampling),
+                                    DecodePlan.subsampledLength(height, subsampling),
+                                    bytesPerPixel,
+                                    orientation)
+                            > maxDecodedBytes) {
                 subsampling++;
             }
-            long decodedBytes = DecodePlan.bytesFor(DecodePlan.subsampledLength(width, subsampling),
-                    DecodePlan.subsampledLength(height, subsampling), bytesPerPixel, orientation);
-            return new DecodePlan(formatOf(reader), width, height, bytesPerPixel, orientation, subsampling, decodedBytes);
+            long decodedBytes = DecodePlan.bytesFor(
+                    DecodePlan.subsampledLength(width, subsampling),
+                    DecodePlan.subsampledLength(height, subsampling),
+                    bytesPerPixel,
+                    orientation);
+            return new DecodePlan(
+                    formatOf(reader), width, height, bytesPerPixel, orientation, subsampling, decodedBytes);
         });
     }
 
@@ -188,8 +198,9 @@ public final class ImageDecoder {
             int expectedWidth = DecodePlan.subsampledLength(plan.storedWidth(), step);
             int expectedHeight = DecodePlan.subsampledLength(plan.storedHeight(), step);
             if (decoded.getWidth() != expectedWidth || decoded.getHeight() != expectedHeight) {
-                throw new IllegalStateException(formatOf(reader) + " reader ignored the subsampling: decoded "
-                        + decoded.getWidth() + "x" + decoded.getHeight() + ", expected " + expectedWidth + "x" + expectedHeight);
+                throw new IllegalStateException(
+                        formatOf(reader) + " reader ignored the subsampling: decoded " + decoded.getWidth() + "x"
+                                + decoded.getHeight() + ", expected " + expectedWidth + "x" + expectedHeight);
             }
             return RgbConversion.toIntRgb(decoded);
         });
@@ -222,7 +233,8 @@ public final class ImageDecoder {
                 reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
                 T result = work.apply(reader);
                 if (!warnings.isEmpty()) {
-                    throw new InvalidImageException(Reason.CORRUPT, formatOf(reader) + " decoder warning: " + String.join("; ", warnings));
+                    throw new InvalidImageException(
+                            Reason.CORRUPT, formatOf(reader) + " decoder warning: " + String.join("; ", warnings));
                 }
                 return result;
             } finally {
@@ -251,14 +263,15 @@ public final class ImageDecoder {
     private static ImageReader findReader(ImageInputStream input) {
         Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
         if (!readers.hasNext()) {
-            throw new InvalidImageException(Reason.UNSUPPORTED_FORMAT,
-                    "not a recognised image format (accepted: " + availableFormats() + ")");
+            throw new InvalidImageException(
+                    Reason.UNSUPPORTED_FORMAT, "not a recognised image format (accepted: " + availableFormats() + ")");
         }
         ImageReader reader = readers.next();
         String format = formatOf(reader);
         if (!ACCEPTED_FORMATS.contains(format)) {
             reader.dispose();
-            throw new InvalidImageException(Reason.UNSUPPORTED_FORMAT,
+            throw new InvalidImageException(
+                    Reason.UNSUPPORTED_FORMAT,
                     "format '" + format + "' is not accepted (accepted: " + availableFormats() + ")");
         }
         return reader;
@@ -271,15 +284,18 @@ public final class ImageDecoder {
             width = reader.getWidth(0);
             height = reader.getHeight(0);
         } catch (IOException | RuntimeException e) {
-            throw new InvalidImageException(Reason.CORRUPT, formatOf(reader) + " header unreadable: " + e.getMessage(), e);
+            throw new InvalidImageException(
+                    Reason.CORRUPT, formatOf(reader) + " header unreadable: " + e.getMessage(), e);
         }
         if (width <= 0 || height <= 0) {
             throw new InvalidImageException(Reason.CORRUPT, formatOf(reader) + " header says " + width + "x" + height);
         }
         long pixels = (long) width * height;
         if (pixels > maxPixels) {
-            throw new InvalidImageException(Reason.TOO_MANY_PIXELS,
-                    formatOf(reader) + " header says " + width + "x" + height + " = " + pixels + " pixels, limit " + maxPixels);
+            throw new InvalidImageException(
+                    Reason.TOO_MANY_PIXELS,
+                    formatOf(reader) + " header says " + width + "x" + height + " = " + pixels + " pixels, limit "
+                            + maxPixels);
         }
     }
 
@@ -287,7 +303,8 @@ public final class ImageDecoder {
         try {
             return reader.read(0, param);
         } catch (IOException e) {
-            throw new InvalidImageException(Reason.CORRUPT, formatOf(reader) + " data unreadable: " + e.getMessage(), e);
+            throw new InvalidImageException(
+                    Reason.CORRUPT, formatOf(reader) + " data unreadable: " + e.getMessage(), e);
         } catch (RuntimeException e) {
             // broken streams surface as IndexOutOfBounds, NegativeArraySize, ... inside the plugins
             throw new InvalidImageException(Reason.CORRUPT, formatOf(reader) + " data unreadable: " + e, e);

@@ -8,5 +8,4 @@ package io.prosface.core.data;
  * @param imageWidth width of the decoded original image
  * @param imageHeight height of the decoded original image
  */
-public record PreparedFace(float[] pixels, CropTransform crop, int imageWidth, int imageHeight) {
-}
+public record PreparedFace(float[] pixels, CropTransform crop, int imageWidth, int imageHeight) {}

@@ -26,7 +26,8 @@ public record Preprocessing(int imageSize, float[] mean, float[] std, float face
 
     /** ImageNet statistics, the usual choice for ViTs. */
     public static Preprocessing imagenet(int imageSize) {
-        return new Preprocessing(imageSize, new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}, 0.2f);
+        return new Preprocessing(
+                imageSize, new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}, 0.2f);
     }
 
     @Override
@@ -41,8 +42,11 @@ public record Preprocessing(int imageSize, float[] mean, float[] std, float face
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof Preprocessing that && imageSize == that.imageSize && faceMargin == that.faceMargin
-                && Arrays.equals(mean, that.mean) && Arrays.equals(std, that.std);
+        return other instanceof Preprocessing that
+                && imageSize == that.imageSize
+                && faceMargin == that.faceMargin
+                && Arrays.equals(mean, that.mean)
+                && Arrays.equals(std, that.std);
     }
 
     @Override

@@ -12,8 +12,7 @@ package io.prosface.core.data;
  */
 public final class Resampler {
 
-    private Resampler() {
-    }
+    private Resampler() {}
 
     /**
      * @param left region's left edge in source pixels (may be outside the image)
@@ -22,8 +21,16 @@ public final class Resampler {
      * @param regionHeight region height
      * @param target receives 3 planes of outHeight*outWidth floats starting at {@code offset}
      */
-    public static void resizeRegion(RgbImage source, double left, double top, double regionWidth, double regionHeight,
-            int outWidth, int outHeight, float[] target, int offset) {
+    public static void resizeRegion(
+            RgbImage source,
+            double left,
+            double top,
+            double regionWidth,
+            double regionHeight,
+            int outWidth,
+            int outHeight,
+            float[] target,
+            int offset) {
         AxisWeights columns = AxisWeights.of(left, regionWidth, outWidth, source.width());
         AxisWeights rows = AxisWeights.of(top, regionHeight, outHeight, source.height());
         int firstRow = rows.firstTap();
@@ -94,8 +101,14 @@ public final class Resampler {
     }
 
     /** {@link #resizeRegion} packed back into 8-bit RGB (a pre-shrink step before a bilinear warp). */
-    public static RgbImage resizeRegionToRgb(RgbImage source, double left, double top, double regionWidth, double regionHeight,
-            int outWidth, int outHeight) {
+    public static RgbImage resizeRegionToRgb(
+            RgbImage source,
+            double left,
+            double top,
+            double regionWidth,
+            double regionHeight,
+            int outWidth,
+            int outHeight) {
         float[] chw = new float[3 * outWidth * outHeight];
         resizeRegion(source, left, top, regionWidth, regionHeight, outWidth, outHeight, chw, 0);
         int plane = outWidth * outHeight;

@@ -11,8 +11,7 @@ import java.awt.image.WritableRaster;
 /** Conversions of whatever a decoder produced into {@link BufferedImage#TYPE_INT_RGB}. */
 final class RgbConversion {
 
-    private RgbConversion() {
-    }
+    private RgbConversion() {}
 
     /**
      * Returns the image itself when it is already TYPE_INT_RGB, otherwise an INT_RGB copy: grey copies its sample
@@ -85,7 +84,9 @@ final class RgbConversion {
             int row = y * width;
             for (int x = 0; x < width; x++, at += pixelStride) {
                 int opacity = alpha < 0 ? 0 : (data[at + alpha] & 0xFF) << 24;
-                target[row + x] = opacity | (data[at + red] & 0xFF) << 16 | (data[at + green] & 0xFF) << 8
+                target[row + x] = opacity
+                        | (data[at + red] & 0xFF) << 16
+                        | (data[at + green] & 0xFF) << 8
                         | (data[at + blue] & 0xFF);
             }
         }

@@ -14,7 +14,8 @@ public record RgbImage(int width, int height, int[] pixels) {
 
     public RgbImage {
         if (width <= 0 || height <= 0 || pixels.length < width * height) {
-            throw new IllegalArgumentException("bad RGB image " + width + "x" + height + " with " + pixels.length + " pixels");
+            throw new IllegalArgumentException(
+                    "bad RGB image " + width + "x" + height + " with " + pixels.length + " pixels");
         }
     }
 
@@ -23,10 +24,13 @@ public record RgbImage(int width, int height, int[] pixels) {
         int width = image.getWidth();
         int height = image.getHeight();
         WritableRaster raster = image.getRaster();
-        if (image.getType() == BufferedImage.TYPE_INT_RGB && raster.getParent() == null
+        if (image.getType() == BufferedImage.TYPE_INT_RGB
+                && raster.getParent() == null
                 && raster.getSampleModel() instanceof SinglePixelPackedSampleModel model
-                && model.getScanlineStride() == width && raster.getDataBuffer().getOffset() == 0
-                && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0) {
+                && model.getScanlineStride() == width
+                && raster.getDataBuffer().getOffset() == 0
+                && raster.getSampleModelTranslateX() == 0
+                && raster.getSampleModelTranslateY() == 0) {
             int[] data = ((DataBufferInt) raster.getDataBuffer()).getData();
             return new RgbImage(width, height, data);
         }

@@ -18,7 +18,8 @@ import java.util.List;
 public record CachedFeatures(int count, int embedDim, int numPatches, float[] classTokens, float[] patchTokens) {
 
     public CachedFeatures {
-        if (classTokens.length != (long) count * embedDim || patchTokens.length != (long) count * numPatches * embedDim) {
+        if (classTokens.length != (long) count * embedDim
+                || patchTokens.length != (long) count * numPatches * embedDim) {
             throw new IllegalArgumentException("feature arrays do not match " + count + " x (" + embedDim + ", "
                     + numPatches + "x" + embedDim + ")");
         }
@@ -41,7 +42,8 @@ public record CachedFeatures(int count, int embedDim, int numPatches, float[] cl
             System.arraycopy(classTokens, index * embedDim, classBatch, b * embedDim, embedDim);
             System.arraycopy(patchTokens, index * patchLength, patchBatch, b * patchLength, patchLength);
         }
-        return new NDList(manager.create(classBatch, new Shape(indices.size(), embedDim)),
+        return new NDList(
+                manager.create(classBatch, new Shape(indices.size(), embedDim)),
                 manager.create(patchBatch, new Shape(indices.size(), numPatches, embedDim)));
     }
 

@@ -19,8 +19,8 @@ public record CachedTokens(int count, int length, int embedDim, float[] tokens) 
 
     public CachedTokens {
         if (tokens.length != (long) count * length * embedDim) {
-            throw new IllegalArgumentException("token array does not match " + count + " x " + length + " x "
-                    + embedDim);
+            throw new IllegalArgumentException(
+                    "token array does not match " + count + " x " + length + " x " + embedDim);
         }
     }
 

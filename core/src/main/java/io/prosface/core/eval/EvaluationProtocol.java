@@ -21,7 +21,8 @@ public final class EvaluationProtocol {
 
     /** How the backbone is used. */
     public enum Mode {
-        LINEAR("linear"), FINETUNE("fine-tune");
+        LINEAR("linear"),
+        FINETUNE("fine-tune");
 
         private final String label;
 
@@ -56,17 +57,36 @@ public final class EvaluationProtocol {
     /**
      * @param fineTuneBudgets budgets also run in fine-tuning mode (it costs a backbone training each)
      */
-    public record Settings(List<LabelBudget> budgets, List<Mode> modes, List<LabelBudget> fineTuneBudgets,
-            HeadTrainer.Settings probe, HeadTrainer.Settings fineTune, long seed) {}
+    public record Settings(
+            List<LabelBudget> budgets,
+            List<Mode> modes,
+            List<LabelBudget> fineTuneBudgets,
+            HeadTrainer.Settings probe,
+            HeadTrainer.Settings fineTune,
+            long seed) {}
 
     /** One cell of the results table. */
-    public record Result(String method, String mode, String source, String task, String metric, boolean higherIsBetter,
-            String budget, int trainSamples, int testSamples, double value, double seconds) {}
+    public record Result(
+            String method,
+            String mode,
+            String source,
+            String task,
+            String metric,
+            boolean higherIsBetter,
+            String budget,
+            int trainSamples,
+            int testSamples,
+            double value,
+            double seconds) {}
 
     private EvaluationProtocol() {}
 
-    public static List<Result> run(List<Method> methods, List<TaskSplit> splits, Settings settings,
-            NDManager manager, Consumer<Result> progress) {
+    public static List<Result> run(
+            List<Method> methods,
+            List<TaskSplit> splits,
+            Settings settings,
+            NDManager manager,
+            Consumer<Result> progress) {
         List<Result> results = new ArrayList<>();
         for (Method method : methods) {
             for (TaskSplit split : splits) {
@@ -88,30 +108,38 @@ public final class EvaluationProtocol {
         return results;
     }
 
-    private static void linear(Method method, TaskSplit split, Settings settings, NDManager manager,
-            Consumer<Result> sink) {
+    private static void linear(
+            Method method, TaskSplit split, Settings settings, NDManager manager, Consumer<Result> sink) {
         try (NDManager methodManager = manager.newSubManager()) {
             long start = System.nanoTime();
             VisionTransformer backbone = method.backbone().apply(methodManager);
             int size = split.train().imageSize();
-            CachedFeatures pool = FeatureExtractor.extract(backbone, split.train().pixels(), size, 64, methodManager);
+            CachedFeatures pool =
+                    FeatureExtractor.extract(backbone, split.train().pixels(), size, 64, methodManager);
             // standardised by the whole training pool's statistics (images only: no test image, no label)
             FeatureScaler scaler = FeatureScaler.fit(pool);
-            CachedFeatures test = FeatureExtractor.extract(backbone, split.test().pixels(), size, 64, methodManager);
+            CachedFeatures test =
+                    FeatureExtractor.extract(backbone, split.test().pixels(), size, 64, methodManager);
             double extraction = (System.nanoTime() - start) / 1e9;
             for (LabelBudget budget : settings.budgets()) {
                 long budgetStart = System.nanoTime();
                 List<Integer> chosen = select(split, budget, settings.seed());
                 TaskExamples train = split.train().subset(chosen, "budget");
-                HeadFitting.Task task = new HeadFitting.Task(split.task().headKind(), train.labelNames(), size,
+                HeadFitting.Task task = new HeadFitting.Task(
+                        split.task().headKind(),
+                        train.labelNames(),
+                        size,
                         new HeadFitting.Samples(List.of(), train.targets()),
                         new HeadFitting.Samples(List.of(), split.test().targets()));
                 try (NDManager headManager = methodManager.newSubManager()) {
-                    HeadFitting.Fitted fitted = HeadFitting.onFeatures(task, pool.subset(chosen), test, scaler,
-                                    headManager)
+                    HeadFitting.Fitted fitted = HeadFitting.onFeatures(
+                                    task, pool.subset(chosen), test, scaler, headManager)
                             .train(settings.probe(), 1, new HeadFitting.Listener() {}, headManager);
-                    double value = TaskMetrics.taskMetric(task.kind(), fitted.validationOutputs(),
-                            split.test().targets(), headManager);
+                    double value = TaskMetrics.taskMetric(
+                            task.kind(),
+                            fitted.validationOutputs(),
+                            split.test().targets(),
+                            headManager);
                     double seconds = extraction / settings.budgets().size() + (System.nanoTime() - budgetStart) / 1e9;
                     sink.accept(result(method, Mode.LINEAR, split, budget, chosen.size(), value, seconds));
                 }
@@ -119,21 +147,25 @@ public final class EvaluationProtocol {
         }
     }
 
-    private static Result fineTune(Method method, TaskSplit split, LabelBudget budget, Settings settings,
-            NDManager manager) {
+    private static Result fineTune(
+            Method method, TaskSplit split, LabelBudget budget, Settings settings, NDManager manager) {
         long start = System.nanoTime();
         List<Integer> chosen = select(split, budget, settings.seed());
         TaskExamples train = split.train().subset(chosen, "budget");
         try (NDManager runManager = manager.newSubManager()) {
             VisionTransformer backbone = method.backbone().apply(runManager);
             io.prosface.core.model.Checkpoint.attachGradients(backbone);
-            HeadFitting.Task task = new HeadFitting.Task(split.task().headKind(), train.labelNames(),
-                    train.imageSize(), new HeadFitting.Samples(train.pixels(), train.targets()),
+            HeadFitting.Task task = new HeadFitting.Task(
+                    split.task().headKind(),
+                    train.labelNames(),
+                    train.imageSize(),
+                    new HeadFitting.Samples(train.pixels(), train.targets()),
                     new HeadFitting.Samples(split.test().pixels(), split.test().targets()));
             HeadFitting.Fitted fitted = HeadFitting.fineTune(backbone, task, settings.fineTune(), runManager);
-            double value = TaskMetrics.taskMetric(task.kind(), fitted.validationOutputs(), split.test().targets(),
-                    runManager);
-            return result(method, Mode.FINETUNE, split, budget, chosen.size(), value, (System.nanoTime() - start) / 1e9);
+            double value = TaskMetrics.taskMetric(
+                    task.kind(), fitted.validationOutputs(), split.test().targets(), runManager);
+            return result(
+                    method, Mode.FINETUNE, split, budget, chosen.size(), value, (System.nanoTime() - start) / 1e9);
         }
     }
 
@@ -142,10 +174,20 @@ public final class EvaluationProtocol {
         return budget.select(train.size(), split.task() == DownstreamTask.EXPRESSION ? train::classOf : null, seed);
     }
 
-    private static Result result(Method method, Mode mode, TaskSplit split, LabelBudget budget, int samples,
-            double value, double seconds) {
+    private static Result result(
+            Method method, Mode mode, TaskSplit split, LabelBudget budget, int samples, double value, double seconds) {
         DownstreamTask task = split.task();
-        return new Result(method.name(), mode.label(), split.source(), task.label(), task.metricName(),
-                task.higherIsBetter(), budget.label(), samples, split.test().size(), value, seconds);
+        return new Result(
+                method.name(),
+                mode.label(),
+                split.source(),
+                task.label(),
+                task.metricName(),
+                task.higherIsBetter(),
+                budget.label(),
+                samples,
+                split.test().size(),
+                value,
+                seconds);
     }
 }

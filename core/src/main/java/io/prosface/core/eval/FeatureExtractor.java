@@ -21,8 +21,8 @@ public final class FeatureExtractor {
      * @param pixels normalised CHW images of side {@code imageSize}
      * @param manager parent of the per-batch managers; also decides the device
      */
-    public static CachedFeatures extract(VisionTransformer backbone, List<float[]> pixels, int imageSize,
-            int batchSize, NDManager manager) {
+    public static CachedFeatures extract(
+            VisionTransformer backbone, List<float[]> pixels, int imageSize, int batchSize, NDManager manager) {
         int count = pixels.size();
         int embedDim = backbone.config().embedDim();
         int perSide = imageSize / backbone.config().patchSize();
@@ -51,8 +51,13 @@ public final class FeatureExtractor {
      *
      * @param pixels normalised CHW images of side {@code imageSize}
      */
-    public static CachedTokens extractTokens(VisionTransformer backbone, int depth, List<float[]> pixels,
-            int imageSize, int batchSize, NDManager manager) {
+    public static CachedTokens extractTokens(
+            VisionTransformer backbone,
+            int depth,
+            List<float[]> pixels,
+            int imageSize,
+            int batchSize,
+            NDManager manager) {
         int count = pixels.size();
         int embedDim = backbone.config().embedDim();
         int perSide = imageSize / backbone.config().patchSize();
@@ -63,8 +68,8 @@ public final class FeatureExtractor {
             try (NDManager batchManager = manager.newSubManager(manager.getDevice())) {
                 NDArray images = FacePreprocessor.stack(batchManager, pixels.subList(start, end), imageSize);
                 ParameterStore parameters = new ParameterStore(batchManager, false);
-                NDArray prefix = backbone.runBlocks(parameters, backbone.embed(parameters, images, false), 0, depth,
-                        false);
+                NDArray prefix =
+                        backbone.runBlocks(parameters, backbone.embed(parameters, images, false), 0, depth, false);
                 float[] values = prefix.toFloatArray();
                 System.arraycopy(values, 0, tokens, start * length * embedDim, values.length);
             }

@@ -18,8 +18,8 @@ import java.util.List;
  * <p>Why: a backbone's tokens vary little along most dimensions (after its final LayerNorm, and even more so for a
  * weakly trained backbone), so a linear head on raw features needs many more steps than a few-shot job has. On
  * z-scored features x' = (x - μ) / σ the same head learns in a few epochs. In an evaluation it also makes the probe's
-effective step size and regularisation the same for every backbone: unscaled, a backbone whose features barely vary
-keeps its few-shot probe at the majority answer while the others overfit, which reads as a win. Folding: for the first linear layer
+ * effective step size and regularisation the same for every backbone: unscaled, a backbone whose features barely vary
+ * keeps its few-shot probe at the majority answer while the others overfit, which reads as a win. Folding: for the first linear layer
  * y = W x' + b = (W / σ) x + (b - (W / σ) μ), column by column.
  *
  * <p>Statistics: class tokens over the training views; patch tokens over every token of the training views (the
@@ -65,8 +65,12 @@ public record FeatureScaler(float[] classMean, float[] classStd, float[] patchMe
 
     /** {@code features} standardised with these statistics (fresh arrays). */
     public CachedFeatures apply(CachedFeatures features) {
-        return new CachedFeatures(features.count(), features.embedDim(), features.numPatches(),
-                scale(features.classTokens(), classMean, classStd), scale(features.patchTokens(), patchMean, patchStd));
+        return new CachedFeatures(
+                features.count(),
+                features.embedDim(),
+                features.numPatches(),
+                scale(features.classTokens(), classMean, classStd),
+                scale(features.patchTokens(), patchMean, patchStd));
     }
 
     /**
@@ -80,10 +84,10 @@ public record FeatureScaler(float[] classMean, float[] classStd, float[] patchMe
         NDArray patchTokens = features.get(1);
         NDManager manager = classToken.getManager();
         // (D) broadcasts over (B, D) and (B, N, D)
-        NDArray classScaled = classToken.sub(array(manager, classMean, classToken)).div(array(manager, classStd,
-                classToken));
-        NDArray patchScaled = patchTokens.sub(array(manager, patchMean, patchTokens)).div(array(manager, patchStd,
-                patchTokens));
+        NDArray classScaled =
+                classToken.sub(array(manager, classMean, classToken)).div(array(manager, classStd, classToken));
+        NDArray patchScaled =
+                patchTokens.sub(array(manager, patchMean, patchTokens)).div(array(manager, patchStd, patchTokens));
         return new NDList(classScaled, patchScaled);
     }
 
@@ -109,15 +113,16 @@ public record FeatureScaler(float[] classMean, float[] classStd, float[] patchMe
         head.getParameters().forEach(parameters::add);
         NDArray weight = parameters.get(0).getValue().getArray();
         NDArray bias = parameters.get(1).getValue().getArray();
-        if (!parameters.get(0).getKey().endsWith("_weight") || !parameters.get(1).getKey().endsWith("_bias")) {
-            throw new IllegalStateException("unexpected first parameters " + parameters.get(0).getKey() + ", "
-                    + parameters.get(1).getKey());
+        if (!parameters.get(0).getKey().endsWith("_weight")
+                || !parameters.get(1).getKey().endsWith("_bias")) {
+            throw new IllegalStateException("unexpected first parameters "
+                    + parameters.get(0).getKey() + ", " + parameters.get(1).getKey());
         }
         float[] mean = kind == HeadKind.LANDMARKS ? patchMean : concat(classMean, patchMean);
         float[] std = kind == HeadKind.LANDMARKS ? patchStd : concat(classStd, patchStd);
         if (weight.getShape().get(1) != mean.length) {
-            throw new IllegalStateException("first layer " + weight.getShape() + " does not read " + mean.length
-                    + " features");
+            throw new IllegalStateException(
+                    "first layer " + weight.getShape() + " does not read " + mean.length + " features");
         }
         float[] inverse = new float[std.length];
         for (int d = 0; d < std.length; d++) {
@@ -126,7 +131,8 @@ public record FeatureScaler(float[] classMean, float[] classStd, float[] patchMe
         // (1, F) broadcast over the output rows: W' = W / σ
         weight.muli(manager.create(inverse, new Shape(1, inverse.length)).toDevice(weight.getDevice(), false));
         // b' = b - W' μ: (O, F) @ (F, 1) -> (O, 1) -> (O)
-        NDArray shift = weight.matMul(manager.create(mean, new Shape(mean.length, 1)).toDevice(weight.getDevice(), false))
+        NDArray shift = weight.matMul(
+                        manager.create(mean, new Shape(mean.length, 1)).toDevice(weight.getDevice(), false))
                 .reshape(bias.getShape());
         bias.subi(shift);
     }

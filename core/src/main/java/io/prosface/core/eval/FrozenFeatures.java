@@ -29,22 +29,45 @@ final class FrozenFeatures implements CachedHeadModel {
     }
 
     /** Caches the features of both sets (a checkpoint before each chunk) and creates the head. */
-    static FrozenFeatures build(VisionTransformer backbone, HeadFitting.Task task, int chunkSize, NDManager manager,
+    static FrozenFeatures build(
+            VisionTransformer backbone,
+            HeadFitting.Task task,
+            int chunkSize,
+            NDManager manager,
             HeadFitting.Listener listener) {
         boolean pooled = task.kind() != HeadKind.LANDMARKS;
         int imageSize = task.imageSize();
         int trainCount = task.train().pixels().size();
         int total = trainCount + task.validation().pixels().size();
-        CachedFeatures train = extract(backbone, imageSize, chunkSize, task.train().pixels(), pooled, manager,
-                listener, 0, total);
-        CachedFeatures validation = extract(backbone, imageSize, chunkSize, task.validation().pixels(), pooled,
-                manager, listener, trainCount, total);
-        return of(task, FeatureScaler.fit(train), train, validation, backbone.config().embedDim(), manager);
+        CachedFeatures train =
+                extract(backbone, imageSize, chunkSize, task.train().pixels(), pooled, manager, listener, 0, total);
+        CachedFeatures validation = extract(
+                backbone,
+                imageSize,
+                chunkSize,
+                task.validation().pixels(),
+                pooled,
+                manager,
+                listener,
+                trainCount,
+                total);
+        return of(
+                task,
+                FeatureScaler.fit(train),
+                train,
+                validation,
+                backbone.config().embedDim(),
+                manager);
     }
 
     /** A fresh head over cached features (raw; standardised here by {@code scaler}, folded in after training). */
-    static FrozenFeatures of(HeadFitting.Task task, FeatureScaler scaler, CachedFeatures train,
-            CachedFeatures validation, int embedDim, NDManager manager) {
+    static FrozenFeatures of(
+            HeadFitting.Task task,
+            FeatureScaler scaler,
+            CachedFeatures train,
+            CachedFeatures validation,
+            int embedDim,
+            NDManager manager) {
         TaskHead head = HeadTrainer.newHead(task.kind(), task.labels(), embedDim, train.numPatches(), manager);
         return new FrozenFeatures(head, scaler, scaler.apply(train), scaler.apply(validation));
     }
@@ -60,8 +83,8 @@ final class FrozenFeatures implements CachedHeadModel {
     }
 
     @Override
-    public void train(List<float[]> targets, HeadTrainer.Settings settings, NDManager manager,
-            HeadTrainer.StepHook hook) {
+    public void train(
+            List<float[]> targets, HeadTrainer.Settings settings, NDManager manager, HeadTrainer.StepHook hook) {
         HeadTrainer.trainOnFeatures(head, train, targets, settings, manager, hook);
     }
 
@@ -76,24 +99,38 @@ final class FrozenFeatures implements CachedHeadModel {
     }
 
     /** Backbone features of {@code pixels}, chunk by chunk with a checkpoint before each chunk. */
-    private static CachedFeatures extract(VisionTransformer backbone, int imageSize, int chunkSize, List<float[]> pixels,
-            boolean pooled, NDManager manager, HeadFitting.Listener listener, int doneBefore, int total) {
+    private static CachedFeatures extract(
+            VisionTransformer backbone,
+            int imageSize,
+            int chunkSize,
+            List<float[]> pixels,
+            boolean pooled,
+            NDManager manager,
+            HeadFitting.Listener listener,
+            int doneBefore,
+            int total) {
         int count = pixels.size();
         int embedDim = backbone.config().embedDim();
-        int keptPatches = pooled ? 1 : (imageSize / backbone.config().patchSize()) * (imageSize
-                / backbone.config().patchSize());
+        int keptPatches = pooled
+                ? 1
+                : (imageSize / backbone.config().patchSize())
+                        * (imageSize / backbone.config().patchSize());
         float[] classTokens = new float[count * embedDim];
         float[] patchTokens = new float[count * keptPatches * embedDim];
         for (int start = 0; start < count; start += chunkSize) {
             listener.checkpoint();
             int end = Math.min(count, start + chunkSize);
-            CachedFeatures chunk = FeatureExtractor.extract(backbone, pixels.subList(start, end), imageSize, chunkSize,
-                    manager);
+            CachedFeatures chunk =
+                    FeatureExtractor.extract(backbone, pixels.subList(start, end), imageSize, chunkSize, manager);
             System.arraycopy(chunk.classTokens(), 0, classTokens, start * embedDim, chunk.classTokens().length);
             if (pooled) {
                 meanPatch(chunk, patchTokens, start);
             } else {
-                System.arraycopy(chunk.patchTokens(), 0, patchTokens, start * keptPatches * embedDim,
+                System.arraycopy(
+                        chunk.patchTokens(),
+                        0,
+                        patchTokens,
+                        start * keptPatches * embedDim,
                         chunk.patchTokens().length);
             }
             listener.cached(doneBefore + end, total);

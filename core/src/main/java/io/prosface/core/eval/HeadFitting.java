@@ -51,7 +51,11 @@ public final class HeadFitting {
      * A fitted head, its tail (null with k = 0; arrays in the manager the fitting used), its final metrics and its
      * final outputs on the validation images (targets' units), e.g. for {@link TaskMetrics#taskMetric}.
      */
-    public record Fitted(TaskHead head, BackboneTail tail, Map<String, Double> train, Map<String, Double> validation,
+    public record Fitted(
+            TaskHead head,
+            BackboneTail tail,
+            Map<String, Double> train,
+            Map<String, Double> validation,
             List<float[]> validationOutputs) {}
 
     private final CachedHeadModel model;
@@ -72,8 +76,13 @@ public final class HeadFitting {
      *
      * @param unfrozenBlocks k in 0..depth: callers check it against their own input first (an API's 400, a flag)
      */
-    public static HeadFitting cache(VisionTransformer backbone, int unfrozenBlocks, Task task, int chunkSize,
-            Listener listener, NDManager manager) {
+    public static HeadFitting cache(
+            VisionTransformer backbone,
+            int unfrozenBlocks,
+            Task task,
+            int chunkSize,
+            Listener listener,
+            NDManager manager) {
         int depth = backbone.config().depth();
         if (unfrozenBlocks < 0 || unfrozenBlocks > depth) {
             throw new IllegalArgumentException("unfrozen blocks " + unfrozenBlocks + " not in 0.." + depth + " of "
@@ -91,8 +100,8 @@ public final class HeadFitting {
      *
      * @param task its pixels are not read
      */
-    public static HeadFitting onFeatures(Task task, CachedFeatures train, CachedFeatures validation,
-            FeatureScaler scaler, NDManager manager) {
+    public static HeadFitting onFeatures(
+            Task task, CachedFeatures train, CachedFeatures validation, FeatureScaler scaler, NDManager manager) {
         return new HeadFitting(FrozenFeatures.of(task, scaler, train, validation, train.embedDim(), manager), task);
     }
 
@@ -102,23 +111,37 @@ public final class HeadFitting {
      * head's learning rate. Nothing is cached or standardised (the features move while training); regression targets
      * are z-scored and folded like in {@link #train}. Metrics once, after training.
      */
-    public static Fitted fineTune(VisionTransformer backbone, Task task, HeadTrainer.Settings settings,
-            NDManager manager) {
+    public static Fitted fineTune(
+            VisionTransformer backbone, Task task, HeadTrainer.Settings settings, NDManager manager) {
         List<float[]> trainTargets = task.train().targets();
-        TargetScaler targets =
-                task.kind() == HeadKind.REGRESSION ? TargetScaler.fit(trainTargets) : TargetScaler.NONE;
+        TargetScaler targets = task.kind() == HeadKind.REGRESSION ? TargetScaler.fit(trainTargets) : TargetScaler.NONE;
         int perSide = task.imageSize() / backbone.config().patchSize();
-        TaskHead head = HeadTrainer.newHead(task.kind(), task.labels(), backbone.config().embedDim(),
-                perSide * perSide, manager);
-        HeadTrainer.fineTune(backbone, head, task.train().pixels(), task.imageSize(),
-                trainTargets.stream().map(targets::forward).toList(), settings, manager);
+        TaskHead head = HeadTrainer.newHead(
+                task.kind(), task.labels(), backbone.config().embedDim(), perSide * perSide, manager);
+        HeadTrainer.fineTune(
+                backbone,
+                head,
+                task.train().pixels(),
+                task.imageSize(),
+                trainTargets.stream().map(targets::forward).toList(),
+                settings,
+                manager);
         targets.foldInto(head, manager);
-        List<float[]> trainOutputs = HeadTrainer.predict(head, FeatureExtractor.extract(backbone,
-                task.train().pixels(), task.imageSize(), 64, manager), manager);
-        List<float[]> validationOutputs = HeadTrainer.predict(head, FeatureExtractor.extract(backbone,
-                task.validation().pixels(), task.imageSize(), 64, manager), manager);
-        return new Fitted(head, null, TaskMetrics.named(task.kind(), trainOutputs, trainTargets),
-                TaskMetrics.named(task.kind(), validationOutputs, task.validation().targets()), validationOutputs);
+        List<float[]> trainOutputs = HeadTrainer.predict(
+                head,
+                FeatureExtractor.extract(backbone, task.train().pixels(), task.imageSize(), 64, manager),
+                manager);
+        List<float[]> validationOutputs = HeadTrainer.predict(
+                head,
+                FeatureExtractor.extract(backbone, task.validation().pixels(), task.imageSize(), 64, manager),
+                manager);
+        return new Fitted(
+                head,
+                null,
+                TaskMetrics.named(task.kind(), trainOutputs, trainTargets),
+                TaskMetrics.named(
+                        task.kind(), validationOutputs, task.validation().targets()),
+                validationOutputs);
     }
 
     /**
@@ -136,9 +159,12 @@ public final class HeadFitting {
         model.train(scaled, settings, manager, (step, steps) -> {
             if (step % reportEvery == 0 || step == steps) {
                 List<float[]> validationOutputs = targets.inverse(model.predict(true, manager));
-                latest[0] = new Fitted(model.head(), model.tail(), TaskMetrics.named(kind,
-                        targets.inverse(model.predict(false, manager)), trainTargets), TaskMetrics.named(kind,
-                        validationOutputs, validationTargets), validationOutputs);
+                latest[0] = new Fitted(
+                        model.head(),
+                        model.tail(),
+                        TaskMetrics.named(kind, targets.inverse(model.predict(false, manager)), trainTargets),
+                        TaskMetrics.named(kind, validationOutputs, validationTargets),
+                        validationOutputs);
                 listener.report(step, steps, latest[0].train(), latest[0].validation());
             }
             listener.stepped(step, steps);

@@ -48,8 +48,14 @@ public final class HeadTrainer {
      * @param backboneLearningRateScale backbone (or tail) lr = head lr * this, in fine-tuning and tail training
      * @param seed batch order
      */
-    public record Settings(int epochs, int minSteps, int batchSize, double learningRate, double weightDecay,
-            double backboneLearningRateScale, long seed) {
+    public record Settings(
+            int epochs,
+            int minSteps,
+            int batchSize,
+            double learningRate,
+            double weightDecay,
+            double backboneLearningRateScale,
+            long seed) {
 
         /** Frozen-backbone defaults: many cheap epochs on cached features. */
         public static Settings probe() {
@@ -71,16 +77,16 @@ public final class HeadTrainer {
     private HeadTrainer() {}
 
     /** A fresh head of {@code kind} over {@code labelNames}, initialised for the backbone's token shapes. */
-    public static TaskHead newHead(HeadKind kind, List<String> labelNames, int embedDim, int numPatches,
-            NDManager manager) {
+    public static TaskHead newHead(
+            HeadKind kind, List<String> labelNames, int embedDim, int numPatches, NDManager manager) {
         TaskHead head = TaskHead.create(kind, labelNames);
         head.initializeParameters(manager, embedDim, numPatches);
         return head;
     }
 
     /** Frozen backbone: trains {@code head} (initialised, in a long-lived manager) on cached features. */
-    public static void trainOnFeatures(TaskHead head, CachedFeatures features, List<float[]> targets,
-            Settings settings, NDManager manager) {
+    public static void trainOnFeatures(
+            TaskHead head, CachedFeatures features, List<float[]> targets, Settings settings, NDManager manager) {
         trainOnFeatures(head, features, targets, settings, manager, (step, steps) -> {});
     }
 
@@ -94,10 +100,22 @@ public final class HeadTrainer {
     }
 
     /** {@link #trainOnFeatures} with a hook called after every step. */
-    public static void trainOnFeatures(TaskHead head, CachedFeatures features, List<float[]> targets,
-            Settings settings, NDManager manager, StepHook hook) {
-        run(head, null, settings, targets.size(), manager, (indices, stepManager) ->
-                features.batch(stepManager, indices), targets, hook);
+    public static void trainOnFeatures(
+            TaskHead head,
+            CachedFeatures features,
+            List<float[]> targets,
+            Settings settings,
+            NDManager manager,
+            StepHook hook) {
+        run(
+                head,
+                null,
+                settings,
+                targets.size(),
+                manager,
+                (indices, stepManager) -> features.batch(stepManager, indices),
+                targets,
+                hook);
     }
 
     /**
@@ -108,22 +126,50 @@ public final class HeadTrainer {
      *     graph (e.g. a standardisation; identity: {@code features -> features}); it must not use {@code Number}
      *     operands (see core.train.GraphScalars)
      */
-    public static void trainWithTail(BackboneTail tail, TaskHead head, CachedTokens tokens, List<float[]> targets,
-            Settings settings, NDManager manager, UnaryOperator<NDList> headInput, StepHook hook) {
-        run(head, tail, settings, targets.size(), manager, (indices, stepManager) -> headInput.apply(tail.forward(
-                new ParameterStore(stepManager, false), new NDList(tokens.batch(stepManager, indices)), true)),
-                targets, hook);
+    public static void trainWithTail(
+            BackboneTail tail,
+            TaskHead head,
+            CachedTokens tokens,
+            List<float[]> targets,
+            Settings settings,
+            NDManager manager,
+            UnaryOperator<NDList> headInput,
+            StepHook hook) {
+        run(
+                head,
+                tail,
+                settings,
+                targets.size(),
+                manager,
+                (indices, stepManager) -> headInput.apply(tail.forward(
+                        new ParameterStore(stepManager, false), new NDList(tokens.batch(stepManager, indices)), true)),
+                targets,
+                hook);
     }
 
     /** Fine-tuning: trains {@code backbone} (an own copy: its weights change) and {@code head} end to end. */
-    public static void fineTune(VisionTransformer backbone, TaskHead head, List<float[]> pixels, int imageSize,
-            List<float[]> targets, Settings settings, NDManager manager) {
-        run(head, backbone, settings, targets.size(), manager, (indices, stepManager) -> {
-            List<float[]> images = new ArrayList<>(indices.size());
-            indices.forEach(index -> images.add(pixels.get(index)));
-            NDArray batch = FacePreprocessor.stack(stepManager, images, imageSize);
-            return backbone.forward(new ParameterStore(stepManager, false), new NDList(batch), true);
-        }, targets, (step, steps) -> {});
+    public static void fineTune(
+            VisionTransformer backbone,
+            TaskHead head,
+            List<float[]> pixels,
+            int imageSize,
+            List<float[]> targets,
+            Settings settings,
+            NDManager manager) {
+        run(
+                head,
+                backbone,
+                settings,
+                targets.size(),
+                manager,
+                (indices, stepManager) -> {
+                    List<float[]> images = new ArrayList<>(indices.size());
+                    indices.forEach(index -> images.add(pixels.get(index)));
+                    NDArray batch = FacePreprocessor.stack(stepManager, images, imageSize);
+                    return backbone.forward(new ParameterStore(stepManager, false), new NDList(batch), true);
+                },
+                targets,
+                (step, steps) -> {});
     }
 
     @FunctionalInterface
@@ -132,8 +178,15 @@ public final class HeadTrainer {
     }
 
     /** @param trunk trained with the head at the smaller learning rate (backbone or tail), or null: head only */
-    private static void run(TaskHead head, Block trunk, Settings settings, int samples,
-            NDManager manager, Inputs inputs, List<float[]> targets, StepHook hook) {
+    private static void run(
+            TaskHead head,
+            Block trunk,
+            Settings settings,
+            int samples,
+            NDManager manager,
+            Inputs inputs,
+            List<float[]> targets,
+            StepHook hook) {
         long steps = settings.steps(samples);
         long warmup = Math.max(1, steps / 20);
         SplittableRandom random = new SplittableRandom(settings.seed());
@@ -150,8 +203,8 @@ public final class HeadTrainer {
                     }
                     indices.add(order[cursor++]);
                 }
-                double learningRate = Schedules.warmupCosine(0, settings.learningRate(), settings.learningRate() / 100,
-                        warmup, step, steps);
+                double learningRate = Schedules.warmupCosine(
+                        0, settings.learningRate(), settings.learningRate() / 100, warmup, step, steps);
                 GradientClipping.zeroGradients(head.getParameters());
                 if (trunk != null) {
                     GradientClipping.zeroGradients(trunk.getParameters());
@@ -159,17 +212,23 @@ public final class HeadTrainer {
                 try (NDManager stepManager = manager.newSubManager()) {
                     try (GradientCollector collector = stepManager.getEngine().newGradientCollector()) {
                         NDList features = inputs.forward(indices, stepManager);
-                        NDArray output = head.forward(new ParameterStore(stepManager, false), features, true).head();
-                        NDArray loss = loss(head.kind(), output, stack(stepManager, targets, indices, head.kind(),
-                                output.getShape()));
+                        NDArray output = head.forward(new ParameterStore(stepManager, false), features, true)
+                                .head();
+                        NDArray loss = loss(
+                                head.kind(),
+                                output,
+                                stack(stepManager, targets, indices, head.kind(), output.getShape()));
                         collector.backward(loss);
                     }
                 }
                 headOptimizer.step(head.getParameters(), learningRate, settings.weightDecay(), name -> false);
                 if (trunk != null) {
                     GradientClipping.clipPerParameter(trunk.getParameters(), 3.0);
-                    trunkOptimizer.step(trunk.getParameters(), learningRate * settings.backboneLearningRateScale(),
-                            settings.weightDecay(), name -> false);
+                    trunkOptimizer.step(
+                            trunk.getParameters(),
+                            learningRate * settings.backboneLearningRateScale(),
+                            settings.weightDecay(),
+                            name -> false);
                 }
                 hook.afterStep(step + 1, steps);
             }
@@ -185,11 +244,18 @@ public final class HeadTrainer {
     public static List<float[]> predict(TaskHead head, CachedFeatures features, NDManager manager) {
         List<float[]> outputs = new ArrayList<>(features.count());
         for (int start = 0; start < features.count(); start += CachedHeadModel.PREDICT_BATCH) {
-            List<Integer> indices = IntStream.range(start, Math.min(features.count(),
-                    start + CachedHeadModel.PREDICT_BATCH)).boxed().toList();
+            List<Integer> indices = IntStream.range(
+                            start, Math.min(features.count(), start + CachedHeadModel.PREDICT_BATCH))
+                    .boxed()
+                    .toList();
             try (NDManager batchManager = manager.newSubManager()) {
-                CachedHeadModel.appendRows(head.forward(new ParameterStore(batchManager, false),
-                        features.batch(batchManager, indices), false).head(), outputs);
+                CachedHeadModel.appendRows(
+                        head.forward(
+                                        new ParameterStore(batchManager, false),
+                                        features.batch(batchManager, indices),
+                                        false)
+                                .head(),
+                        outputs);
             }
         }
         return outputs;
@@ -205,8 +271,8 @@ public final class HeadTrainer {
     }
 
     /** Targets of the given samples in the shape the loss expects: (B, A), (B) class indices, or (B, K, 2). */
-    private static NDArray stack(NDManager manager, List<float[]> targets, List<Integer> indices, HeadKind kind,
-            Shape outputShape) {
+    private static NDArray stack(
+            NDManager manager, List<float[]> targets, List<Integer> indices, HeadKind kind, Shape outputShape) {
         int perSample = targets.get(indices.get(0)).length;
         float[] values = new float[indices.size() * perSample];
         for (int b = 0; b < indices.size(); b++) {

@@ -47,7 +47,10 @@ public record LabelBudget(double fraction, int perClass) {
             return perClass + "-shot";
         }
         double percent = fraction * 100;
-        return (percent == Math.rint(percent) ? Integer.toString((int) percent) : String.format(Locale.ROOT, "%.1f", percent)) + "%";
+        return (percent == Math.rint(percent)
+                        ? Integer.toString((int) percent)
+                        : String.format(Locale.ROOT, "%.1f", percent))
+                + "%";
     }
 
     /**

@@ -56,13 +56,15 @@ record TargetScaler(float[] mean, float[] std) {
         if (mean == null) {
             return outputs;
         }
-        return outputs.stream().map(output -> {
-            float[] raw = new float[output.length];
-            for (int j = 0; j < output.length; j++) {
-                raw[j] = output[j] * std[j] + mean[j];
-            }
-            return raw;
-        }).toList();
+        return outputs.stream()
+                .map(output -> {
+                    float[] raw = new float[output.length];
+                    for (int j = 0; j < output.length; j++) {
+                        raw[j] = output[j] * std[j] + mean[j];
+                    }
+                    return raw;
+                })
+                .toList();
     }
 
     /** After training: the head answers in the targets' units (its last linear map rescaled in place). */
@@ -81,8 +83,8 @@ record TargetScaler(float[] mean, float[] std) {
                 array.muli(manager.create(std).toDevice(array.getDevice(), false))
                         .addi(manager.create(mean).toDevice(array.getDevice(), false));
             } else {
-                throw new IllegalStateException("unexpected regression head parameter " + parameter.getKey()
-                        + " " + shape);
+                throw new IllegalStateException(
+                        "unexpected regression head parameter " + parameter.getKey() + " " + shape);
             }
         }
     }

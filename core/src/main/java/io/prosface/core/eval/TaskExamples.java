@@ -2,8 +2,8 @@ package io.prosface.core.eval;
 
 import io.prosface.core.data.Expression;
 import io.prosface.core.data.FaceBatchLoader;
-import io.prosface.core.data.FaceDataset;
 import io.prosface.core.data.FaceBox;
+import io.prosface.core.data.FaceDataset;
 import io.prosface.core.data.FaceLabels;
 import io.prosface.core.data.FacePreprocessor;
 import io.prosface.core.data.FaceSample;
@@ -29,8 +29,13 @@ import java.util.Map;
  * @param targets one array per sample (A values, 1 value, or 136 values)
  * @param description where the samples came from, for reports
  */
-public record TaskExamples(DownstreamTask task, List<String> labelNames, int imageSize, List<float[]> pixels,
-        List<float[]> targets, String description) {
+public record TaskExamples(
+        DownstreamTask task,
+        List<String> labelNames,
+        int imageSize,
+        List<float[]> pixels,
+        List<float[]> targets,
+        String description) {
 
     public TaskExamples {
         if (pixels.size() != targets.size()) {
@@ -66,14 +71,14 @@ public record TaskExamples(DownstreamTask task, List<String> labelNames, int ima
      * {@code threads} threads. Attribute names are those of the first labelled sample; a sample lacking any of them
      * is left out, so every target is complete.
      */
-    public static TaskExamples read(FaceDataset dataset, DownstreamTask task, FacePreprocessor preprocessor,
-            int maxSamples, int threads) {
+    public static TaskExamples read(
+            FaceDataset dataset, DownstreamTask task, FacePreprocessor preprocessor, int maxSamples, int threads) {
         List<String> names = labelNamesOf(dataset, task);
         List<float[]> pixels = new ArrayList<>();
         List<float[]> targets = new ArrayList<>();
         FaceBatchLoader.Options options = new FaceBatchLoader.Options(64, false, false, 0, Math.max(1, threads), 2);
-        try (FaceBatchLoader<Prepared> loader = new FaceBatchLoader<>(dataset,
-                (sample, random) -> prepare(sample, task, names, preprocessor), options)) {
+        try (FaceBatchLoader<Prepared> loader = new FaceBatchLoader<>(
+                dataset, (sample, random) -> prepare(sample, task, names, preprocessor), options)) {
             Iterator<List<Prepared>> batches = loader.epoch(0);
             while (batches.hasNext() && (maxSamples <= 0 || pixels.size() < maxSamples)) {
                 for (Prepared prepared : batches.next()) {
@@ -85,21 +90,23 @@ public record TaskExamples(DownstreamTask task, List<String> labelNames, int ima
             }
         }
         if (pixels.isEmpty()) {
-            throw new IllegalArgumentException("no sample of " + dataset.describe() + " has " + task.label() + " labels");
+            throw new IllegalArgumentException(
+                    "no sample of " + dataset.describe() + " has " + task.label() + " labels");
         }
         return new TaskExamples(task, names, preprocessor.imageSize(), pixels, targets, dataset.describe());
     }
 
     private record Prepared(float[] pixels, float[] target) {}
 
-    private static Prepared prepare(FaceSample sample, DownstreamTask task, List<String> names,
-            FacePreprocessor preprocessor) {
+    private static Prepared prepare(
+            FaceSample sample, DownstreamTask task, List<String> names, FacePreprocessor preprocessor) {
         float[] target = target(sample.labels(), task, names);
         if (target == null) {
             return new Prepared(null, null);
         }
         float[] points = sample.labels().landmarks();
-        FaceBox box = points == null || points.length != 2 * IbugLandmarks.POINT_COUNT ? null : FaceBox.enclosing(points);
+        FaceBox box =
+                points == null || points.length != 2 * IbugLandmarks.POINT_COUNT ? null : FaceBox.enclosing(points);
         PreparedFace face = preprocessor.prepare(sample.image(), box);
         if (task == DownstreamTask.LANDMARKS) {
             target = face.crop().imageToNormalized(target);
@@ -125,7 +132,9 @@ public record TaskExamples(DownstreamTask task, List<String> labelNames, int ima
                 return values;
             }
             case EXPRESSION -> {
-                return labels.expression() == null ? null : new float[] {labels.expression().ordinal()};
+                return labels.expression() == null
+                        ? null
+                        : new float[] {labels.expression().ordinal()};
             }
             default -> {
                 float[] points = labels.landmarks();
@@ -137,8 +146,10 @@ public record TaskExamples(DownstreamTask task, List<String> labelNames, int ima
     private static List<String> labelNamesOf(FaceDataset dataset, DownstreamTask task) {
         return switch (task) {
             case EXPRESSION -> Expression.labels();
-            case LANDMARKS -> java.util.stream.IntStream.range(0, IbugLandmarks.POINT_COUNT)
-                    .mapToObj(Integer::toString).toList();
+            case LANDMARKS ->
+                java.util.stream.IntStream.range(0, IbugLandmarks.POINT_COUNT)
+                        .mapToObj(Integer::toString)
+                        .toList();
             case ATTRIBUTES -> {
                 for (int i = 0; i < dataset.size(); i++) {
                     Map<String, Boolean> attributes = dataset.labels(i).attributes();

@@ -24,8 +24,12 @@ public record BackbonePass(NDList output, Map<Integer, NDArray> tokensAtDepth) {
      * @param fullOutput also finish the pass (last blocks + final norm) for heads without a tail and embeddings;
      *     false stops after the deepest kept depth
      */
-    public static BackbonePass run(VisionTransformer backbone, ParameterStore parameterStore, NDArray images,
-            Collection<Integer> depths, boolean fullOutput) {
+    public static BackbonePass run(
+            VisionTransformer backbone,
+            ParameterStore parameterStore,
+            NDArray images,
+            Collection<Integer> depths,
+            boolean fullOutput) {
         int depth = backbone.config().depth();
         TreeSet<Integer> ordered = new TreeSet<>(depths);
         if (!ordered.isEmpty() && (ordered.first() < 0 || ordered.last() >= depth)) {
@@ -41,8 +45,8 @@ public record BackbonePass(NDList output, Map<Integer, NDArray> tokensAtDepth) {
         }
         NDList output = null;
         if (fullOutput) {
-            output = backbone.finish(parameterStore, backbone.runBlocks(parameterStore, tokens, done, depth, false),
-                    false);
+            output = backbone.finish(
+                    parameterStore, backbone.runBlocks(parameterStore, tokens, done, depth, false), false);
         }
         return new BackbonePass(output, Map.copyOf(kept));
     }

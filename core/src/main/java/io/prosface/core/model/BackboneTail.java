@@ -45,13 +45,13 @@ public final class BackboneTail extends AbstractBlock {
     public BackboneTail(VisionTransformerConfig config, int blocks) {
         super(VERSION);
         if (blocks < 1 || blocks > config.depth()) {
-            throw new IllegalArgumentException("a tail of " + config.name() + " has 1.." + config.depth()
-                    + " blocks, not " + blocks);
+            throw new IllegalArgumentException(
+                    "a tail of " + config.name() + " has 1.." + config.depth() + " blocks, not " + blocks);
         }
         this.config = config;
         for (int index = 0; index < blocks; index++) {
-            this.blocks.add(addChildBlock("block",
-                    new TransformerBlock(config.embedDim(), config.numHeads(), config.mlpRatio(), 0f)));
+            this.blocks.add(addChildBlock(
+                    "block", new TransformerBlock(config.embedDim(), config.numHeads(), config.mlpRatio(), 0f)));
         }
         norm = addChildBlock("norm", TransformerBlock.layerNorm());
         setInitializer(Tensors.weightInitializer(), Parameter.Type.WEIGHT);
@@ -67,7 +67,8 @@ public final class BackboneTail extends AbstractBlock {
         tail.initializeParameters(manager);
         List<Parameter> source = new ArrayList<>();
         List<TransformerBlock> all = backbone.blocks();
-        all.subList(all.size() - blocks, all.size()).forEach(block -> source.addAll(block.getParameters().values()));
+        all.subList(all.size() - blocks, all.size())
+                .forEach(block -> source.addAll(block.getParameters().values()));
         source.addAll(backbone.norm().getParameters().values());
         List<Parameter> target = tail.getParameters().values();
         // DJL's own encoding round trip: copies values, shapes and local names (checked on load), on any device
@@ -93,8 +94,8 @@ public final class BackboneTail extends AbstractBlock {
                 }
             }
         } catch (IOException | ai.djl.MalformedModelException mismatch) {
-            throw new IllegalStateException("cannot copy the last " + blocks + " blocks: " + mismatch.getMessage(),
-                    mismatch);
+            throw new IllegalStateException(
+                    "cannot copy the last " + blocks + " blocks: " + mismatch.getMessage(), mismatch);
         }
         return tail;
     }
@@ -119,20 +120,22 @@ public final class BackboneTail extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray tokens = inputs.head();
         for (TransformerBlock block : blocks) {
             tokens = block.forward(parameterStore, new NDList(tokens), training).head();
         }
-        return VisionTransformer.splitTokens(norm.forward(parameterStore, new NDList(tokens), training).head());
+        return VisionTransformer.splitTokens(
+                norm.forward(parameterStore, new NDList(tokens), training).head());
     }
 
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape tokens = inputShapes[0];
-        return new Shape[] {new Shape(tokens.get(0), tokens.get(2)),
-            new Shape(tokens.get(0), tokens.get(1) - 1, tokens.get(2))};
+        return new Shape[] {
+            new Shape(tokens.get(0), tokens.get(2)), new Shape(tokens.get(0), tokens.get(1) - 1, tokens.get(2))
+        };
     }
 
     @Override

@@ -46,8 +46,8 @@ public final class Checkpoint {
      * Bundles initialised blocks with the config that describes them; mismatches are refused here rather than at
      * load time. {@code prosHead} is null exactly when {@code config.prosHead()} is.
      */
-    public Checkpoint(CheckpointConfig config, VisionTransformer backbone, ProsHead prosHead,
-            Map<String, TaskHead> heads) {
+    public Checkpoint(
+            CheckpointConfig config, VisionTransformer backbone, ProsHead prosHead, Map<String, TaskHead> heads) {
         this(config, backbone, prosHead, heads, Map.of(), null);
     }
 
@@ -55,19 +55,30 @@ public final class Checkpoint {
      * As {@link #Checkpoint(CheckpointConfig, VisionTransformer, ProsHead, Map)}, with the tails of the heads whose
      * config has {@code tailBlocks} &gt; 0 (by head name; each of exactly that many blocks of this architecture).
      */
-    public Checkpoint(CheckpointConfig config, VisionTransformer backbone, ProsHead prosHead,
-            Map<String, TaskHead> heads, Map<String, BackboneTail> tails) {
+    public Checkpoint(
+            CheckpointConfig config,
+            VisionTransformer backbone,
+            ProsHead prosHead,
+            Map<String, TaskHead> heads,
+            Map<String, BackboneTail> tails) {
         this(config, backbone, prosHead, heads, tails, null);
     }
 
-    private Checkpoint(CheckpointConfig config, VisionTransformer backbone, ProsHead prosHead,
-            Map<String, TaskHead> heads, Map<String, BackboneTail> tails, String backboneSha256) {
+    private Checkpoint(
+            CheckpointConfig config,
+            VisionTransformer backbone,
+            ProsHead prosHead,
+            Map<String, TaskHead> heads,
+            Map<String, BackboneTail> tails,
+            String backboneSha256) {
         if (!backbone.config().equals(config.architecture())) {
-            throw new IllegalArgumentException("backbone is " + backbone.config() + " but the config says "
-                    + config.architecture());
+            throw new IllegalArgumentException(
+                    "backbone is " + backbone.config() + " but the config says " + config.architecture());
         }
-        if ((prosHead == null) != (config.prosHead() == null) || prosHead != null
-                && (!prosHead.config().equals(config.prosHead()) || prosHead.inputDim() != backbone.config().embedDim())) {
+        if ((prosHead == null) != (config.prosHead() == null)
+                || prosHead != null
+                        && (!prosHead.config().equals(config.prosHead())
+                                || prosHead.inputDim() != backbone.config().embedDim())) {
             throw new IllegalArgumentException("ProS head " + (prosHead == null ? "absent" : prosHead.config())
                     + " does not match the config's " + config.prosHead());
         }
@@ -80,11 +91,16 @@ public final class Checkpoint {
             }
             ordered.put(head.name(), block);
             BackboneTail tail = tails.get(head.name());
-            if (head.hasTail() != (tail != null) || tail != null && (tail.blockCount() != head.tailBlocks()
-                    || !tail.config().equals(config.architecture()))) {
+            if (head.hasTail() != (tail != null)
+                    || tail != null
+                            && (tail.blockCount() != head.tailBlocks()
+                                    || !tail.config().equals(config.architecture()))) {
                 throw new IllegalArgumentException("head '" + head.name() + "' has tailBlocks " + head.tailBlocks()
-                        + " but " + (tail == null ? "no tail" : "a tail of " + tail.blockCount() + " blocks of "
-                        + tail.config().name()));
+                        + " but "
+                        + (tail == null
+                                ? "no tail"
+                                : "a tail of " + tail.blockCount() + " blocks of "
+                                        + tail.config().name()));
             }
             if (tail != null) {
                 orderedTails.put(head.name(), tail);
@@ -217,7 +233,11 @@ public final class Checkpoint {
         for (HeadConfig head : config.heads()) {
             needed.add(head.parameterFile());
             if (head.hasTail()) {
-                TailFiles.requireListed(head, head.tailBlocks(), config.architecture(), sums,
+                TailFiles.requireListed(
+                        head,
+                        head.tailBlocks(),
+                        config.architecture(),
+                        sums,
                         directory.resolve(CONFIG_FILE).toString());
                 needed.add(head.tailFile());
             }
@@ -245,7 +265,8 @@ public final class Checkpoint {
             throws CheckpointException {
         TreeSet<String> present = new TreeSet<>(sums.keySet());
         try (var listing = Files.list(directory)) {
-            listing.map(path -> path.getFileName().toString()).filter(name -> name.endsWith(".params"))
+            listing.map(path -> path.getFileName().toString())
+                    .filter(name -> name.endsWith(".params"))
                     .forEach(present::add);
         } catch (IOException failure) {
             throw new CheckpointException("cannot list " + directory + ": " + failure.getMessage(), failure);
@@ -264,8 +285,9 @@ public final class Checkpoint {
     }
 
     /** Builds the blocks; with a directory, fills them from its (already checksummed) files. */
-    private static Checkpoint build(CheckpointConfig config, NDManager manager, Path directory,
-            Map<String, String> sums) throws CheckpointException {
+    private static Checkpoint build(
+            CheckpointConfig config, NDManager manager, Path directory, Map<String, String> sums)
+            throws CheckpointException {
         boolean loading = directory != null;
         VisionTransformerConfig architecture = config.architecture();
         VisionTransformer backbone = new VisionTransformer(architecture);
@@ -286,7 +308,9 @@ public final class Checkpoint {
         Map<String, BackboneTail> tails = new LinkedHashMap<>();
         for (HeadConfig headConfig : config.heads()) {
             TaskHead head = headConfig.newHead();
-            initialize(head, loading,
+            initialize(
+                    head,
+                    loading,
                     () -> head.initializeParameters(manager, architecture.embedDim(), architecture.numPatches()));
             if (loading) {
                 String file = headConfig.parameterFile();
@@ -294,9 +318,12 @@ public final class Checkpoint {
             }
             heads.put(headConfig.name(), head);
             if (headConfig.hasTail()) {
-                tails.put(headConfig.name(), loading
-                        ? TailFiles.load(headConfig, headConfig.tailBlocks(), architecture, directory, sums, manager)
-                        : BackboneTail.copyOf(backbone, headConfig.tailBlocks(), manager));
+                tails.put(
+                        headConfig.name(),
+                        loading
+                                ? TailFiles.load(
+                                        headConfig, headConfig.tailBlocks(), architecture, directory, sums, manager)
+                                : BackboneTail.copyOf(backbone, headConfig.tailBlocks(), manager));
             }
         }
         return new Checkpoint(config, backbone, prosHead, heads, tails, loading ? sums.get(BACKBONE_FILE) : null);

@@ -16,8 +16,13 @@ import java.util.TreeMap;
  *
  * @param prosHead null when the checkpoint carries no ProS head
  */
-public record CheckpointConfig(VisionTransformerConfig architecture, Preprocessing preprocessing,
-        ProsHeadConfig prosHead, List<HeadConfig> heads, Map<String, String> recipe, String data) {
+public record CheckpointConfig(
+        VisionTransformerConfig architecture,
+        Preprocessing preprocessing,
+        ProsHeadConfig prosHead,
+        List<HeadConfig> heads,
+        Map<String, String> recipe,
+        String data) {
 
     /** Version of the directory layout and config.json schema written by this code. */
     public static final int FORMAT = 1;
@@ -43,8 +48,8 @@ public record CheckpointConfig(VisionTransformerConfig architecture, Preprocessi
 
     /** A backbone-only config with the variant's ImageNet preprocessing. */
     public static CheckpointConfig of(VisionTransformerConfig architecture) {
-        return new CheckpointConfig(architecture, Preprocessing.imagenet(architecture.imageSize()), null, List.of(),
-                Map.of(), "");
+        return new CheckpointConfig(
+                architecture, Preprocessing.imagenet(architecture.imageSize()), null, List.of(), Map.of(), "");
     }
 
     public Optional<ProsHeadConfig> prosHeadConfig() {
@@ -65,7 +70,8 @@ public record CheckpointConfig(VisionTransformerConfig architecture, Preprocessi
 
     /** Adds a head, replacing one of the same name. */
     public CheckpointConfig withHead(HeadConfig head) {
-        List<HeadConfig> updated = new ArrayList<>(heads.stream().filter(h -> !h.name().equals(head.name())).toList());
+        List<HeadConfig> updated = new ArrayList<>(
+                heads.stream().filter(h -> !h.name().equals(head.name())).toList());
         updated.add(head);
         return withHeads(updated);
     }

@@ -18,8 +18,7 @@ final class CheckpointJson {
     private static final List<String> ARCHITECTURE_NUMBERS =
             List.of("imageSize", "patchSize", "embedDim", "depth", "numHeads", "mlpRatio", "dropPath");
 
-    private CheckpointJson() {
-    }
+    private CheckpointJson() {}
 
     static String write(CheckpointConfig config) {
         JsonObject root = new JsonObject();
@@ -50,7 +49,11 @@ final class CheckpointJson {
         config.recipe().forEach(recipe::addProperty);
         root.add("recipe", recipe);
         root.addProperty("data", config.data());
-        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root) + "\n";
+        return new GsonBuilder()
+                        .setPrettyPrinting()
+                        .disableHtmlEscaping()
+                        .create()
+                        .toJson(root) + "\n";
     }
 
     static CheckpointConfig read(String json, String source) throws CheckpointException {
@@ -63,13 +66,16 @@ final class CheckpointJson {
             }
             VisionTransformerConfig architecture = readArchitecture(object(root, "architecture", source), source);
             JsonObject pre = object(root, "preprocessing", source);
-            Preprocessing preprocessing = new Preprocessing(required(pre, "imageSize", source).getAsInt(),
-                    readFloats(required(pre, "mean", source)), readFloats(required(pre, "std", source)),
+            Preprocessing preprocessing = new Preprocessing(
+                    required(pre, "imageSize", source).getAsInt(),
+                    readFloats(required(pre, "mean", source)),
+                    readFloats(required(pre, "std", source)),
                     required(pre, "faceMargin", source).getAsFloat());
             ProsHeadConfig prosHead = null;
             if (root.has("prosHead") && !root.get("prosHead").isJsonNull()) {
                 JsonObject pros = object(root, "prosHead", source);
-                prosHead = new ProsHeadConfig(required(pros, "hiddenDim", source).getAsInt(),
+                prosHead = new ProsHeadConfig(
+                        required(pros, "hiddenDim", source).getAsInt(),
                         required(pros, "bottleneckDim", source).getAsInt(),
                         required(pros, "numPrototypes", source).getAsInt(),
                         !pros.has("normLastLayer") || pros.get("normLastLayer").getAsBoolean());
@@ -82,12 +88,18 @@ final class CheckpointJson {
             }
             Map<String, String> recipe = new LinkedHashMap<>();
             if (root.has("recipe")) {
-                root.getAsJsonObject("recipe").entrySet().forEach(e -> recipe.put(e.getKey(), e.getValue().getAsString()));
+                root.getAsJsonObject("recipe")
+                        .entrySet()
+                        .forEach(e -> recipe.put(e.getKey(), e.getValue().getAsString()));
             }
             String data = root.has("data") ? root.get("data").getAsString() : "";
             return new CheckpointConfig(architecture, preprocessing, prosHead, heads, recipe, data);
-        } catch (JsonParseException | IllegalStateException | IllegalArgumentException | UnsupportedOperationException
-                | ClassCastException | NullPointerException bad) {
+        } catch (JsonParseException
+                | IllegalStateException
+                | IllegalArgumentException
+                | UnsupportedOperationException
+                | ClassCastException
+                | NullPointerException bad) {
             throw new CheckpointException(source + ": invalid checkpoint config: " + bad.getMessage(), bad);
         }
     }
@@ -118,8 +130,14 @@ final class CheckpointJson {
         }
         if (VisionTransformerConfig.variantNames().contains(name)) {
             VisionTransformerConfig variant = VisionTransformerConfig.variant(name);
-            double[] expected = {variant.imageSize(), variant.patchSize(), variant.embedDim(), variant.depth(),
-                    variant.numHeads(), variant.mlpRatio()};
+            double[] expected = {
+                variant.imageSize(),
+                variant.patchSize(),
+                variant.embedDim(),
+                variant.depth(),
+                variant.numHeads(),
+                variant.mlpRatio()
+            };
             for (int index = 0; index < expected.length; index++) {
                 String key = ARCHITECTURE_NUMBERS.get(index);
                 if (arch.has(key) && arch.get(key).getAsDouble() != expected[index]) {
@@ -129,17 +147,31 @@ final class CheckpointJson {
                 }
             }
             double dropPath = arch.has("dropPath") ? arch.get("dropPath").getAsDouble() : variant.dropPath();
-            return new VisionTransformerConfig(name, variant.imageSize(), variant.patchSize(), variant.embedDim(),
-                    variant.depth(), variant.numHeads(), variant.mlpRatio(), dropPath);
+            return new VisionTransformerConfig(
+                    name,
+                    variant.imageSize(),
+                    variant.patchSize(),
+                    variant.embedDim(),
+                    variant.depth(),
+                    variant.numHeads(),
+                    variant.mlpRatio(),
+                    dropPath);
         }
-        List<String> missing = ARCHITECTURE_NUMBERS.stream().filter(key -> !arch.has(key)).toList();
+        List<String> missing =
+                ARCHITECTURE_NUMBERS.stream().filter(key -> !arch.has(key)).toList();
         if (!missing.isEmpty()) {
             throw new CheckpointException(source + ": architecture '" + name + "' is not a known variant "
                     + VisionTransformerConfig.variantNames() + ", so it must spell " + missing + " as well");
         }
-        return new VisionTransformerConfig(name, arch.get("imageSize").getAsInt(), arch.get("patchSize").getAsInt(),
-                arch.get("embedDim").getAsInt(), arch.get("depth").getAsInt(), arch.get("numHeads").getAsInt(),
-                arch.get("mlpRatio").getAsDouble(), arch.get("dropPath").getAsDouble());
+        return new VisionTransformerConfig(
+                name,
+                arch.get("imageSize").getAsInt(),
+                arch.get("patchSize").getAsInt(),
+                arch.get("embedDim").getAsInt(),
+                arch.get("depth").getAsInt(),
+                arch.get("numHeads").getAsInt(),
+                arch.get("mlpRatio").getAsDouble(),
+                arch.get("dropPath").getAsDouble());
     }
 
     static JsonObject head(HeadConfig head) {
@@ -164,8 +196,12 @@ final class CheckpointJson {
         required(json, "labelNames", source).getAsJsonArray().forEach(label -> labels.add(label.getAsString()));
         // absent in checkpoints written before heads could carry a tail: none
         int tailBlocks = json.has("tailBlocks") ? json.get("tailBlocks").getAsInt() : 0;
-        HeadConfig head = new HeadConfig(name, required(json, "version", source).getAsInt(),
-                HeadKind.valueOf(required(json, "kind", source).getAsString()), labels, tailBlocks);
+        HeadConfig head = new HeadConfig(
+                name,
+                required(json, "version", source).getAsInt(),
+                HeadKind.valueOf(required(json, "kind", source).getAsString()),
+                labels,
+                tailBlocks);
         if (json.has("outputs") && json.get("outputs").getAsInt() != head.outputs()) {
             throw new CheckpointException(source + ": head '" + name + "' says outputs " + json.get("outputs")
                     + " but lists " + head.outputs() + " label names");

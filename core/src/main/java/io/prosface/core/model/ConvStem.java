@@ -36,31 +36,45 @@ public final class ConvStem extends AbstractBlock {
         this.embedDim = embedDim;
         int[] widths = {embedDim / 6, embedDim / 3, 2 * embedDim / 3};
         for (int width : widths) {
-            convolutions.add(addChildBlock("conv", Conv2d.builder().setKernelShape(new Shape(3, 3))
-                    .optStride(new Shape(2, 2)).optPadding(new Shape(1, 1)).setFilters(width).build()));
+            convolutions.add(addChildBlock(
+                    "conv",
+                    Conv2d.builder()
+                            .setKernelShape(new Shape(3, 3))
+                            .optStride(new Shape(2, 2))
+                            .optPadding(new Shape(1, 1))
+                            .setFilters(width)
+                            .build()));
         }
-        convolutions.add(addChildBlock("projection", Conv2d.builder().setKernelShape(new Shape(1, 1))
-                .setFilters(embedDim).build()));
+        convolutions.add(addChildBlock(
+                "projection",
+                Conv2d.builder()
+                        .setKernelShape(new Shape(1, 1))
+                        .setFilters(embedDim)
+                        .build()));
     }
 
     /** Kaiming-normal weights (std √(2 / fan-in)); call after the enclosing ViT set its own initialiser. */
     public void useKaimingInitializer() {
-        setInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2f),
+        setInitializer(
+                new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2f),
                 Parameter.Type.WEIGHT);
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray images = inputs.head();
         Shape shape = images.getShape();
         if (shape.dimension() != 4 || shape.get(2) % STRIDE != 0 || shape.get(3) % STRIDE != 0) {
-            throw new IllegalArgumentException("images must be (B, 3, H, W) with H and W multiples of " + STRIDE
-                    + "; got " + shape);
+            throw new IllegalArgumentException(
+                    "images must be (B, 3, H, W) with H and W multiples of " + STRIDE + "; got " + shape);
         }
         NDArray x = images;
         for (int i = 0; i < convolutions.size(); i++) {
-            x = convolutions.get(i).forward(parameterStore, new NDList(x), training).head();
+            x = convolutions
+                    .get(i)
+                    .forward(parameterStore, new NDList(x), training)
+                    .head();
             if (i < convolutions.size() - 1) {
                 x = Activation.gelu(x);
             }

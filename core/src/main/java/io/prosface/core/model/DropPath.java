@@ -10,8 +10,7 @@ import ai.djl.ndarray.types.Shape;
  */
 public final class DropPath {
 
-    private DropPath() {
-    }
+    private DropPath() {}
 
     /** The branch, dropped per sample with probability {@code rate} and rescaled (training), or as it is. */
     public static NDArray apply(NDArray branch, float rate, boolean training) {
@@ -23,7 +22,9 @@ public final class DropPath {
         // floor(keep + U[0,1)) is 1 with probability keep, 0 otherwise: one draw per sample
         NDArray mask = branch.getManager()
                 .randomUniform(0f, 1f, perSample, DataType.FLOAT32, branch.getDevice())
-                .add(keep).floor().div(keep);
+                .add(keep)
+                .floor()
+                .div(keep);
         return branch.mul(mask);
     }
 }

@@ -76,11 +76,11 @@ public class GenericHead extends TaskHead {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         if (inputs.size() != 2) {
-            throw new IllegalArgumentException("a task head takes NDList(classToken, patchTokens); got "
-                    + inputs.size() + " arrays");
+            throw new IllegalArgumentException(
+                    "a task head takes NDList(classToken, patchTokens); got " + inputs.size() + " arrays");
         }
         NDArray output = body.forward(parameterStore, inputs, training).head();
         return new NDList(output);

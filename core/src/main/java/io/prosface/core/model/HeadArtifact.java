@@ -32,17 +32,16 @@ public final class HeadArtifact {
      *
      * @param tail the head's own last backbone blocks, or null when it reads the shared backbone's output
      */
-    public record Loaded(HeadConfig config, TaskHead head, BackboneTail tail) {
-    }
+    public record Loaded(HeadConfig config, TaskHead head, BackboneTail tail) {}
 
-    private HeadArtifact() {
-    }
+    private HeadArtifact() {}
 
     /**
      * @param backboneSha256 SHA-256 of the backbone parameter file the head was trained on, or null if unknown
      */
-    public static void save(Path directory, HeadConfig config, TaskHead head, VisionTransformerConfig backbone,
-            String backboneSha256) throws IOException {
+    public static void save(
+            Path directory, HeadConfig config, TaskHead head, VisionTransformerConfig backbone, String backboneSha256)
+            throws IOException {
         save(directory, config, head, null, backbone, backboneSha256);
     }
 
@@ -50,11 +49,17 @@ public final class HeadArtifact {
      * @param tail the last backbone blocks trained with the head, or null for a frozen-backbone head
      * @param backboneSha256 SHA-256 of the backbone parameter file the head was trained on, or null if unknown
      */
-    public static void save(Path directory, HeadConfig config, TaskHead head, BackboneTail tail,
-            VisionTransformerConfig backbone, String backboneSha256) throws IOException {
+    public static void save(
+            Path directory,
+            HeadConfig config,
+            TaskHead head,
+            BackboneTail tail,
+            VisionTransformerConfig backbone,
+            String backboneSha256)
+            throws IOException {
         if (tail != null && !sameArchitecture(tail.config(), backbone)) {
-            throw new IllegalArgumentException("tail of " + tail.config().name() + " does not belong to "
-                    + backbone.name());
+            throw new IllegalArgumentException(
+                    "tail of " + tail.config().name() + " does not belong to " + backbone.name());
         }
         int blocks = tail == null ? 0 : tail.blockCount();
         if (config.tailBlocks() != 0 && config.tailBlocks() != blocks) {
@@ -63,8 +68,8 @@ public final class HeadArtifact {
         }
         config = config.withTailBlocks(blocks);
         if (!config.describes(head)) {
-            throw new IllegalArgumentException("head (" + head.kind() + ", " + head.labelNames()
-                    + ") does not match " + config);
+            throw new IllegalArgumentException(
+                    "head (" + head.kind() + ", " + head.labelNames() + ") does not match " + config);
         }
         JsonObject root = new JsonObject();
         root.addProperty("format", CheckpointConfig.FORMAT);
@@ -79,8 +84,13 @@ public final class HeadArtifact {
         Path target = directory.toAbsolutePath().normalize();
         Path staging = StagedDirectory.create(target);
         try {
-            Files.writeString(staging.resolve(HEAD_FILE),
-                    new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root) + "\n",
+            Files.writeString(
+                    staging.resolve(HEAD_FILE),
+                    new GsonBuilder()
+                                    .setPrettyPrinting()
+                                    .disableHtmlEscaping()
+                                    .create()
+                                    .toJson(root) + "\n",
                     StandardCharsets.UTF_8);
             ParameterFiles.save(head, staging.resolve(config.parameterFile()));
             List<String> files = new java.util.ArrayList<>(List.of(HEAD_FILE, config.parameterFile()));
@@ -99,8 +109,9 @@ public final class HeadArtifact {
      *
      * @param backboneSha256 SHA-256 of the serving backbone's parameter file, or null to skip that check
      */
-    public static Loaded load(Path directory, NDManager manager, VisionTransformerConfig backbone,
-            String backboneSha256) throws CheckpointException {
+    public static Loaded load(
+            Path directory, NDManager manager, VisionTransformerConfig backbone, String backboneSha256)
+            throws CheckpointException {
         Map<String, String> sums = Sha256Sums.read(directory);
         for (String file : sums.keySet()) {
             Sha256Sums.verify(directory, sums, file);
@@ -111,12 +122,14 @@ public final class HeadArtifact {
         int tailBlocks = 0;
         try {
             JsonObject root = JsonParser.parseString(json).getAsJsonObject();
-            VisionTransformerConfig trainedOn = CheckpointJson.readArchitecture(root.getAsJsonObject("backbone"), source);
+            VisionTransformerConfig trainedOn =
+                    CheckpointJson.readArchitecture(root.getAsJsonObject("backbone"), source);
             if (!sameArchitecture(trainedOn, backbone)) {
-                throw new CheckpointException(source + ": head was trained on " + trainedOn.name() + " "
-                        + trainedOn + " but the backbone is " + backbone);
+                throw new CheckpointException(source + ": head was trained on " + trainedOn.name() + " " + trainedOn
+                        + " but the backbone is " + backbone);
             }
-            if (backboneSha256 != null && root.has("backboneSha256")
+            if (backboneSha256 != null
+                    && root.has("backboneSha256")
                     && !root.get("backboneSha256").getAsString().equals(backboneSha256)) {
                 throw new CheckpointException(source + ": head was trained on backbone weights "
                         + root.get("backboneSha256").getAsString() + ", the serving backbone is " + backboneSha256);
@@ -132,7 +145,10 @@ public final class HeadArtifact {
                         + " but the artifact says " + tailBlocks);
             }
             config = config.withTailBlocks(tailBlocks);
-        } catch (JsonParseException | IllegalStateException | IllegalArgumentException | ClassCastException
+        } catch (JsonParseException
+                | IllegalStateException
+                | IllegalArgumentException
+                | ClassCastException
                 | NullPointerException bad) {
             throw new CheckpointException(source + ": invalid head description: " + bad.getMessage(), bad);
         }
@@ -143,8 +159,8 @@ public final class HeadArtifact {
             head.initializeParameters(loading, backbone.embedDim(), backbone.numPatches());
             String file = config.parameterFile();
             ParameterFiles.load(head, loading, directory.resolve(file), sums.get(file));
-            BackboneTail tail = tailBlocks > 0
-                    ? TailFiles.load(config, tailBlocks, backbone, directory, sums, loading) : null;
+            BackboneTail tail =
+                    tailBlocks > 0 ? TailFiles.load(config, tailBlocks, backbone, directory, sums, loading) : null;
             return new Loaded(config, head, tail);
         } catch (CheckpointException | RuntimeException failure) {
             loading.close();
@@ -154,9 +170,12 @@ public final class HeadArtifact {
 
     /** Equal in everything that shapes the features; dropPath only regularises training. */
     private static boolean sameArchitecture(VisionTransformerConfig left, VisionTransformerConfig right) {
-        return left.name().equals(right.name()) && left.imageSize() == right.imageSize()
-                && left.patchSize() == right.patchSize() && left.embedDim() == right.embedDim()
-                && left.depth() == right.depth() && left.numHeads() == right.numHeads()
+        return left.name().equals(right.name())
+                && left.imageSize() == right.imageSize()
+                && left.patchSize() == right.patchSize()
+                && left.embedDim() == right.embedDim()
+                && left.depth() == right.depth()
+                && left.numHeads() == right.numHeads()
                 && left.mlpRatio() == right.mlpRatio();
     }
 }

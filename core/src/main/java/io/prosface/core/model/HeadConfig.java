@@ -31,8 +31,8 @@ public record HeadConfig(String name, int version, HeadKind kind, List<String> l
         }
         labelNames = List.copyOf(labelNames);
         if (tailBlocks < 0) {
-            throw new IllegalArgumentException("head " + name + ": tailBlocks must be 0 (no tail) or 1..depth, got "
-                    + tailBlocks);
+            throw new IllegalArgumentException(
+                    "head " + name + ": tailBlocks must be 0 (no tail) or 1..depth, got " + tailBlocks);
         }
     }
 

@@ -30,8 +30,8 @@ final class LinearProbe extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray classToken = inputs.get(0);
         // (B, N, D) -> (B, D)
         NDArray meanPatch = inputs.get(1).mean(new int[] {1});

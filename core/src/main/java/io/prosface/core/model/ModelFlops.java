@@ -8,8 +8,7 @@ package io.prosface.core.model;
  */
 public final class ModelFlops {
 
-    private ModelFlops() {
-    }
+    private ModelFlops() {}
 
     /** FLOPs of one forward pass over {@code batch} images of the configured size. */
     public static double forward(VisionTransformerConfig config, int batch) {

@@ -30,8 +30,8 @@ public final class MultiLayerPerceptron extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray hidden = expand.forward(parameterStore, inputs, training).head();
         return contract.forward(parameterStore, new NDList(Activation.gelu(hidden)), training);
     }

@@ -23,8 +23,7 @@ import java.util.Map;
 /** One block's parameters in DJL's format, one file per block, loaded only after every check passes. */
 final class ParameterFiles {
 
-    private ParameterFiles() {
-    }
+    private ParameterFiles() {}
 
     static void save(Block block, Path file) throws IOException {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
@@ -53,8 +52,9 @@ final class ParameterFiles {
             if (failure instanceof CheckpointException checkpoint) {
                 throw checkpoint;
             }
-            throw new CheckpointException(file + ": cannot be loaded into " + block.getClass().getSimpleName() + ": "
-                    + failure.getMessage(), failure);
+            throw new CheckpointException(
+                    file + ": cannot be loaded into " + block.getClass().getSimpleName() + ": " + failure.getMessage(),
+                    failure);
         }
         String actual = HexFormat.of().formatHex(digest.digest());
         if (!actual.equals(expectedSha256)) {
@@ -63,10 +63,13 @@ final class ParameterFiles {
         for (Pair<String, Parameter> parameter : block.getParameters()) {
             Parameter value = parameter.getValue();
             Shape wanted = expected.get(parameter.getKey());
-            if (!value.isInitialized() || !value.getArray().getShape().equals(wanted)
+            if (!value.isInitialized()
+                    || !value.getArray().getShape().equals(wanted)
                     || value.getArray().getDataType() != DataType.FLOAT32) {
                 throw new CheckpointException(file + ": parameter " + parameter.getKey() + " has "
-                        + (value.isInitialized() ? value.getArray().getShape() + " " + value.getArray().getDataType()
+                        + (value.isInitialized()
+                                ? value.getArray().getShape() + " "
+                                        + value.getArray().getDataType()
                                 : "no value")
                         + " but the architecture needs " + wanted + " float32");
             }

@@ -31,23 +31,26 @@ public final class PatchEmbedding extends AbstractBlock {
         super(VERSION);
         this.patchSize = patchSize;
         this.embedDim = embedDim;
-        projection = addChildBlock("projection", Conv2d.builder()
-                .setKernelShape(new Shape(patchSize, patchSize))
-                .optStride(new Shape(patchSize, patchSize))
-                .setFilters(embedDim)
-                .build());
+        projection = addChildBlock(
+                "projection",
+                Conv2d.builder()
+                        .setKernelShape(new Shape(patchSize, patchSize))
+                        .optStride(new Shape(patchSize, patchSize))
+                        .setFilters(embedDim)
+                        .build());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray images = inputs.head();
         Shape shape = images.getShape();
         if (shape.dimension() != 4 || shape.get(2) % patchSize != 0 || shape.get(3) % patchSize != 0) {
             throw new IllegalArgumentException("images must be (B, 3, H, W) with H and W multiples of the patch size "
                     + patchSize + "; got " + shape);
         }
-        NDArray grid = projection.forward(parameterStore, new NDList(images), training).head();
+        NDArray grid =
+                projection.forward(parameterStore, new NDList(images), training).head();
         long batch = shape.get(0);
         long numPatches = grid.getShape().get(2) * grid.getShape().get(3);
         // (B, D, H/P, W/P) -> (B, D, N): row-major over the patch grid, so token n sits at row n / (W/P)

@@ -10,8 +10,7 @@ final class PositionEmbeddings {
     /** Interpolation mode index of DJL's PyTorch engine for bicubic. */
     private static final int BICUBIC = 3;
 
-    private PositionEmbeddings() {
-    }
+    private PositionEmbeddings() {}
 
     /**
      * @param position (1, 1 + g·g, D): class position first, then the trained g×g patch grid row by row
@@ -25,7 +24,9 @@ final class PositionEmbeddings {
         long width = position.getShape().get(2);
         NDArray classPosition = position.get(":, :1, :");
         // (1, g·g, D) -> (1, g, g, D) -> (1, D, g, g): channels first for the 2-D interpolation
-        NDArray grid = position.get(":, 1:, :").reshape(1, trainedGrid, trainedGrid, width).transpose(0, 3, 1, 2);
+        NDArray grid = position.get(":, 1:, :")
+                .reshape(1, trainedGrid, trainedGrid, width)
+                .transpose(0, 3, 1, 2);
         NDArray resized = grid.getNDArrayInternal().interpolation(new long[] {gridHeight, gridWidth}, BICUBIC, false);
         // (1, D, h, w) -> (1, h, w, D) -> (1, h·w, D)
         NDArray patchPositions = resized.transpose(0, 2, 3, 1).reshape(1, gridHeight * gridWidth, width);

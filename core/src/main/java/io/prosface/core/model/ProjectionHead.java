@@ -33,18 +33,23 @@ public final class ProjectionHead extends AbstractBlock {
         super(VERSION);
         input = addChildBlock("input", Linear.builder().setUnits(hiddenDim).build());
         hidden = addChildBlock("hidden", Linear.builder().setUnits(hiddenDim).build());
-        bottleneck = addChildBlock("bottleneck", Linear.builder().setUnits(bottleneckDim).build());
+        bottleneck = addChildBlock(
+                "bottleneck", Linear.builder().setUnits(bottleneckDim).build());
         setInitializer(Tensors.weightInitializer(), Parameter.Type.WEIGHT);
     }
 
     /** Input {@code NDList(features (B, D))}; output {@code NDList(z (B, bottleneck))} with ‖z‖ = 1. */
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray features = inputs.head();
-        NDArray activations = Activation.gelu(input.forward(parameterStore, new NDList(features), training).head());
-        activations = Activation.gelu(hidden.forward(parameterStore, new NDList(activations), training).head());
-        NDArray projected = bottleneck.forward(parameterStore, new NDList(activations), training).head();
+        NDArray activations = Activation.gelu(
+                input.forward(parameterStore, new NDList(features), training).head());
+        activations = Activation.gelu(hidden.forward(parameterStore, new NDList(activations), training)
+                .head());
+        NDArray projected = bottleneck
+                .forward(parameterStore, new NDList(activations), training)
+                .head();
         // ε guards the (practically impossible) all-zero row, as F.normalize does
         return new NDList(projected.normalize(2, -1, 1e-12));
     }

@@ -68,7 +68,10 @@ public final class ProsHead extends AbstractBlock {
             lastLayer = addChildBlock(config.lastLayerName(), prototypes);
             lastLayerWeight = prototypes.weight();
         } else {
-            Linear linear = Linear.builder().setUnits(config.numPrototypes()).optBias(false).build();
+            Linear linear = Linear.builder()
+                    .setUnits(config.numPrototypes())
+                    .optBias(false)
+                    .build();
             linear.setInitializer(Tensors.weightInitializer(), Parameter.Type.WEIGHT);
             lastLayer = addChildBlock(config.lastLayerName(), linear);
             lastLayerWeight = linear.getParameters().get("weight");
@@ -128,8 +131,8 @@ public final class ProsHead extends AbstractBlock {
      * output {@code NDList(scores (B, K))}: cosines in [-1, 1] for ProS, logits for the DINO preset.
      */
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList embedding = projection.forward(parameterStore, new NDList(inputs.head()), training);
         return lastLayer.forward(parameterStore, embedding, training);
     }

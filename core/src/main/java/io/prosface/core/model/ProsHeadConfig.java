@@ -29,8 +29,8 @@ public record ProsHeadConfig(int hiddenDim, int bottleneckDim, int numPrototypes
 
     public ProsHeadConfig {
         if (hiddenDim <= 0 || bottleneckDim <= 0 || numPrototypes <= 0) {
-            throw new IllegalArgumentException("ProS head sizes must be positive: hidden " + hiddenDim
-                    + ", bottleneck " + bottleneckDim + ", prototypes " + numPrototypes);
+            throw new IllegalArgumentException("ProS head sizes must be positive: hidden " + hiddenDim + ", bottleneck "
+                    + bottleneckDim + ", prototypes " + numPrototypes);
         }
     }
 

@@ -27,8 +27,11 @@ public final class Prototypes extends AbstractBlock {
     public Prototypes(int numPrototypes, int bottleneckDim) {
         super(VERSION);
         this.numPrototypes = numPrototypes;
-        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(numPrototypes, bottleneckDim)).optInitializer(Tensors.weightInitializer())
+        weight = addParameter(Parameter.builder()
+                .setName("weight")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(numPrototypes, bottleneckDim))
+                .optInitializer(Tensors.weightInitializer())
                 .build());
     }
 
@@ -51,11 +54,11 @@ public final class Prototypes extends AbstractBlock {
 
     /** Input {@code NDList(z (B, bottleneck))}, unit rows; output {@code NDList(similarities (B, K))}. */
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray embeddings = inputs.head();
-        NDArray prototypes = Tensors.borrow(parameterStore.getValue(weight, embeddings.getDevice(), training),
-                embeddings.getManager());
+        NDArray prototypes = Tensors.borrow(
+                parameterStore.getValue(weight, embeddings.getDevice(), training), embeddings.getManager());
         NDArray unitPrototypes = prototypes.normalize(2, 1, 1e-12);
         // (B, E) @ (E, K) -> (B, K); the transpose is a view, the product reads it as Cᵀ without copying
         return new NDList(embeddings.matMul(unitPrototypes.transpose()));

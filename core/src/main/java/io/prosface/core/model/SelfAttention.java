@@ -36,18 +36,22 @@ public final class SelfAttention extends AbstractBlock {
         this.embedDim = embedDim;
         this.numHeads = numHeads;
         this.scale = (float) (1.0 / Math.sqrt(embedDim / (double) numHeads));
-        queryKeyValue = addChildBlock("queryKeyValue", Linear.builder().setUnits(3L * embedDim).build());
-        outputProjection = addChildBlock("outputProjection", Linear.builder().setUnits(embedDim).build());
+        queryKeyValue = addChildBlock(
+                "queryKeyValue", Linear.builder().setUnits(3L * embedDim).build());
+        outputProjection = addChildBlock(
+                "outputProjection", Linear.builder().setUnits(embedDim).build());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray tokens = inputs.head();
         long batch = tokens.getShape().get(0);
         long length = tokens.getShape().get(1);
         long headDim = embedDim / numHeads;
-        NDArray qkv = queryKeyValue.forward(parameterStore, new NDList(tokens), training).head();
+        NDArray qkv = queryKeyValue
+                .forward(parameterStore, new NDList(tokens), training)
+                .head();
         // (B, T, 3D) -> (B, T, 3, H, D/H) -> (3, B, H, T, D/H): views, no copy yet
         NDArray heads = qkv.reshape(batch, length, 3, numHeads, headDim).transpose(2, 0, 3, 1, 4);
         NDArray query = heads.get(0);

@@ -27,14 +27,16 @@ public final class Sha256Sums {
     // "  " = text mode, " *" = binary mode; both mean the same bytes on Linux
     private static final Pattern LINE = Pattern.compile("([0-9a-fA-F]{64}) [ *]([^/\\\\]+)");
 
-    private Sha256Sums() {
-    }
+    private Sha256Sums() {}
 
     /** Writes the checksums of {@code files} (names inside {@code directory}) to its SHA256SUMS. */
     public static void write(Path directory, List<String> files) throws IOException {
         StringBuilder text = new StringBuilder();
         for (String file : files.stream().sorted().toList()) {
-            text.append(digest(directory.resolve(file))).append("  ").append(file).append('\n');
+            text.append(digest(directory.resolve(file)))
+                    .append("  ")
+                    .append(file)
+                    .append('\n');
         }
         Files.writeString(directory.resolve(FILE_NAME), text, StandardCharsets.UTF_8);
     }
@@ -56,7 +58,9 @@ public final class Sha256Sums {
                 continue;
             }
             Matcher matcher = LINE.matcher(line);
-            if (!matcher.matches() || matcher.group(2).equals("..") || matcher.group(2).equals(".")) {
+            if (!matcher.matches()
+                    || matcher.group(2).equals("..")
+                    || matcher.group(2).equals(".")) {
                 throw new CheckpointException(listFile + ": malformed line '" + line + "'");
             }
             if (sums.put(matcher.group(2), matcher.group(1).toLowerCase()) != null) {

@@ -34,12 +34,13 @@ final class SoftArgmaxLandmarks extends AbstractBlock {
         this.numPoints = numPoints;
         hidden = addChildBlock("hidden", Linear.builder().setUnits(HIDDEN_WIDTH).build());
         heatmap = addChildBlock("heatmap", Linear.builder().setUnits(numPoints).build());
-        offset = addChildBlock("offset", Linear.builder().setUnits(2L * numPoints).build());
+        offset = addChildBlock(
+                "offset", Linear.builder().setUnits(2L * numPoints).build());
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray patches = inputs.get(1);
         long batch = patches.getShape().get(0);
         long numPatches = patches.getShape().get(1);
@@ -47,11 +48,16 @@ final class SoftArgmaxLandmarks extends AbstractBlock {
         if (grid * grid != numPatches) {
             throw new IllegalArgumentException("landmarks need a square patch grid; got " + numPatches + " tokens");
         }
-        NDArray features = Activation.gelu(hidden.forward(parameterStore, new NDList(patches), training).head());
+        NDArray features = Activation.gelu(
+                hidden.forward(parameterStore, new NDList(patches), training).head());
         // softmax over the tokens, axis 1 of (B, N, K): p_kn sums to 1 over n for each point k
-        NDArray weights = heatmap.forward(parameterStore, new NDList(features), training).head().softmax(1);
+        NDArray weights = heatmap.forward(parameterStore, new NDList(features), training)
+                .head()
+                .softmax(1);
         // (B, N, 2K) -> (B, N, K, 2), each offset within ±half a patch
-        NDArray raw = offset.forward(parameterStore, new NDList(features), training).head().tanh();
+        NDArray raw = offset.forward(parameterStore, new NDList(features), training)
+                .head()
+                .tanh();
         // a libtorch-owned scalar: a Java float operand is freed before backward reads it (see core.train.GraphScalars)
         NDArray halfPatch = raw.getManager().full(new Shape(), 0.5f / grid, raw.getDataType(), raw.getDevice());
         NDArray offsets = raw.mul(halfPatch).reshape(batch, numPatches, numPoints, 2);

@@ -12,8 +12,7 @@ import java.util.stream.Stream;
 /** Write-then-rename publication of a directory, so readers never see a half-written checkpoint. */
 final class StagedDirectory {
 
-    private StagedDirectory() {
-    }
+    private StagedDirectory() {}
 
     /** A fresh hidden sibling of {@code target}, readable by others like a normal directory. */
     static Path create(Path target) throws IOException {

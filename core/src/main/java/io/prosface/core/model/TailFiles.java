@@ -13,8 +13,7 @@ import java.util.Map;
  */
 final class TailFiles {
 
-    private TailFiles() {
-    }
+    private TailFiles() {}
 
     /** Writes {@code tail} as {@code head}'s tail file into {@code directory}; returns the file name. */
     static String save(HeadConfig head, BackboneTail tail, Path directory) throws IOException {
@@ -26,8 +25,9 @@ final class TailFiles {
      * Refuses a tail depth outside 1..L or a tail file that {@code SHA256SUMS} does not list, naming {@code source}
      * (the file that declares the tail) and the tail file.
      */
-    static void requireListed(HeadConfig head, int blocks, VisionTransformerConfig backbone, Map<String, String> sums,
-            String source) throws CheckpointException {
+    static void requireListed(
+            HeadConfig head, int blocks, VisionTransformerConfig backbone, Map<String, String> sums, String source)
+            throws CheckpointException {
         if (blocks < 1 || blocks > backbone.depth()) {
             throw new CheckpointException(source + ": head '" + head.name() + "' has tailBlocks " + blocks
                     + ", not in 1.." + backbone.depth());
@@ -43,8 +43,14 @@ final class TailFiles {
      * The bytes must match their listed checksum and the shapes the architecture gives a tail of that depth; any
      * mismatch is a {@link CheckpointException} naming the file.
      */
-    static BackboneTail load(HeadConfig head, int blocks, VisionTransformerConfig backbone, Path directory,
-            Map<String, String> sums, NDManager manager) throws CheckpointException {
+    static BackboneTail load(
+            HeadConfig head,
+            int blocks,
+            VisionTransformerConfig backbone,
+            Path directory,
+            Map<String, String> sums,
+            NDManager manager)
+            throws CheckpointException {
         BackboneTail tail = new BackboneTail(backbone, blocks);
         // placeholder values before loading: the file overwrites every array
         tail.setInitializer(Initializer.ZEROS, parameter -> true);

@@ -10,8 +10,7 @@ final class Tensors {
     /** Standard deviation of the truncated-normal weight init used by timm and DINO for ViTs. */
     static final float WEIGHT_INIT_STD = 0.02f;
 
-    private Tensors() {
-    }
+    private Tensors() {}
 
     /** Truncated normal (std 0.02, cut at two standard deviations) for every linear, convolution and token weight. */
     static Initializer weightInitializer() {

@@ -28,8 +28,15 @@ public final class ThroughputBenchmark {
      * @param gemmGflopsPerCpuSecond GEMM work per CPU-second of the process (NaN where unavailable)
      * @param forwardGflopsPerCpuSecond forward work per CPU-second of the process (NaN where unavailable)
      */
-    public record Result(String architecture, int batch, int gemmSize, double gemmGflops, double forwardGflops,
-            double forwardMillis, double gemmGflopsPerCpuSecond, double forwardGflopsPerCpuSecond) {
+    public record Result(
+            String architecture,
+            int batch,
+            int gemmSize,
+            double gemmGflops,
+            double forwardGflops,
+            double forwardMillis,
+            double gemmGflopsPerCpuSecond,
+            double forwardGflopsPerCpuSecond) {
 
         /** Forward over GEMM, wall clock. */
         public double ratio() {
@@ -47,15 +54,24 @@ public final class ThroughputBenchmark {
 
         @Override
         public String toString() {
-            return String.format("%s batch %d: wall: GEMM %d³ %.1f GFLOP/s, forward %.1f GFLOP/s (%.1f ms, %.0f img/s),"
-                    + " ratio %.2f | per CPU-second: GEMM %.1f, forward %.1f GFLOP, ratio %.2f", architecture, batch,
-                    gemmSize, gemmGflops, forwardGflops, forwardMillis, imagesPerSecond(), ratio(),
-                    gemmGflopsPerCpuSecond, forwardGflopsPerCpuSecond, cpuRatio());
+            return String.format(
+                    "%s batch %d: wall: GEMM %d³ %.1f GFLOP/s, forward %.1f GFLOP/s (%.1f ms, %.0f img/s),"
+                            + " ratio %.2f | per CPU-second: GEMM %.1f, forward %.1f GFLOP, ratio %.2f",
+                    architecture,
+                    batch,
+                    gemmSize,
+                    gemmGflops,
+                    forwardGflops,
+                    forwardMillis,
+                    imagesPerSecond(),
+                    ratio(),
+                    gemmGflopsPerCpuSecond,
+                    forwardGflopsPerCpuSecond,
+                    cpuRatio());
         }
     }
 
-    private ThroughputBenchmark() {
-    }
+    private ThroughputBenchmark() {}
 
     /**
      * Runs {@code rounds} alternating rounds of GEMM and forward timing (alternating so that load from other
@@ -85,7 +101,10 @@ public final class ThroughputBenchmark {
                     bestGemm = round > 0 ? Math.min(bestGemm, gemm) : bestGemm;
                 }
                 long cpuBetween = processCpuTicks();
-                long forward = time(manager, images, local -> model.forward(store, new NDList(local), false).head());
+                long forward = time(
+                        manager,
+                        images,
+                        local -> model.forward(store, new NDList(local), false).head());
                 long cpuAfter = processCpuTicks();
                 if (round > 0) {
                     bestForward = Math.min(bestForward, forward);
@@ -95,12 +114,18 @@ public final class ThroughputBenchmark {
             }
             double ticksPerSecond = 100; // USER_HZ, 100 on every mainstream Linux
             boolean cpuKnown = processCpuTicks() >= 0 && gemmCpu > 0 && forwardCpu > 0;
-            double gemmPerCpu = cpuKnown ? gemmFlops * gemmsPerRound * rounds / (gemmCpu / ticksPerSecond) / 1e9
-                    : Double.NaN;
-            double forwardPerCpu = cpuKnown ? forwardFlops * rounds / (forwardCpu / ticksPerSecond) / 1e9
-                    : Double.NaN;
-            return new Result(config.name(), batch, gemmSize, gemmFlops / bestGemm, forwardFlops / bestForward,
-                    bestForward / 1e6, gemmPerCpu, forwardPerCpu);
+            double gemmPerCpu =
+                    cpuKnown ? gemmFlops * gemmsPerRound * rounds / (gemmCpu / ticksPerSecond) / 1e9 : Double.NaN;
+            double forwardPerCpu = cpuKnown ? forwardFlops * rounds / (forwardCpu / ticksPerSecond) / 1e9 : Double.NaN;
+            return new Result(
+                    config.name(),
+                    batch,
+                    gemmSize,
+                    gemmFlops / bestGemm,
+                    forwardFlops / bestForward,
+                    bestForward / 1e6,
+                    gemmPerCpu,
+                    forwardPerCpu);
         }
     }
 

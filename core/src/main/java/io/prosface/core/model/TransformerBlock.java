@@ -24,6 +24,7 @@ public final class TransformerBlock extends AbstractBlock {
     private final int numHeads;
     /** Replaces {@link #forwardInternal}'s computation when set (a mixed-precision run); null: the float32 blocks. */
     private Forward forward;
+
     private final LayerNorm attentionNorm;
     private final SelfAttention attention;
     private final LayerNorm feedForwardNorm;
@@ -42,8 +43,8 @@ public final class TransformerBlock extends AbstractBlock {
         attentionNorm = addChildBlock("attentionNorm", layerNorm());
         attention = addChildBlock("attention", new SelfAttention(embedDim, numHeads));
         feedForwardNorm = addChildBlock("feedForwardNorm", layerNorm());
-        feedForward = addChildBlock("feedForward",
-                new MultiLayerPerceptron(embedDim, (int) Math.round(embedDim * mlpRatio)));
+        feedForward =
+                addChildBlock("feedForward", new MultiLayerPerceptron(embedDim, (int) Math.round(embedDim * mlpRatio)));
     }
 
     /**
@@ -75,17 +76,24 @@ public final class TransformerBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray tokens = inputs.head();
         if (forward != null) {
             return new NDList(forward.forward(this, parameterStore, tokens, training));
         }
-        NDArray normed = attentionNorm.forward(parameterStore, new NDList(tokens), training).head();
-        NDArray attended = attention.forward(parameterStore, new NDList(normed), training).head();
+        NDArray normed = attentionNorm
+                .forward(parameterStore, new NDList(tokens), training)
+                .head();
+        NDArray attended =
+                attention.forward(parameterStore, new NDList(normed), training).head();
         tokens = tokens.add(DropPath.apply(attended, dropPath, training));
-        normed = feedForwardNorm.forward(parameterStore, new NDList(tokens), training).head();
-        NDArray fed = feedForward.forward(parameterStore, new NDList(normed), training).head();
+        normed = feedForwardNorm
+                .forward(parameterStore, new NDList(tokens), training)
+                .head();
+        NDArray fed = feedForward
+                .forward(parameterStore, new NDList(normed), training)
+                .head();
         return new NDList(tokens.add(DropPath.apply(fed, dropPath, training)));
     }
 

@@ -31,6 +31,7 @@ public final class VisionTransformer extends AbstractBlock {
     private final Parameter positionEmbedding;
     /** {@link PatchEmbedding}, or a {@link ConvStem} for the {@code _convstem} variants. */
     private final AbstractBlock patchEmbedding;
+
     private final List<TransformerBlock> blocks = new ArrayList<>();
     private final LayerNorm norm;
 
@@ -38,12 +39,19 @@ public final class VisionTransformer extends AbstractBlock {
         super(VERSION);
         this.config = config;
         int width = config.embedDim();
-        classToken = addParameter(Parameter.builder().setName("classToken").setType(Parameter.Type.WEIGHT)
-                .optShape(new Shape(1, 1, width)).build());
-        positionEmbedding = addParameter(Parameter.builder().setName("positionEmbedding")
-                .setType(Parameter.Type.WEIGHT).optShape(new Shape(1, 1 + config.numPatches(), width)).build());
-        patchEmbedding = addChildBlock("patchEmbedding", config.convolutionalStem() ? new ConvStem(width)
-                : new PatchEmbedding(config.patchSize(), width));
+        classToken = addParameter(Parameter.builder()
+                .setName("classToken")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(1, 1, width))
+                .build());
+        positionEmbedding = addParameter(Parameter.builder()
+                .setName("positionEmbedding")
+                .setType(Parameter.Type.WEIGHT)
+                .optShape(new Shape(1, 1 + config.numPatches(), width))
+                .build());
+        patchEmbedding = addChildBlock(
+                "patchEmbedding",
+                config.convolutionalStem() ? new ConvStem(width) : new PatchEmbedding(config.patchSize(), width));
         for (int index = 0; index < config.depth(); index++) {
             // stochastic depth grows linearly with depth, 0 at the first block (DINO, timm)
             float rate = config.depth() == 1 ? 0f : (float) (config.dropPath() * index / (config.depth() - 1));
@@ -66,8 +74,8 @@ public final class VisionTransformer extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray tokens = embed(parameterStore, inputs.head(), training);
         return finish(parameterStore, runBlocks(parameterStore, tokens, 0, config.depth(), training), training);
     }
@@ -93,7 +101,9 @@ public final class VisionTransformer extends AbstractBlock {
      */
     public NDArray embed(ParameterStore parameterStore, NDArray images, boolean training) {
         NDManager manager = images.getManager();
-        NDArray patches = patchEmbedding.forward(parameterStore, new NDList(images), training).head();
+        NDArray patches = patchEmbedding
+                .forward(parameterStore, new NDList(images), training)
+                .head();
         long batch = patches.getShape().get(0);
         long gridHeight = images.getShape().get(2) / config.patchSize();
         long gridWidth = images.getShape().get(3) / config.patchSize();
@@ -103,10 +113,10 @@ public final class VisionTransformer extends AbstractBlock {
         NDArray clsPerImage = cls.broadcast(batch, 1, config.embedDim());
         // (B, 1, D) ++ (B, N, D) -> (B, 1 + N, D)
         NDArray tokens = NDArrays.concat(new NDList(clsPerImage, patches), 1);
-        NDArray position = Tensors.borrow(
-                parameterStore.getValue(positionEmbedding, images.getDevice(), training), manager);
-        return tokens.add(PositionEmbeddings.resize(position, config.imageSize() / config.patchSize(),
-                gridHeight, gridWidth));
+        NDArray position =
+                Tensors.borrow(parameterStore.getValue(positionEmbedding, images.getDevice(), training), manager);
+        return tokens.add(
+                PositionEmbeddings.resize(position, config.imageSize() / config.patchSize(), gridHeight, gridWidth));
     }
 
     /**
@@ -125,7 +135,8 @@ public final class VisionTransformer extends AbstractBlock {
 
     /** Final LayerNorm on the tokens after the last block, split into NDList(classToken (B, D), patchTokens). */
     public NDList finish(ParameterStore parameterStore, NDArray tokens, boolean training) {
-        return splitTokens(norm.forward(parameterStore, new NDList(tokens), training).head());
+        return splitTokens(
+                norm.forward(parameterStore, new NDList(tokens), training).head());
     }
 
     /** (B, 1 + N, D) -> NDList((B, D), (B, N, D)), both views. */

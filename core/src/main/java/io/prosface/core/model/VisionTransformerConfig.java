@@ -17,7 +17,13 @@ import java.util.Map;
  * @param dropPath stochastic-depth rate of the last block (linearly increasing from 0)
  */
 public record VisionTransformerConfig(
-        String name, int imageSize, int patchSize, int embedDim, int depth, int numHeads, double mlpRatio,
+        String name,
+        int imageSize,
+        int patchSize,
+        int embedDim,
+        int depth,
+        int numHeads,
+        double mlpRatio,
         double dropPath) {
 
     private static final Map<String, VisionTransformerConfig> VARIANTS = new LinkedHashMap<>();
@@ -37,10 +43,12 @@ public record VisionTransformerConfig(
 
     public VisionTransformerConfig {
         if (embedDim % numHeads != 0) {
-            throw new IllegalArgumentException(name + ": embedDim " + embedDim + " is not divisible by numHeads " + numHeads);
+            throw new IllegalArgumentException(
+                    name + ": embedDim " + embedDim + " is not divisible by numHeads " + numHeads);
         }
         if (imageSize % patchSize != 0) {
-            throw new IllegalArgumentException(name + ": imageSize " + imageSize + " is not a multiple of patchSize " + patchSize);
+            throw new IllegalArgumentException(
+                    name + ": imageSize " + imageSize + " is not a multiple of patchSize " + patchSize);
         }
     }
 

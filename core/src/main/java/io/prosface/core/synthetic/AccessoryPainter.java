@@ -9,8 +9,7 @@ import java.awt.geom.Path2D;
 /** Paints eyeglasses, hats, earrings, necklaces and neckties. */
 final class AccessoryPainter {
 
-    private AccessoryPainter() {
-    }
+    private AccessoryPainter() {}
 
     static void paintGlasses(FaceCanvas canvas) {
         Accessories accessories = canvas.scene.accessories();
@@ -36,16 +35,20 @@ final class AccessoryPainter {
                 double angle = 2 * Math.PI * k / 24;
                 double cos = Math.cos(angle);
                 double sin = Math.sin(angle);
-                rim.add(centerX + halfWidth * Math.signum(cos) * Math.pow(Math.abs(cos), 2 / exponent),
-                        0.01 + halfHeight * Math.signum(sin) * Math.pow(Math.abs(sin), 2 / exponent), z);
+                rim.add(
+                        centerX + halfWidth * Math.signum(cos) * Math.pow(Math.abs(cos), 2 / exponent),
+                        0.01 + halfHeight * Math.signum(sin) * Math.pow(Math.abs(sin), 2 / exponent),
+                        z);
             }
             Path2D.Float frame = FaceCanvas.path(canvas.project(rim), true);
             canvas.fill(frame, style == Glasses.SUNGLASSES ? Palette.alpha(lens, 0.9) : lens);
             canvas.stroke(frame, accessories.frame(), width);
         }
         double inner = geometry.structure.eyeCenter() - halfWidth;
-        canvas.stroke(canvas.project(new double[] {-inner, -0.04, z, 0, -0.07, z + 0.03, inner, -0.04, z}),
-                accessories.frame(), width * 0.8);
+        canvas.stroke(
+                canvas.project(new double[] {-inner, -0.04, z, 0, -0.07, z + 0.03, inner, -0.04, z}),
+                accessories.frame(),
+                width * 0.8);
         double outer = geometry.structure.eyeCenter() + halfWidth;
         for (int side = 0; side < 2; side++) {
             if (canvas.farSide(side) || Math.abs(canvas.scene.pose().yaw()) < 0.15) {
@@ -53,8 +56,10 @@ final class AccessoryPainter {
             }
             double s = FaceGeometry.sign(side);
             double[] ear = HeadPainter.earAnchor(canvas, side);
-            canvas.stroke(canvas.project(new double[] {s * outer, -0.04, z, ear[0], ear[1] - 0.12, ear[2]}),
-                    accessories.frame(), width * 0.8);
+            canvas.stroke(
+                    canvas.project(new double[] {s * outer, -0.04, z, ear[0], ear[1] - 0.12, ear[2]}),
+                    accessories.frame(),
+                    width * 0.8);
         }
     }
 
@@ -70,8 +75,10 @@ final class AccessoryPainter {
             }
             case BEANIE -> {
                 canvas.fill(HairPainter.cap(canvas, volume * 1.08, band + 0.12), color);
-                canvas.stroke(canvas.project(ring(geometry, band + 0.06, volume * 1.12, 1.12, 15, 165)),
-                        Palette.shade(color, 0.75), 0.14);
+                canvas.stroke(
+                        canvas.project(ring(geometry, band + 0.06, volume * 1.12, 1.12, 15, 165)),
+                        Palette.shade(color, 0.75),
+                        0.14);
             }
             case CAP -> {
                 canvas.fill(HairPainter.cap(canvas, volume * 1.06, band), color);
@@ -86,24 +93,30 @@ final class AccessoryPainter {
                 PointList brim = new PointList();
                 for (int k = 0; k < 28; k++) {
                     double angle = 2 * Math.PI * k / 28;
-                    brim.add(1.6 * geometry.structure.faceWidth() * Math.cos(angle), band - 0.05,
+                    brim.add(
+                            1.6 * geometry.structure.faceWidth() * Math.cos(angle),
+                            band - 0.05,
                             -0.35 + 1.5 * Math.sin(angle));
                 }
                 canvas.fill(FaceCanvas.path(canvas.project(brim), true), Palette.shade(color, 0.85));
                 canvas.fill(HairPainter.cap(canvas, volume * 1.1, band - 0.05), color);
-                canvas.stroke(canvas.project(ring(geometry, band - 0.12, volume * 1.1, 1.1, 20, 160)),
-                        Palette.shade(color, 0.55), 0.08);
+                canvas.stroke(
+                        canvas.project(ring(geometry, band - 0.12, volume * 1.1, 1.1, 20, 160)),
+                        Palette.shade(color, 0.55),
+                        0.08);
             }
         }
     }
 
     /** Front arc of a horizontal ring round the skull at height y, from one azimuth to another (degrees). */
-    private static double[] ring(FaceGeometry geometry, double y, double scaleX, double scaleZ, double from,
-            double to) {
+    private static double[] ring(
+            FaceGeometry geometry, double y, double scaleX, double scaleZ, double from, double to) {
         PointList points = new PointList();
         for (int k = 0; k <= 12; k++) {
             double azimuth = Math.toRadians(from + (to - from) * k / 12);
-            points.add(1.06 * geometry.structure.faceWidth() * scaleX * Math.cos(azimuth), y,
+            points.add(
+                    1.06 * geometry.structure.faceWidth() * scaleX * Math.cos(azimuth),
+                    y,
                     -0.35 + 1.08 * scaleZ * Math.sin(azimuth));
         }
         return points.toArray();
@@ -124,8 +137,7 @@ final class AccessoryPainter {
                 canvas.stroke(new float[] {lobe[0], lobe[1], lobe[0], lobe[1] + 0.14f * unit}, metal, 0.02);
                 canvas.fill(circle(lobe[0], lobe[1] + 0.17f * unit, Math.max(0.8f, 0.055f * unit)), metal);
             }
-            default -> {
-            }
+            default -> {}
         }
     }
 

@@ -5,8 +5,7 @@ import java.util.Arrays;
 /** Andrew's monotone chain over projected points: the silhouette of a sampled 3D surface such as the skull. */
 final class ConvexHull {
 
-    private ConvexHull() {
-    }
+    private ConvexHull() {}
 
     /** Hull of interleaved points {@code x, y, ...}, counter-clockwise, as interleaved points. */
     static float[] of(float[] xy) {
@@ -15,8 +14,11 @@ final class ConvexHull {
         for (int i = 0; i < count; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> xy[2 * a] != xy[2 * b] ? Float.compare(xy[2 * a], xy[2 * b])
-                : Float.compare(xy[2 * a + 1], xy[2 * b + 1]));
+        Arrays.sort(
+                order,
+                (a, b) -> xy[2 * a] != xy[2 * b]
+                        ? Float.compare(xy[2 * a], xy[2 * b])
+                        : Float.compare(xy[2 * a + 1], xy[2 * b + 1]));
         int[] hull = new int[2 * count];
         int length = 0;
         for (int pass = 0; pass < 2; pass++) {

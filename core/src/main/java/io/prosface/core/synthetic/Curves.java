@@ -3,8 +3,7 @@ package io.prosface.core.synthetic;
 /** Smooth curves through projected control points (centripetal-free, uniform Catmull-Rom). */
 final class Curves {
 
-    private Curves() {
-    }
+    private Curves() {}
 
     /**
      * A curve through every control point of {@code xy} (interleaved), with {@code steps} segments between two
@@ -43,8 +42,8 @@ final class Curves {
     private static float spline(float p0, float p1, float p2, float p3, float t) {
         float t2 = t * t;
         float t3 = t2 * t;
-        return 0.5f * (2 * p1 + (p2 - p0) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t2
-                + (3 * p1 - p0 - 3 * p2 + p3) * t3);
+        return 0.5f
+                * (2 * p1 + (p2 - p0) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t2 + (3 * p1 - p0 - 3 * p2 + p3) * t3);
     }
 
     /** The points of {@code xy} in reverse order. */

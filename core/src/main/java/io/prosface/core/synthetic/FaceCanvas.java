@@ -20,8 +20,13 @@ final class FaceCanvas {
     final Projection head;
     final Projection body;
 
-    FaceCanvas(Graphics2D graphics, FaceIdentity identity, SceneSettings scene, FaceGeometry geometry,
-            Projection head, Projection body) {
+    FaceCanvas(
+            Graphics2D graphics,
+            FaceIdentity identity,
+            SceneSettings scene,
+            FaceGeometry geometry,
+            Projection head,
+            Projection body) {
         this.graphics = graphics;
         this.identity = identity;
         this.scene = scene;
@@ -91,8 +96,8 @@ final class FaceCanvas {
 
     void stroke(Shape shape, Color color, double widthUnits) {
         graphics.setColor(color);
-        graphics.setStroke(new BasicStroke(Math.max(0.5f, pixels(widthUnits)), BasicStroke.CAP_ROUND,
-                BasicStroke.JOIN_ROUND));
+        graphics.setStroke(
+                new BasicStroke(Math.max(0.5f, pixels(widthUnits)), BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
         graphics.draw(shape);
     }
 }

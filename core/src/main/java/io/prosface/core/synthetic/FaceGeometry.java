@@ -15,6 +15,7 @@ final class FaceGeometry {
     private static final int DENSE = 20;
     /** Dense jaw samples per landmark interval: landmark i is dense sample {@code i * JAW_STEP}. */
     private static final int JAW_STEP = 4;
+
     private static final double INNER_CORNER = 0.9;
 
     final Structure structure;
@@ -83,7 +84,9 @@ final class FaceGeometry {
         double exponent = 2 / structure.jawExponent();
         double cos = Math.cos(theta);
         double sin = Math.sin(theta);
-        double x = -structure.faceWidth() * Math.signum(cos) * Math.pow(Math.abs(cos), exponent)
+        double x = -structure.faceWidth()
+                * Math.signum(cos)
+                * Math.pow(Math.abs(cos), exponent)
                 * (1 - structure.jawNarrowing() * sin * sin);
         double height = structure.chin() + jawDrop * sin - structure.jawTop();
         double y = structure.jawTop() + height * Math.pow(sin, exponent);
@@ -152,9 +155,12 @@ final class FaceGeometry {
         double outer = structure.eyeCenter() + structure.eyeHalfWidth() + 0.08;
         double inner = 0.15;
         double x = sign(side) * (outer + (inner - outer) * v - expression.browTogether() * v * v);
-        double center = structure.browHeight() - structure.browArch() * Math.sin(Math.PI * Math.pow(v, 0.75))
-                + 0.03 * (1 - v) * (1 - v) - expression.browInner() * v * v
-                - expression.browOuter() * (1 - v) * (1 - v) - expression.browAll();
+        double center = structure.browHeight()
+                - structure.browArch() * Math.sin(Math.PI * Math.pow(v, 0.75))
+                + 0.03 * (1 - v) * (1 - v)
+                - expression.browInner() * v * v
+                - expression.browOuter() * (1 - v) * (1 - v)
+                - expression.browAll();
         double thickness = structure.browThickness() * (0.45 + 0.55 * Math.sqrt(v));
         double y = center + edge * thickness;
         points.add(x, y, surface(x, y) + 0.05);
@@ -162,7 +168,12 @@ final class FaceGeometry {
 
     // ---- mouth ------------------------------------------------------------------------------------------------
 
-    private enum MouthLine { OUTER_UPPER, OUTER_LOWER, INNER_UPPER, INNER_LOWER }
+    private enum MouthLine {
+        OUTER_UPPER,
+        OUTER_LOWER,
+        INNER_UPPER,
+        INNER_LOWER
+    }
 
     private double[] mouthCurve(MouthLine line, double from, double to) {
         PointList points = new PointList();
@@ -182,7 +193,8 @@ final class FaceGeometry {
         double middle = structure.mouthY() - expression.smile() * u * u - sneer;
         // superellipse profile of the opening: round for small exponents, flat-topped for large ones
         double roundness = expression.roundness();
-        double inner = Math.abs(u) >= INNER_CORNER ? 0
+        double inner = Math.abs(u) >= INNER_CORNER
+                ? 0
                 : Math.pow(1 - Math.pow(Math.abs(u) / INNER_CORNER, roundness), 1 / roundness);
         double gap = expression.mouthOpen() * inner;
         double innerUpper = middle - 0.25 * gap;
@@ -191,8 +203,13 @@ final class FaceGeometry {
         double y = switch (line) {
             case INNER_UPPER -> innerUpper;
             case INNER_LOWER -> innerLower;
-            case OUTER_UPPER -> innerUpper - 0.5 * sneer - structure.upperLip() * expression.lipPress()
-                    * Math.pow(edge, 0.6) * (1 - 0.3 * Math.exp(-Math.pow(u / 0.14, 2)));
+            case OUTER_UPPER ->
+                innerUpper
+                        - 0.5 * sneer
+                        - structure.upperLip()
+                                * expression.lipPress()
+                                * Math.pow(edge, 0.6)
+                                * (1 - 0.3 * Math.exp(-Math.pow(u / 0.14, 2)));
             case OUTER_LOWER -> innerLower + structure.lowerLip() * expression.lipPress() * Math.pow(edge, 0.5);
         };
         points.add(x, y, surface(x, y) + 0.07 * edge - 0.05 * Math.max(0, expression.smile()) * u * u);
@@ -213,8 +230,8 @@ final class FaceGeometry {
         int third = DENSE / 3;
         int twoThirds = DENSE - third;
         int[][] eye = {{0, 0, 0}, {0, 1, third}, {0, 1, twoThirds}, {0, 0, DENSE}, {0, 2, twoThirds}, {0, 2, third}};
-        int[][] leftEye = {{1, 0, DENSE}, {1, 1, twoThirds}, {1, 1, third}, {1, 0, 0}, {1, 2, third},
-            {1, 2, twoThirds}};
+        int[][] leftEye = {{1, 0, DENSE}, {1, 1, twoThirds}, {1, 1, third}, {1, 0, 0}, {1, 2, third}, {1, 2, twoThirds}
+        };
         for (int k = 0; k < 6; k++) {
             copy(eye[k][1] == 2 ? eyeLower[0] : eyeUpper[0], eye[k][2], 36 + k);
             copy(leftEye[k][1] == 2 ? eyeLower[1] : eyeUpper[1], leftEye[k][2], 42 + k);

@@ -8,15 +8,41 @@ import java.awt.Color;
  * Distances are in face units: half the face width at the cheekbones is about 1, the eye line is y = 0, y grows
  * downwards and z towards the camera.
  */
-record FaceIdentity(long seed, boolean male, int age, Structure structure, Color skin, boolean paleSkin,
-        Color iris, Hair hair, FacialHair facialHair, Traits traits) {
+record FaceIdentity(
+        long seed,
+        boolean male,
+        int age,
+        Structure structure,
+        Color skin,
+        boolean paleSkin,
+        Color iris,
+        Hair hair,
+        FacialHair facialHair,
+        Traits traits) {
 
     /** Face outline: jaw, chin and forehead. */
-    enum FaceShape { OVAL, ROUND, SQUARE, HEART }
+    enum FaceShape {
+        OVAL,
+        ROUND,
+        SQUARE,
+        HEART
+    }
 
-    enum HairColor { BLACK, BROWN, BLOND, GRAY, AUBURN }
+    enum HairColor {
+        BLACK,
+        BROWN,
+        BLOND,
+        GRAY,
+        AUBURN
+    }
 
-    enum HairLength { BALD, BUZZ, SHORT, MEDIUM, LONG }
+    enum HairLength {
+        BALD,
+        BUZZ,
+        SHORT,
+        MEDIUM,
+        LONG
+    }
 
     /**
      * Feature sizes and positions in face units.
@@ -44,17 +70,41 @@ record FaceIdentity(long seed, boolean male, int age, Structure structure, Color
      * @param earSize ear height factor
      * @param hairline y of the hairline at the midline
      */
-    record Structure(FaceShape shape, double faceWidth, double jawTop, double chin, double jawExponent,
-            double jawNarrowing, double eyeCenter, double eyeHalfWidth, double eyeOpening, double lowerLid,
-            double eyeTilt, double browHeight, double browThickness, double browArch, double noseTip,
-            double noseHalfWidth, double noseScale, double mouthY, double mouthHalfWidth, double upperLip,
-            double lowerLip, double earSize, double hairline) {
-    }
+    record Structure(
+            FaceShape shape,
+            double faceWidth,
+            double jawTop,
+            double chin,
+            double jawExponent,
+            double jawNarrowing,
+            double eyeCenter,
+            double eyeHalfWidth,
+            double eyeOpening,
+            double lowerLid,
+            double eyeTilt,
+            double browHeight,
+            double browThickness,
+            double browArch,
+            double noseTip,
+            double noseHalfWidth,
+            double noseScale,
+            double mouthY,
+            double mouthHalfWidth,
+            double upperLip,
+            double lowerLip,
+            double earSize,
+            double hairline) {}
 
     /** Hair as drawn; {@code volume} scales the hair cap around the skull. */
-    record Hair(HairColor colorName, Color color, HairLength length, boolean bangs, boolean receding, boolean wavy,
-            boolean straight, double volume) {
-    }
+    record Hair(
+            HairColor colorName,
+            Color color,
+            HairLength length,
+            boolean bangs,
+            boolean receding,
+            boolean wavy,
+            boolean straight,
+            double volume) {}
 
     record FacialHair(boolean mustache, boolean beard, boolean goatee, boolean sideburns, boolean stubble) {
 
@@ -64,13 +114,21 @@ record FaceIdentity(long seed, boolean male, int age, Structure structure, Color
     }
 
     /** Structural traits whose CelebA attribute is decided per person. */
-    record Traits(boolean chubby, boolean bigNose, boolean pointyNose, boolean bigLips, boolean bushyBrows,
-            boolean archedBrows, boolean highCheekbones, boolean doubleChin, boolean bagsUnderEyes,
-            double wrinkles) {
-    }
+    record Traits(
+            boolean chubby,
+            boolean bigNose,
+            boolean pointyNose,
+            boolean bigLips,
+            boolean bushyBrows,
+            boolean archedBrows,
+            boolean highCheekbones,
+            boolean doubleChin,
+            boolean bagsUnderEyes,
+            double wrinkles) {}
 
     /** Thresholds shared by the sampler and the labels, so a label always matches the drawn size. */
     static final double BIG_NOSE_SCALE = 1.18;
+
     static final double BIG_LIPS = 0.16;
     static final double BUSHY_BROW = 0.105;
     static final double ARCHED_BROW = 0.05;
@@ -90,12 +148,24 @@ record FaceIdentity(long seed, boolean male, int age, Structure structure, Color
         return new FaceIdentity(identitySeed, male, age, structure, skin, paleSkin, iris, hair, facialHair, traits);
     }
 
-    private static final Color[] IRISES = {Palette.rgb(70, 45, 25), Palette.rgb(45, 30, 20), Palette.rgb(90, 60, 30),
-        Palette.rgb(70, 110, 160), Palette.rgb(80, 120, 80), Palette.rgb(110, 110, 120), Palette.rgb(120, 90, 45)};
+    private static final Color[] IRISES = {
+        Palette.rgb(70, 45, 25),
+        Palette.rgb(45, 30, 20),
+        Palette.rgb(90, 60, 30),
+        Palette.rgb(70, 110, 160),
+        Palette.rgb(80, 120, 80),
+        Palette.rgb(110, 110, 120),
+        Palette.rgb(120, 90, 45)
+    };
 
     /** Dark to light skin tones; pale skin is a separate, clearly lighter draw. */
-    private static final Color[] SKIN = {Palette.rgb(80, 52, 38), Palette.rgb(128, 84, 60), Palette.rgb(176, 124, 92),
-        Palette.rgb(212, 162, 128), Palette.rgb(232, 190, 160)};
+    private static final Color[] SKIN = {
+        Palette.rgb(80, 52, 38),
+        Palette.rgb(128, 84, 60),
+        Palette.rgb(176, 124, 92),
+        Palette.rgb(212, 162, 128),
+        Palette.rgb(232, 190, 160)
+    };
 
     private static Color skinTone(SyntheticRandom random) {
         double position = random.uniform(0, SKIN.length - 1);
@@ -107,19 +177,27 @@ record FaceIdentity(long seed, boolean male, int age, Structure structure, Color
     private static Traits traits(SyntheticRandom random, boolean male, int age) {
         boolean chubby = random.chance(0.1);
         double wrinkles = age < 35 ? 0 : Math.min(1, (age - 35) / 40.0 + random.uniform(-0.1, 0.1));
-        return new Traits(chubby, random.chance(male ? 0.3 : 0.15), random.chance(0.2),
+        return new Traits(
+                chubby,
+                random.chance(male ? 0.3 : 0.15),
+                random.chance(0.2),
                 random.chance(male ? 0.15 : 0.35),
-                random.chance(male ? 0.3 : 0.08), random.chance(male ? 0.12 : 0.5), random.chance(0.3),
-                random.chance(chubby ? 0.5 : (age > 50 ? 0.1 : 0.02)), random.chance(age > 45 ? 0.45 : 0.1),
+                random.chance(male ? 0.3 : 0.08),
+                random.chance(male ? 0.12 : 0.5),
+                random.chance(0.3),
+                random.chance(chubby ? 0.5 : (age > 50 ? 0.1 : 0.02)),
+                random.chance(age > 45 ? 0.45 : 0.1),
                 Math.max(0, wrinkles));
     }
 
     private static Hair hair(SyntheticRandom random, boolean male, int age) {
-        HairLength length = HairLength.values()[male
-                ? random.weighted(age > 45 ? 0.28 : 0.06, 0.12, 0.6, 0.14, 0.08)
-                : random.weighted(0.0, 0.02, 0.13, 0.3, 0.55)];
+        HairLength length = HairLength.values()[
+                male
+                        ? random.weighted(age > 45 ? 0.28 : 0.06, 0.12, 0.6, 0.14, 0.08)
+                        : random.weighted(0.0, 0.02, 0.13, 0.3, 0.55)];
         double grayChance = age >= 55 ? 0.75 : age >= 42 ? 0.25 : 0.0;
-        HairColor colorName = random.chance(grayChance) ? HairColor.GRAY
+        HairColor colorName = random.chance(grayChance)
+                ? HairColor.GRAY
                 : HairColor.values()[random.weighted(0.36, 0.34, 0.22, 0, 0.08)];
         boolean hasHair = length != HairLength.BALD;
         boolean styled = hasHair && length != HairLength.BUZZ;

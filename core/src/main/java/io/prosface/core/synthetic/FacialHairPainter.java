@@ -9,8 +9,7 @@ import java.awt.Color;
  */
 final class FacialHairPainter {
 
-    private FacialHairPainter() {
-    }
+    private FacialHairPainter() {}
 
     /** Everything below the nose except the mustache, which {@link #paintMustache} adds after the nose. */
     static void paint(FaceCanvas canvas) {
@@ -33,8 +32,23 @@ final class FacialHairPainter {
                 double width = canvas.geometry.structure.faceWidth();
                 // a tapering strip from the hair down to the jaw's corner on the side of the head, in front of the
                 // ear: seen from the front only its front edge shows, from the side all of it
-                double[] strip = {s * width, -0.4, -0.4, s * width * 0.99, 0.32, -0.3, s * width * 0.96, 0.45, -0.1,
-                    s * width * 0.93, 0.34, 0.15, s * width * 0.92, -0.4, 0.2};
+                double[] strip = {
+                    s * width,
+                    -0.4,
+                    -0.4,
+                    s * width * 0.99,
+                    0.32,
+                    -0.3,
+                    s * width * 0.96,
+                    0.45,
+                    -0.1,
+                    s * width * 0.93,
+                    0.34,
+                    0.15,
+                    s * width * 0.92,
+                    -0.4,
+                    0.2
+                };
                 canvas.fill(FaceCanvas.path(canvas.project(strip), true), color);
             }
         }
@@ -102,7 +116,8 @@ final class FacialHairPainter {
             double[] lowerLip = geometry.landmark(57);
             points.add(rightCorner[0] + 0.07, rightCorner[1], rightCorner[2])
                     .add(rightCorner[0] * 0.5, lowerLip[1] + 0.05, lowerLip[2])
-                    .add(0, lowerLip[1] + 0.07, lowerLip[2]).add(leftCorner[0] * 0.5, lowerLip[1] + 0.05, lowerLip[2])
+                    .add(0, lowerLip[1] + 0.07, lowerLip[2])
+                    .add(leftCorner[0] * 0.5, lowerLip[1] + 0.05, lowerLip[2])
                     .add(leftCorner[0] - 0.07, leftCorner[1], leftCorner[2]);
         }
         points.add(-width * 0.62, 0.55, geometry.surface(0.6, 0.55))

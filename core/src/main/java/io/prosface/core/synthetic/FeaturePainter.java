@@ -15,8 +15,7 @@ final class FeaturePainter {
     private static final Color MOUTH_INSIDE = Palette.rgb(75, 22, 28);
     private static final Color TEETH = Palette.rgb(244, 240, 228);
 
-    private FeaturePainter() {
-    }
+    private FeaturePainter() {}
 
     static void paintEyes(FaceCanvas canvas) {
         FaceGeometry geometry = canvas.geometry;
@@ -64,8 +63,8 @@ final class FeaturePainter {
         double[] glint = {center[0] - radius * 0.3, center[1] - radius * 0.35, center[2] + 0.01};
         canvas.fill(disc(canvas, glint, radius * 0.2), Palette.alpha(Color.WHITE, 0.85));
         // the upper lid's shadow on the eyeball
-        canvas.stroke(FaceCanvas.path(canvas.project(geometry.eyeUpper[side]), false), Palette.alpha(Color.BLACK, 0.2),
-                0.06);
+        canvas.stroke(
+                FaceCanvas.path(canvas.project(geometry.eyeUpper[side]), false), Palette.alpha(Color.BLACK, 0.2), 0.06);
         canvas.graphics.setClip(clip);
     }
 
@@ -110,13 +109,15 @@ final class FeaturePainter {
             double y = heights[k];
             wall.add(sign * offsets[k], y, geometry.surface(0, y) + 0.3 * scale * y / tip - 0.02);
         }
-        canvas.stroke(Curves.catmullRom(canvas.project(wall), 4, false), Palette.alpha(Palette.shade(skin, 0.6), 0.3),
-                0.04);
+        canvas.stroke(
+                Curves.catmullRom(canvas.project(wall), 4, false), Palette.alpha(Palette.shade(skin, 0.6), 0.3), 0.04);
         for (int side = 0; side < 2; side++) {
             double s = FaceGeometry.sign(side);
             double[] base = geometry.landmark(side == 0 ? 31 : 35);
-            PointList wing = new PointList().add(base[0], base[1], base[2])
-                    .add(s * width * 1.12, tip - 0.02, base[2] + 0.02).add(s * width * 0.8, tip - 0.11, base[2] + 0.04);
+            PointList wing = new PointList()
+                    .add(base[0], base[1], base[2])
+                    .add(s * width * 1.12, tip - 0.02, base[2] + 0.02)
+                    .add(s * width * 0.8, tip - 0.11, base[2] + 0.04);
             canvas.stroke(Curves.catmullRom(canvas.project(wing), 4, false), line, 0.028);
             double[] nostril = {s * width * 0.5, tip + 0.07 * scale, geometry.surface(0, tip) + 0.16 * scale};
             canvas.fill(ellipse(canvas, nostril, width * 0.27, 0.026 * scale), Palette.shade(skin, 0.32));
@@ -134,8 +135,10 @@ final class FeaturePainter {
             for (int k = 0; k < 3; k++) {
                 double y = tip * (0.18 + 0.12 * k);
                 double z = geometry.surface(0, y) + 0.12;
-                canvas.stroke(canvas.project(new double[] {-0.07, y + 0.015, z, 0, y, z, 0.07, y + 0.015, z}),
-                        wrinkle, 0.018);
+                canvas.stroke(
+                        canvas.project(new double[] {-0.07, y + 0.015, z, 0, y, z, 0.07, y + 0.015, z}),
+                        wrinkle,
+                        0.018);
             }
         }
     }
@@ -166,8 +169,10 @@ final class FeaturePainter {
                 Shape clip = canvas.graphics.getClip();
                 canvas.graphics.clip(inside);
                 double depth = Math.min(0.07, expression.mouthOpen() * 0.55);
-                canvas.fill(FaceCanvas.outline(innerUpper, Curves.reverse(canvas.project(
-                        shifted(geometry.mouthInnerUpper, depth)))), TEETH);
+                canvas.fill(
+                        FaceCanvas.outline(
+                                innerUpper, Curves.reverse(canvas.project(shifted(geometry.mouthInnerUpper, depth)))),
+                        TEETH);
                 canvas.graphics.setClip(clip);
             }
             canvas.stroke(inside, Palette.shade(lips, 0.6), 0.015);

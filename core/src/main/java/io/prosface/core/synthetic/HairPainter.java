@@ -15,8 +15,7 @@ final class HairPainter {
     private static final double SKULL_Y = -0.45;
     private static final double SKULL_Z = -0.35;
 
-    private HairPainter() {
-    }
+    private HairPainter() {}
 
     /** Long hair behind the head and neck, drawn before the body so the shoulders stay in front. */
     static void paintDrape(FaceCanvas canvas) {
@@ -89,7 +88,9 @@ final class HairPainter {
             double polar = maxPolar * ring / 6;
             for (int k = 0; k < 16; k++) {
                 double azimuth = 2 * Math.PI * k / 16;
-                points.add(radiusX * Math.sin(polar) * Math.cos(azimuth), SKULL_Y - radiusY * Math.cos(polar),
+                points.add(
+                        radiusX * Math.sin(polar) * Math.cos(azimuth),
+                        SKULL_Y - radiusY * Math.cos(polar),
                         SKULL_Z + radiusZ * Math.sin(polar) * Math.sin(azimuth));
             }
         }
@@ -103,7 +104,9 @@ final class HairPainter {
         for (int k = 0; k <= 10; k++) {
             double azimuth = Math.toRadians(40 + 100.0 * k / 10);
             double polar = 0.55;
-            points.add(radiusX * Math.sin(polar) * Math.cos(azimuth), SKULL_Y - 1.22 * volume * Math.cos(polar),
+            points.add(
+                    radiusX * Math.sin(polar) * Math.cos(azimuth),
+                    SKULL_Y - 1.22 * volume * Math.cos(polar),
                     SKULL_Z + 1.08 * volume * Math.sin(polar) * Math.sin(azimuth));
         }
         canvas.stroke(canvas.project(points), color, 0.09);
@@ -130,7 +133,9 @@ final class HairPainter {
                 double polar = Math.acos(Math.max(-1, Math.min(1, (SKULL_Y - y) / (1.22 * hair.volume()))));
                 double wave = hair.wavy() ? 0.07 * Math.sin(k * 1.6 + phase) : 0;
                 double ring = Math.max(Math.sin(polar), y > SKULL_Y ? 1 : 0);
-                points.add(radiusX * ring * Math.cos(azimuth + wave), y,
+                points.add(
+                        radiusX * ring * Math.cos(azimuth + wave),
+                        y,
                         SKULL_Z + 1.09 * hair.volume() * ring * Math.sin(azimuth + wave));
             }
             canvas.stroke(canvas.project(points), strand % 2 == 0 ? dark : light, 0.025);
@@ -186,7 +191,9 @@ final class HairPainter {
         double radiusY = 1.22 * volume;
         double cosPolar = Math.max(-1, Math.min(1, (SKULL_Y - y) / radiusY));
         double ring = Math.sqrt(1 - cosPolar * cosPolar);
-        points.add(1.06 * canvas.geometry.structure.faceWidth() * volume * ring * Math.cos(azimuth), y,
+        points.add(
+                1.06 * canvas.geometry.structure.faceWidth() * volume * ring * Math.cos(azimuth),
+                y,
                 SKULL_Z + 1.08 * volume * ring * Math.sin(azimuth));
     }
 }

@@ -11,14 +11,23 @@ import java.awt.geom.Point2D;
 /** Paints the head's large surfaces: clothes, neck, ears and the face's skin. */
 final class HeadPainter {
 
-    private HeadPainter() {
-    }
+    private HeadPainter() {}
 
     /** Shoulders in clothes, in the body's camera. */
     static void paintBody(FaceCanvas canvas) {
         double width = canvas.identity.male() ? 1.1 : 0.95;
-        double[][] shoulders = {{-3.2, 4.6}, {-3.0, 2.9}, {-2.5, 2.35}, {-1.5, 2.02}, {-0.75, 1.88}, {0.75, 1.88},
-            {1.5, 2.02}, {2.5, 2.35}, {3.0, 2.9}, {3.2, 4.6}};
+        double[][] shoulders = {
+            {-3.2, 4.6},
+            {-3.0, 2.9},
+            {-2.5, 2.35},
+            {-1.5, 2.02},
+            {-0.75, 1.88},
+            {0.75, 1.88},
+            {1.5, 2.02},
+            {2.5, 2.35},
+            {3.0, 2.9},
+            {3.2, 4.6}
+        };
         PointList points = new PointList();
         for (double[] point : shoulders) {
             points.add(point[0] * width, point[1], -0.3 + 0.4 * (1 - Math.min(1, Math.abs(point[0]) / 3)));
@@ -26,8 +35,8 @@ final class HeadPainter {
         float[] outline = Curves.catmullRom(canvas.body.project(points.toArray()), 4, true);
         Color clothing = canvas.scene.accessories().clothing();
         float[] top = canvas.body.project(new double[] {0, 1.9, 0, 0, 3.2, 0});
-        canvas.graphics.setPaint(new GradientPaint(top[0], top[1], Palette.shade(clothing, 1.1), top[2], top[3],
-                Palette.shade(clothing, 0.7)));
+        canvas.graphics.setPaint(new GradientPaint(
+                top[0], top[1], Palette.shade(clothing, 1.1), top[2], top[3], Palette.shade(clothing, 0.7)));
         canvas.graphics.fill(FaceCanvas.path(outline, true));
     }
 
@@ -35,15 +44,20 @@ final class HeadPainter {
     static void paintNeck(FaceCanvas canvas) {
         double half = (canvas.identity.male() ? 0.56 : 0.46) * canvas.geometry.structure.faceWidth();
         float[] top = canvas.head.project(new double[] {half, 0.7, -0.45, -half, 0.7, -0.45});
-        PointList lower = new PointList().add(-half * 1.05, 1.9, -0.2).add(-half * 0.95, 2.08, 0)
-                .add(-half * 0.5, 2.26, 0.1).add(0, 2.3, 0.1).add(half * 0.5, 2.26, 0.1).add(half * 0.95, 2.08, 0)
+        PointList lower = new PointList()
+                .add(-half * 1.05, 1.9, -0.2)
+                .add(-half * 0.95, 2.08, 0)
+                .add(-half * 0.5, 2.26, 0.1)
+                .add(0, 2.3, 0.1)
+                .add(half * 0.5, 2.26, 0.1)
+                .add(half * 0.95, 2.08, 0)
                 .add(half * 1.05, 1.9, -0.2);
         float[] neckline = Curves.catmullRom(canvas.body.project(lower.toArray()), 3, false);
         Path2D.Float neck = FaceCanvas.outline(top, neckline);
         Color skin = canvas.identity.skin();
         float[] chin = canvas.head.project(new double[] {0, canvas.geometry.structure.chin(), 0});
-        canvas.graphics.setPaint(new GradientPaint(chin[0], chin[1], Palette.shade(skin, 0.68), neckline[0],
-                neckline[1], Palette.shade(skin, 0.93)));
+        canvas.graphics.setPaint(new GradientPaint(
+                chin[0], chin[1], Palette.shade(skin, 0.68), neckline[0], neckline[1], Palette.shade(skin, 0.93)));
         canvas.graphics.fill(neck);
     }
 
@@ -87,8 +101,11 @@ final class HeadPainter {
         double size = canvas.geometry.structure.earSize();
         double along = 0.06 * size;
         double flare = Math.toRadians(55);
-        return new double[] {anchor[0] + FaceGeometry.sign(side) * along * Math.cos(flare),
-            anchor[1] + 0.29 * size, anchor[2] - along * Math.sin(flare)};
+        return new double[] {
+            anchor[0] + FaceGeometry.sign(side) * along * Math.cos(flare),
+            anchor[1] + 0.29 * size,
+            anchor[2] - along * Math.sin(flare)
+        };
     }
 
     /**
@@ -150,9 +167,10 @@ final class HeadPainter {
         float[] center = canvas.project(new double[] {0, 0.25, geometry.surface(0, 0.25)});
         float radius = canvas.pixels(1.4 * geometry.structure.faceWidth());
         Color dark = Palette.shade(canvas.identity.skin(), 0.62);
-        Paint paint = new RadialGradientPaint(new Point2D.Float(center[0], center[1]), radius,
-                new float[] {0f, 0.55f, 1f}, new Color[] {Palette.alpha(dark, 0), Palette.alpha(dark, 0.05),
-                    Palette.alpha(dark, 0.6)});
+        Paint paint = new RadialGradientPaint(
+                new Point2D.Float(center[0], center[1]), radius, new float[] {0f, 0.55f, 1f}, new Color[] {
+                    Palette.alpha(dark, 0), Palette.alpha(dark, 0.05), Palette.alpha(dark, 0.6)
+                });
         Shape clip = canvas.graphics.getClip();
         canvas.graphics.clip(area);
         canvas.graphics.setPaint(paint);

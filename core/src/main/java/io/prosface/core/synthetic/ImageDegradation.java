@@ -18,8 +18,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 /** Camera and transmission defects on a {@code TYPE_INT_RGB} image: blur, sensor noise and JPEG artefacts. */
 final class ImageDegradation {
 
-    private ImageDegradation() {
-    }
+    private ImageDegradation() {}
 
     /** Separable Gaussian blur with clamped edges, in place. */
     static void blur(BufferedImage image, double sigma) {
@@ -44,8 +43,8 @@ final class ImageDegradation {
         pass(buffer, pixels, width, height, kernel, radius, false);
     }
 
-    private static void pass(int[] in, int[] out, int width, int height, float[] kernel, int radius,
-            boolean horizontal) {
+    private static void pass(
+            int[] in, int[] out, int width, int height, float[] kernel, int radius, boolean horizontal) {
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
                 float red = 0;
@@ -76,8 +75,8 @@ final class ImageDegradation {
         double scale = sigma;
         for (int i = 0; i < pixels.length; i++) {
             int rgb = pixels[i];
-            int luminance = (int) Math.round(scale * (random.uniform(-1, 1) + random.uniform(-1, 1)
-                    + random.uniform(-1, 1)) * 0.7);
+            int luminance = (int)
+                    Math.round(scale * (random.uniform(-1, 1) + random.uniform(-1, 1) + random.uniform(-1, 1)) * 0.7);
             int red = Palette.clamp(((rgb >> 16) & 0xFF) + luminance + (int) random.uniform(-sigma, sigma) / 2);
             int green = Palette.clamp(((rgb >> 8) & 0xFF) + luminance + (int) random.uniform(-sigma, sigma) / 2);
             int blue = Palette.clamp((rgb & 0xFF) + luminance + (int) random.uniform(-sigma, sigma) / 2);

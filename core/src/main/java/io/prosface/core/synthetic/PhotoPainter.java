@@ -19,8 +19,7 @@ final class PhotoPainter {
     /** Background of clean renders: a chroma-key green no face part uses, so tests can tell face from background. */
     static final Color CLEAN_BACKGROUND = Palette.rgb(0, 185, 75);
 
-    private PhotoPainter() {
-    }
+    private PhotoPainter() {}
 
     static void paintBackground(Graphics2D graphics, int size, SceneSettings.Photo photo) {
         if (photo.clean()) {
@@ -31,8 +30,8 @@ final class PhotoPainter {
         SyntheticRandom random = new SyntheticRandom(photo.backgroundSeed());
         Color first = Palette.random(random);
         Color second = Palette.random(random);
-        graphics.setPaint(new GradientPaint((float) random.uniform(0, size), 0, first, (float) random.uniform(0, size),
-                size, second));
+        graphics.setPaint(new GradientPaint(
+                (float) random.uniform(0, size), 0, first, (float) random.uniform(0, size), size, second));
         graphics.fillRect(0, 0, size, size);
         switch (random.nextInt(4)) {
             case 0 -> {
@@ -74,8 +73,8 @@ final class PhotoPainter {
         for (double x = -size; x < 2 * size; x += period) {
             if (checker) {
                 for (double y = -size; y < 2 * size; y += period * 2) {
-                    graphics.fill(new Rectangle2D.Double(x, y + (Math.round(x / period) % 2) * period, period / 2,
-                            period));
+                    graphics.fill(
+                            new Rectangle2D.Double(x, y + (Math.round(x / period) % 2) * period, period / 2, period));
                 }
             } else {
                 graphics.fill(new Rectangle2D.Double(x, -size, period / 2, 3 * size));
@@ -104,8 +103,12 @@ final class PhotoPainter {
         double dx = Math.cos(photo.lightAngle()) * size / 2;
         double dy = Math.sin(photo.lightAngle()) * size / 2;
         double strength = photo.lightStrength();
-        graphics.setPaint(new GradientPaint((float) (size / 2.0 - dx), (float) (size / 2.0 - dy),
-                Palette.alpha(Color.WHITE, strength * 0.5), (float) (size / 2.0 + dx), (float) (size / 2.0 + dy),
+        graphics.setPaint(new GradientPaint(
+                (float) (size / 2.0 - dx),
+                (float) (size / 2.0 - dy),
+                Palette.alpha(Color.WHITE, strength * 0.5),
+                (float) (size / 2.0 + dx),
+                (float) (size / 2.0 + dy),
                 Palette.alpha(Color.BLACK, strength)));
         graphics.fillRect(0, 0, size, size);
     }
@@ -125,8 +128,13 @@ final class PhotoPainter {
         AffineTransform saved = graphics.getTransform();
         graphics.rotate(random.uniform(-0.8, 0.8), x, y);
         switch (photo.occluder()) {
-            case HAND -> hand(graphics, x, y, side * random.uniform(0.3, 0.45),
-                    Palette.jitter(Palette.mix(skin, Palette.random(random), 0.2), 10, random));
+            case HAND ->
+                hand(
+                        graphics,
+                        x,
+                        y,
+                        side * random.uniform(0.3, 0.45),
+                        Palette.jitter(Palette.mix(skin, Palette.random(random), 0.2), 10, random));
             case BAR -> {
                 graphics.setColor(Palette.random(random));
                 double length = side * random.uniform(0.6, 1.3);
@@ -144,8 +152,8 @@ final class PhotoPainter {
         for (int finger = 0; finger < 4; finger++) {
             double fx = x - palm / 2 + palm * (finger + 0.5) / 4;
             double length = palm * (finger == 0 || finger == 3 ? 0.6 : 0.75);
-            Shape shape = new RoundRectangle2D.Double(fx - palm * 0.1, y - palm / 2 - length + palm * 0.15, palm * 0.2,
-                    length, palm * 0.2, palm * 0.2);
+            Shape shape = new RoundRectangle2D.Double(
+                    fx - palm * 0.1, y - palm / 2 - length + palm * 0.15, palm * 0.2, length, palm * 0.2, palm * 0.2);
             graphics.fill(shape);
             graphics.setColor(Palette.shade(skin, 0.75));
             graphics.setStroke(new BasicStroke((float) Math.max(0.5, palm * 0.02)));
@@ -161,10 +169,10 @@ final class PhotoPainter {
         graphics.fill(thumb);
     }
 
-    private static void scarf(Graphics2D graphics, double x, double y, double width, double height,
-            SyntheticRandom random) {
-        Shape cloth = new RoundRectangle2D.Double(x - width / 2, y - height / 2, width, height, height * 0.4,
-                height * 0.4);
+    private static void scarf(
+            Graphics2D graphics, double x, double y, double width, double height, SyntheticRandom random) {
+        Shape cloth =
+                new RoundRectangle2D.Double(x - width / 2, y - height / 2, width, height, height * 0.4, height * 0.4);
         graphics.setColor(Palette.random(random));
         graphics.fill(cloth);
         Shape clip = graphics.getClip();

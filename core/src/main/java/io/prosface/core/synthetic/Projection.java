@@ -23,7 +23,13 @@ final class Projection {
      * @param centerX image x of the face-unit origin (between the eyes) before rotation
      * @param centerY image y of the face-unit origin before rotation
      */
-    Projection(double yaw, double pitch, double roll, double[] pivot, double pixelsPerUnit, double centerX,
+    Projection(
+            double yaw,
+            double pitch,
+            double roll,
+            double[] pivot,
+            double pixelsPerUnit,
+            double centerX,
             double centerY) {
         double cy = Math.cos(yaw);
         double sy = Math.sin(yaw);
@@ -47,8 +53,8 @@ final class Projection {
     private static double[] multiply(double[] a, double[] b, double[] out) {
         for (int row = 0; row < 3; row++) {
             for (int column = 0; column < 3; column++) {
-                out[row * 3 + column] = a[row * 3] * b[column] + a[row * 3 + 1] * b[3 + column]
-                        + a[row * 3 + 2] * b[6 + column];
+                out[row * 3 + column] =
+                        a[row * 3] * b[column] + a[row * 3 + 1] * b[3 + column] + a[row * 3 + 2] * b[6 + column];
             }
         }
         return out;

@@ -7,8 +7,7 @@ import java.awt.geom.Point2D;
 /** Paints what lies on the skin: rosy cheeks, cheekbones, wrinkles and folds, eye bags, a double chin. */
 final class SkinDetailPainter {
 
-    private SkinDetailPainter() {
-    }
+    private SkinDetailPainter() {}
 
     static void paint(FaceCanvas canvas) {
         FaceGeometry geometry = canvas.geometry;
@@ -18,8 +17,12 @@ final class SkinDetailPainter {
         if (canvas.scene.makeup().rosyCheeks()) {
             for (int side = 0; side < 2; side++) {
                 double x = FaceGeometry.sign(side) * 0.56;
-                glow(canvas, new double[] {x, 0.42 - lift, geometry.surface(x, 0.42)}, 0.3,
-                        Palette.rgb(235, 90, 105), 0.5);
+                glow(
+                        canvas,
+                        new double[] {x, 0.42 - lift, geometry.surface(x, 0.42)},
+                        0.3,
+                        Palette.rgb(235, 90, 105),
+                        0.5);
             }
         }
         if (traits.highCheekbones()) {
@@ -28,15 +31,21 @@ final class SkinDetailPainter {
                 glow(canvas, new double[] {x, 0.2 - lift, geometry.surface(x, 0.2)}, 0.2, Color.WHITE, 0.28);
                 // the hollow under the cheekbone: a soft shadow, not a line
                 double hollow = FaceGeometry.sign(side) * 0.74;
-                glow(canvas, new double[] {hollow, 0.52, geometry.surface(hollow, 0.52)}, 0.17,
-                        Palette.shade(canvas.identity.skin(), 0.5), 0.35);
+                glow(
+                        canvas,
+                        new double[] {hollow, 0.52, geometry.surface(hollow, 0.52)},
+                        0.17,
+                        Palette.shade(canvas.identity.skin(), 0.5),
+                        0.35);
             }
         }
         wrinkles(canvas);
         if (traits.bagsUnderEyes()) {
             for (int side = 0; side < 2; side++) {
-                canvas.stroke(canvas.project(lowered(geometry, geometry.eyeLower[side], 0.075)),
-                        Palette.alpha(Palette.rgb(95, 60, 75), 0.45), 0.03);
+                canvas.stroke(
+                        canvas.project(lowered(geometry, geometry.eyeLower[side], 0.075)),
+                        Palette.alpha(Palette.rgb(95, 60, 75), 0.45),
+                        0.03);
             }
         }
         if (traits.doubleChin()) {
@@ -72,7 +81,8 @@ final class SkinDetailPainter {
             double s = FaceGeometry.sign(side);
             double tip = geometry.structure.noseTip();
             double mouthX = Math.abs(corner[0]) + 0.06;
-            PointList fold = new PointList().add(s * (width + 0.05), tip - 0.02, geometry.surface(width, tip))
+            PointList fold = new PointList()
+                    .add(s * (width + 0.05), tip - 0.02, geometry.surface(width, tip))
                     .add(s * (mouthX + 0.02), corner[1] - 0.05, geometry.surface(mouthX, corner[1]))
                     .add(s * mouthX, corner[1] + 0.12, geometry.surface(mouthX, corner[1]));
             canvas.stroke(Curves.catmullRom(canvas.project(fold), 4, false), shadow(canvas, 0.5 * folds), 0.025);
@@ -80,8 +90,17 @@ final class SkinDetailPainter {
             if (crow > 0.1) {
                 double[] outer = geometry.landmark(side == 0 ? 36 : 45);
                 for (int k = -1; k <= 1; k++) {
-                    canvas.stroke(canvas.project(new double[] {outer[0] + s * 0.04, outer[1] + 0.03 * k, outer[2],
-                        outer[0] + s * 0.14, outer[1] + 0.07 * k, outer[2] - 0.05}), shadow(canvas, 0.5 * crow), 0.014);
+                    canvas.stroke(
+                            canvas.project(new double[] {
+                                outer[0] + s * 0.04,
+                                outer[1] + 0.03 * k,
+                                outer[2],
+                                outer[0] + s * 0.14,
+                                outer[1] + 0.07 * k,
+                                outer[2] - 0.05
+                            }),
+                            shadow(canvas, 0.5 * crow),
+                            0.014);
                 }
             }
         }
@@ -89,8 +108,17 @@ final class SkinDetailPainter {
             for (int k = -1; k <= 1; k += 2) {
                 double x = 0.045 * k;
                 double top = geometry.structure.browHeight() - 0.05;
-                canvas.stroke(canvas.project(new double[] {x, top, geometry.surface(x, top) + 0.04, x * 1.3, top + 0.14,
-                    geometry.surface(x, top) + 0.04}), shadow(canvas, 0.6 * expression.frownLines()), 0.018);
+                canvas.stroke(
+                        canvas.project(new double[] {
+                            x,
+                            top,
+                            geometry.surface(x, top) + 0.04,
+                            x * 1.3,
+                            top + 0.14,
+                            geometry.surface(x, top) + 0.04
+                        }),
+                        shadow(canvas, 0.6 * expression.frownLines()),
+                        0.018);
             }
         }
     }
@@ -112,9 +140,11 @@ final class SkinDetailPainter {
     static void glow(FaceCanvas canvas, double[] center, double radius, Color color, double alpha) {
         float[] point = canvas.project(center);
         float pixels = Math.max(1f, canvas.pixels(radius));
-        canvas.graphics.setPaint(new RadialGradientPaint(new Point2D.Float(point[0], point[1]), pixels,
-                new float[] {0f, 1f}, new Color[] {Palette.alpha(color, alpha), Palette.alpha(color, 0)}));
-        canvas.graphics.fill(new java.awt.geom.Ellipse2D.Float(point[0] - pixels, point[1] - pixels, 2 * pixels,
-                2 * pixels));
+        canvas.graphics.setPaint(new RadialGradientPaint(
+                new Point2D.Float(point[0], point[1]), pixels, new float[] {0f, 1f}, new Color[] {
+                    Palette.alpha(color, alpha), Palette.alpha(color, 0)
+                }));
+        canvas.graphics.fill(
+                new java.awt.geom.Ellipse2D.Float(point[0] - pixels, point[1] - pixels, 2 * pixels, 2 * pixels));
     }
 }

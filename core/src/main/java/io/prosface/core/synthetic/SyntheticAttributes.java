@@ -17,18 +17,51 @@ import java.util.Map;
 public final class SyntheticAttributes {
 
     /** Attribute names exactly as in CelebA's {@code list_attr_celeba.txt}, in its column order. */
-    public static final List<String> NAMES = List.of("5_o_Clock_Shadow", "Arched_Eyebrows", "Bags_Under_Eyes", "Bald",
-            "Bangs", "Big_Lips", "Big_Nose", "Black_Hair", "Blond_Hair", "Blurry", "Brown_Hair", "Bushy_Eyebrows",
-            "Chubby", "Double_Chin", "Eyeglasses", "Goatee", "Gray_Hair", "Heavy_Makeup", "High_Cheekbones", "Male",
-            "Mouth_Slightly_Open", "Mustache", "Narrow_Eyes", "No_Beard", "Oval_Face", "Pale_Skin", "Pointy_Nose",
-            "Receding_Hairline", "Rosy_Cheeks", "Sideburns", "Smiling", "Straight_Hair", "Wavy_Hair",
-            "Wearing_Earrings", "Wearing_Hat", "Wearing_Lipstick", "Wearing_Necklace", "Wearing_Necktie", "Young");
+    public static final List<String> NAMES = List.of(
+            "5_o_Clock_Shadow",
+            "Arched_Eyebrows",
+            "Bags_Under_Eyes",
+            "Bald",
+            "Bangs",
+            "Big_Lips",
+            "Big_Nose",
+            "Black_Hair",
+            "Blond_Hair",
+            "Blurry",
+            "Brown_Hair",
+            "Bushy_Eyebrows",
+            "Chubby",
+            "Double_Chin",
+            "Eyeglasses",
+            "Goatee",
+            "Gray_Hair",
+            "Heavy_Makeup",
+            "High_Cheekbones",
+            "Male",
+            "Mouth_Slightly_Open",
+            "Mustache",
+            "Narrow_Eyes",
+            "No_Beard",
+            "Oval_Face",
+            "Pale_Skin",
+            "Pointy_Nose",
+            "Receding_Hairline",
+            "Rosy_Cheeks",
+            "Sideburns",
+            "Smiling",
+            "Straight_Hair",
+            "Wavy_Hair",
+            "Wearing_Earrings",
+            "Wearing_Hat",
+            "Wearing_Lipstick",
+            "Wearing_Necklace",
+            "Wearing_Necktie",
+            "Young");
 
     /** Eyes whose visible opening (lid to lid over corner to corner) is below this ratio are Narrow_Eyes. */
     static final double NARROW_EYE_RATIO = 0.245;
 
-    private SyntheticAttributes() {
-    }
+    private SyntheticAttributes() {}
 
     static Map<String, Boolean> of(FaceIdentity identity, SceneSettings scene, FaceGeometry geometry) {
         Hair hair = identity.hair();

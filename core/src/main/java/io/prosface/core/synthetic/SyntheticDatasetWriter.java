@@ -37,7 +37,8 @@ public final class SyntheticDatasetWriter {
 
     /** Image file format; JPEG is written at quality 0.95. */
     public enum ImageFormat {
-        PNG("png"), JPG("jpg");
+        PNG("png"),
+        JPG("jpg");
 
         private final String extension;
 
@@ -94,20 +95,31 @@ public final class SyntheticDatasetWriter {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while writing " + directory, e);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io
+            throw e.getCause() instanceof IOException io
+                    ? io
                     : new IOException("writing a sample failed", e.getCause());
         } finally {
             pool.shutdownNow();
         }
         writeAttributes(directory.resolve("list_attr_celeba.txt"), labels);
         writeExpressions(directory.resolve("expressions.csv"), labels);
-        write(directory.resolve("synthetic.json"), String.format(Locale.ROOT,
-                "{\n  \"generator\": \"SyntheticFaceGenerator\",\n  \"seed\": %d,\n  \"count\": %d,\n"
-                        + "  \"imageSize\": %d,\n  \"format\": \"%s\",\n  \"clean\": %b,\n  \"framing\": \"%s\",\n"
-                        + "  \"attributes\": %d,\n  \"landmarks\": \"ibug68\"\n}\n",
-                seed, count, generator.imageSize(), format.extension(), generator.isClean(),
-                generator.faceMargin().map(margin -> "face, margin " + margin).orElse("photo"),
-                SyntheticAttributes.NAMES.size()));
+        write(
+                directory.resolve("synthetic.json"),
+                String.format(
+                        Locale.ROOT,
+                        "{\n  \"generator\": \"SyntheticFaceGenerator\",\n  \"seed\": %d,\n  \"count\": %d,\n"
+                                + "  \"imageSize\": %d,\n  \"format\": \"%s\",\n  \"clean\": %b,\n  \"framing\": \"%s\",\n"
+                                + "  \"attributes\": %d,\n  \"landmarks\": \"ibug68\"\n}\n",
+                        seed,
+                        count,
+                        generator.imageSize(),
+                        format.extension(),
+                        generator.isClean(),
+                        generator
+                                .faceMargin()
+                                .map(margin -> "face, margin " + margin)
+                                .orElse("photo"),
+                        SyntheticAttributes.NAMES.size()));
     }
 
     private FaceLabels writeSample(Path images, long seed, int index) throws IOException {
@@ -122,7 +134,8 @@ public final class SyntheticDatasetWriter {
     /** Encodes in memory: ImageIO's stream helpers may otherwise cache through temporary files. */
     private byte[] encode(BufferedImage image) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ImageWriter writer = ImageIO.getImageWritersByFormatName(format == ImageFormat.PNG ? "png" : "jpeg").next();
+        ImageWriter writer = ImageIO.getImageWritersByFormatName(format == ImageFormat.PNG ? "png" : "jpeg")
+                .next();
         try (MemoryCacheImageOutputStream output = new MemoryCacheImageOutputStream(bytes)) {
             writer.setOutput(output);
             ImageWriteParam parameters = writer.getDefaultWriteParam();
@@ -139,7 +152,9 @@ public final class SyntheticDatasetWriter {
 
     /** 300-W point file: pixel coordinates of the image, three decimals. */
     static String pts(float[] landmarks) {
-        StringBuilder text = new StringBuilder("version: 1\nn_points: ").append(landmarks.length / 2).append("\n{\n");
+        StringBuilder text = new StringBuilder("version: 1\nn_points: ")
+                .append(landmarks.length / 2)
+                .append("\n{\n");
         for (int i = 0; i < landmarks.length; i += 2) {
             text.append(String.format(Locale.ROOT, "%.3f %.3f\n", landmarks[i], landmarks[i + 1]));
         }
@@ -164,7 +179,10 @@ public final class SyntheticDatasetWriter {
     private void writeExpressions(Path file, FaceLabels[] labels) throws IOException {
         StringBuilder text = new StringBuilder("image,expression\n");
         for (int i = 0; i < labels.length; i++) {
-            text.append(imageName(i)).append(',').append(labels[i].expression().label()).append('\n');
+            text.append(imageName(i))
+                    .append(',')
+                    .append(labels[i].expression().label())
+                    .append('\n');
         }
         write(file, text.toString());
     }

@@ -32,6 +32,7 @@ public final class SyntheticFaceGenerator {
     private static final double FACE_SCALE = 0.23;
     /** Image height fraction where the eye line sits at zero offset. */
     private static final double EYE_LINE = 0.44;
+
     private static final double[] HEAD_PIVOT = {0, 0.3, -0.4};
     private static final double[] BODY_PIVOT = {0, 2.0, -0.4};
 
@@ -115,25 +116,28 @@ public final class SyntheticFaceGenerator {
 
     /** The person of {@code identitySeed} making {@code expression}, photographed as {@code sceneSeed} says. */
     public FaceSample render(long identitySeed, Expression expression, long sceneSeed) {
-        return render(identitySeed, expression, sceneSeed, String.format("synthetic-%016x-%s-%016x", identitySeed,
-                expression.label(), sceneSeed));
+        return render(
+                identitySeed,
+                expression,
+                sceneSeed,
+                String.format("synthetic-%016x-%s-%016x", identitySeed, expression.label(), sceneSeed));
     }
 
     private FaceSample render(long identitySeed, Expression expression, long sceneSeed, String id) {
         FaceIdentity identity = FaceIdentity.sample(identitySeed);
         SceneSettings scene = SceneSettings.sample(sceneSeed, identity, clean);
-        ExpressionShape shape = ExpressionShape.sample(expression,
-                new SyntheticRandom(SyntheticRandom.derive(sceneSeed, 4)));
+        ExpressionShape shape =
+                ExpressionShape.sample(expression, new SyntheticRandom(SyntheticRandom.derive(sceneSeed, 4)));
         FaceGeometry geometry = new FaceGeometry(identity, shape, scene.gazeX(), scene.gazeY());
         SceneSettings.Pose pose = scene.pose();
         int photoSize = faceMargin == null ? imageSize : imageSize * FACE_CROP_OVERSAMPLING;
         double pixelsPerUnit = FACE_SCALE * photoSize * pose.scale();
         double centerX = photoSize * (0.5 + pose.offsetX());
         double centerY = photoSize * (EYE_LINE + pose.offsetY());
-        Projection head = new Projection(pose.yaw(), pose.pitch(), pose.roll(), HEAD_PIVOT, pixelsPerUnit, centerX,
-                centerY);
-        Projection body = new Projection(pose.yaw() * 0.3, 0, pose.roll() * 0.3, BODY_PIVOT, pixelsPerUnit, centerX,
-                centerY);
+        Projection head =
+                new Projection(pose.yaw(), pose.pitch(), pose.roll(), HEAD_PIVOT, pixelsPerUnit, centerX, centerY);
+        Projection body =
+                new Projection(pose.yaw() * 0.3, 0, pose.roll() * 0.3, BODY_PIVOT, pixelsPerUnit, centerX, centerY);
         float[] landmarks = head.project(geometry.landmarks);
 
         BufferedImage image = new BufferedImage(photoSize, photoSize, BufferedImage.TYPE_INT_RGB);
@@ -154,8 +158,13 @@ public final class SyntheticFaceGenerator {
             image = cut(image, crop);
             landmarks = crop.imageToInput(landmarks);
         }
-        FaceLabels labels = new FaceLabels(SyntheticAttributes.of(identity, scene, geometry), expression, landmarks,
-                identity.age(), identity.male() ? 0 : 1, null);
+        FaceLabels labels = new FaceLabels(
+                SyntheticAttributes.of(identity, scene, geometry),
+                expression,
+                landmarks,
+                identity.age(),
+                identity.male() ? 0 : 1,
+                null);
         return new FaceSample(id, image, labels);
     }
 
@@ -196,8 +205,8 @@ public final class SyntheticFaceGenerator {
         AccessoryPainter.paintEarring(canvas, side);
     }
 
-    private static BufferedImage degrade(BufferedImage image, int photoSize, SceneSettings.Photo photo,
-            long sceneSeed) {
+    private static BufferedImage degrade(
+            BufferedImage image, int photoSize, SceneSettings.Photo photo, long sceneSeed) {
         ImageDegradation.blur(image, photo.blur() * photoSize / 128.0);
         ImageDegradation.noise(image, photo.noise(), SyntheticRandom.derive(sceneSeed, 5));
         return photo.jpegQuality() > 0 ? ImageDegradation.jpeg(image, photo.jpegQuality()) : image;
@@ -226,8 +235,8 @@ public final class SyntheticFaceGenerator {
         graphics.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
         graphics.setRenderingHint(RenderingHints.KEY_COLOR_RENDERING, RenderingHints.VALUE_COLOR_RENDER_QUALITY);
         graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-        graphics.setRenderingHint(RenderingHints.KEY_ALPHA_INTERPOLATION,
-                RenderingHints.VALUE_ALPHA_INTERPOLATION_QUALITY);
+        graphics.setRenderingHint(
+                RenderingHints.KEY_ALPHA_INTERPOLATION, RenderingHints.VALUE_ALPHA_INTERPOLATION_QUALITY);
         graphics.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         graphics.setRenderingHint(RenderingHints.KEY_FRACTIONALMETRICS, RenderingHints.VALUE_FRACTIONALMETRICS_ON);
     }

@@ -43,8 +43,8 @@ public final class BackboneWithHead extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         // backbone output NDList(classToken (B, D), patchTokens (B, N, D)); the head reads the class token
         NDList tokens = backbone.forward(parameterStore, inputs, training);
         return head.forward(parameterStore, new NDList(tokens.get(0)), training);

@@ -52,7 +52,10 @@ public final class EmaTeacher {
                 throw new IllegalArgumentException("parameter " + i + " is '" + studentName + "' in the student but '"
                         + teacherName + "' in the teacher: not the same architecture");
             }
-            if (!studentParameter.getArray().getShape().equals(teacherParameter.getArray().getShape())) {
+            if (!studentParameter
+                    .getArray()
+                    .getShape()
+                    .equals(teacherParameter.getArray().getShape())) {
                 throw new IllegalArgumentException("parameter '" + studentName + "' has shape "
                         + studentParameter.getArray().getShape() + " in the student but "
                         + teacherParameter.getArray().getShape() + " in the teacher");

@@ -24,8 +24,7 @@ public final class GradientClipping {
 
     private static final NDIndex ALL = new NDIndex("...");
 
-    private GradientClipping() {
-    }
+    private GradientClipping() {}
 
     /**
      * DINO's clip_gradients: every parameter whose gradient norm exceeds {@code maxNorm} has its gradient scaled by

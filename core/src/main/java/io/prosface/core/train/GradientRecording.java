@@ -14,8 +14,7 @@ import ai.djl.pytorch.jni.JniUtils;
  */
 public final class GradientRecording {
 
-    private GradientRecording() {
-    }
+    private GradientRecording() {}
 
     /** Turns recording off on this thread (a no-op on engines without a per-thread grad mode). */
     public static void pauseOnThisThread() {

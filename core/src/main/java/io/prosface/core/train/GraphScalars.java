@@ -16,8 +16,7 @@ import ai.djl.ndarray.types.Shape;
  */
 public final class GraphScalars {
 
-    private GraphScalars() {
-    }
+    private GraphScalars() {}
 
     /** A 0-dimensional array holding {@code value}, in the manager, type and device of {@code like}. */
     public static NDArray of(NDArray like, double value) {

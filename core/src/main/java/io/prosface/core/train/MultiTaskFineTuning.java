@@ -38,14 +38,25 @@ public final class MultiTaskFineTuning {
      * @param threads decoding and augmenting threads
      * @param maxFaces train on a seeded sample of this many faces (0: all; small runs and tests)
      */
-    public record Settings(int epochs, int batchSize, double learningRate, double backboneLearningRateScale,
-            double weightDecay, long warmupSteps, long seed, int threads, int maxFaces, MultiTaskLoss loss) {
+    public record Settings(
+            int epochs,
+            int batchSize,
+            double learningRate,
+            double backboneLearningRateScale,
+            double weightDecay,
+            long warmupSteps,
+            long seed,
+            int threads,
+            int maxFaces,
+            MultiTaskLoss loss) {
 
         /** The faces one run trains on: the corpus, or a seeded sample of {@code maxFaces} of it. */
         public FaceDataset faces(MultiTaskCorpus corpus) {
             FaceDataset all = corpus.dataset();
             return maxFaces > 0 && maxFaces < all.size()
-                    ? io.prosface.core.data.FaceDatasets.split(all, (double) maxFaces / all.size(), seed).get(0) : all;
+                    ? io.prosface.core.data.FaceDatasets.split(all, (double) maxFaces / all.size(), seed)
+                            .get(0)
+                    : all;
         }
     }
 
@@ -58,7 +69,12 @@ public final class MultiTaskFineTuning {
 
     /** Called after each step outside the gradient graph; may throw to stop (a clean stop saves first). */
     public interface Listener {
-        void stepFinished(long step, long totalSteps, int epoch, double learningRate, Map<String, Double> losses,
+        void stepFinished(
+                long step,
+                long totalSteps,
+                int epoch,
+                double learningRate,
+                Map<String, Double> losses,
                 double imagesPerSecond);
 
         /** Whether to stop after {@code step}: the caller saves a checkpoint then. */
@@ -79,18 +95,25 @@ public final class MultiTaskFineTuning {
      *
      * @param checkpoint called with the next step every {@code checkpointEvery} steps and at the end
      */
-    public static long run(VisionTransformer backbone, Heads heads, MultiTaskCorpus corpus, Settings settings,
-            long firstStep, long checkpointEvery, NDManager manager, Listener listener,
+    public static long run(
+            VisionTransformer backbone,
+            Heads heads,
+            MultiTaskCorpus corpus,
+            Settings settings,
+            long firstStep,
+            long checkpointEvery,
+            NDManager manager,
+            Listener listener,
             java.util.function.LongConsumer checkpoint) {
         FaceDataset dataset = settings.faces(corpus);
         long perEpoch = stepsPerEpoch(dataset.size(), settings.batchSize());
         long totalSteps = perEpoch * settings.epochs();
         int imageSize = backbone.config().imageSize();
-        FaceBatchLoader.Options options = new FaceBatchLoader.Options(settings.batchSize(), true, true, settings.seed(),
-                settings.threads(), 3);
+        FaceBatchLoader.Options options =
+                new FaceBatchLoader.Options(settings.batchSize(), true, true, settings.seed(), settings.threads(), 3);
         long step = firstStep;
-        try (FaceBatchLoader<MultiTaskExample> loader = new FaceBatchLoader<>(dataset,
-                (sample, random) -> corpus.example(sample, random, true), options);
+        try (FaceBatchLoader<MultiTaskExample> loader = new FaceBatchLoader<>(
+                        dataset, (sample, random) -> corpus.example(sample, random, true), options);
                 // one optimizer per head: AdamW keeps its moments by parameter name, and the heads' names coincide
                 Optimizers headOptimizers = new Optimizers(heads.all().size());
                 ScheduledAdamW backboneOptimizer = new ScheduledAdamW()) {
@@ -103,16 +126,29 @@ public final class MultiTaskFineTuning {
                 while (batches.hasNext() && step < totalSteps) {
                     long started = System.nanoTime();
                     List<MultiTaskExample> batch = batches.next();
-                    double learningRate = Schedules.warmupCosine(0, settings.learningRate(),
-                            settings.learningRate() / 100, settings.warmupSteps(), step, totalSteps);
+                    double learningRate = Schedules.warmupCosine(
+                            0,
+                            settings.learningRate(),
+                            settings.learningRate() / 100,
+                            settings.warmupSteps(),
+                            step,
+                            totalSteps);
                     Map<String, Double> losses = trainStep(backbone, heads, batch, imageSize, settings, manager, step);
                     for (int h = 0; h < heads.all().size(); h++) {
-                        headOptimizers.get(h).step(heads.all().get(h).getParameters(), learningRate,
-                                settings.weightDecay(), name -> false);
+                        headOptimizers
+                                .get(h)
+                                .step(
+                                        heads.all().get(h).getParameters(),
+                                        learningRate,
+                                        settings.weightDecay(),
+                                        name -> false);
                     }
                     GradientClipping.clipPerParameter(backbone.getParameters(), 3.0);
-                    backboneOptimizer.step(backbone.getParameters(), learningRate * settings.backboneLearningRateScale(),
-                            settings.weightDecay(), name -> false);
+                    backboneOptimizer.step(
+                            backbone.getParameters(),
+                            learningRate * settings.backboneLearningRateScale(),
+                            settings.weightDecay(),
+                            name -> false);
                     step++;
                     double seconds = (System.nanoTime() - started) / 1e9;
                     listener.stepFinished(step, totalSteps, epoch, learningRate, losses, batch.size() / seconds);
@@ -148,24 +184,42 @@ public final class MultiTaskFineTuning {
         }
     }
 
-    private static Map<String, Double> trainStep(VisionTransformer backbone, Heads heads, List<MultiTaskExample> batch,
-            int imageSize, Settings settings, NDManager manager, long step) {
+    private static Map<String, Double> trainStep(
+            VisionTransformer backbone,
+            Heads heads,
+            List<MultiTaskExample> batch,
+            int imageSize,
+            Settings settings,
+            NDManager manager,
+            long step) {
         GradientClipping.zeroGradients(backbone.getParameters());
         heads.all().forEach(head -> GradientClipping.zeroGradients(head.getParameters()));
         try (NDManager stepManager = manager.newSubManager()) {
             Targets targets = Targets.stack(stepManager, batch);
             try (GradientCollector collector = stepManager.getEngine().newGradientCollector()) {
                 ParameterStore store = new ParameterStore(stepManager, false);
-                NDArray images = FacePreprocessor.stack(stepManager, batch.stream().map(MultiTaskExample::pixels).toList(),
+                NDArray images = FacePreprocessor.stack(
+                        stepManager,
+                        batch.stream().map(MultiTaskExample::pixels).toList(),
                         imageSize);
                 // NDList(classToken (B, D), patchTokens (B, N, D)), shared by every head
                 NDList tokens = backbone.forward(store, new NDList(images), true);
-                Function<TaskHead, NDArray> run = head -> head.forward(store, tokens, true).head();
-                MultiTaskLoss.Terms terms = settings.loss().compute(
-                        run.apply(heads.attributes()), targets.attributes, targets.attributeMask,
-                        run.apply(heads.expression()), targets.expression, targets.expressionWeight,
-                        run.apply(heads.landmarks()), targets.landmarks, targets.landmarkWeight,
-                        run.apply(heads.age()), targets.age, targets.ageWeight);
+                Function<TaskHead, NDArray> run =
+                        head -> head.forward(store, tokens, true).head();
+                MultiTaskLoss.Terms terms = settings.loss()
+                        .compute(
+                                run.apply(heads.attributes()),
+                                targets.attributes,
+                                targets.attributeMask,
+                                run.apply(heads.expression()),
+                                targets.expression,
+                                targets.expressionWeight,
+                                run.apply(heads.landmarks()),
+                                targets.landmarks,
+                                targets.landmarkWeight,
+                                run.apply(heads.age()),
+                                targets.age,
+                                targets.ageWeight);
                 collector.backward(terms.total());
                 Map<String, Double> losses = new LinkedHashMap<>();
                 losses.put("loss", (double) terms.total().getFloat());
@@ -182,8 +236,15 @@ public final class MultiTaskFineTuning {
     }
 
     /** A batch's targets as arrays of the step's manager. */
-    private record Targets(NDArray attributes, NDArray attributeMask, NDArray expression, NDArray expressionWeight,
-            NDArray landmarks, NDArray landmarkWeight, NDArray age, NDArray ageWeight) {
+    private record Targets(
+            NDArray attributes,
+            NDArray attributeMask,
+            NDArray expression,
+            NDArray expressionWeight,
+            NDArray landmarks,
+            NDArray landmarkWeight,
+            NDArray age,
+            NDArray ageWeight) {
 
         static Targets stack(NDManager manager, List<MultiTaskExample> batch) {
             int size = batch.size();
@@ -201,8 +262,11 @@ public final class MultiTaskFineTuning {
                     scalars(manager, batch, MultiTaskExample::ageWeight));
         }
 
-        private static NDArray rows(NDManager manager, List<MultiTaskExample> batch,
-                Function<MultiTaskExample, float[]> field, Shape shape) {
+        private static NDArray rows(
+                NDManager manager,
+                List<MultiTaskExample> batch,
+                Function<MultiTaskExample, float[]> field,
+                Shape shape) {
             int width = (int) (shape.size() / shape.get(0));
             float[] values = new float[(int) shape.size()];
             for (int b = 0; b < batch.size(); b++) {
@@ -211,7 +275,9 @@ public final class MultiTaskFineTuning {
             return manager.create(values, shape);
         }
 
-        private static NDArray scalars(NDManager manager, List<MultiTaskExample> batch,
+        private static NDArray scalars(
+                NDManager manager,
+                List<MultiTaskExample> batch,
                 java.util.function.ToDoubleFunction<MultiTaskExample> field) {
             float[] values = new float[batch.size()];
             for (int b = 0; b < values.length; b++) {

@@ -49,22 +49,36 @@ public record MultiTaskLoss(double landmarkWeight, double ageWeight, List<Double
      * @param landmarks (B, 68, 2) predicted in [0, 1]; landmarkTargets (B, 68, 2); landmarkWeights (B)
      * @param age (B, 1) years; ageTargets, ageWeights (B)
      */
-    public Terms compute(NDArray attributeLogits, NDArray attributeTargets, NDArray attributeMask,
-            NDArray expressionLogits, NDArray expressionTargets, NDArray expressionWeights,
-            NDArray landmarks, NDArray landmarkTargets, NDArray landmarkWeights,
-            NDArray age, NDArray ageTargets, NDArray ageWeights) {
-        NDArray attributes = TaskLosses.binaryCrossEntropyWithLogits(attributeLogits, attributeTargets,
-                weighted(attributeMask));
+    public Terms compute(
+            NDArray attributeLogits,
+            NDArray attributeTargets,
+            NDArray attributeMask,
+            NDArray expressionLogits,
+            NDArray expressionTargets,
+            NDArray expressionWeights,
+            NDArray landmarks,
+            NDArray landmarkTargets,
+            NDArray landmarkWeights,
+            NDArray age,
+            NDArray ageTargets,
+            NDArray ageWeights) {
+        NDArray attributes =
+                TaskLosses.binaryCrossEntropyWithLogits(attributeLogits, attributeTargets, weighted(attributeMask));
         // (B, 7) -> (B): -Σ_c q_c log p_c per face
-        NDArray perFaceExpression = expressionTargets.mul(expressionLogits.logSoftmax(1)).sum(new int[] {1}).neg();
+        NDArray perFaceExpression = expressionTargets
+                .mul(expressionLogits.logSoftmax(1))
+                .sum(new int[] {1})
+                .neg();
         NDArray expression = weightedMean(perFaceExpression, expressionWeights);
         // (B, K, 2) -> (B): mean |Δ| over the points' coordinates per face
-        NDArray perFaceLandmarks = landmarks.sub(landmarkTargets).abs().mean(new int[] {2}).mean(new int[] {1});
+        NDArray perFaceLandmarks =
+                landmarks.sub(landmarkTargets).abs().mean(new int[] {2}).mean(new int[] {1});
         NDArray landmarkTerm = weightedMean(perFaceLandmarks, landmarkWeights);
         // (B, 1) -> (B), in decades
         NDArray perFaceAge = age.reshape(new Shape(-1)).sub(ageTargets).abs().div(GraphScalars.of(age, 10));
         NDArray ageTerm = weightedMean(perFaceAge, ageWeights);
-        NDArray total = attributes.add(expression)
+        NDArray total = attributes
+                .add(expression)
                 .add(landmarkTerm.mul(GraphScalars.of(landmarkTerm, landmarkWeight)))
                 .add(ageTerm.mul(GraphScalars.of(ageTerm, ageWeight)));
         return new Terms(total, attributes, expression, landmarkTerm, ageTerm);
@@ -77,7 +91,8 @@ public record MultiTaskLoss(double landmarkWeight, double ageWeight, List<Double
         }
         long columns = attributeMask.getShape().get(1);
         if (attributeWeights.size() != columns) {
-            throw new IllegalArgumentException(attributeWeights.size() + " attribute weights for " + columns + " attributes");
+            throw new IllegalArgumentException(
+                    attributeWeights.size() + " attribute weights for " + columns + " attributes");
         }
         float[] row = new float[attributeWeights.size()];
         for (int i = 0; i < row.length; i++) {

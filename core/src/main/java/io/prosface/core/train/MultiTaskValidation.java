@@ -29,16 +29,22 @@ public final class MultiTaskValidation {
     private MultiTaskValidation() {}
 
     /** Metrics over up to {@code maxFaces} faces (a seeded sample when the corpus is larger; 0 = all). */
-    public static Map<String, Double> evaluate(VisionTransformer backbone, MultiTaskFineTuning.Heads heads,
-            MultiTaskCorpus corpus, int maxFaces, NDManager manager) {
+    public static Map<String, Double> evaluate(
+            VisionTransformer backbone,
+            MultiTaskFineTuning.Heads heads,
+            MultiTaskCorpus corpus,
+            int maxFaces,
+            NDManager manager) {
         FaceDataset dataset = corpus.dataset();
         if (maxFaces > 0 && dataset.size() > maxFaces) {
-            dataset = FaceDatasets.split(dataset, (double) maxFaces / dataset.size(), 7).get(0);
+            dataset = FaceDatasets.split(dataset, (double) maxFaces / dataset.size(), 7)
+                    .get(0);
         }
         double attributeRight = 0, attributeCount = 0, genderRight = 0, genderCount = 0;
         double expressionRight = 0, expressionCount = 0, nmeSum = 0, nmeCount = 0, ageErrors = 0, ageCount = 0;
         int imageSize = backbone.config().imageSize();
-        try (FaceBatchLoader<MultiTaskExample> loader = new FaceBatchLoader<>(dataset,
+        try (FaceBatchLoader<MultiTaskExample> loader = new FaceBatchLoader<>(
+                dataset,
                 (sample, random) -> corpus.example(sample, new SplittableRandom(0), false),
                 FaceBatchLoader.Options.inOrder(64))) {
             Iterator<List<MultiTaskExample>> batches = loader.epoch(0);
@@ -46,12 +52,18 @@ public final class MultiTaskValidation {
                 List<MultiTaskExample> batch = batches.next();
                 float[][] outputs = new float[4][];
                 try (NDManager batchManager = manager.newSubManager()) {
-                    NDArray images = FacePreprocessor.stack(batchManager,
-                            batch.stream().map(MultiTaskExample::pixels).toList(), imageSize);
+                    NDArray images = FacePreprocessor.stack(
+                            batchManager,
+                            batch.stream().map(MultiTaskExample::pixels).toList(),
+                            imageSize);
                     ParameterStore store = new ParameterStore(batchManager, false);
                     NDList tokens = backbone.forward(store, new NDList(images), false);
                     for (int h = 0; h < 4; h++) {
-                        outputs[h] = heads.all().get(h).forward(store, tokens, false).head().toFloatArray();
+                        outputs[h] = heads.all()
+                                .get(h)
+                                .forward(store, tokens, false)
+                                .head()
+                                .toFloatArray();
                     }
                 }
                 int attributes = batch.get(0).attributes().length;
@@ -116,11 +128,14 @@ public final class MultiTaskValidation {
 
     /** Mean point distance over the outer-eye-corner distance of the truth (scale-free, so [0, 1] units do). */
     private static double nme(float[] predicted, int offset, float[] truth, int points) {
-        double interocular = Math.hypot(truth[2 * IbugLandmarks.RIGHT_EYE_OUTER_CORNER] - truth[2 * IbugLandmarks.LEFT_EYE_OUTER_CORNER],
-                truth[2 * IbugLandmarks.RIGHT_EYE_OUTER_CORNER + 1] - truth[2 * IbugLandmarks.LEFT_EYE_OUTER_CORNER + 1]);
+        double interocular = Math.hypot(
+                truth[2 * IbugLandmarks.RIGHT_EYE_OUTER_CORNER] - truth[2 * IbugLandmarks.LEFT_EYE_OUTER_CORNER],
+                truth[2 * IbugLandmarks.RIGHT_EYE_OUTER_CORNER + 1]
+                        - truth[2 * IbugLandmarks.LEFT_EYE_OUTER_CORNER + 1]);
         double sum = 0;
         for (int p = 0; p < points; p++) {
-            sum += Math.hypot(predicted[offset + 2 * p] - truth[2 * p], predicted[offset + 2 * p + 1] - truth[2 * p + 1]);
+            sum += Math.hypot(
+                    predicted[offset + 2 * p] - truth[2 * p], predicted[offset + 2 * p + 1] - truth[2 * p + 1]);
         }
         return sum / points / Math.max(interocular, 1e-6);
     }

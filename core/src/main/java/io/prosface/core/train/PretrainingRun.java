@@ -7,9 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import io.prosface.core.data.FaceBatchLoader;
 import io.prosface.core.data.FaceDataset;
+import io.prosface.core.data.Preprocessing;
 import io.prosface.core.data.augment.MultiCropAugmentation;
 import io.prosface.core.data.augment.MultiCropViews;
-import io.prosface.core.data.Preprocessing;
 import io.prosface.core.model.Checkpoint;
 import io.prosface.core.model.CheckpointConfig;
 import io.prosface.core.model.ProsHead;
@@ -64,8 +64,8 @@ public final class PretrainingRun {
      * @param recipe recipe deltas, stored in the checkpoint's config.json and the resume state
      * @param output run directory; receives {@code checkpoint/} and {@code resume/}
      */
-    public PretrainingRun(PretrainingSettings settings, FaceDataset data, Device device, Path output,
-            Map<String, String> recipe) {
+    public PretrainingRun(
+            PretrainingSettings settings, FaceDataset data, Device device, Path output, Map<String, String> recipe) {
         if (data.size() < settings.batchSize()) {
             throw new IllegalArgumentException("the data has " + data.size() + " images, fewer than one batch of "
                     + settings.batchSize() + "; lower batch.size or add images");
@@ -105,8 +105,8 @@ public final class PretrainingRun {
         long totalSteps = totalSteps();
         Engine.getInstance().setRandomSeed((int) settings.seed());
         try (NDManager manager = NDManager.newBaseManager(device);
-                Bfloat16Autocast autocast = settings.precision() == PretrainingSettings.Precision.BF16
-                        ? new Bfloat16Autocast() : null) {
+                Bfloat16Autocast autocast =
+                        settings.precision() == PretrainingSettings.Precision.BF16 ? new Bfloat16Autocast() : null) {
             BackboneWithHead student = network(settings.studentArchitecture(), manager);
             BackboneWithHead teacher = network(settings.architecture(), manager);
             // null keeps the float32 blocks; the parameters, their gradients, AdamW and the EMA are float32 either way
@@ -118,27 +118,38 @@ public final class PretrainingRun {
             if (resume) {
                 PretrainingState.Position position = PretrainingState.readPosition(resumeDirectory);
                 if (position.seed() != settings.seed()) {
-                    throw new IllegalArgumentException("the saved run used seed " + position.seed() + ", not "
-                            + settings.seed());
+                    throw new IllegalArgumentException(
+                            "the saved run used seed " + position.seed() + ", not " + settings.seed());
                 }
                 PretrainingState.loadNetworks(resumeDirectory, student, teacher, manager);
                 Checkpoint.attachGradients(student);
                 firstStep = position.nextStep();
             }
-            ProsSchedule schedule = new ProsSchedule(stepsPerEpoch, settings.epochs(),
+            ProsSchedule schedule = new ProsSchedule(
+                    stepsPerEpoch,
+                    settings.epochs(),
                     Schedules.scaledLearningRate(settings.baseLearningRate(), settings.batchSize()),
-                    settings.minLearningRate(), settings.warmupEpochs(), settings.weightDecayStart(),
-                    settings.weightDecayEnd(), settings.teacherMomentum(), 1.0);
-            PrototypeMatchingLoss loss = new PrototypeMatchingLoss(settings.head().numPrototypes(),
-                    new TeacherTemperatureSchedule(settings.teacherTemperatureStart(), settings.teacherTemperature(),
+                    settings.minLearningRate(),
+                    settings.warmupEpochs(),
+                    settings.weightDecayStart(),
+                    settings.weightDecayEnd(),
+                    settings.teacherMomentum(),
+                    1.0);
+            PrototypeMatchingLoss loss = new PrototypeMatchingLoss(
+                    settings.head().numPrototypes(),
+                    new TeacherTemperatureSchedule(
+                            settings.teacherTemperatureStart(),
+                            settings.teacherTemperature(),
                             settings.teacherTemperatureWarmupEpochs()),
-                    settings.studentTemperature(), settings.centerMomentum(), settings.centering());
+                    settings.studentTemperature(),
+                    settings.centerMomentum(),
+                    settings.centering());
             Predicate<String> lastLayer = ((ProsHead) student.head())::isLastLayerParameter;
-            ProsPretrainer.Settings stepSettings = new ProsPretrainer.Settings(2, settings.gradientClip(),
-                    settings.freezeLastLayerEpochs(), lastLayer);
+            ProsPretrainer.Settings stepSettings = new ProsPretrainer.Settings(
+                    2, settings.gradientClip(), settings.freezeLastLayerEpochs(), lastLayer);
             listener.started(firstStep, totalSteps, stepsPerEpoch, device.toString());
-            try (ProsPretrainer pretrainer = new ProsPretrainer(networks, loss, new ScheduledAdamW(), schedule,
-                    stepSettings)) {
+            try (ProsPretrainer pretrainer =
+                    new ProsPretrainer(networks, loss, new ScheduledAdamW(), schedule, stepSettings)) {
                 Progress progress = train(pretrainer, manager, firstStep, totalSteps, stepsPerEpoch, listener);
                 Path checkpoint = save(student, teacher, loss, progress.nextStep(), listener);
                 return new Result(progress.nextStep(), checkpoint, progress.last(), progress.nextStep() < totalSteps);
@@ -151,14 +162,25 @@ public final class PretrainingRun {
     /** Where the training loop ended: the next step to run and the metrics of the last one run. */
     private record Progress(long nextStep, StepMetrics last) {}
 
-    private Progress train(ProsPretrainer pretrainer, NDManager manager, long firstStep, long totalSteps,
-            long stepsPerEpoch, Listener listener) throws IOException {
+    private Progress train(
+            ProsPretrainer pretrainer,
+            NDManager manager,
+            long firstStep,
+            long totalSteps,
+            long stepsPerEpoch,
+            Listener listener)
+            throws IOException {
         MultiCropAugmentation augmentation = new MultiCropAugmentation(settings.views(), preprocessing());
-        FaceBatchLoader.Options options = new FaceBatchLoader.Options(settings.batchSize(), true, true, settings.seed(),
-                settings.loaderThreads(), settings.prefetchBatches());
+        FaceBatchLoader.Options options = new FaceBatchLoader.Options(
+                settings.batchSize(),
+                true,
+                true,
+                settings.seed(),
+                settings.loaderThreads(),
+                settings.prefetchBatches());
         StepMetrics last = null;
-        try (FaceBatchLoader<MultiCropViews> loader = new FaceBatchLoader<>(data,
-                (sample, random) -> augmentation.apply(sample.image(), random), options)) {
+        try (FaceBatchLoader<MultiCropViews> loader =
+                new FaceBatchLoader<>(data, (sample, random) -> augmentation.apply(sample.image(), random), options)) {
             long step = firstStep;
             while (step < totalSteps) {
                 int epoch = (int) (step / stepsPerEpoch);
@@ -179,10 +201,15 @@ public final class PretrainingRun {
                     if (stopRequested.get()) {
                         return new Progress(step, last);
                     }
-                    if (settings.checkpointEverySteps() > 0 && step % settings.checkpointEverySteps() == 0
+                    if (settings.checkpointEverySteps() > 0
+                            && step % settings.checkpointEverySteps() == 0
                             && step < totalSteps) {
-                        save(pretrainer.networks().student(), pretrainer.networks().teacher(), pretrainer.loss(),
-                                step, listener);
+                        save(
+                                pretrainer.networks().student(),
+                                pretrainer.networks().teacher(),
+                                pretrainer.loss(),
+                                step,
+                                listener);
                     }
                 }
                 // images the loader had to skip (undecodable) can end an epoch early: the schedule moves on
@@ -202,13 +229,18 @@ public final class PretrainingRun {
             }
             return pretrainer.step(views, step);
         } catch (NonFiniteLossException e) {
-            String what = Double.isFinite(e.loss()) ? "gradient became non-finite (loss " + e.loss() + ")"
+            String what = Double.isFinite(e.loss())
+                    ? "gradient became non-finite (loss " + e.loss() + ")"
                     : "loss became " + e.loss();
-            throw new IllegalStateException(what + " at step " + e.step() + " (epoch "
-                    + step / stepsPerEpoch() + "); training stopped before the weights were touched. Usual causes: "
-                    + "learning rate too high for the batch size (lower lr), gradient clipping off (clip.grad), or a "
-                    + "teacher temperature too low. The last checkpoint in " + output.resolve(CHECKPOINT_DIRECTORY)
-                    + " (if any) is intact; fix the recipe and --resume.", e);
+            throw new IllegalStateException(
+                    what + " at step " + e.step() + " (epoch "
+                            + step / stepsPerEpoch()
+                            + "); training stopped before the weights were touched. Usual causes: "
+                            + "learning rate too high for the batch size (lower lr), gradient clipping off (clip.grad), or a "
+                            + "teacher temperature too low. The last checkpoint in "
+                            + output.resolve(CHECKPOINT_DIRECTORY)
+                            + " (if any) is intact; fix the recipe and --resume.",
+                    e);
         }
     }
 
@@ -216,16 +248,24 @@ public final class PretrainingRun {
             throws IOException {
         BackboneWithHead teacherNetwork = (BackboneWithHead) teacher;
         boolean pros = settings.loss() == PretrainingSettings.LossKind.PROS;
-        String description = data.describe() + "; teacher after step " + nextStep + " of "
-                + totalSteps();
-        CheckpointConfig config = new CheckpointConfig(settings.architecture(), preprocessing(),
-                pros ? settings.head() : null, List.of(), recipe, description);
-        Checkpoint checkpoint = new Checkpoint(config, teacherNetwork.backbone(),
-                pros ? (ProsHead) teacherNetwork.head() : null, Map.of());
+        String description = data.describe() + "; teacher after step " + nextStep + " of " + totalSteps();
+        CheckpointConfig config = new CheckpointConfig(
+                settings.architecture(),
+                preprocessing(),
+                pros ? settings.head() : null,
+                List.of(),
+                recipe,
+                description);
+        Checkpoint checkpoint = new Checkpoint(
+                config, teacherNetwork.backbone(), pros ? (ProsHead) teacherNetwork.head() : null, Map.of());
         Path target = output.resolve(CHECKPOINT_DIRECTORY).toAbsolutePath().normalize();
         DirectorySwap.saveCheckpoint(checkpoint, target);
-        PretrainingState.save(output.resolve(RESUME_DIRECTORY),
-                new PretrainingState.Position(nextStep, settings.seed(), recipe), student, teacher, loss.centerValues());
+        PretrainingState.save(
+                output.resolve(RESUME_DIRECTORY),
+                new PretrainingState.Position(nextStep, settings.seed(), recipe),
+                student,
+                teacher,
+                loss.centerValues());
         listener.checkpointWritten(target, nextStep);
         return target;
     }

@@ -38,12 +38,34 @@ import io.prosface.core.model.VisionTransformerConfig;
  * @param nanAtStep test hook: poison the inputs at this step so the loss turns NaN (-1 = never)
  * @param precision how the transformer blocks compute (master weights, optimizer and EMA stay float32)
  */
-public record PretrainingSettings(VisionTransformerConfig architecture, ProsHeadConfig head, LossKind loss, long seed,
-        int epochs, long maxSteps, int batchSize, double baseLearningRate, double minLearningRate, int warmupEpochs,
-        double weightDecayStart, double weightDecayEnd, double gradientClip, int freezeLastLayerEpochs,
-        double studentTemperature, double teacherTemperatureStart, double teacherTemperature,
-        int teacherTemperatureWarmupEpochs, double teacherMomentum, double centerMomentum, TeacherCentering centering, double dropPath,
-        MultiCropConfig views, int loaderThreads, int prefetchBatches, long checkpointEverySteps, long nanAtStep,
+public record PretrainingSettings(
+        VisionTransformerConfig architecture,
+        ProsHeadConfig head,
+        LossKind loss,
+        long seed,
+        int epochs,
+        long maxSteps,
+        int batchSize,
+        double baseLearningRate,
+        double minLearningRate,
+        int warmupEpochs,
+        double weightDecayStart,
+        double weightDecayEnd,
+        double gradientClip,
+        int freezeLastLayerEpochs,
+        double studentTemperature,
+        double teacherTemperatureStart,
+        double teacherTemperature,
+        int teacherTemperatureWarmupEpochs,
+        double teacherMomentum,
+        double centerMomentum,
+        TeacherCentering centering,
+        double dropPath,
+        MultiCropConfig views,
+        int loaderThreads,
+        int prefetchBatches,
+        long checkpointEverySteps,
+        long nanAtStep,
         Precision precision) {
 
     /** The transformer blocks' arithmetic. */
@@ -92,8 +114,8 @@ public record PretrainingSettings(VisionTransformerConfig architecture, ProsHead
             throw new IllegalArgumentException("need epochs >= 1, batch size >= 2 and max steps >= 0");
         }
         if (warmupEpochs > epochs) {
-            throw new IllegalArgumentException("warm-up (" + warmupEpochs + " epochs) is longer than the run ("
-                    + epochs + " epochs)");
+            throw new IllegalArgumentException(
+                    "warm-up (" + warmupEpochs + " epochs) is longer than the run (" + epochs + " epochs)");
         }
         if (views.globalSize() != architecture.imageSize()) {
             throw new IllegalArgumentException("global views must be " + architecture.imageSize() + " px for "
@@ -107,7 +129,7 @@ public record PretrainingSettings(VisionTransformerConfig architecture, ProsHead
     /** The student's backbone numbers: the variant with the recipe's drop path. */
     public VisionTransformerConfig studentArchitecture() {
         VisionTransformerConfig a = architecture;
-        return new VisionTransformerConfig(a.name(), a.imageSize(), a.patchSize(), a.embedDim(), a.depth(),
-                a.numHeads(), a.mlpRatio(), dropPath);
+        return new VisionTransformerConfig(
+                a.name(), a.imageSize(), a.patchSize(), a.embedDim(), a.depth(), a.numHeads(), a.mlpRatio(), dropPath);
     }
 }

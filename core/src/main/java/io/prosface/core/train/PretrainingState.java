@@ -60,8 +60,16 @@ public final class PretrainingState {
         saveParameters(student, staging.resolve(STUDENT_FILE));
         saveParameters(teacher, staging.resolve(TEACHER_FILE));
         Files.writeString(staging.resolve(CENTER_FILE), GSON.toJson(center), StandardCharsets.UTF_8);
-        Files.writeString(staging.resolve(STATE_FILE), GSON.toJson(Map.of("nextStep", position.nextStep(),
-                "seed", position.seed(), "recipe", new TreeMap<>(position.recipe()))), StandardCharsets.UTF_8);
+        Files.writeString(
+                staging.resolve(STATE_FILE),
+                GSON.toJson(Map.of(
+                        "nextStep",
+                        position.nextStep(),
+                        "seed",
+                        position.seed(),
+                        "recipe",
+                        new TreeMap<>(position.recipe()))),
+                StandardCharsets.UTF_8);
         DirectorySwap.replace(staging, target);
     }
 
@@ -74,12 +82,13 @@ public final class PretrainingState {
         if (stored instanceof Map<?, ?> map) {
             map.forEach((key, value) -> recipe.put(String.valueOf(key), String.valueOf(value)));
         }
-        return new Position(((Number) state.get("nextStep")).longValue(), ((Number) state.get("seed")).longValue(),
-                recipe);
+        return new Position(
+                ((Number) state.get("nextStep")).longValue(), ((Number) state.get("seed")).longValue(), recipe);
     }
 
     /** Loads the student and teacher parameters saved by {@link #save} into blocks of the same architecture. */
-    public static void loadNetworks(Path directory, Block student, Block teacher, NDManager manager) throws IOException {
+    public static void loadNetworks(Path directory, Block student, Block teacher, NDManager manager)
+            throws IOException {
         loadParameters(student, directory.resolve(STUDENT_FILE), manager);
         loadParameters(teacher, directory.resolve(TEACHER_FILE), manager);
     }

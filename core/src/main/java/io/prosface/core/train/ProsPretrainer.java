@@ -36,8 +36,8 @@ public final class ProsPretrainer implements AutoCloseable {
      * @param freezeLastLayerEpochs epochs during which the {@code lastLayer} parameters are not updated (DINO: 1)
      * @param lastLayer selects the prototype parameters by name, as in {@code student.getParameters()}
      */
-    public record Settings(int globalViews, double gradientClip, int freezeLastLayerEpochs,
-            Predicate<String> lastLayer) {
+    public record Settings(
+            int globalViews, double gradientClip, int freezeLastLayerEpochs, Predicate<String> lastLayer) {
 
         public Settings {
             if (globalViews < 1) {
@@ -57,18 +57,21 @@ public final class ProsPretrainer implements AutoCloseable {
     private final ProsSchedule schedule;
     private final Settings settings;
 
-    public ProsPretrainer(EmaTeacher networks, PrototypeMatchingLoss loss, ScheduledAdamW optimizer,
-            ProsSchedule schedule, Settings settings) {
+    public ProsPretrainer(
+            EmaTeacher networks,
+            PrototypeMatchingLoss loss,
+            ScheduledAdamW optimizer,
+            ProsSchedule schedule,
+            Settings settings) {
         this.networks = networks;
         this.loss = loss;
         this.optimizer = optimizer;
         this.schedule = schedule;
         this.settings = settings;
         ParameterList parameters = networks.student().getParameters();
-        if (settings.freezeLastLayerEpochs() > 0
-                && parameters.keys().stream().noneMatch(settings.lastLayer())) {
-            throw new IllegalArgumentException("the last-layer selector matches no student parameter; names are "
-                    + parameters.keys());
+        if (settings.freezeLastLayerEpochs() > 0 && parameters.keys().stream().noneMatch(settings.lastLayer())) {
+            throw new IllegalArgumentException(
+                    "the last-layer selector matches no student parameter; names are " + parameters.keys());
         }
     }
 
@@ -84,8 +87,8 @@ public final class ProsPretrainer implements AutoCloseable {
     public StepMetrics step(List<NDArray> views, long step) {
         int globalViews = settings.globalViews();
         if (views.size() <= globalViews) {
-            throw new IllegalArgumentException("need the " + globalViews + " global views and at least one more, got "
-                    + views.size() + " views");
+            throw new IllegalArgumentException(
+                    "need the " + globalViews + " global views and at least one more, got " + views.size() + " views");
         }
         int epoch = schedule.epoch(step);
         double learningRate = schedule.learningRate(step);
@@ -100,8 +103,8 @@ public final class ProsPretrainer implements AutoCloseable {
         }
     }
 
-    private StepMetrics runStep(List<NDArray> views, long step, int epoch, double learningRate, double weightDecay,
-            double momentum) {
+    private StepMetrics runStep(
+            List<NDArray> views, long step, int epoch, double learningRate, double weightDecay, double momentum) {
         int globalViews = settings.globalViews();
         Block student = networks.student();
         ParameterList parameters = student.getParameters();
@@ -135,9 +138,19 @@ public final class ProsPretrainer implements AutoCloseable {
         GradientClipping.cancelGradients(parameters, frozen);
         optimizer.step(parameters, learningRate, weightDecay, frozen);
         networks.update(momentum);
-        return new StepMetrics(step, epoch, lossValue, learningRate, weightDecay, momentum,
-                loss.teacherTemperature(epoch), statistics.entropy(), statistics.maxEntropy(),
-                statistics.distinctPrototypes(), statistics.perplexity(), gradientNorm);
+        return new StepMetrics(
+                step,
+                epoch,
+                lossValue,
+                learningRate,
+                weightDecay,
+                momentum,
+                loss.teacherTemperature(epoch),
+                statistics.entropy(),
+                statistics.maxEntropy(),
+                statistics.distinctPrototypes(),
+                statistics.perplexity(),
+                gradientNorm);
     }
 
     public EmaTeacher networks() {
@@ -163,17 +176,19 @@ public final class ProsPretrainer implements AutoCloseable {
      *
      * @return one (B, K) array per view, in view order
      */
-    private static List<NDArray> forwardByResolution(Block block, ParameterStore store, List<NDArray> views,
-            boolean training) {
+    private static List<NDArray> forwardByResolution(
+            Block block, ParameterStore store, List<NDArray> views, boolean training) {
         List<NDArray> similarities = new ArrayList<>(views.size());
         int start = 0;
         while (start < views.size()) {
             int end = start + 1;
-            while (end < views.size() && views.get(end).getShape().equals(views.get(start).getShape())) {
+            while (end < views.size()
+                    && views.get(end).getShape().equals(views.get(start).getShape())) {
                 end++;
             }
             // n x (B, C, H, W) -> (n*B, C, H, W)
-            NDArray batch = end - start == 1 ? views.get(start) : NDArrays.concat(new NDList(views.subList(start, end)), 0);
+            NDArray batch =
+                    end - start == 1 ? views.get(start) : NDArrays.concat(new NDList(views.subList(start, end)), 0);
             NDArray output = block.forward(store, new NDList(batch), training).head();
             // (n*B, K) -> n x (B, K)
             similarities.addAll(output.split(end - start, 0));

@@ -15,20 +15,27 @@ package io.prosface.core.train;
  * @param momentumEnd m at the last step (DINO: 1.0)
  */
 public record ProsSchedule(
-        long stepsPerEpoch, int epochs, double peakLearningRate, double minLearningRate, int warmupEpochs,
-        double weightDecayStart, double weightDecayEnd, double momentumStart, double momentumEnd) {
+        long stepsPerEpoch,
+        int epochs,
+        double peakLearningRate,
+        double minLearningRate,
+        int warmupEpochs,
+        double weightDecayStart,
+        double weightDecayEnd,
+        double momentumStart,
+        double momentumEnd) {
 
     public ProsSchedule {
         if (stepsPerEpoch <= 0 || epochs <= 0) {
-            throw new IllegalArgumentException("stepsPerEpoch and epochs must be positive, got "
-                    + stepsPerEpoch + " and " + epochs);
+            throw new IllegalArgumentException(
+                    "stepsPerEpoch and epochs must be positive, got " + stepsPerEpoch + " and " + epochs);
         }
         if (warmupEpochs < 0 || warmupEpochs > epochs) {
             throw new IllegalArgumentException("warmupEpochs must be in [0, " + epochs + "], got " + warmupEpochs);
         }
         if (momentumStart < 0 || momentumStart > 1 || momentumEnd < 0 || momentumEnd > 1) {
-            throw new IllegalArgumentException("teacher momentum must be in [0, 1], got "
-                    + momentumStart + " -> " + momentumEnd);
+            throw new IllegalArgumentException(
+                    "teacher momentum must be in [0, 1], got " + momentumStart + " -> " + momentumEnd);
         }
     }
 
@@ -37,14 +44,30 @@ public record ProsSchedule(
      * weight decay 0.04 to 0.4, teacher momentum 0.996 to 1.
      */
     public static ProsSchedule dino(double baseLearningRate, int batchSize, int epochs, long stepsPerEpoch) {
-        return new ProsSchedule(stepsPerEpoch, epochs, Schedules.scaledLearningRate(baseLearningRate, batchSize),
-                1e-6, Math.min(10, epochs), 0.04, 0.4, 0.996, 1.0);
+        return new ProsSchedule(
+                stepsPerEpoch,
+                epochs,
+                Schedules.scaledLearningRate(baseLearningRate, batchSize),
+                1e-6,
+                Math.min(10, epochs),
+                0.04,
+                0.4,
+                0.996,
+                1.0);
     }
 
     /** A copy with another teacher momentum range (short test runs need a faster teacher). */
     public ProsSchedule withMomentum(double start, double end) {
-        return new ProsSchedule(stepsPerEpoch, epochs, peakLearningRate, minLearningRate, warmupEpochs,
-                weightDecayStart, weightDecayEnd, start, end);
+        return new ProsSchedule(
+                stepsPerEpoch,
+                epochs,
+                peakLearningRate,
+                minLearningRate,
+                warmupEpochs,
+                weightDecayStart,
+                weightDecayEnd,
+                start,
+                end);
     }
 
     public long totalSteps() {
@@ -57,8 +80,8 @@ public record ProsSchedule(
     }
 
     public double learningRate(long step) {
-        return Schedules.warmupCosine(0.0, peakLearningRate, minLearningRate, warmupEpochs * stepsPerEpoch,
-                step, totalSteps());
+        return Schedules.warmupCosine(
+                0.0, peakLearningRate, minLearningRate, warmupEpochs * stepsPerEpoch, step, totalSteps());
     }
 
     /** Weight decay λ, cosine from start to end over the whole run. */

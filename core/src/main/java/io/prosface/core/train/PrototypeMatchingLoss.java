@@ -52,16 +52,23 @@ public final class PrototypeMatchingLoss implements AutoCloseable {
      * @param studentTemperature τ_s
      * @param centerMomentum m in c &lt;- m c + (1 - m) mean(s_t)
      */
-    public PrototypeMatchingLoss(int numPrototypes, TeacherTemperatureSchedule teacherTemperature,
-            double studentTemperature, double centerMomentum) {
+    public PrototypeMatchingLoss(
+            int numPrototypes,
+            TeacherTemperatureSchedule teacherTemperature,
+            double studentTemperature,
+            double centerMomentum) {
         this(numPrototypes, teacherTemperature, studentTemperature, centerMomentum, TeacherCentering.MEAN);
     }
 
     /**
      * @param centering how teacher similarities become targets (DINO's mean centre or Sinkhorn-Knopp)
      */
-    public PrototypeMatchingLoss(int numPrototypes, TeacherTemperatureSchedule teacherTemperature,
-            double studentTemperature, double centerMomentum, TeacherCentering centering) {
+    public PrototypeMatchingLoss(
+            int numPrototypes,
+            TeacherTemperatureSchedule teacherTemperature,
+            double studentTemperature,
+            double centerMomentum,
+            TeacherCentering centering) {
         if (numPrototypes < 2) {
             throw new IllegalArgumentException("need at least 2 prototypes, got " + numPrototypes);
         }
@@ -77,8 +84,7 @@ public final class PrototypeMatchingLoss implements AutoCloseable {
     }
 
     /** The loss value and the teacher's collapse detectors of one step. */
-    public record Output(NDArray loss, TeacherStatistics teacher) {
-    }
+    public record Output(NDArray loss, TeacherStatistics teacher) {}
 
     /**
      * One DINO-style call: the loss with the current centre, the teacher statistics, then the centre update.
@@ -105,14 +111,19 @@ public final class PrototypeMatchingLoss implements AutoCloseable {
         for (int view = 0; view < studentSimilarities.size(); view++) {
             // (B, K): log p_s for this student view
             NDArray student = studentSimilarities.get(view);
-            NDArray studentLogProbabilities = student.div(GraphScalars.of(student, studentTemperature)).logSoftmax(-1);
+            NDArray studentLogProbabilities =
+                    student.div(GraphScalars.of(student, studentTemperature)).logSoftmax(-1);
             for (int teacherView = 0; teacherView < teacherProbabilities.size(); teacherView++) {
                 if (teacherView == view) {
                     continue; // a view is never its own target
                 }
                 // (B, K) -> (B): cross-entropy H(p_t, p_s) per image, then the batch mean
-                NDArray crossEntropy = teacherProbabilities.get(teacherView).mul(studentLogProbabilities)
-                        .sum(new int[] {-1}).neg().mean();
+                NDArray crossEntropy = teacherProbabilities
+                        .get(teacherView)
+                        .mul(studentLogProbabilities)
+                        .sum(new int[] {-1})
+                        .neg()
+                        .mean();
                 total = total == null ? crossEntropy : total.add(crossEntropy);
                 pairs++;
             }
@@ -125,12 +136,20 @@ public final class PrototypeMatchingLoss implements AutoCloseable {
         // (G x (B, K)) -> (G*B, K): every teacher image counts once
         NDArray probabilities = NDArrays.concat(new NDList(teacherTargets(teacherSimilarities, epoch)), 0);
         NDArray logProbabilities = probabilities.maximum(1e-30f).log();
-        double entropy = probabilities.mul(logProbabilities).sum(new int[] {-1}).neg().mean().getFloat();
+        double entropy = probabilities
+                .mul(logProbabilities)
+                .sum(new int[] {-1})
+                .neg()
+                .mean()
+                .getFloat();
         // (G*B, K) -> (K): the batch's average assignment, whose perplexity counts the prototypes in use
         NDArray meanProbabilities = probabilities.mean(new int[] {0}).maximum(1e-12f);
-        double meanEntropy = meanProbabilities.mul(meanProbabilities.log()).sum().neg().getFloat();
-        long distinct = Arrays.stream(probabilities.argMax(-1).toType(DataType.INT64, false)
-                .toLongArray()).distinct().count();
+        double meanEntropy =
+                meanProbabilities.mul(meanProbabilities.log()).sum().neg().getFloat();
+        long distinct = Arrays.stream(
+                        probabilities.argMax(-1).toType(DataType.INT64, false).toLongArray())
+                .distinct()
+                .count();
         return new TeacherStatistics(entropy, Math.log(numPrototypes), (int) distinct, Math.exp(meanEntropy));
     }
 

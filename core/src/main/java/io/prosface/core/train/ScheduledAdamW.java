@@ -108,7 +108,8 @@ public final class ScheduledAdamW implements AutoCloseable {
         state.second.muli(beta2).addi(gradient.square().muli(1.0 - beta2));
         double firstCorrection = 1.0 - Math.pow(beta1, state.steps);
         double secondCorrection = 1.0 - Math.pow(beta2, state.steps);
-        NDArray denominator = state.second.sqrt().divi(Math.sqrt(secondCorrection)).addi(epsilon);
+        NDArray denominator =
+                state.second.sqrt().divi(Math.sqrt(secondCorrection)).addi(epsilon);
         weight.subi(state.first.div(denominator).muli(learningRate / firstCorrection));
     }
 

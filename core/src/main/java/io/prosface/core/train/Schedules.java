@@ -11,8 +11,7 @@ public final class Schedules {
     /** The batch size the base learning rate refers to (DINO's linear scaling rule). */
     public static final int REFERENCE_BATCH_SIZE = 256;
 
-    private Schedules() {
-    }
+    private Schedules() {}
 
     /**
      * DINO's linear scaling rule: the peak learning rate grows with the total batch size.

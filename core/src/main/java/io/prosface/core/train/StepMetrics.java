@@ -17,9 +17,18 @@ package io.prosface.core.train;
  * @param gradientNorm global L2 norm of the student's gradients before clipping
  */
 public record StepMetrics(
-        long step, int epoch, double loss, double learningRate, double weightDecay, double teacherMomentum,
-        double teacherTemperature, double teacherEntropy, double maxEntropy, int prototypeUsage,
-        double prototypePerplexity, double gradientNorm) {
+        long step,
+        int epoch,
+        double loss,
+        double learningRate,
+        double weightDecay,
+        double teacherMomentum,
+        double teacherTemperature,
+        double teacherEntropy,
+        double maxEntropy,
+        int prototypeUsage,
+        double prototypePerplexity,
+        double gradientNorm) {
 
     /**
      * loss - teacherEntropy: the mean KL(p_t || p_s) over the view pairs, the part of the loss the student can still
@@ -31,10 +40,21 @@ public record StepMetrics(
 
     @Override
     public String toString() {
-        return String.format(java.util.Locale.ROOT,
+        return String.format(
+                java.util.Locale.ROOT,
                 "step %d (epoch %d): loss %.4f, lr %.2e, wd %.3f, m %.4f, tau_t %.3f, "
                         + "entropy %.3f/%.3f, usage %d, perplexity %.2f, grad norm %.3f",
-                step, epoch, loss, learningRate, weightDecay, teacherMomentum, teacherTemperature, teacherEntropy,
-                maxEntropy, prototypeUsage, prototypePerplexity, gradientNorm);
+                step,
+                epoch,
+                loss,
+                learningRate,
+                weightDecay,
+                teacherMomentum,
+                teacherTemperature,
+                teacherEntropy,
+                maxEntropy,
+                prototypeUsage,
+                prototypePerplexity,
+                gradientNorm);
     }
 }

@@ -10,8 +10,7 @@ import ai.djl.ndarray.types.Shape;
  */
 public final class TaskLosses {
 
-    private TaskLosses() {
-    }
+    private TaskLosses() {}
 
     /**
      * Binary cross-entropy on logits, averaged over every (image, attribute) pair, in the numerically stable form
@@ -49,8 +48,10 @@ public final class TaskLosses {
         }
         int classes = Math.toIntExact(logits.getShape().get(1));
         // (B) -> (B, C): smoothed target distribution q, a constant outside the graph
-        NDArray target = labels.toType(DataType.INT64, false).oneHot(classes, logits.getDataType())
-                .mul(1 - labelSmoothing).add(labelSmoothing / classes);
+        NDArray target = labels.toType(DataType.INT64, false)
+                .oneHot(classes, logits.getDataType())
+                .mul(1 - labelSmoothing)
+                .add(labelSmoothing / classes);
         return target.mul(logits.logSoftmax(1)).sum(new int[] {1}).neg().mean();
     }
 
@@ -71,7 +72,8 @@ public final class TaskLosses {
         if (beta > 0) {
             NDArray quadratic = difference.lt(beta).toType(difference.getDataType(), false);
             NDArray linear = difference.gte(beta).toType(difference.getDataType(), false);
-            terms = quadratic.mul(difference.square().div(GraphScalars.of(difference, 2 * beta)))
+            terms = quadratic
+                    .mul(difference.square().div(GraphScalars.of(difference, 2 * beta)))
                     .add(linear.mul(difference.sub(GraphScalars.of(difference, beta / 2))));
         }
         if (visible == null) {
@@ -98,7 +100,9 @@ public final class TaskLosses {
         NDArray zero = GraphScalars.of(logits, 0);
         NDArray one = GraphScalars.of(logits, 1);
         // max(x, 0) - x y + log(1 + exp(-|x|))
-        return logits.maximum(zero).sub(logits.mul(y)).add(logits.abs().neg().exp().add(one).log());
+        return logits.maximum(zero)
+                .sub(logits.mul(y))
+                .add(logits.abs().neg().exp().add(one).log());
     }
 
     /** max(count, 1): an all-masked batch gives 0 instead of 0 / 0. The count is a constant, not in the graph. */
@@ -109,8 +113,8 @@ public final class TaskLosses {
     static void checkLandmarks(NDArray predicted, NDArray target) {
         Shape shape = predicted.getShape();
         if (shape.dimension() != 3 || shape.get(2) != 2 || !shape.equals(target.getShape())) {
-            throw new IllegalArgumentException("landmarks must both be (B, K, 2), got " + shape + " and "
-                    + target.getShape());
+            throw new IllegalArgumentException(
+                    "landmarks must both be (B, K, 2), got " + shape + " and " + target.getShape());
         }
     }
 }

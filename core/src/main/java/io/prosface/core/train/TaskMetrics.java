@@ -28,8 +28,7 @@ public final class TaskMetrics {
     /** iBUG 68-point index of the right eye's outer corner (0-based). */
     public static final int OUTER_EYE_CORNER_RIGHT = 45;
 
-    private TaskMetrics() {
-    }
+    private TaskMetrics() {}
 
     /**
      * Mean attribute accuracy: an attribute is predicted present when sigmoid(logit) &gt; 0.5, i.e. logit &gt; 0;
@@ -55,7 +54,11 @@ public final class TaskMetrics {
      */
     public static double accuracy(NDArray logits, NDArray labels) {
         NDArray predicted = logits.stopGradient().argMax(1).toType(DataType.INT64, false);
-        return predicted.eq(labels.toType(DataType.INT64, false)).toType(DataType.FLOAT32, false).mean().getFloat();
+        return predicted
+                .eq(labels.toType(DataType.INT64, false))
+                .toType(DataType.FLOAT32, false)
+                .mean()
+                .getFloat();
     }
 
     /**
@@ -70,14 +73,19 @@ public final class TaskMetrics {
     public static float[] normalisedMeanErrors(NDArray predicted, NDArray target) {
         TaskLosses.checkLandmarks(predicted, target);
         if (target.getShape().get(1) <= OUTER_EYE_CORNER_RIGHT) {
-            throw new IllegalArgumentException("NME needs the 68 iBUG points, got " + target.getShape().get(1));
+            throw new IllegalArgumentException(
+                    "NME needs the 68 iBUG points, got " + target.getShape().get(1));
         }
         NDArray truth = target.stopGradient();
         // (B, K, 2) -> (B, K): Euclidean error of every point
-        NDArray pointErrors = predicted.stopGradient().sub(truth).square().sum(new int[] {2}).sqrt();
+        NDArray pointErrors =
+                predicted.stopGradient().sub(truth).square().sum(new int[] {2}).sqrt();
         // (B, K, 2) -> (B, 2) -> (B)
         NDArray interOcular = truth.get(":, " + OUTER_EYE_CORNER_LEFT + ", :")
-                .sub(truth.get(":, " + OUTER_EYE_CORNER_RIGHT + ", :")).square().sum(new int[] {1}).sqrt();
+                .sub(truth.get(":, " + OUTER_EYE_CORNER_RIGHT + ", :"))
+                .square()
+                .sum(new int[] {1})
+                .sqrt();
         return pointErrors.mean(new int[] {1}).div(interOcular.maximum(1e-12f)).toFloatArray();
     }
 
@@ -117,8 +125,7 @@ public final class TaskMetrics {
      * @param outputs one flat row per image; landmarks (x0, y0, x1, ...)
      * @param targets one row per image: A values, a class index, 2K interleaved coordinates
      */
-    public static double taskMetric(HeadKind kind, List<float[]> outputs, List<float[]> targets,
-            NDManager manager) {
+    public static double taskMetric(HeadKind kind, List<float[]> outputs, List<float[]> targets, NDManager manager) {
         if (outputs.isEmpty()) {
             throw new IllegalArgumentException("no samples to evaluate");
         }

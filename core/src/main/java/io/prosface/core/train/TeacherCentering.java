@@ -27,7 +27,8 @@ public enum TeacherCentering {
         return switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "mean" -> MEAN;
             case "sinkhorn", "sinkhorn-knopp", "sinkhorn_knopp" -> SINKHORN_KNOPP;
-            default -> throw new IllegalArgumentException("teacher centering must be mean or sinkhorn, got '" + text + "'");
+            default ->
+                throw new IllegalArgumentException("teacher centering must be mean or sinkhorn, got '" + text + "'");
         };
     }
 }

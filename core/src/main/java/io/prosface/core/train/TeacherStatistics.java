@@ -12,5 +12,4 @@ package io.prosface.core.train;
  * @param distinctPrototypes number of different argmax prototypes over the batch (all global views)
  * @param perplexity exp(H(mean over the batch of p_t)): the effective number of prototypes in use, 1..K
  */
-public record TeacherStatistics(double entropy, double maxEntropy, int distinctPrototypes, double perplexity) {
-}
+public record TeacherStatistics(double entropy, double maxEntropy, int distinctPrototypes, double perplexity) {}

@@ -1,8 +1,8 @@
 package io.prosface.core.data;
 
-import io.prosface.core.synthetic.SyntheticFaceGenerator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.prosface.core.synthetic.SyntheticFaceGenerator;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -39,10 +39,18 @@ public final class ExifJpeg {
 
     /** A TIFF header and an IFD0 of one SHORT entry, 0x0112 = orientation, and no next IFD. */
     public static byte[] tiffWithOrientation(int orientation, boolean bigEndian) {
-        ByteBuffer tiff = ByteBuffer.allocate(8 + 2 + 12 + 4).order(bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
-        tiff.put((byte) (bigEndian ? 'M' : 'I')).put((byte) (bigEndian ? 'M' : 'I')).putShort((short) 42).putInt(8);
+        ByteBuffer tiff =
+                ByteBuffer.allocate(8 + 2 + 12 + 4).order(bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+        tiff.put((byte) (bigEndian ? 'M' : 'I'))
+                .put((byte) (bigEndian ? 'M' : 'I'))
+                .putShort((short) 42)
+                .putInt(8);
         tiff.putShort((short) 1);
-        tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+        tiff.putShort((short) 0x0112)
+                .putShort((short) 3)
+                .putInt(1)
+                .putShort((short) orientation)
+                .putShort((short) 0);
         tiff.putInt(0);
         return tiff.array();
     }

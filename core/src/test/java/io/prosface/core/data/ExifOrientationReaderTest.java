@@ -43,9 +43,12 @@ class ExifOrientationReaderTest {
     void webpWithExifChunkOrientation5IsRead() {
         byte[] tiff = ExifJpeg.tiffWithOrientation(5, false);
         ByteBuffer webp = ByteBuffer.allocate(12 + 8 + tiff.length).order(ByteOrder.LITTLE_ENDIAN);
-        webp.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(4 + 8 + tiff.length)
-                .put("WEBP".getBytes(StandardCharsets.US_ASCII)).put("EXIF".getBytes(StandardCharsets.US_ASCII))
-                .putInt(tiff.length).put(tiff);
+        webp.put("RIFF".getBytes(StandardCharsets.US_ASCII))
+                .putInt(4 + 8 + tiff.length)
+                .put("WEBP".getBytes(StandardCharsets.US_ASCII))
+                .put("EXIF".getBytes(StandardCharsets.US_ASCII))
+                .putInt(tiff.length)
+                .put(tiff);
         assertEquals(Orientation.TRANSPOSE, ExifOrientationReader.read(webp.array()));
     }
 
@@ -76,9 +79,14 @@ class ExifOrientationReaderTest {
     /** Thousands of seeded byte mutations and truncations of EXIF JPEG, PNG and WebP headers: never an exception. */
     @Test
     void mutatedExifHeadersNeverThrow() {
-        byte[][] seeds = {ExifJpeg.withOrientation(JPEG, 6, true), ExifJpeg.withOrientation(JPEG, 8, false),
-                insert(TestImages.encode(TestImages.gradient(8, 8), "png"), 33,
-                        pngChunk("eXIf", ExifJpeg.tiffWithOrientation(3, true)))};
+        byte[][] seeds = {
+            ExifJpeg.withOrientation(JPEG, 6, true),
+            ExifJpeg.withOrientation(JPEG, 8, false),
+            insert(
+                    TestImages.encode(TestImages.gradient(8, 8), "png"),
+                    33,
+                    pngChunk("eXIf", ExifJpeg.tiffWithOrientation(3, true)))
+        };
         Random random = new Random(13);
         for (int round = 0; round < 20_000; round++) {
             byte[] seed = seeds[round % seeds.length];

@@ -1,14 +1,14 @@
 package io.prosface.core.data;
 
-import io.prosface.core.data.augment.MultiCropAugmentation;
-import io.prosface.core.data.augment.MultiCropConfig;
-import io.prosface.core.data.augment.MultiCropViews;
-import io.prosface.core.data.readers.ImageFileDataset;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.prosface.core.data.augment.MultiCropAugmentation;
+import io.prosface.core.data.augment.MultiCropConfig;
+import io.prosface.core.data.augment.MultiCropViews;
+import io.prosface.core.data.readers.ImageFileDataset;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -53,7 +53,8 @@ class FaceBatchLoaderTest {
     void badImagesAreSkippedCountedAndBatchesStayFull() {
         FaceDataset dataset = memory(10, Set.of(2, 7));
         FaceBatchLoader.Options options = new FaceBatchLoader.Options(3, false, false, 1, 2, 2);
-        try (FaceBatchLoader<String> loader = new FaceBatchLoader<>(dataset, (sample, random) -> sample.id(), options)) {
+        try (FaceBatchLoader<String> loader =
+                new FaceBatchLoader<>(dataset, (sample, random) -> sample.id(), options)) {
             List<List<String>> batches = new ArrayList<>();
             loader.epoch(0).forEachRemaining(batches::add);
             assertEquals(List.of(List.of("0", "1", "3"), List.of("4", "5", "6"), List.of("8", "9")), batches);
@@ -66,7 +67,8 @@ class FaceBatchLoaderTest {
         FaceDataset dataset = memory(11, Set.of());
         FaceBatchLoader.Options options = new FaceBatchLoader.Options(4, true, true, 42, 2, 3);
         try (FaceBatchLoader<String> first = new FaceBatchLoader<>(dataset, (sample, random) -> sample.id(), options);
-                FaceBatchLoader<String> second = new FaceBatchLoader<>(dataset, (sample, random) -> sample.id(), options)) {
+                FaceBatchLoader<String> second =
+                        new FaceBatchLoader<>(dataset, (sample, random) -> sample.id(), options)) {
             List<String> epochZero = ids(first.epoch(0));
             assertEquals(8, epochZero.size(), "11 samples, batches of 4, ragged last batch dropped");
             assertEquals(8, new HashSet<>(epochZero).size());
@@ -78,27 +80,37 @@ class FaceBatchLoaderTest {
     @Test
     void perSampleRandomnessDoesNotDependOnThreads() {
         FaceDataset dataset = memory(12, Set.of());
-        MultiCropAugmentation augmentation = new MultiCropAugmentation(MultiCropConfig.dino(16, 8, 2), Preprocessing.imagenet(16));
+        MultiCropAugmentation augmentation =
+                new MultiCropAugmentation(MultiCropConfig.dino(16, 8, 2), Preprocessing.imagenet(16));
         List<MultiCropViews> single = new ArrayList<>();
         List<MultiCropViews> parallel = new ArrayList<>();
-        try (FaceBatchLoader<MultiCropViews> one = new FaceBatchLoader<>(dataset, (sample, random) -> augmentation.apply(sample.image(), random),
-                new FaceBatchLoader.Options(5, true, false, 3, 1, 1));
-                FaceBatchLoader<MultiCropViews> two = new FaceBatchLoader<>(dataset, (sample, random) -> augmentation.apply(sample.image(), random),
+        try (FaceBatchLoader<MultiCropViews> one = new FaceBatchLoader<>(
+                        dataset,
+                        (sample, random) -> augmentation.apply(sample.image(), random),
+                        new FaceBatchLoader.Options(5, true, false, 3, 1, 1));
+                FaceBatchLoader<MultiCropViews> two = new FaceBatchLoader<>(
+                        dataset,
+                        (sample, random) -> augmentation.apply(sample.image(), random),
                         new FaceBatchLoader.Options(5, true, false, 3, 2, 4))) {
             one.epoch(0).forEachRemaining(single::addAll);
             two.epoch(0).forEachRemaining(parallel::addAll);
         }
         assertEquals(12, single.size());
         for (int i = 0; i < single.size(); i++) {
-            assertArrayEquals(single.get(i).localViews().get(1), parallel.get(i).localViews().get(1));
+            assertArrayEquals(
+                    single.get(i).localViews().get(1),
+                    parallel.get(i).localViews().get(1));
         }
     }
 
     @Test
     void programmingErrorsAreNotSwallowed() {
-        try (FaceBatchLoader<String> loader = new FaceBatchLoader<>(memory(3, Set.of()), (sample, random) -> {
-            throw new IllegalStateException("bug");
-        }, FaceBatchLoader.Options.inOrder(2))) {
+        try (FaceBatchLoader<String> loader = new FaceBatchLoader<>(
+                memory(3, Set.of()),
+                (sample, random) -> {
+                    throw new IllegalStateException("bug");
+                },
+                FaceBatchLoader.Options.inOrder(2))) {
             assertThrows(IllegalStateException.class, () -> loader.epoch(0).next());
         }
     }

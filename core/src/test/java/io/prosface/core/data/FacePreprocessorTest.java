@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 public class FacePreprocessorTest {
 
-    private static final Preprocessing PLAIN = new Preprocessing(16, new float[] {0, 0, 0}, new float[] {1, 1, 1}, 0.25f);
+    private static final Preprocessing PLAIN =
+            new Preprocessing(16, new float[] {0, 0, 0}, new float[] {1, 1, 1}, 0.25f);
 
     private static BufferedImage filled(int width, int height, Color color) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -32,8 +33,10 @@ public class FacePreprocessorTest {
 
     @Test
     void normalisesWithMeanAndStd() {
-        FacePreprocessor preprocessor = new FacePreprocessor(Preprocessing.imagenet(8), ImageDecoder.withDefaultLimits());
-        float[] chw = preprocessor.prepare(filled(8, 8, new Color(255, 0, 51)), null).pixels();
+        FacePreprocessor preprocessor =
+                new FacePreprocessor(Preprocessing.imagenet(8), ImageDecoder.withDefaultLimits());
+        float[] chw =
+                preprocessor.prepare(filled(8, 8, new Color(255, 0, 51)), null).pixels();
         assertEquals((1f - 0.485f) / 0.229f, value(chw, 8, 0, 3, 3), 1e-5);
         assertEquals((0f - 0.456f) / 0.224f, value(chw, 8, 1, 0, 7), 1e-5);
         assertEquals((0.2f - 0.406f) / 0.225f, value(chw, 8, 2, 7, 0), 1e-5);
@@ -42,7 +45,9 @@ public class FacePreprocessorTest {
     @Test
     void sameSizeWholeImageIsAnExactCopy() {
         BufferedImage image = TestImages.gradient(16, 16);
-        float[] chw = new FacePreprocessor(PLAIN, ImageDecoder.withDefaultLimits()).prepare(image, null).pixels();
+        float[] chw = new FacePreprocessor(PLAIN, ImageDecoder.withDefaultLimits())
+                .prepare(image, null)
+                .pixels();
         for (int y = 0; y < 16; y += 5) {
             for (int x = 0; x < 16; x += 3) {
                 assertEquals(((image.getRGB(x, y) >> 16) & 0xFF) / 255f, value(chw, 16, 0, x, y), 1e-6);
@@ -54,7 +59,8 @@ public class FacePreprocessorTest {
     @Test
     void wideImageIsLetterboxedWithBlackBarsAndNoDarkenedEdges() {
         float[] chw = new FacePreprocessor(PLAIN, ImageDecoder.withDefaultLimits())
-                .prepare(filled(64, 32, Color.WHITE), null).pixels();
+                .prepare(filled(64, 32, Color.WHITE), null)
+                .pixels();
         assertEquals(0f, value(chw, 16, 0, 8, 0), 1e-6, "top bar");
         assertEquals(0f, value(chw, 16, 1, 8, 15), 1e-6, "bottom bar");
         assertEquals(1f, value(chw, 16, 2, 8, 8), 1e-6, "content");
@@ -71,7 +77,9 @@ public class FacePreprocessorTest {
                 stripes.setRGB(x, y, 0xFFFFFF);
             }
         }
-        float[] chw = new FacePreprocessor(PLAIN, ImageDecoder.withDefaultLimits()).prepare(stripes, null).pixels();
+        float[] chw = new FacePreprocessor(PLAIN, ImageDecoder.withDefaultLimits())
+                .prepare(stripes, null)
+                .pixels();
         for (int x = 1; x < 15; x++) {
             assertEquals(0.5f, value(chw, 16, 0, x, 7), 0.02f);
         }
@@ -101,9 +109,13 @@ public class FacePreprocessorTest {
     @Test
     void boxOutsideTheImageIsRefusedAndTheCropPadsWithBlack() {
         FacePreprocessor preprocessor = new FacePreprocessor(PLAIN, ImageDecoder.withDefaultLimits());
-        assertThrows(IllegalArgumentException.class, () -> preprocessor.prepare(filled(20, 20, Color.WHITE), new FaceBox(30, 0, 5, 5)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> preprocessor.prepare(filled(20, 20, Color.WHITE), new FaceBox(30, 0, 5, 5)));
         // a box in the corner: the margin reaches outside, which must be black
-        float[] chw = preprocessor.prepare(filled(20, 20, Color.WHITE), new FaceBox(0, 0, 10, 10)).pixels();
+        float[] chw = preprocessor
+                .prepare(filled(20, 20, Color.WHITE), new FaceBox(0, 0, 10, 10))
+                .pixels();
         assertEquals(0f, value(chw, 16, 0, 0, 0), 1e-6);
         assertEquals(1f, value(chw, 16, 0, 12, 12), 1e-6);
     }
@@ -130,7 +142,8 @@ public class FacePreprocessorTest {
             assertEquals(1f, batch.get("0, 0, 5, 5").getFloat());
             assertEquals(0f, batch.get("0, 2, 5, 5").getFloat());
             assertEquals(1f, batch.get("1, 2, 5, 5").getFloat());
-            assertEquals(new Shape(3, 16, 16), preprocessor.toNDArray(manager, first).getShape());
+            assertEquals(
+                    new Shape(3, 16, 16), preprocessor.toNDArray(manager, first).getShape());
         }
     }
 

@@ -25,7 +25,8 @@ class ImageDecoderTest {
     private final ImageDecoder decoder = ImageDecoder.withDefaultLimits();
 
     private Reason reasonFor(byte[] bytes) {
-        return assertThrows(InvalidImageException.class, () -> decoder.decode(bytes)).reason();
+        return assertThrows(InvalidImageException.class, () -> decoder.decode(bytes))
+                .reason();
     }
 
     @Test
@@ -36,8 +37,8 @@ class ImageDecoderTest {
     @Test
     void tooManyBytesIsRefusedBeforeDecoding() {
         byte[] png = TestImages.encode(TestImages.gradient(32, 32), "png");
-        InvalidImageException refused = assertThrows(InvalidImageException.class,
-                () -> new ImageDecoder(100, 1_000_000).decode(png));
+        InvalidImageException refused =
+                assertThrows(InvalidImageException.class, () -> new ImageDecoder(100, 1_000_000).decode(png));
         assertEquals(Reason.TOO_MANY_BYTES, refused.reason());
         assertTrue(refused.getMessage().startsWith("TOO_MANY_BYTES: "), refused.getMessage());
     }
@@ -58,7 +59,8 @@ class ImageDecoderTest {
     void jpegWhoseFrameHeaderClaimsHugeDimensionsIsRefused() {
         byte[] jpeg = TestImages.encode(TestImages.gradient(16, 16), "jpeg");
         for (int i = 0; i + 8 < jpeg.length; i++) {
-            if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == 0xC0) { // SOF0: length(2) precision(1) height(2) width(2)
+            if ((jpeg[i] & 0xFF) == 0xFF
+                    && (jpeg[i + 1] & 0xFF) == 0xC0) { // SOF0: length(2) precision(1) height(2) width(2)
                 jpeg[i + 5] = (byte) 0xEA;
                 jpeg[i + 6] = (byte) 0x60;
                 jpeg[i + 7] = (byte) 0xEA;
@@ -82,15 +84,17 @@ class ImageDecoderTest {
     void truncatedRealJpegIsCorrupt() throws IOException {
         byte[] jpeg = Files.readAllBytes(TestImages.sharedData("lfpw/train").resolve("image_0001.jpg"));
         assertEquals(256, decoder.decode(jpeg).getWidth());
-        InvalidImageException refused = assertThrows(InvalidImageException.class,
-                () -> decoder.decode(Arrays.copyOf(jpeg, jpeg.length * 2 / 3)));
+        InvalidImageException refused = assertThrows(
+                InvalidImageException.class, () -> decoder.decode(Arrays.copyOf(jpeg, jpeg.length * 2 / 3)));
         assertEquals(Reason.CORRUPT, refused.reason());
         assertTrue(refused.getMessage().contains("jpeg"), refused.getMessage());
     }
 
     @Test
     void textAndRandomBytesAreUnsupported() {
-        assertEquals(Reason.UNSUPPORTED_FORMAT, reasonFor("name,expression\nface.jpg,happiness\n".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(
+                Reason.UNSUPPORTED_FORMAT,
+                reasonFor("name,expression\nface.jpg,happiness\n".getBytes(StandardCharsets.UTF_8)));
         byte[] noise = new byte[4096];
         new Random(7).nextBytes(noise);
         assertEquals(Reason.UNSUPPORTED_FORMAT, reasonFor(noise));
@@ -124,7 +128,8 @@ class ImageDecoderTest {
         assertEquals(0x646464, decodedGray.getRGB(1, 2) & 0xFFFFFF, "no linear-grey gamma shift");
         BufferedImage deepGray = new BufferedImage(4, 4, BufferedImage.TYPE_USHORT_GRAY);
         deepGray.getRaster().setSample(2, 1, 0, 0x8080);
-        assertEquals(0x808080, decoder.decode(TestImages.encode(deepGray, "png")).getRGB(2, 1) & 0xFFFFFF, "16-bit grey");
+        assertEquals(
+                0x808080, decoder.decode(TestImages.encode(deepGray, "png")).getRGB(2, 1) & 0xFFFFFF, "16-bit grey");
 
         BufferedImage translucent = new BufferedImage(4, 4, BufferedImage.TYPE_INT_ARGB);
         translucent.setRGB(0, 0, 0x80FF0000); // half-transparent red
@@ -136,8 +141,8 @@ class ImageDecoderTest {
     @Test
     void cmykJpegBecomesRgb() throws IOException {
         // a 4-channel JPEG with an Adobe APP14 marker (transform 0): what print workflows produce
-        java.awt.image.WritableRaster raster = java.awt.image.Raster.createInterleavedRaster(
-                java.awt.image.DataBuffer.TYPE_BYTE, 16, 16, 4, null);
+        java.awt.image.WritableRaster raster =
+                java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_BYTE, 16, 16, 4, null);
         for (int y = 0; y < 16; y++) {
             for (int x = 0; x < 16; x++) {
                 raster.setPixel(x, y, new int[] {255, 128, 255, 220});
@@ -167,7 +172,8 @@ class ImageDecoderTest {
 
     @Test
     void webpDecodesWhenThePluginIsPresent() {
-        Assumptions.assumeTrue(ImageDecoder.availableFormats().contains("webp"), "no WebP ImageIO plugin on the classpath");
+        Assumptions.assumeTrue(
+                ImageDecoder.availableFormats().contains("webp"), "no WebP ImageIO plugin on the classpath");
         BufferedImage decoded = decoder.decode(TestImages.solidWebp(5, 3, 200, 100, 50));
         assertEquals(5, decoded.getWidth());
         assertEquals(3, decoded.getHeight());
@@ -216,7 +222,8 @@ class ImageDecoderTest {
         assertEquals(1, plan.subsampling());
         DecodedImage decoded = serving.decodeUpright(png, plan);
         assertEquals(640, decoded.pixels().getWidth());
-        assertEquals(TestImages.gradient(640, 480).getRGB(300, 200), decoded.pixels().getRGB(300, 200));
+        assertEquals(
+                TestImages.gradient(640, 480).getRGB(300, 200), decoded.pixels().getRGB(300, 200));
     }
 
     @Test
@@ -239,7 +246,8 @@ class ImageDecoderTest {
             int actual = decoded.pixels().getRGB(point[0], point[1]);
             for (int shift = 0; shift <= 16; shift += 8) {
                 int difference = Math.abs((expected >> shift & 0xFF) - (actual >> shift & 0xFF));
-                assertTrue(difference < 24, "pixel " + Arrays.toString(point) + " channel " + shift + ": " + difference);
+                assertTrue(
+                        difference < 24, "pixel " + Arrays.toString(point) + " channel " + shift + ": " + difference);
             }
         }
         assertEquals(40, decoder.decode(jpeg).getWidth(), "decode(byte[]) keeps the stored pixels (dataset labels)");

@@ -22,13 +22,13 @@ class OrientationTest {
     static Stream<Arguments> storedLayouts() {
         return Stream.of(
                 Arguments.of(1, new int[][] {{A, B, C}, {D, E, F}}),
-                Arguments.of(2, new int[][] {{C, B, A}, {F, E, D}}),           // mirrored left-right
-                Arguments.of(3, new int[][] {{F, E, D}, {C, B, A}}),           // upside down
-                Arguments.of(4, new int[][] {{D, E, F}, {A, B, C}}),           // mirrored top-bottom
-                Arguments.of(5, new int[][] {{A, D}, {B, E}, {C, F}}),         // transposed
-                Arguments.of(6, new int[][] {{C, F}, {B, E}, {A, D}}),         // phone turned: viewer turns it clockwise
-                Arguments.of(7, new int[][] {{F, C}, {E, B}, {D, A}}),         // transverse
-                Arguments.of(8, new int[][] {{D, A}, {E, B}, {F, C}}));        // viewer turns it counter-clockwise
+                Arguments.of(2, new int[][] {{C, B, A}, {F, E, D}}), // mirrored left-right
+                Arguments.of(3, new int[][] {{F, E, D}, {C, B, A}}), // upside down
+                Arguments.of(4, new int[][] {{D, E, F}, {A, B, C}}), // mirrored top-bottom
+                Arguments.of(5, new int[][] {{A, D}, {B, E}, {C, F}}), // transposed
+                Arguments.of(6, new int[][] {{C, F}, {B, E}, {A, D}}), // phone turned: viewer turns it clockwise
+                Arguments.of(7, new int[][] {{F, C}, {E, B}, {D, A}}), // transverse
+                Arguments.of(8, new int[][] {{D, A}, {E, B}, {F, C}})); // viewer turns it counter-clockwise
     }
 
     @ParameterizedTest(name = "orientation {0}")

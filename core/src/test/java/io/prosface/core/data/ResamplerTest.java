@@ -42,8 +42,8 @@ class ResamplerTest {
                     double[] expected = new double[3];
                     for (int j = 0; j < rows.count[y]; j++) {
                         for (int i = 0; i < columns.count[x]; i++) {
-                            double weight = rows.weights[y * rows.maxTaps + j]
-                                    * columns.weights[x * columns.maxTaps + i];
+                            double weight =
+                                    rows.weights[y * rows.maxTaps + j] * columns.weights[x * columns.maxTaps + i];
                             int pixel = pixels[(rows.start[y] + j) * width + columns.start[x] + i];
                             expected[0] += weight * ((pixel >> 16) & 0xFF);
                             expected[1] += weight * ((pixel >> 8) & 0xFF);
@@ -51,7 +51,10 @@ class ResamplerTest {
                         }
                     }
                     for (int channel = 0; channel < 3; channel++) {
-                        assertEquals(expected[channel] / 255, actual[channel * plane + y * outWidth + x], 2e-5,
+                        assertEquals(
+                                expected[channel] / 255,
+                                actual[channel * plane + y * outWidth + x],
+                                2e-5,
                                 "trial " + trial + ": " + width + "x" + height + " image, region (" + left + ", "
                                         + top + ") " + regionWidth + "x" + regionHeight + " -> " + outWidth + "x"
                                         + outHeight + ", output (" + x + ", " + y + ") channel " + channel);

@@ -32,7 +32,13 @@ public final class SixteenBitPng {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
         ByteBuffer header = ByteBuffer.allocate(13);
-        header.putInt(width).putInt(height).put((byte) 16).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        header.putInt(width)
+                .putInt(height)
+                .put((byte) 16)
+                .put((byte) 2)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0);
         TestImages.writeChunk(png, "IHDR", header.array());
         TestImages.writeChunk(png, "IDAT", compressed.toByteArray());
         TestImages.writeChunk(png, "IEND", new byte[0]);

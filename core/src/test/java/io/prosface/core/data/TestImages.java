@@ -18,13 +18,13 @@ import org.junit.jupiter.api.Assumptions;
 /** Crafted inputs and the path to the shared real data (never copied into the repository). */
 public final class TestImages {
 
-    private TestImages() {
-    }
+    private TestImages() {}
 
     /** ../shared/data relative to the repository root ({@link RepositoryRoot}). */
     public static Path sharedData(String folder) {
         Path path = RepositoryRoot.resolve("../shared/data").resolve(folder);
-        Assumptions.assumeTrue(Files.isDirectory(path),
+        Assumptions.assumeTrue(
+                Files.isDirectory(path),
                 "real face data not found at " + path.toAbsolutePath() + " (see CONTRACTS.md); skipping");
         return path;
     }
@@ -60,7 +60,13 @@ public final class TestImages {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         png.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
         ByteBuffer header = ByteBuffer.allocate(13).order(ByteOrder.BIG_ENDIAN);
-        header.putInt(width).putInt(height).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        header.putInt(width)
+                .putInt(height)
+                .put((byte) 8)
+                .put((byte) 2)
+                .put((byte) 0)
+                .put((byte) 0)
+                .put((byte) 0);
         writeChunk(png, "IHDR", header.array());
         Deflater deflater = new Deflater();
         deflater.setInput(new byte[16]);

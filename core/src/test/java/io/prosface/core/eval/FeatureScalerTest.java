@@ -40,7 +40,10 @@ class FeatureScalerTest {
         }
         CachedFeatures shifted = scaler.apply(new CachedFeatures(count, dim, patches, shiftedClass, patchTokens));
         for (int c = 0; c < dim; c++) {
-            assertEquals(scales[c] / std(classTokens, c, dim), mean(shifted.classTokens(), c, dim), 1e-3,
+            assertEquals(
+                    scales[c] / std(classTokens, c, dim),
+                    mean(shifted.classTokens(), c, dim),
+                    1e-3,
                     "a shift by the nominal scale, in reference standard deviations, channel " + c);
         }
     }

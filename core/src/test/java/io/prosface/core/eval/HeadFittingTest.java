@@ -36,8 +36,8 @@ class HeadFittingTest {
             backbone.freezeParameters(true);
             HeadFitting.Samples train = samples(micro, 16, 5);
             HeadFitting.Samples validation = samples(micro, 6, 7);
-            HeadFitting.Task task = new HeadFitting.Task(HeadKind.REGRESSION, List.of("age"), micro.imageSize(), train,
-                    validation);
+            HeadFitting.Task task =
+                    new HeadFitting.Task(HeadKind.REGRESSION, List.of("age"), micro.imageSize(), train, validation);
             int[] cached = {0};
             int[] reports = {0};
             HeadFitting.Listener listener = new HeadFitting.Listener() {
@@ -48,7 +48,10 @@ class HeadFittingTest {
                 }
 
                 @Override
-                public void report(long step, long steps, java.util.Map<String, Double> trainMetrics,
+                public void report(
+                        long step,
+                        long steps,
+                        java.util.Map<String, Double> trainMetrics,
                         java.util.Map<String, Double> validationMetrics) {
                     reports[0]++;
                 }
@@ -69,7 +72,10 @@ class HeadFittingTest {
             }
             List<float[]> raw = rawOutputs(backbone, fitted, unfrozenBlocks, validation.pixels(), manager);
             for (int i = 0; i < raw.size(); i++) {
-                assertEquals(fitted.validationOutputs().get(i)[0], raw.get(i)[0], 1e-2,
+                assertEquals(
+                        fitted.validationOutputs().get(i)[0],
+                        raw.get(i)[0],
+                        1e-2,
                         "image " + i + ": the folded head on raw features");
             }
         }
@@ -93,19 +99,35 @@ class HeadFittingTest {
     }
 
     /** The fitted head (after its tail) on the backbone's raw outputs, as serving runs it. */
-    private static List<float[]> rawOutputs(VisionTransformer backbone, HeadFitting.Fitted fitted, int unfrozenBlocks,
-            List<float[]> pixels, NDManager manager) {
+    private static List<float[]> rawOutputs(
+            VisionTransformer backbone,
+            HeadFitting.Fitted fitted,
+            int unfrozenBlocks,
+            List<float[]> pixels,
+            NDManager manager) {
         int size = backbone.config().imageSize();
         List<Integer> all = IntStream.range(0, pixels.size()).boxed().toList();
         List<float[]> outputs = new ArrayList<>();
         try (NDManager batch = manager.newSubManager()) {
             NDList features = unfrozenBlocks == 0
                     ? FeatureExtractor.extract(backbone, pixels, size, 8, batch).batch(batch, all)
-                    : fitted.tail().forward(new ParameterStore(batch, false), new NDList(FeatureExtractor.extractTokens(
-                            backbone, backbone.config().depth() - unfrozenBlocks, pixels, size, 8, batch)
-                            .batch(batch, all)), false);
-            CachedHeadModel.appendRows(fitted.head().forward(new ParameterStore(batch, false), features, false)
-                    .head(), outputs);
+                    : fitted.tail()
+                            .forward(
+                                    new ParameterStore(batch, false),
+                                    new NDList(FeatureExtractor.extractTokens(
+                                                    backbone,
+                                                    backbone.config().depth() - unfrozenBlocks,
+                                                    pixels,
+                                                    size,
+                                                    8,
+                                                    batch)
+                                            .batch(batch, all)),
+                                    false);
+            CachedHeadModel.appendRows(
+                    fitted.head()
+                            .forward(new ParameterStore(batch, false), features, false)
+                            .head(),
+                    outputs);
         }
         return outputs;
     }

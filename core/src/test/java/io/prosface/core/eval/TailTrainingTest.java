@@ -43,28 +43,28 @@ class TailTrainingTest {
                 pixels.add(values);
                 targets.add(new float[] {image % 2});
             }
-            CachedTokens tokens = FeatureExtractor.extractTokens(backbone, micro.depth() - 1, pixels,
-                    micro.imageSize(), 8, manager);
+            CachedTokens tokens =
+                    FeatureExtractor.extractTokens(backbone, micro.depth() - 1, pixels, micro.imageSize(), 8, manager);
             Map<String, float[]> backboneBefore = snapshot(backbone);
             BackboneTail tail = BackboneTail.copyOf(backbone, 1, manager);
-            TaskHead head = HeadTrainer.newHead(HeadKind.CLASSIFICATION, List.of("dark", "bright"), micro.embedDim(),
-                    micro.numPatches(), manager);
+            TaskHead head = HeadTrainer.newHead(
+                    HeadKind.CLASSIFICATION, List.of("dark", "bright"), micro.embedDim(), micro.numPatches(), manager);
             Map<String, float[]> tailBefore = snapshot(tail);
             Map<String, float[]> headBefore = snapshot(head);
 
             HeadTrainer.Settings settings = new HeadTrainer.Settings(5, 0, 4, 1e-2, 1e-4, 0.1, 1);
-            HeadTrainer.trainWithTail(tail, head, tokens, targets, settings, manager, features -> features,
-                    (step, steps) -> {});
+            HeadTrainer.trainWithTail(
+                    tail, head, tokens, targets, settings, manager, features -> features, (step, steps) -> {});
 
             Map<String, float[]> backboneAfter = snapshot(backbone);
-            backboneBefore.forEach((name, values) -> assertArrayEquals(values, backboneAfter.get(name), 0f,
-                    "the shared backbone changed: " + name));
+            backboneBefore.forEach((name, values) ->
+                    assertArrayEquals(values, backboneAfter.get(name), 0f, "the shared backbone changed: " + name));
             Map<String, float[]> tailAfter = snapshot(tail);
-            tailBefore.forEach((name, values) -> assertFalse(java.util.Arrays.equals(values, tailAfter.get(name)),
-                    "tail parameter did not train: " + name));
+            tailBefore.forEach((name, values) -> assertFalse(
+                    java.util.Arrays.equals(values, tailAfter.get(name)), "tail parameter did not train: " + name));
             Map<String, float[]> headAfter = snapshot(head);
-            headBefore.forEach((name, values) -> assertFalse(java.util.Arrays.equals(values, headAfter.get(name)),
-                    "head parameter did not train: " + name));
+            headBefore.forEach((name, values) -> assertFalse(
+                    java.util.Arrays.equals(values, headAfter.get(name)), "head parameter did not train: " + name));
             assertTrue(HeadTrainer.evaluate(head, tailFeatures(tail, tokens, manager), targets, manager) >= 0.5);
         }
     }
@@ -75,9 +75,12 @@ class TailTrainingTest {
         float[] classes = new float[tokens.count() * dim];
         float[] patchTokens = new float[tokens.count() * patches * dim];
         try (NDManager batch = manager.newSubManager()) {
-            List<Integer> all = java.util.stream.IntStream.range(0, tokens.count()).boxed().toList();
-            var out = tail.forward(new ai.djl.training.ParameterStore(batch, false),
-                    new ai.djl.ndarray.NDList(tokens.batch(batch, all)), false);
+            List<Integer> all =
+                    java.util.stream.IntStream.range(0, tokens.count()).boxed().toList();
+            var out = tail.forward(
+                    new ai.djl.training.ParameterStore(batch, false),
+                    new ai.djl.ndarray.NDList(tokens.batch(batch, all)),
+                    false);
             System.arraycopy(out.get(0).toFloatArray(), 0, classes, 0, classes.length);
             System.arraycopy(out.get(1).toFloatArray(), 0, patchTokens, 0, patchTokens.length);
         }

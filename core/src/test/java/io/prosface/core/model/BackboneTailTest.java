@@ -40,8 +40,15 @@ class BackboneTailTest {
         backbone = new VisionTransformer(MICRO);
         backbone.initializeParameters(manager);
         // random weights far from the init's small scale, so every block visibly changes the tokens
-        backbone.getParameters().values().forEach(parameter -> parameter.getArray().addi(
-                manager.randomNormal(0f, 0.2f, parameter.getArray().getShape(), parameter.getArray().getDataType())));
+        backbone.getParameters()
+                .values()
+                .forEach(parameter -> parameter
+                        .getArray()
+                        .addi(manager.randomNormal(
+                                0f,
+                                0.2f,
+                                parameter.getArray().getShape(),
+                                parameter.getArray().getDataType())));
         images = manager.randomNormal(new Shape(3, 3, MICRO.imageSize(), MICRO.imageSize()));
     }
 
@@ -109,16 +116,18 @@ class BackboneTailTest {
         assertEquals(1, loaded.tail().blockCount());
         ParameterStore store = new ParameterStore(manager, false);
         NDArray tokens = backbone.runBlocks(store, backbone.embed(store, images, false), 0, 1, false);
-        assertArrayEquals(tail.forward(store, new NDList(tokens), false).get(0).toFloatArray(),
-                loaded.tail().forward(store, new NDList(tokens), false).get(0).toFloatArray(), 0f);
+        assertArrayEquals(
+                tail.forward(store, new NDList(tokens), false).get(0).toFloatArray(),
+                loaded.tail().forward(store, new NDList(tokens), false).get(0).toFloatArray(),
+                0f);
 
         // a tampered tail file is refused like any other file of the artifact
         Path tailFile = directory.resolve("tail-hair.params");
         byte[] bytes = Files.readAllBytes(tailFile);
         bytes[bytes.length - 1] ^= 1;
         Files.write(tailFile, bytes);
-        CheckpointException error = assertThrows(CheckpointException.class,
-                () -> HeadArtifact.load(directory, manager, MICRO, "abc"));
+        CheckpointException error =
+                assertThrows(CheckpointException.class, () -> HeadArtifact.load(directory, manager, MICRO, "abc"));
         assertTrue(error.getMessage().contains("tail-hair.params"), error.getMessage());
     }
 }

@@ -1,6 +1,5 @@
 package io.prosface.core.model;
 
-import io.prosface.core.RepositoryRoot;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +11,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.prosface.core.RepositoryRoot;
 import io.prosface.core.data.Expression;
 import io.prosface.core.data.Preprocessing;
 import java.io.IOException;
@@ -34,6 +34,7 @@ class CheckpointTailTest {
 
     @TempDir
     Path temporary;
+
     private NDManager manager;
     private Path directory;
     private Checkpoint original;
@@ -42,14 +43,27 @@ class CheckpointTailTest {
     @BeforeEach
     void saveACheckpointWithOneTailedHead() throws IOException {
         manager = NDManager.newBaseManager();
-        CheckpointConfig config = new CheckpointConfig(MICRO, Preprocessing.imagenet(32), null,
-                List.of(new HeadConfig("attributes", 1, HeadKind.ATTRIBUTES, List.of("Smiling", "Male")),
+        CheckpointConfig config = new CheckpointConfig(
+                MICRO,
+                Preprocessing.imagenet(32),
+                null,
+                List.of(
+                        new HeadConfig("attributes", 1, HeadKind.ATTRIBUTES, List.of("Smiling", "Male")),
                         new HeadConfig("expression", 1, HeadKind.EXPRESSION, Expression.labels(), 1)),
-                Map.of(), "unit test, random weights");
+                Map.of(),
+                "unit test, random weights");
         original = Checkpoint.initialized(config, manager);
-        original.tail("expression").orElseThrow().getParameters().values().forEach(parameter -> parameter.getArray()
-                .addi(manager.randomNormal(0f, 0.05f, parameter.getArray().getShape(), parameter.getArray()
-                        .getDataType())));
+        original.tail("expression")
+                .orElseThrow()
+                .getParameters()
+                .values()
+                .forEach(parameter -> parameter
+                        .getArray()
+                        .addi(manager.randomNormal(
+                                0f,
+                                0.05f,
+                                parameter.getArray().getShape(),
+                                parameter.getArray().getDataType())));
         directory = temporary.resolve("tailed");
         original.save(directory);
     }
@@ -74,8 +88,10 @@ class CheckpointTailTest {
             }
             // the tail is the head's own: the same head on the plain backbone output answers differently
             ParameterStore store = new ParameterStore(manager, false);
-            float[] plain = loaded.heads().get("expression")
-                    .forward(store, loaded.backbone().forward(store, new NDList(images), false), false).head()
+            float[] plain = loaded.heads()
+                    .get("expression")
+                    .forward(store, loaded.backbone().forward(store, new NDList(images), false), false)
+                    .head()
                     .toFloatArray();
             assertFalse(java.util.Arrays.equals(plain, output(loaded, "expression", images)));
         }
@@ -129,14 +145,14 @@ class CheckpointTailTest {
     @Test
     void aMissingTailFileIsRefusedByName() throws IOException {
         Files.delete(directory.resolve(TAIL_FILE));
-        CheckpointException listed = assertThrows(CheckpointException.class,
-                () -> Checkpoint.load(directory, manager));
-        assertTrue(listed.getMessage().contains("missing") && listed.getMessage().contains(TAIL_FILE),
+        CheckpointException listed = assertThrows(CheckpointException.class, () -> Checkpoint.load(directory, manager));
+        assertTrue(
+                listed.getMessage().contains("missing") && listed.getMessage().contains(TAIL_FILE),
                 listed.getMessage());
 
         rewriteConfig(json -> json); // re-sign without the tail file: it is no longer listed either
-        CheckpointException unlisted = assertThrows(CheckpointException.class,
-                () -> Checkpoint.load(directory, manager));
+        CheckpointException unlisted =
+                assertThrows(CheckpointException.class, () -> Checkpoint.load(directory, manager));
         assertTrue(unlisted.getMessage().contains(TAIL_FILE + " is not listed in SHA256SUMS"), unlisted.getMessage());
     }
 
@@ -144,10 +160,17 @@ class CheckpointTailTest {
     void aConfigAndBlocksThatDisagreeOnTheTailAreRefused() {
         CheckpointConfig config = original.config();
         Map<String, TaskHead> heads = original.heads();
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new Checkpoint(config, original.backbone(), null, heads)); // tail missing
-        assertThrows(IllegalArgumentException.class, () -> new Checkpoint(config, original.backbone(), null, heads,
-                Map.of("expression", BackboneTail.copyOf(original.backbone(), 2, manager)))); // wrong depth
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new Checkpoint(
+                        config,
+                        original.backbone(),
+                        null,
+                        heads,
+                        Map.of("expression", BackboneTail.copyOf(original.backbone(), 2, manager)))); // wrong depth
         // replacing the tailed head by a plain one drops its tail
         HeadConfig plain = new HeadConfig("expression", 2, HeadKind.EXPRESSION, Expression.labels());
         assertTrue(original.withHead(plain, heads.get("expression")).tails().isEmpty());
@@ -157,10 +180,20 @@ class CheckpointTailTest {
     static float[] output(Checkpoint checkpoint, String head, NDArray images) {
         ParameterStore store = new ParameterStore(images.getManager(), false);
         VisionTransformer backbone = checkpoint.backbone();
-        NDList features = checkpoint.tail(head).map(tail -> tail.forward(store, new NDList(backbone.runBlocks(store,
-                backbone.embed(store, images, false), 0, tail.inputDepth(), false)), false))
+        NDList features = checkpoint
+                .tail(head)
+                .map(tail -> tail.forward(
+                        store,
+                        new NDList(backbone.runBlocks(
+                                store, backbone.embed(store, images, false), 0, tail.inputDepth(), false)),
+                        false))
                 .orElseGet(() -> backbone.forward(store, new NDList(images), false));
-        return checkpoint.heads().get(head).forward(store, features, false).head().toFloatArray();
+        return checkpoint
+                .heads()
+                .get(head)
+                .forward(store, features, false)
+                .head()
+                .toFloatArray();
     }
 
     /** Edits config.json and re-signs every file present, so that only the edit can be the reason for a refusal. */
@@ -170,7 +203,8 @@ class CheckpointTailTest {
         List<String> files;
         try (var entries = Files.list(directory)) {
             files = entries.map(path -> path.getFileName().toString())
-                    .filter(name -> !name.equals(Sha256Sums.FILE_NAME)).toList();
+                    .filter(name -> !name.equals(Sha256Sums.FILE_NAME))
+                    .toList();
         }
         Sha256Sums.write(directory, files);
     }

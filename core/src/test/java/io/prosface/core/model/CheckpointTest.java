@@ -31,6 +31,7 @@ class CheckpointTest {
 
     @TempDir
     Path temporary;
+
     private NDManager manager;
     private Path directory;
     private Checkpoint original;
@@ -38,13 +39,16 @@ class CheckpointTest {
     @BeforeEach
     void saveAMicroCheckpoint() throws IOException {
         manager = NDManager.newBaseManager();
-        CheckpointConfig config = new CheckpointConfig(MICRO,
+        CheckpointConfig config = new CheckpointConfig(
+                MICRO,
                 new Preprocessing(32, new float[] {0.5f, 0.45f, 0.4f}, new float[] {0.25f, 0.24f, 0.26f}, 0.2f),
                 ProsHeadConfig.defaultsFor(MICRO),
-                List.of(new HeadConfig("attributes", 1, HeadKind.ATTRIBUTES, ATTRIBUTES),
+                List.of(
+                        new HeadConfig("attributes", 1, HeadKind.ATTRIBUTES, ATTRIBUTES),
                         new HeadConfig("expression", 2, HeadKind.EXPRESSION, Expression.labels()),
                         new HeadConfig("landmarks", 1, HeadKind.LANDMARKS, GenericHead.pointNames(68))),
-                Map.of("epochs", "1", "teacherTemperature", "0.04"), "unit test, random weights");
+                Map.of("epochs", "1", "teacherTemperature", "0.04"),
+                "unit test, random weights");
         original = Checkpoint.initialized(config, manager);
         directory = temporary.resolve("micro");
         original.save(directory);
@@ -61,7 +65,9 @@ class CheckpointTest {
             Checkpoint loaded = Checkpoint.load(directory, loadManager);
             assertEquals(original.config(), loaded.config());
             assertEquals(original.config().preprocessing(), loaded.config().preprocessing());
-            assertEquals(List.of("attributes", "expression", "landmarks"), List.copyOf(loaded.heads().keySet()));
+            assertEquals(
+                    List.of("attributes", "expression", "landmarks"),
+                    List.copyOf(loaded.heads().keySet()));
             assertTrue(loaded.backboneSha256().isPresent());
 
             NDArray images = manager.randomNormal(new Shape(3, 3, 32, 32));
@@ -69,7 +75,10 @@ class CheckpointTest {
             NDList after = outputs(loaded, images);
             assertEquals(before.size(), after.size());
             for (int index = 0; index < before.size(); index++) {
-                assertArrayEquals(before.get(index).toFloatArray(), after.get(index).toFloatArray(), 0f,
+                assertArrayEquals(
+                        before.get(index).toFloatArray(),
+                        after.get(index).toFloatArray(),
+                        0f,
                         "output " + index + " changed");
             }
         }
@@ -93,7 +102,10 @@ class CheckpointTest {
             NDList before = outputs(ablation, images);
             NDList after = outputs(loaded, images);
             for (int index = 0; index < before.size(); index++) {
-                assertArrayEquals(before.get(index).toFloatArray(), after.get(index).toFloatArray(), 0f,
+                assertArrayEquals(
+                        before.get(index).toFloatArray(),
+                        after.get(index).toFloatArray(),
+                        0f,
                         "output " + index + " changed");
             }
         }
@@ -102,8 +114,15 @@ class CheckpointTest {
     @Test
     void checksumFileIsSha256sumCompatible() throws IOException {
         List<String> lines = Files.readAllLines(directory.resolve(Sha256Sums.FILE_NAME));
-        assertEquals(List.of("backbone.params", "config.json", "head-attributes.params", "head-expression.params",
-                "head-landmarks.params", "pros-head.params"), lines.stream().map(line -> line.substring(66)).toList());
+        assertEquals(
+                List.of(
+                        "backbone.params",
+                        "config.json",
+                        "head-attributes.params",
+                        "head-expression.params",
+                        "head-landmarks.params",
+                        "pros-head.params"),
+                lines.stream().map(line -> line.substring(66)).toList());
         for (String line : lines) {
             assertTrue(line.matches("[0-9a-f]{64}  [a-z.-]+"), line);
             String file = line.substring(66);
@@ -133,8 +152,8 @@ class CheckpointTest {
     @Test
     void parametersOfAnotherArchitectureAreRefusedNotPartiallyLoaded() throws IOException {
         // a fully spelled custom architecture is accepted as such, but these files hold depth-2 weights
-        rewriteConfig(json -> json.replace("\"vit_micro_patch8_32\"", "\"custom_micro\"")
-                .replace("\"depth\": 2", "\"depth\": 3"));
+        rewriteConfig(json ->
+                json.replace("\"vit_micro_patch8_32\"", "\"custom_micro\"").replace("\"depth\": 2", "\"depth\": 3"));
         CheckpointException error = assertThrows(CheckpointException.class, () -> Checkpoint.load(directory, manager));
         assertTrue(error.getMessage().contains("backbone.params"), error.getMessage());
     }
@@ -151,7 +170,8 @@ class CheckpointTest {
     void missingFilesAreRefusedByName() throws IOException {
         Files.delete(directory.resolve("pros-head.params"));
         CheckpointException error = assertThrows(CheckpointException.class, () -> Checkpoint.load(directory, manager));
-        assertTrue(error.getMessage().contains("missing") && error.getMessage().contains("pros-head.params"),
+        assertTrue(
+                error.getMessage().contains("missing") && error.getMessage().contains("pros-head.params"),
                 error.getMessage());
 
         Files.delete(directory.resolve(Sha256Sums.FILE_NAME));
@@ -186,15 +206,22 @@ class CheckpointTest {
         HeadArtifact.Loaded loaded = HeadArtifact.load(headDirectory, manager, MICRO, backboneSha);
         assertEquals(config, loaded.config());
         NDList features = TaskHeadTest.features(manager, 2); // micro: D = 64, N = 16
-        assertArrayEquals(head.forward(new ParameterStore(manager, false), features, false).head().toFloatArray(),
-                loaded.head().forward(new ParameterStore(manager, false), features, false).head().toFloatArray(), 0f);
+        assertArrayEquals(
+                head.forward(new ParameterStore(manager, false), features, false)
+                        .head()
+                        .toFloatArray(),
+                loaded.head()
+                        .forward(new ParameterStore(manager, false), features, false)
+                        .head()
+                        .toFloatArray(),
+                0f);
 
         VisionTransformerConfig tiny = VisionTransformerConfig.variant("vit_tiny_patch8_64");
-        CheckpointException error = assertThrows(CheckpointException.class,
-                () -> HeadArtifact.load(headDirectory, manager, tiny, null));
+        CheckpointException error =
+                assertThrows(CheckpointException.class, () -> HeadArtifact.load(headDirectory, manager, tiny, null));
         assertTrue(error.getMessage().contains("head.json"), error.getMessage());
-        error = assertThrows(CheckpointException.class,
-                () -> HeadArtifact.load(headDirectory, manager, MICRO, "0".repeat(64)));
+        error = assertThrows(
+                CheckpointException.class, () -> HeadArtifact.load(headDirectory, manager, MICRO, "0".repeat(64)));
         assertTrue(error.getMessage().contains("weights"), error.getMessage());
     }
 
@@ -216,8 +243,15 @@ class CheckpointTest {
         ParameterStore store = new ParameterStore(manager, false);
         NDList features = checkpoint.backbone().forward(store, new NDList(images), false);
         NDList all = new NDList(features.get(0), features.get(1));
-        all.add(checkpoint.prosHead().orElseThrow().forward(store, features, false).head());
-        checkpoint.heads().values().forEach(head -> all.add(head.forward(store, features, false).head()));
+        all.add(checkpoint
+                .prosHead()
+                .orElseThrow()
+                .forward(store, features, false)
+                .head());
+        checkpoint
+                .heads()
+                .values()
+                .forEach(head -> all.add(head.forward(store, features, false).head()));
         return all;
     }
 
@@ -231,7 +265,8 @@ class CheckpointTest {
         List<String> files;
         try (var entries = Files.list(directory)) {
             files = entries.map(path -> path.getFileName().toString())
-                    .filter(name -> !name.equals(Sha256Sums.FILE_NAME)).toList();
+                    .filter(name -> !name.equals(Sha256Sums.FILE_NAME))
+                    .toList();
         }
         Sha256Sums.write(directory, files);
     }

@@ -29,7 +29,8 @@ public final class LegacyDinoHead extends AbstractBlock {
         this.inputDim = inputDim;
         this.config = config;
         projection = addChildBlock("projection", new ProjectionHead(config.hiddenDim(), config.bottleneckDim()));
-        lastLayer = addChildBlock("lastLayer",
+        lastLayer = addChildBlock(
+                "lastLayer",
                 Linear.builder().setUnits(config.numPrototypes()).optBias(false).build());
         setInitializer(Tensors.weightInitializer(), Parameter.Type.WEIGHT);
     }
@@ -45,8 +46,8 @@ public final class LegacyDinoHead extends AbstractBlock {
 
     /** Input {@code NDList(classToken (B, D), ...)}; output {@code NDList(logits (B, K))}. */
     @Override
-    protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList embedding = projection.forward(parameterStore, new NDList(inputs.head()), training);
         return lastLayer.forward(parameterStore, embedding, training);
     }

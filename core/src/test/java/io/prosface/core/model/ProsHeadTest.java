@@ -2,8 +2,8 @@ package io.prosface.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,9 +13,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -36,21 +36,33 @@ class ProsHeadTest {
             ParameterStore store = new ParameterStore(manager, false);
             try (NDManager batch = manager.newSubManager()) {
                 NDArray classTokens = batch.randomNormal(new Shape(5, 64)).mul(10);
-                NDArray similarities = head.forward(store, new NDList(classTokens), false).head();
+                NDArray similarities =
+                        head.forward(store, new NDList(classTokens), false).head();
                 assertEquals(new Shape(5, 100), similarities.getShape());
-                assertTrue(similarities.max().getFloat() <= 1f + 1e-5f && similarities.min().getFloat() >= -1f - 1e-5f);
+                assertTrue(similarities.max().getFloat() <= 1f + 1e-5f
+                        && similarities.min().getFloat() >= -1f - 1e-5f);
 
                 // the embedding is unit-norm and the output is its dot product with unit-norm prototype rows
-                NDArray embedding = head.projection().forward(store, new NDList(classTokens), false).head();
-                assertArrayEquals(new float[] {1, 1, 1, 1, 1}, embedding.norm(new int[] {1}).toFloatArray(), 1e-5f);
+                NDArray embedding = head.projection()
+                        .forward(store, new NDList(classTokens), false)
+                        .head();
+                assertArrayEquals(
+                        new float[] {1, 1, 1, 1, 1},
+                        embedding.norm(new int[] {1}).toFloatArray(),
+                        1e-5f);
                 NDArray prototypes = head.prototypes().weight().getArray();
                 NDArray unit = prototypes.div(prototypes.norm(new int[] {1}, true));
-                assertArrayEquals(embedding.matMul(unit.transpose()).toFloatArray(), similarities.toFloatArray(), 1e-5f);
+                assertArrayEquals(
+                        embedding.matMul(unit.transpose()).toFloatArray(), similarities.toFloatArray(), 1e-5f);
 
                 // scaling a prototype does not change its similarities
                 prototypes.muli(3f);
-                assertArrayEquals(similarities.toFloatArray(),
-                        head.forward(store, new NDList(classTokens), false).head().toFloatArray(), 1e-5f);
+                assertArrayEquals(
+                        similarities.toFloatArray(),
+                        head.forward(store, new NDList(classTokens), false)
+                                .head()
+                                .toFloatArray(),
+                        1e-5f);
             }
         }
     }
@@ -65,11 +77,13 @@ class ProsHeadTest {
             ParameterStore store = new ParameterStore(manager, false);
             try (NDManager batch = manager.newSubManager();
                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray similarities = head.forward(store, new NDList(batch.randomNormal(new Shape(4, 64))), true).head();
+                NDArray similarities = head.forward(store, new NDList(batch.randomNormal(new Shape(4, 64))), true)
+                        .head();
                 collector.backward(similarities.sum());
             }
             assertFalse(head.prototypes().weight().getArray().hasGradient());
-            NDArray projectionGradient = head.projection().getParameters().valueAt(0).getArray().getGradient();
+            NDArray projectionGradient =
+                    head.projection().getParameters().valueAt(0).getArray().getGradient();
             assertNotNull(projectionGradient);
             assertTrue(projectionGradient.abs().sum().getFloat() > 0f);
 
@@ -88,20 +102,30 @@ class ProsHeadTest {
             ParameterStore store = new ParameterStore(manager, false);
             try (NDManager batch = manager.newSubManager()) {
                 NDArray classTokens = batch.randomNormal(new Shape(5, 64)).mul(10);
-                NDArray logits = head.forward(store, new NDList(classTokens), false).head();
+                NDArray logits =
+                        head.forward(store, new NDList(classTokens), false).head();
                 assertEquals(new Shape(5, 100), logits.getShape());
 
                 // the same unit-norm embedding as ProS, multiplied by the raw (K, bottleneck) weight
-                NDArray embedding = head.projection().forward(store, new NDList(classTokens), false).head();
-                assertArrayEquals(new float[] {1, 1, 1, 1, 1}, embedding.norm(new int[] {1}).toFloatArray(), 1e-5f);
+                NDArray embedding = head.projection()
+                        .forward(store, new NDList(classTokens), false)
+                        .head();
+                assertArrayEquals(
+                        new float[] {1, 1, 1, 1, 1},
+                        embedding.norm(new int[] {1}).toFloatArray(),
+                        1e-5f);
                 NDArray weight = head.lastLayerWeight().getArray();
                 assertEquals(new Shape(100, 32), weight.getShape());
                 assertArrayEquals(embedding.matMul(weight.transpose()).toFloatArray(), logits.toFloatArray(), 1e-5f);
 
                 // unlike normalised prototypes, scaling the last layer scales its outputs
                 weight.muli(3f);
-                assertArrayEquals(logits.mul(3f).toFloatArray(),
-                        head.forward(store, new NDList(classTokens), false).head().toFloatArray(), 1e-5f);
+                assertArrayEquals(
+                        logits.mul(3f).toFloatArray(),
+                        head.forward(store, new NDList(classTokens), false)
+                                .head()
+                                .toFloatArray(),
+                        1e-5f);
             }
         }
     }
@@ -109,7 +133,8 @@ class ProsHeadTest {
     @Test
     void theProsPresetIsTheDefaultAndItsLastLayerIsThePrototypes() {
         assertEquals(ProsHeadConfig.pros(128, 32, 100), new ProsHeadConfig(128, 32, 100));
-        assertTrue(ProsHeadConfig.defaultsFor(VisionTransformerConfig.variant("vit_tiny_patch8_64")).normLastLayer());
+        assertTrue(ProsHeadConfig.defaultsFor(VisionTransformerConfig.variant("vit_tiny_patch8_64"))
+                .normLastLayer());
         ProsHead head = new ProsHead(64, 128, 32, 100);
         assertSame(head.prototypes(), head.lastLayer());
         assertSame(head.prototypes().weight(), head.lastLayerWeight());
@@ -119,16 +144,27 @@ class ProsHeadTest {
     /** The on-disk names of both presets: the ones the former ProsHead and DinoHead wrote. */
     @Test
     void eachPresetKeepsTheParameterNamesOfItsSavedState() {
-        List<String> projection = List.of("01projection_01input_weight", "01projection_01input_bias",
-                "01projection_02hidden_weight", "01projection_02hidden_bias", "01projection_03bottleneck_weight",
+        List<String> projection = List.of(
+                "01projection_01input_weight",
+                "01projection_01input_bias",
+                "01projection_02hidden_weight",
+                "01projection_02hidden_bias",
+                "01projection_03bottleneck_weight",
                 "01projection_03bottleneck_bias");
         ProsHead pros = new ProsHead(64, ProsHeadConfig.pros(128, 32, 100));
         ProsHead dino = new ProsHead(64, ProsHeadConfig.dino(128, 32, 100));
-        assertEquals(Stream.concat(projection.stream(), Stream.of("02prototypes_weight")).toList(),
+        assertEquals(
+                Stream.concat(projection.stream(), Stream.of("02prototypes_weight"))
+                        .toList(),
                 pros.getParameters().keys());
-        assertEquals(Stream.concat(projection.stream(), Stream.of("02lastLayer_weight")).toList(),
+        assertEquals(
+                Stream.concat(projection.stream(), Stream.of("02lastLayer_weight"))
+                        .toList(),
                 dino.getParameters().keys());
-        assertEquals(new LegacyDinoHead(64, ProsHeadConfig.dino(128, 32, 100)).getParameters().keys(),
+        assertEquals(
+                new LegacyDinoHead(64, ProsHeadConfig.dino(128, 32, 100))
+                        .getParameters()
+                        .keys(),
                 dino.getParameters().keys());
 
         assertTrue(pros.isLastLayerParameter("head_02prototypes_weight"));
@@ -155,7 +191,9 @@ class ProsHeadTest {
             assertArrayEquals(bytes(legacy), bytes(fresh), "same seed, same initial parameters and format");
 
             // "train" the legacy head away from its initial values, save it, load it into a new DINO preset
-            legacy.getParameters().values().forEach(parameter -> parameter.getArray().addi(0.25f));
+            legacy.getParameters()
+                    .values()
+                    .forEach(parameter -> parameter.getArray().addi(0.25f));
             byte[] written = bytes(legacy);
             ProsHead loaded = new ProsHead(64, config);
             loaded.initializeParameters(manager);
@@ -165,13 +203,16 @@ class ProsHeadTest {
             ParameterStore store = new ParameterStore(manager, false);
             try (NDManager batch = manager.newSubManager()) {
                 NDList classTokens = new NDList(batch.randomNormal(new Shape(4, 64)));
-                assertArrayEquals(legacy.forward(store, classTokens, false).head().toFloatArray(),
-                        loaded.forward(store, classTokens, false).head().toFloatArray(), 0f);
+                assertArrayEquals(
+                        legacy.forward(store, classTokens, false).head().toFloatArray(),
+                        loaded.forward(store, classTokens, false).head().toFloatArray(),
+                        0f);
             }
             // and the ProS preset refuses it rather than reading a linear layer as prototypes
             ProsHead pros = new ProsHead(64, config.withNormLastLayer(true));
             pros.initializeParameters(manager);
-            assertThrows(Exception.class,
+            assertThrows(
+                    Exception.class,
                     () -> pros.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(written))));
         }
     }
@@ -186,9 +227,11 @@ class ProsHeadTest {
 
     @Test
     void variantDefaultsScaleWithTheBackbone() {
-        assertEquals(new ProsHeadConfig(512, 256, 1024),
+        assertEquals(
+                new ProsHeadConfig(512, 256, 1024),
                 ProsHeadConfig.defaultsFor(VisionTransformerConfig.variant("vit_tiny_patch8_64")));
-        assertEquals(new ProsHeadConfig(2048, 256, 65536),
+        assertEquals(
+                new ProsHeadConfig(2048, 256, 65536),
                 ProsHeadConfig.defaultsFor(VisionTransformerConfig.variant("vit_base_patch16_224")));
     }
 }

@@ -41,10 +41,12 @@ class TaskHeadTest {
         assertEquals(kind, head.kind());
         try (NDManager manager = NDManager.newBaseManager()) {
             head.initializeParameters(manager, WIDTH, PATCHES);
-            NDArray output = head.forward(new ai.djl.training.ParameterStore(manager, false), features(manager, 3),
-                    false).head();
+            NDArray output = head.forward(
+                            new ai.djl.training.ParameterStore(manager, false), features(manager, 3), false)
+                    .head();
             assertEquals(expected, output.getShape(), kind.toString());
-            assertEquals(expected, head.getOutputShapes(new Shape[] {new Shape(3, WIDTH), new Shape(3, PATCHES, WIDTH)})[0]);
+            assertEquals(
+                    expected, head.getOutputShapes(new Shape[] {new Shape(3, WIDTH), new Shape(3, PATCHES, WIDTH)})[0]);
         }
     }
 
@@ -55,8 +57,8 @@ class TaskHeadTest {
         assertInstanceOf(ExpressionHead.class, TaskHead.create(HeadKind.EXPRESSION, Expression.labels()));
         assertInstanceOf(LandmarkHead.class, TaskHead.create(HeadKind.LANDMARKS, GenericHead.pointNames(68)));
         assertInstanceOf(AttributeHead.class, TaskHead.create(HeadKind.ATTRIBUTES, List.of("Smiling")));
-        assertThrows(IllegalArgumentException.class,
-                () -> TaskHead.create(HeadKind.EXPRESSION, List.of("happy", "sad")));
+        assertThrows(
+                IllegalArgumentException.class, () -> TaskHead.create(HeadKind.EXPRESSION, List.of("happy", "sad")));
         assertThrows(IllegalArgumentException.class, () -> GenericHead.classification(List.of("a", "a")));
         assertEquals(68, new LandmarkHead(68).outputs());
     }
@@ -67,11 +69,16 @@ class TaskHeadTest {
             LandmarkHead head = new LandmarkHead(68);
             head.initializeParameters(manager, WIDTH, PATCHES);
             // blow every weight up so that softmax saturates and tanh offsets hit their limits
-            head.getParameters().values().forEach(parameter -> parameter.getArray().muli(500f));
-            NDArray points = head.forward(new ai.djl.training.ParameterStore(manager, false),
-                    features(manager, 4), false).head();
-            assertTrue(points.min().getFloat() >= 0f && points.max().getFloat() <= 1f,
-                    "landmarks left [0, 1]: " + points.min().getFloat() + " .. " + points.max().getFloat());
+            head.getParameters()
+                    .values()
+                    .forEach(parameter -> parameter.getArray().muli(500f));
+            NDArray points = head.forward(
+                            new ai.djl.training.ParameterStore(manager, false), features(manager, 4), false)
+                    .head();
+            assertTrue(
+                    points.min().getFloat() >= 0f && points.max().getFloat() <= 1f,
+                    "landmarks left [0, 1]: " + points.min().getFloat() + " .. "
+                            + points.max().getFloat());
         }
     }
 
@@ -82,14 +89,17 @@ class TaskHeadTest {
      */
     @Test
     void landmarkHeadFitsSubPatchTargets() {
-        try (NDManager manager = NDManager.newBaseManager(); Model model = Model.newInstance("landmarks")) {
+        try (NDManager manager = NDManager.newBaseManager();
+                Model model = Model.newInstance("landmarks")) {
             ai.djl.engine.Engine.getInstance().setRandomSeed(3);
             LandmarkHead head = new LandmarkHead(5);
             model.setBlock(head);
             NDList inputs = features(manager, 8);
             NDArray targets = manager.randomUniform(0.05f, 0.95f, new Shape(8, 5, 2));
             var config = new DefaultTrainingConfig(Loss.l2Loss())
-                    .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-2f)).build());
+                    .optOptimizer(Optimizer.adam()
+                            .optLearningRateTracker(Tracker.fixed(1e-2f))
+                            .build());
             float error = Float.NaN;
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(8, WIDTH), new Shape(8, PATCHES, WIDTH));
@@ -102,7 +112,12 @@ class TaskHeadTest {
                     trainer.step();
                 }
                 NDArray points = trainer.evaluate(inputs).head();
-                error = points.sub(targets).pow(2).sum(new int[] {2}).sqrt().mean().getFloat();
+                error = points.sub(targets)
+                        .pow(2)
+                        .sum(new int[] {2})
+                        .sqrt()
+                        .mean()
+                        .getFloat();
             }
             System.out.printf("landmark head fit: mean point error %.4f of the image side%n", error);
             assertTrue(error < 0.01f, "mean point error " + error);
@@ -112,14 +127,28 @@ class TaskHeadTest {
     /** Like the backbone's, these names are the on-disk format of head and ProS-head parameter files. */
     @Test
     void headParameterNamesArePinned() {
-        assertEquals(List.of("01probe_01linear_weight", "01probe_01linear_bias"),
+        assertEquals(
+                List.of("01probe_01linear_weight", "01probe_01linear_bias"),
                 new ExpressionHead().getParameters().keys());
-        assertEquals(List.of("01landmarks_01hidden_weight", "01landmarks_01hidden_bias", "01landmarks_02heatmap_weight",
-                "01landmarks_02heatmap_bias", "01landmarks_03offset_weight", "01landmarks_03offset_bias"),
+        assertEquals(
+                List.of(
+                        "01landmarks_01hidden_weight",
+                        "01landmarks_01hidden_bias",
+                        "01landmarks_02heatmap_weight",
+                        "01landmarks_02heatmap_bias",
+                        "01landmarks_03offset_weight",
+                        "01landmarks_03offset_bias"),
                 new LandmarkHead(68).getParameters().keys());
-        assertEquals(List.of("01projection_01input_weight", "01projection_01input_bias", "01projection_02hidden_weight",
-                "01projection_02hidden_bias", "01projection_03bottleneck_weight", "01projection_03bottleneck_bias",
-                "02prototypes_weight"), new ProsHead(64, 128, 256, 100).getParameters().keys());
+        assertEquals(
+                List.of(
+                        "01projection_01input_weight",
+                        "01projection_01input_bias",
+                        "01projection_02hidden_weight",
+                        "01projection_02hidden_bias",
+                        "01projection_03bottleneck_weight",
+                        "01projection_03bottleneck_bias",
+                        "02prototypes_weight"),
+                new ProsHead(64, 128, 256, 100).getParameters().keys());
     }
 
     @Test
@@ -128,13 +157,14 @@ class TaskHeadTest {
             TaskHead head = new ExpressionHead();
             head.initializeParameters(manager, WIDTH, PATCHES);
             NDList onlyClassToken = new NDList(manager.zeros(new Shape(1, WIDTH)));
-            assertThrows(IllegalArgumentException.class,
+            assertThrows(
+                    IllegalArgumentException.class,
                     () -> head.forward(new ai.djl.training.ParameterStore(manager, false), onlyClassToken, false));
         }
     }
 
     static NDList features(NDManager manager, int batch) {
-        return new NDList(manager.randomNormal(new Shape(batch, WIDTH)),
-                manager.randomNormal(new Shape(batch, PATCHES, WIDTH)));
+        return new NDList(
+                manager.randomNormal(new Shape(batch, WIDTH)), manager.randomNormal(new Shape(batch, PATCHES, WIDTH)));
     }
 }

@@ -41,8 +41,9 @@ class VisionTransformerTest {
             VisionTransformer model = new VisionTransformer(config);
             model.initializeParameters(manager);
             long parameters = parameterCount(model);
-            System.out.printf("%-24s %,12d parameters, %.2f GFLOP per image%n", name, parameters,
-                    ModelFlops.forward(config, 1) / 1e9);
+            System.out.printf(
+                    "%-24s %,12d parameters, %.2f GFLOP per image%n",
+                    name, parameters, ModelFlops.forward(config, 1) / 1e9);
             if (TIMM_COUNTS.containsKey(name)) {
                 assertEquals(TIMM_COUNTS.get(name), parameters);
             }
@@ -50,7 +51,9 @@ class VisionTransformerTest {
                 NDArray images = batch.randomNormal(new Shape(1, 3, config.imageSize(), config.imageSize()));
                 NDList out = model.forward(new ParameterStore(batch, false), new NDList(images), false);
                 assertEquals(new Shape(1, config.embedDim()), out.get(0).getShape());
-                assertEquals(new Shape(1, config.numPatches(), config.embedDim()), out.get(1).getShape());
+                assertEquals(
+                        new Shape(1, config.numPatches(), config.embedDim()),
+                        out.get(1).getShape());
                 assertTrue(allFinite(out.get(0)) && allFinite(out.get(1)), name + " produced NaN or infinity");
             }
         }
@@ -62,14 +65,25 @@ class VisionTransformerTest {
         VisionTransformer model = new VisionTransformer(MICRO);
         String block1 = "02block_";
         String block2 = "03block_";
-        var expected = new java.util.ArrayList<String>(java.util.List.of("classToken", "positionEmbedding",
-                "01patchEmbedding_01projection_weight", "01patchEmbedding_01projection_bias"));
+        var expected = new java.util.ArrayList<String>(java.util.List.of(
+                "classToken",
+                "positionEmbedding",
+                "01patchEmbedding_01projection_weight",
+                "01patchEmbedding_01projection_bias"));
         for (String block : java.util.List.of(block1, block2)) {
-            for (String suffix : java.util.List.of("01attentionNorm_gamma", "01attentionNorm_beta",
-                    "02attention_01queryKeyValue_weight", "02attention_01queryKeyValue_bias",
-                    "02attention_02outputProjection_weight", "02attention_02outputProjection_bias",
-                    "03feedForwardNorm_gamma", "03feedForwardNorm_beta", "04feedForward_01expand_weight",
-                    "04feedForward_01expand_bias", "04feedForward_02contract_weight", "04feedForward_02contract_bias")) {
+            for (String suffix : java.util.List.of(
+                    "01attentionNorm_gamma",
+                    "01attentionNorm_beta",
+                    "02attention_01queryKeyValue_weight",
+                    "02attention_01queryKeyValue_bias",
+                    "02attention_02outputProjection_weight",
+                    "02attention_02outputProjection_bias",
+                    "03feedForwardNorm_gamma",
+                    "03feedForwardNorm_beta",
+                    "04feedForward_01expand_weight",
+                    "04feedForward_01expand_bias",
+                    "04feedForward_02contract_weight",
+                    "04feedForward_02contract_bias")) {
                 expected.add(block + suffix);
             }
         }
@@ -91,16 +105,26 @@ class VisionTransformerTest {
             VisionTransformer model = new VisionTransformer(config);
             model.initializeParameters(manager);
             var names = model.getParameters().keys();
-            assertEquals(java.util.List.of("classToken", "positionEmbedding", "01patchEmbedding_01conv_weight",
-                    "01patchEmbedding_01conv_bias", "01patchEmbedding_02conv_weight", "01patchEmbedding_02conv_bias",
-                    "01patchEmbedding_03conv_weight", "01patchEmbedding_03conv_bias",
-                    "01patchEmbedding_04projection_weight", "01patchEmbedding_04projection_bias"), names.subList(0, 10));
+            assertEquals(
+                    java.util.List.of(
+                            "classToken",
+                            "positionEmbedding",
+                            "01patchEmbedding_01conv_weight",
+                            "01patchEmbedding_01conv_bias",
+                            "01patchEmbedding_02conv_weight",
+                            "01patchEmbedding_02conv_bias",
+                            "01patchEmbedding_03conv_weight",
+                            "01patchEmbedding_03conv_bias",
+                            "01patchEmbedding_04projection_weight",
+                            "01patchEmbedding_04projection_bias"),
+                    names.subList(0, 10));
             ConvStem stem = new ConvStem(config.embedDim());
             stem.useKaimingInitializer();
             stem.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(1, 3, 64, 64));
             try (NDManager batch = manager.newSubManager()) {
                 NDArray images = batch.randomNormal(new Shape(4, 3, 64, 64));
-                NDArray tokens = stem.forward(new ParameterStore(batch, false), new NDList(images), false).head();
+                NDArray tokens = stem.forward(new ParameterStore(batch, false), new NDList(images), false)
+                        .head();
                 assertEquals(new Shape(4, 64, 192), tokens.getShape());
                 double std = tokens.sub(tokens.mean()).pow(2).mean().sqrt().getFloat();
                 assertTrue(std > 0.2 && std < 5, "token scale " + std);
@@ -114,14 +138,23 @@ class VisionTransformerTest {
             VisionTransformer model = new VisionTransformer(VisionTransformerConfig.variant("vit_tiny_patch8_64"));
             model.initializeParameters(manager);
             var parameters = model.getParameters();
-            NDArray qkv = parameters.get("02block_02attention_01queryKeyValue_weight").getArray();
+            NDArray qkv =
+                    parameters.get("02block_02attention_01queryKeyValue_weight").getArray();
             double std = qkv.sub(qkv.mean()).pow(2).mean().sqrt().getFloat();
             // a normal cut at ±2σ has standard deviation 0.88σ
             assertEquals(0.02 * 0.88, std, 0.001);
             assertTrue(qkv.abs().max().getFloat() <= 0.04f + 1e-6f);
-            assertEquals(0f, parameters.get("02block_02attention_01queryKeyValue_bias").getArray().abs().sum().getFloat());
+            assertEquals(
+                    0f,
+                    parameters
+                            .get("02block_02attention_01queryKeyValue_bias")
+                            .getArray()
+                            .abs()
+                            .sum()
+                            .getFloat());
             assertEquals(1f, parameters.get("14norm_gamma").getArray().min().getFloat());
-            assertEquals(0f, parameters.get("14norm_beta").getArray().abs().max().getFloat());
+            assertEquals(
+                    0f, parameters.get("14norm_beta").getArray().abs().max().getFloat());
         }
     }
 
@@ -155,7 +188,9 @@ class VisionTransformerTest {
             // a ramp along x stays ordered along x after upsampling: rows are resized, not mixed up
             NDArray ramp = manager.arange(4f).reshape(1, 4).repeat(0, 4).reshape(1, 16, 1);
             NDArray withClass = manager.zeros(new Shape(1, 1, 1)).concat(ramp, 1);
-            float[] grid = PositionEmbeddings.resize(withClass, 4, 8, 8).get(":, 1:, 0").toFloatArray();
+            float[] grid = PositionEmbeddings.resize(withClass, 4, 8, 8)
+                    .get(":, 1:, 0")
+                    .toFloatArray();
             for (int row = 0; row < 8; row++) {
                 for (int column = 0; column < 8; column++) {
                     assertEquals(grid[column], grid[row * 8 + column], 1e-5f, "rows differ");
@@ -175,12 +210,15 @@ class VisionTransformerTest {
             ParameterStore store = new ParameterStore(manager, false);
             try (NDManager batch = manager.newSubManager()) {
                 NDArray images = batch.randomNormal(new Shape(8, 3, 32, 32));
-                float[] inference1 = model.forward(store, new NDList(images), false).head().toFloatArray();
-                float[] inference2 = model.forward(store, new NDList(images), false).head().toFloatArray();
+                float[] inference1 =
+                        model.forward(store, new NDList(images), false).head().toFloatArray();
+                float[] inference2 =
+                        model.forward(store, new NDList(images), false).head().toFloatArray();
                 assertArrayEquals(inference1, inference2);
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                     NDList out = model.forward(store, new NDList(images), true);
-                    assertFalse(java.util.Arrays.equals(inference1, out.head().toFloatArray()),
+                    assertFalse(
+                            java.util.Arrays.equals(inference1, out.head().toFloatArray()),
                             "drop path 0.5 changed nothing in training");
                     collector.backward(out.get(0).sum().add(out.get(1).sum()));
                 }
@@ -214,14 +252,17 @@ class VisionTransformerTest {
             VisionTransformer model = new VisionTransformer(MICRO);
             model.initializeParameters(manager);
             NDArray images = manager.zeros(new Shape(1, 3, 30, 32));
-            var error = assertThrows(IllegalArgumentException.class,
+            var error = assertThrows(
+                    IllegalArgumentException.class,
                     () -> model.forward(new ParameterStore(manager, false), new NDList(images), false));
             assertTrue(error.getMessage().contains("multiples of the patch size 8"), error.getMessage());
         }
     }
 
     static long parameterCount(ai.djl.nn.Block block) {
-        return block.getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum();
+        return block.getParameters().values().stream()
+                .mapToLong(p -> p.getArray().size())
+                .sum();
     }
 
     static boolean allFinite(NDArray array) {

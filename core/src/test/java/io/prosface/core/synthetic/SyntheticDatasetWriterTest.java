@@ -1,10 +1,10 @@
 package io.prosface.core.synthetic;
 
-import io.prosface.core.data.FaceSample;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.prosface.core.data.FaceSample;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +31,8 @@ class SyntheticDatasetWriterTest {
 
         List<String> attributeLines = Files.readAllLines(directory.resolve("list_attr_celeba.txt"));
         assertEquals(String.valueOf(COUNT), attributeLines.get(0));
-        assertEquals(SyntheticAttributes.NAMES, List.of(attributeLines.get(1).trim().split(" ")));
+        assertEquals(
+                SyntheticAttributes.NAMES, List.of(attributeLines.get(1).trim().split(" ")));
         List<String> expressionLines = Files.readAllLines(directory.resolve("expressions.csv"));
         assertEquals("image,expression", expressionLines.get(0));
         assertEquals(COUNT + 2, attributeLines.size());
@@ -47,14 +48,20 @@ class SyntheticDatasetWriterTest {
                 assertEquals(value ? "1" : "-1", row[a + 1], SyntheticAttributes.NAMES.get(a) + " of " + name);
             }
             assertEquals(name + "," + expected.labels().expression().label(), expressionLines.get(i + 1));
-            assertArrayEquals(expected.labels().landmarks(), readPts(directory.resolve("images")
-                    .resolve(String.format("%06d.pts", i + 1))), 0.0006f);
-            BufferedImage image = ImageIO.read(directory.resolve("images").resolve(name).toFile());
-            assertArrayEquals(SyntheticFaceGeneratorTest.pixels(expected.image()),
-                    SyntheticFaceGeneratorTest.pixels(image), "PNG is lossless: " + name);
+            assertArrayEquals(
+                    expected.labels().landmarks(),
+                    readPts(directory.resolve("images").resolve(String.format("%06d.pts", i + 1))),
+                    0.0006f);
+            BufferedImage image =
+                    ImageIO.read(directory.resolve("images").resolve(name).toFile());
+            assertArrayEquals(
+                    SyntheticFaceGeneratorTest.pixels(expected.image()),
+                    SyntheticFaceGeneratorTest.pixels(image),
+                    "PNG is lossless: " + name);
         }
         String json = Files.readString(directory.resolve("synthetic.json"));
-        assertTrue(json.contains("\"seed\": 42") && json.contains("\"count\": 9") && json.contains("\"imageSize\": 48"),
+        assertTrue(
+                json.contains("\"seed\": 42") && json.contains("\"count\": 9") && json.contains("\"imageSize\": 48"),
                 json);
     }
 
@@ -66,15 +73,19 @@ class SyntheticDatasetWriterTest {
         new SyntheticDatasetWriter(generator, SyntheticDatasetWriter.ImageFormat.JPG, 1).write(first, SEED, COUNT);
         new SyntheticDatasetWriter(generator, SyntheticDatasetWriter.ImageFormat.JPG, 3).write(second, SEED, COUNT);
         List<Path> files = listFiles(first);
-        assertEquals(listFiles(second).stream().map(second::relativize).toList(),
+        assertEquals(
+                listFiles(second).stream().map(second::relativize).toList(),
                 files.stream().map(first::relativize).toList());
         assertEquals(COUNT * 2 + 3, files.size(), "images, .pts files, attribute list, expressions, json");
         for (Path file : files) {
-            assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(second.resolve(first.relativize(file))),
+            assertArrayEquals(
+                    Files.readAllBytes(file),
+                    Files.readAllBytes(second.resolve(first.relativize(file))),
                     "bytes of " + first.relativize(file));
         }
         assertTrue(Files.readString(first.resolve("list_attr_celeba.txt")).contains("000001.jpg "));
-        assertEquals(40, ImageIO.read(first.resolve("images/000009.jpg").toFile()).getWidth());
+        assertEquals(
+                40, ImageIO.read(first.resolve("images/000009.jpg").toFile()).getWidth());
     }
 
     private static List<Path> listFiles(Path root) throws IOException {

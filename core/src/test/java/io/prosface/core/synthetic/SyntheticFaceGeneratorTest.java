@@ -1,9 +1,5 @@
 package io.prosface.core.synthetic;
 
-import io.prosface.core.data.Expression;
-import io.prosface.core.data.FaceBox;
-import io.prosface.core.data.FaceLabels;
-import io.prosface.core.data.FaceSample;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.prosface.core.data.Expression;
+import io.prosface.core.data.FaceBox;
+import io.prosface.core.data.FaceLabels;
+import io.prosface.core.data.FaceSample;
 import java.awt.Color;
 import java.awt.Polygon;
 import java.awt.image.BufferedImage;
@@ -41,23 +41,43 @@ class SyntheticFaceGeneratorTest {
         FaceSample second = generator.render(2);
         assertNotEquals(first.id(), second.id());
         assertFalse(java.util.Arrays.equals(pixels(first.image()), pixels(second.image())));
-        assertFalse(java.util.Arrays.equals(first.labels().landmarks(), second.labels().landmarks()));
+        assertFalse(java.util.Arrays.equals(
+                first.labels().landmarks(), second.labels().landmarks()));
     }
 
     @Test
     void anIdentityKeepsItsPersonAcrossExpressionsAndScenes() {
         SyntheticFaceGenerator generator = SyntheticFaceGenerator.clean(64);
-        List<String> personal = List.of("Male", "Pale_Skin", "Black_Hair", "Blond_Hair", "Brown_Hair", "Gray_Hair",
-                "Bald", "Bangs", "Big_Nose", "Big_Lips", "Bushy_Eyebrows", "Mustache", "No_Beard", "Young", "Chubby");
+        List<String> personal = List.of(
+                "Male",
+                "Pale_Skin",
+                "Black_Hair",
+                "Blond_Hair",
+                "Brown_Hair",
+                "Gray_Hair",
+                "Bald",
+                "Bangs",
+                "Big_Nose",
+                "Big_Lips",
+                "Bushy_Eyebrows",
+                "Mustache",
+                "No_Beard",
+                "Young",
+                "Chubby");
         for (long identity = 0; identity < 10; identity++) {
-            FaceLabels reference = generator.render(identity, Expression.NEUTRAL, 0).labels();
+            FaceLabels reference =
+                    generator.render(identity, Expression.NEUTRAL, 0).labels();
             for (Expression expression : Expression.values()) {
-                FaceLabels labels = generator.render(identity, expression, 1000 + expression.ordinal()).labels();
+                FaceLabels labels = generator
+                        .render(identity, expression, 1000 + expression.ordinal())
+                        .labels();
                 assertEquals(expression, labels.expression());
                 assertEquals(reference.age(), labels.age());
                 assertEquals(reference.gender(), labels.gender());
                 for (String attribute : personal) {
-                    assertEquals(reference.attributes().get(attribute), labels.attributes().get(attribute),
+                    assertEquals(
+                            reference.attributes().get(attribute),
+                            labels.attributes().get(attribute),
                             attribute + " of identity " + identity);
                 }
             }
@@ -91,13 +111,15 @@ class SyntheticFaceGeneratorTest {
                 float y = points[2 * point + 1];
                 assertTrue(x >= 0 && y >= 0 && x < 128 && y < 128, "point " + point + " outside the image");
                 if (point >= 17) {
-                    assertTrue(distance(color(image, x, y), background) > 60,
+                    assertTrue(
+                            distance(color(image, x, y), background) > 60,
                             "inner point " + point + " of sample " + i + " lies on the background");
                 }
             }
             if (!sample.labels().attributes().get("Eyeglasses")) {
                 for (int eye = 36; eye <= 42; eye += 6) {
-                    assertTrue(maxDistance(image, points, eye, eye + 5, skin) > 70,
+                    assertTrue(
+                            maxDistance(image, points, eye, eye + 5, skin) > 70,
                             "no eye drawn inside points " + eye + ".." + (eye + 5) + " of sample " + i);
                 }
                 eyesChecked++;
@@ -111,7 +133,8 @@ class SyntheticFaceGeneratorTest {
     void smilingAndOpenMouthLabelsMatchTheDrawnMouth() {
         SyntheticFaceGenerator generator = new SyntheticFaceGenerator(128);
         for (int i = 0; i < 140; i++) {
-            FaceLabels labels = generator.render(SyntheticFaceGenerator.sampleSeed(11, i)).labels();
+            FaceLabels labels =
+                    generator.render(SyntheticFaceGenerator.sampleSeed(11, i)).labels();
             float[] p = labels.landmarks();
             double interocular = Math.hypot(p[90] - p[72], p[91] - p[73]);
             // "up" in the face's own frame: perpendicular to the eye line, so roll does not matter
@@ -137,7 +160,8 @@ class SyntheticFaceGeneratorTest {
         Map<String, Integer> positives = new java.util.TreeMap<>();
         int[] expressions = new int[Expression.values().length];
         for (int i = 0; i < count; i++) {
-            FaceLabels labels = generator.render(SyntheticFaceGenerator.sampleSeed(3, i)).labels();
+            FaceLabels labels =
+                    generator.render(SyntheticFaceGenerator.sampleSeed(3, i)).labels();
             labels.attributes().forEach((name, value) -> positives.merge(name, value ? 1 : 0, Integer::sum));
             expressions[labels.expression().ordinal()]++;
         }
@@ -153,8 +177,9 @@ class SyntheticFaceGeneratorTest {
                 problems.add(expression.label() + "=" + seen);
             }
         }
-        assertTrue(problems.isEmpty(), "frequencies out of [2%, 95%] (expressions [8%, 25%]) of " + count + ": "
-                + problems);
+        assertTrue(
+                problems.isEmpty(),
+                "frequencies out of [2%, 95%] (expressions [8%, 25%]) of " + count + ": " + problems);
     }
 
     @Test
@@ -176,18 +201,24 @@ class SyntheticFaceGeneratorTest {
             assertEquals(64 / 1.4, Math.max(box.width(), box.height()), 0.5, "box side of sample " + i);
             // the same shape as in the whole photo, only scaled and shifted
             FaceBox photoBox = FaceBox.enclosing(photo.labels().landmarks());
-            assertEquals(photoBox.width() / photoBox.height(), box.width() / box.height(), 0.02,
-                    "aspect of sample " + i);
-            assertTrue(box.width() > 1.2 * photoBox.width(), "the crop shows the face larger than the photo, sample " + i);
+            assertEquals(
+                    photoBox.width() / photoBox.height(), box.width() / box.height(), 0.02, "aspect of sample " + i);
+            assertTrue(
+                    box.width() > 1.2 * photoBox.width(), "the crop shows the face larger than the photo, sample " + i);
             // pixels follow the landmarks: lips inside the mouth points
             Color skin = FaceIdentity.sample(500 + i).skin();
-            assertTrue(maxDistance(crop.image(), crop.labels().landmarks(), 48, 59, skin) > 40,
+            assertTrue(
+                    maxDistance(crop.image(), crop.labels().landmarks(), 48, 59, skin) > 40,
                     "no lips inside points 48..59 of face crop " + i);
         }
         FaceSample again = SyntheticFaceGenerator.faceCrops(64, 0.2f).render(7);
-        assertArrayEquals(pixels(again.image()), pixels(SyntheticFaceGenerator.faceCrops(64, 0.2f).render(7).image()),
+        assertArrayEquals(
+                pixels(again.image()),
+                pixels(SyntheticFaceGenerator.faceCrops(64, 0.2f).render(7).image()),
                 "face crops are deterministic too");
-        assertThrows(IllegalArgumentException.class, () -> SyntheticFaceGenerator.faceCrops(64, -0.1f),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> SyntheticFaceGenerator.faceCrops(64, -0.1f),
                 "a negative margin is refused");
     }
 
@@ -209,7 +240,8 @@ class SyntheticFaceGeneratorTest {
     }
 
     private static double distance(Color a, Color b) {
-        return Math.sqrt(Math.pow(a.getRed() - b.getRed(), 2) + Math.pow(a.getGreen() - b.getGreen(), 2)
+        return Math.sqrt(Math.pow(a.getRed() - b.getRed(), 2)
+                + Math.pow(a.getGreen() - b.getGreen(), 2)
                 + Math.pow(a.getBlue() - b.getBlue(), 2));
     }
 

@@ -1,9 +1,9 @@
 package io.prosface.core.synthetic;
 
-import io.prosface.core.data.FaceSample;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.prosface.core.data.FaceSample;
 import java.awt.image.BufferedImage;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -39,8 +39,9 @@ class SyntheticFaceThroughputTest {
             }
             double wall = (System.nanoTime() - wallStart) / 1e9;
             double cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
-            System.out.printf("synthetic faces %d px, one thread: %.0f images/s wall clock, %.0f images per CPU"
-                    + " second%n", size, count / wall, count / cpu);
+            System.out.printf(
+                    "synthetic faces %d px, one thread: %.0f images/s wall clock, %.0f images per CPU" + " second%n",
+                    size, count / wall, count / cpu);
             assertWellFormedAndDistinct(rendered, size);
         }
     }
@@ -58,7 +59,8 @@ class SyntheticFaceThroughputTest {
             for (int point = 0; point < 68; point++) {
                 float x = points[2 * point];
                 float y = points[2 * point + 1];
-                assertTrue(Float.isFinite(x) && Float.isFinite(y) && x >= 0 && y >= 0 && x < size && y < size,
+                assertTrue(
+                        Float.isFinite(x) && Float.isFinite(y) && x >= 0 && y >= 0 && x < size && y < size,
                         sample.id() + ": point " + point + " at (" + x + ", " + y + ") outside " + size + " px");
             }
             ids.add(sample.id());

@@ -20,8 +20,11 @@ final class CosinePrototypes extends AbstractBlock {
 
     CosinePrototypes(int numPrototypes) {
         this.numPrototypes = numPrototypes;
-        this.prototypes = addParameter(Parameter.builder().setName("prototypes").setType(Parameter.Type.WEIGHT)
-                .optInitializer(new NormalInitializer(1f)).build());
+        this.prototypes = addParameter(Parameter.builder()
+                .setName("prototypes")
+                .setType(Parameter.Type.WEIGHT)
+                .optInitializer(new NormalInitializer(1f))
+                .build());
     }
 
     @Override
@@ -30,8 +33,8 @@ final class CosinePrototypes extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray features = inputs.head().normalize(2, 1);
         NDArray weights = store.getValue(prototypes, features.getDevice(), training);
         // arrays derived from a parameter land in the parameter's long-lived manager: move them to the input's

@@ -44,9 +44,14 @@ class EmaTeacherTest {
         for (int i = 0; i < student.getParameters().size(); i++) {
             Parameter studentParameter = student.getParameters().valueAt(i);
             Parameter teacherParameter = teacher.getParameters().valueAt(i);
-            assertArrayEquals(studentParameter.getArray().toFloatArray(), teacherParameter.getArray().toFloatArray());
-            assertFalse(teacherParameter.requiresGradient(), teacher.getParameters().keyAt(i));
-            assertFalse(teacherParameter.getArray().hasGradient(), teacher.getParameters().keyAt(i));
+            assertArrayEquals(
+                    studentParameter.getArray().toFloatArray(),
+                    teacherParameter.getArray().toFloatArray());
+            assertFalse(
+                    teacherParameter.requiresGradient(), teacher.getParameters().keyAt(i));
+            assertFalse(
+                    teacherParameter.getArray().hasGradient(),
+                    teacher.getParameters().keyAt(i));
             assertTrue(studentParameter.requiresGradient(), "the student stays trainable");
         }
     }
@@ -61,11 +66,14 @@ class EmaTeacherTest {
         studentWeight.addi(1f); // θ_s = θ_0 + 1 while θ_t = θ_0
 
         ema.update(0.9); // θ_t = 0.9 θ_0 + 0.1 (θ_0 + 1) = θ_0 + 0.1
-        assertArrayEquals(plus(start, 0.1f), teacher.getParameters().valueAt(0).getArray().toFloatArray(), 1e-6f);
+        assertArrayEquals(
+                plus(start, 0.1f), teacher.getParameters().valueAt(0).getArray().toFloatArray(), 1e-6f);
         ema.update(1.0); // m = 1: unchanged
-        assertArrayEquals(plus(start, 0.1f), teacher.getParameters().valueAt(0).getArray().toFloatArray(), 1e-6f);
+        assertArrayEquals(
+                plus(start, 0.1f), teacher.getParameters().valueAt(0).getArray().toFloatArray(), 1e-6f);
         ema.update(0.0); // m = 0: a copy of the student
-        assertArrayEquals(plus(start, 1f), teacher.getParameters().valueAt(0).getArray().toFloatArray(), 1e-6f);
+        assertArrayEquals(
+                plus(start, 1f), teacher.getParameters().valueAt(0).getArray().toFloatArray(), 1e-6f);
     }
 
     @Test
@@ -88,15 +96,18 @@ class EmaTeacherTest {
                 GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             ParameterStore store = new ParameterStore(step, false);
             NDArray input = step.randomNormal(new Shape(2, 4));
-            NDArray teacherOutput = teacher.forward(store, new NDList(input), false).head();
-            NDArray studentOutput = student.forward(store, new NDList(input), true).head();
+            NDArray teacherOutput =
+                    teacher.forward(store, new NDList(input), false).head();
+            NDArray studentOutput =
+                    student.forward(store, new NDList(input), true).head();
             assertFalse(teacherOutput.hasGradient(), "no graph is recorded for the teacher");
             collector.backward(studentOutput.mul(teacherOutput).sum());
         }
         for (Pair<String, Parameter> entry : teacher.getParameters()) {
             assertFalse(entry.getValue().getArray().hasGradient(), entry.getKey());
         }
-        float[] studentGradient = student.getParameters().valueAt(0).getArray().getGradient().toFloatArray();
+        float[] studentGradient =
+                student.getParameters().valueAt(0).getArray().getGradient().toFloatArray();
         assertTrue(Math.abs(studentGradient[0]) + Math.abs(studentGradient[1]) > 0, "the student did get one");
     }
 
@@ -104,17 +115,22 @@ class EmaTeacherTest {
     void refusesDifferentArchitecturesByName() {
         Block student = initialised(StandInStudents.multilayerPerceptron(3));
         Block wider = initialised(StandInStudents.multilayerPerceptron(5));
-        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class, () -> new EmaTeacher(student, wider));
-        assertTrue(shape.getMessage().contains("prototypes") && shape.getMessage().contains("(3, 6)"), shape.getMessage());
+        IllegalArgumentException shape =
+                assertThrows(IllegalArgumentException.class, () -> new EmaTeacher(student, wider));
+        assertTrue(
+                shape.getMessage().contains("prototypes") && shape.getMessage().contains("(3, 6)"), shape.getMessage());
 
         Block linear = Linear.builder().setUnits(3).build();
         linear.initialize(manager, DataType.FLOAT32, new Shape(1, 4));
-        IllegalArgumentException count = assertThrows(IllegalArgumentException.class, () -> new EmaTeacher(student, linear));
+        IllegalArgumentException count =
+                assertThrows(IllegalArgumentException.class, () -> new EmaTeacher(student, linear));
         assertTrue(count.getMessage().contains("not the same architecture"), count.getMessage());
 
         assertThrows(IllegalArgumentException.class, () -> new EmaTeacher(student, student));
-        assertThrows(IllegalArgumentException.class,
-                () -> new EmaTeacher(student, StandInStudents.multilayerPerceptron(3)), "uninitialised teacher");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new EmaTeacher(student, StandInStudents.multilayerPerceptron(3)),
+                "uninitialised teacher");
     }
 
     private Block initialised(Block block) {

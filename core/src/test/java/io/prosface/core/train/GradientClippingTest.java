@@ -29,8 +29,12 @@ class GradientClippingTest {
         parameters = new ParameterList(map);
         // loss = (3, 4) . large + (0.3, 0.4) . small: the gradients are those constants, norms 5 and 0.5
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = array("large").mul(manager.create(new float[] {3, 4})).sum()
-                    .add(array("small").mul(manager.create(new float[] {0.3f, 0.4f})).sum());
+            NDArray loss = array("large")
+                    .mul(manager.create(new float[] {3, 4}))
+                    .sum()
+                    .add(array("small")
+                            .mul(manager.create(new float[] {0.3f, 0.4f}))
+                            .sum());
             collector.backward(loss);
         }
     }
@@ -65,7 +69,9 @@ class GradientClippingTest {
     @Test
     void zeroingClearsEvenNaNGradients() {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            collector.backward(array("large").mul(manager.create(new float[] {Float.NaN, 1})).sum());
+            collector.backward(array("large")
+                    .mul(manager.create(new float[] {Float.NaN, 1}))
+                    .sum());
         }
         GradientClipping.zeroGradients(parameters);
         assertArrayEquals(new float[] {0, 0}, gradient("large"));
@@ -84,7 +90,11 @@ class GradientClippingTest {
     private Parameter parameter(String name, int size) {
         NDArray array = manager.ones(new ai.djl.ndarray.types.Shape(size));
         array.setRequiresGradient(true);
-        return Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).optArray(array).build();
+        return Parameter.builder()
+                .setName(name)
+                .setType(Parameter.Type.WEIGHT)
+                .optArray(array)
+                .build();
     }
 
     private NDArray array(String name) {

@@ -40,7 +40,8 @@ class GraphScalarsTest {
                     collector.backward(y);
                 }
                 // d(sum(x / 2))/dx = 0.5 everywhere
-                assertArrayEquals(new float[] {0.5f, 0.5f, 0.5f, 0.5f}, x.getGradient().toFloatArray());
+                assertArrayEquals(
+                        new float[] {0.5f, 0.5f, 0.5f, 0.5f}, x.getGradient().toFloatArray());
             }
         }
     }
@@ -58,13 +59,16 @@ class GraphScalarsTest {
             System.gc();
             Thread.sleep(10);
         }
-        assertTrue(direct.getCount() <= countBefore, "direct buffers of the forward pass still allocated: "
-                + direct.getCount() + " > " + countBefore);
+        assertTrue(
+                direct.getCount() <= countBefore,
+                "direct buffers of the forward pass still allocated: " + direct.getCount() + " > " + countBefore);
     }
 
     private static BufferPoolMXBean directBuffers() {
         return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
-                .filter(pool -> pool.getName().equals("direct")).findFirst().orElseThrow();
+                .filter(pool -> pool.getName().equals("direct"))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** Fill fresh direct buffers with NaN, likely at the addresses just freed. */

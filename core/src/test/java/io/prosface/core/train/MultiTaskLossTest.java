@@ -59,8 +59,18 @@ class MultiTaskLossTest {
         NDArray age = manager.create(new float[] {30f, 50f + o}, new Shape(2, 1));
         NDArray ageTargets = manager.create(new float[] {40f, 10f});
         NDArray ageWeights = manager.create(new float[] {1f, 0f});
-        return loss.compute(attributeLogits, attributeTargets, attributeMask, expressionLogits,
-                expressionTargets, expressionWeights, landmarks, landmarkTargets, landmarkWeights, age, ageTargets,
+        return loss.compute(
+                attributeLogits,
+                attributeTargets,
+                attributeMask,
+                expressionLogits,
+                expressionTargets,
+                expressionWeights,
+                landmarks,
+                landmarkTargets,
+                landmarkWeights,
+                age,
+                ageTargets,
                 ageWeights);
     }
 
@@ -80,7 +90,10 @@ class MultiTaskLossTest {
 
     @Test
     void aFaceWithoutLabelsChangesNothing() {
-        assertEquals(terms(0).total().getFloat(), terms(7.5f).total().getFloat(), 1e-5,
+        assertEquals(
+                terms(0).total().getFloat(),
+                terms(7.5f).total().getFloat(),
+                1e-5,
                 "face 1 has all masks and weights at 0: its predictions must not move the loss");
     }
 
@@ -90,15 +103,22 @@ class MultiTaskLossTest {
         MultiTaskLoss loss = new MultiTaskLoss(20, 1, MultiTaskLoss.emphasizing(List.of("Smiling", "Male"), "Male", 3));
         double expected = (Math.log1p(Math.exp(-2)) + 3 * Math.log1p(Math.exp(-1))) / 4;
         assertEquals(expected, terms(0, loss).attributes().getFloat(), 1e-5);
-        assertEquals(terms(0, loss).total().getFloat(), terms(7.5f, loss).total().getFloat(), 1e-5,
+        assertEquals(
+                terms(0, loss).total().getFloat(),
+                terms(7.5f, loss).total().getFloat(),
+                1e-5,
                 "weights scale known labels only: face 1's masked attributes still count nothing");
     }
 
     @Test
     void badAttributeWeightsAreRefused() {
-        assertThrows(IllegalArgumentException.class,
-                () -> MultiTaskLoss.emphasizing(List.of("Smiling"), "Male", 3), "an attribute the data lacks");
-        assertThrows(IllegalArgumentException.class, () -> new MultiTaskLoss(20, 1, List.of(1.0, -2.0)),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> MultiTaskLoss.emphasizing(List.of("Smiling"), "Male", 3),
+                "an attribute the data lacks");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new MultiTaskLoss(20, 1, List.of(1.0, -2.0)),
                 "a negative weight");
         MultiTaskLoss threeColumns = new MultiTaskLoss(20, 1, List.of(1.0, 1.0, 1.0));
         assertThrows(IllegalArgumentException.class, () -> terms(0, threeColumns), "3 weights for 2 attributes");

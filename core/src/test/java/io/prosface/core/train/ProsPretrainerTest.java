@@ -43,11 +43,16 @@ class ProsPretrainerTest {
         student = new RecordingBlock(spec.factory().apply(PROTOTYPES));
         teacher = new RecordingBlock(spec.factory().apply(PROTOTYPES));
         for (Block block : List.of(student, teacher)) {
-            block.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 3, 16, 16));
+            block.initialize(
+                    manager, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(1, 3, 16, 16));
         }
         optimizer = new ScheduledAdamW();
         loss = new PrototypeMatchingLoss(PROTOTYPES, TeacherTemperatureSchedule.dino(2));
-        pretrainer = new ProsPretrainer(new EmaTeacher(student, teacher), loss, optimizer, schedule,
+        pretrainer = new ProsPretrainer(
+                new EmaTeacher(student, teacher),
+                loss,
+                optimizer,
+                schedule,
                 ProsPretrainer.Settings.dino(name -> name.endsWith("prototypes")));
         images = new ShapeImages(3, 16);
     }
@@ -93,7 +98,10 @@ class ProsPretrainerTest {
         step(0);
         step(1);
         assertArrayEquals(prototypes, values(student, PROTOTYPE_WEIGHTS), "epoch 0: frozen");
-        assertFalse(java.util.Arrays.equals(firstConvolution, values(student, student.getParameters().keyAt(0))),
+        assertFalse(
+                java.util.Arrays.equals(
+                        firstConvolution,
+                        values(student, student.getParameters().keyAt(0))),
                 "the rest of the student trains from the first step");
         assertEquals(0, optimizer.steps(PROTOTYPE_WEIGHTS));
         step(2);
@@ -129,7 +137,10 @@ class ProsPretrainerTest {
                 pretrainer.step(views, step);
                 assertSame(batch, views.get(0).getManager(), "views go back to the caller's manager");
                 assertArrayEquals(first, views.get(0).toFloatArray(), "views are not modified");
-                assertEquals(views.size(), batch.getManagedArrays().size(), "nothing of the step is left in the batch manager");
+                assertEquals(
+                        views.size(),
+                        batch.getManagedArrays().size(),
+                        "nothing of the step is left in the batch manager");
             }
             assertEquals(after, manager.getManagedArrays().size(), "step " + step);
         }
@@ -146,10 +157,13 @@ class ProsPretrainerTest {
             views.get(2).set(new NDIndex("0, 0, 0, 0"), Float.NaN);
             NonFiniteLossException error = assertThrows(NonFiniteLossException.class, () -> pretrainer.step(views, 7));
             assertEquals(7, error.step());
-            assertTrue(error.getMessage().contains("step 7") && error.getMessage().contains("NaN"), error.getMessage());
+            assertTrue(
+                    error.getMessage().contains("step 7") && error.getMessage().contains("NaN"), error.getMessage());
         }
-        assertArrayEquals(studentWeights, values(student, student.getParameters().keyAt(0)));
-        assertArrayEquals(teacherWeights, values(teacher, student.getParameters().keyAt(0)));
+        assertArrayEquals(
+                studentWeights, values(student, student.getParameters().keyAt(0)));
+        assertArrayEquals(
+                teacherWeights, values(teacher, student.getParameters().keyAt(0)));
         assertArrayEquals(center, loss.centerValues());
         step(1); // and training can go on from the previous weights
     }
@@ -160,8 +174,13 @@ class ProsPretrainerTest {
             List<NDArray> onlyGlobal = images.multiCrop(batch, BATCH, 2, 0);
             assertThrows(IllegalArgumentException.class, () -> pretrainer.step(onlyGlobal, 0));
         }
-        IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-                () -> new ProsPretrainer(pretrainer.networks(), loss, optimizer, schedule,
+        IllegalArgumentException error = assertThrows(
+                IllegalArgumentException.class,
+                () -> new ProsPretrainer(
+                        pretrainer.networks(),
+                        loss,
+                        optimizer,
+                        schedule,
                         ProsPretrainer.Settings.dino(name -> name.endsWith("lastLayer"))));
         assertTrue(error.getMessage().contains(PROTOTYPE_WEIGHTS), "lists the real names: " + error.getMessage());
     }
@@ -175,5 +194,4 @@ class ProsPretrainerTest {
     private static float[] values(Block block, String name) {
         return block.getParameters().get(name).getArray().toFloatArray();
     }
-
 }

@@ -44,17 +44,27 @@ class ProsPretrainingTest {
         List<StepMetrics> first = metrics.subList(0, WINDOW);
         List<StepMetrics> last = metrics.subList(STEPS - WINDOW, STEPS);
         double maxEntropy = Math.log(PROTOTYPES);
-        String summary = String.format(java.util.Locale.ROOT,
+        String summary = String.format(
+                java.util.Locale.ROOT,
                 "%s: loss %.3f -> %.3f, teacher entropy %.3f -> %.3f (log K = %.3f), usage %.1f -> %.1f of %d, "
                         + "perplexity %.1f -> %.1f, KL gap %.3f -> %.3f",
-                spec, mean(first, StepMetrics::loss), mean(last, StepMetrics::loss),
-                mean(first, StepMetrics::teacherEntropy), mean(last, StepMetrics::teacherEntropy), maxEntropy,
-                mean(first, StepMetrics::prototypeUsage), mean(last, StepMetrics::prototypeUsage), PROTOTYPES,
-                mean(first, StepMetrics::prototypePerplexity), mean(last, StepMetrics::prototypePerplexity),
-                mean(first, StepMetrics::distillationGap), mean(last, StepMetrics::distillationGap));
+                spec,
+                mean(first, StepMetrics::loss),
+                mean(last, StepMetrics::loss),
+                mean(first, StepMetrics::teacherEntropy),
+                mean(last, StepMetrics::teacherEntropy),
+                maxEntropy,
+                mean(first, StepMetrics::prototypeUsage),
+                mean(last, StepMetrics::prototypeUsage),
+                PROTOTYPES,
+                mean(first, StepMetrics::prototypePerplexity),
+                mean(last, StepMetrics::prototypePerplexity),
+                mean(first, StepMetrics::distillationGap),
+                mean(last, StepMetrics::distillationGap));
         System.out.println(summary);
 
-        assertTrue(mean(last, StepMetrics::loss) < 0.9 * mean(first, StepMetrics::loss), "loss should fall: " + summary);
+        assertTrue(
+                mean(last, StepMetrics::loss) < 0.9 * mean(first, StepMetrics::loss), "loss should fall: " + summary);
         double entropy = mean(last, StepMetrics::teacherEntropy);
         assertTrue(entropy > 0.1 * maxEntropy, "teacher collapsed onto few prototypes: " + summary);
         assertTrue(entropy < 0.9 * maxEntropy, "teacher went uniform: " + summary);
@@ -68,11 +78,15 @@ class ProsPretrainingTest {
         List<StepMetrics> metrics = new ArrayList<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             EmaTeacher networks = new EmaTeacher(spec.create(manager, PROTOTYPES), spec.create(manager, PROTOTYPES));
-            ProsSchedule schedule = new ProsSchedule(10, STEPS / 10, spec.peakLearningRate(), spec.peakLearningRate() / 50, 1, 0.04, 0.4, 0.9, 1.0);
+            ProsSchedule schedule = new ProsSchedule(
+                    10, STEPS / 10, spec.peakLearningRate(), spec.peakLearningRate() / 50, 1, 0.04, 0.4, 0.9, 1.0);
             ShapeImages images = new ShapeImages(seed, spec.imageSize());
-            try (ProsPretrainer pretrainer = new ProsPretrainer(networks,
+            try (ProsPretrainer pretrainer = new ProsPretrainer(
+                    networks,
                     new PrototypeMatchingLoss(PROTOTYPES, TeacherTemperatureSchedule.constant(0.04)),
-                    new ScheduledAdamW(), schedule, ProsPretrainer.Settings.dino(spec.lastLayer()))) {
+                    new ScheduledAdamW(),
+                    schedule,
+                    ProsPretrainer.Settings.dino(spec.lastLayer()))) {
                 for (int step = 0; step < STEPS; step++) {
                     try (NDManager batch = manager.newSubManager()) {
                         metrics.add(pretrainer.step(images.multiCrop(batch, BATCH, 2, 2), step));

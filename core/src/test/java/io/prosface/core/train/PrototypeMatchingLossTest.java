@@ -57,12 +57,17 @@ class PrototypeMatchingLossTest {
         double[] student1 = {0.2, 0.4, -0.1};
         double[] student2 = {0.4, -0.2, 0.1};
         // pairs (t0, s1), (t0, s2), (t1, s0), (t1, s2): (t0, s0) and (t1, s1) are the same view; mean = 2.86653
-        double expected = (crossEntropy(teacher0, student1, 0.1, 0.1) + crossEntropy(teacher0, student2, 0.1, 0.1)
-                + crossEntropy(teacher1, student0, 0.1, 0.1) + crossEntropy(teacher1, student2, 0.1, 0.1)) / 4;
+        double expected = (crossEntropy(teacher0, student1, 0.1, 0.1)
+                        + crossEntropy(teacher0, student2, 0.1, 0.1)
+                        + crossEntropy(teacher1, student0, 0.1, 0.1)
+                        + crossEntropy(teacher1, student2, 0.1, 0.1))
+                / 4;
         assertEquals(2.86653, expected, 1e-5);
         try (PrototypeMatchingLoss loss = new PrototypeMatchingLoss(3, TAU_01)) {
-            NDArray value = loss.loss(List.of(rows(teacher0), rows(teacher1)),
-                    List.of(rows(student0), rows(student1), rows(student2)), 0);
+            NDArray value = loss.loss(
+                    List.of(rows(teacher0), rows(teacher1)),
+                    List.of(rows(student0), rows(student1), rows(student2)),
+                    0);
             assertEquals(expected, value.getFloat(), TOLERANCE);
         }
     }
@@ -77,9 +82,12 @@ class PrototypeMatchingLossTest {
         try (PrototypeMatchingLoss loss = new PrototypeMatchingLoss(3, schedule)) {
             for (int epoch : new int[] {0, 1, 5}) {
                 double tau = schedule.at(epoch);
-                double expected = (crossEntropy(teacherA, studentA, tau, 0.1) + crossEntropy(teacherB, studentB, tau, 0.1)) / 2;
-                NDArray value = loss.loss(List.of(rows(teacherA, teacherB)),
-                        List.of(rows(teacherA, teacherB), rows(studentA, studentB)), epoch);
+                double expected =
+                        (crossEntropy(teacherA, studentA, tau, 0.1) + crossEntropy(teacherB, studentB, tau, 0.1)) / 2;
+                NDArray value = loss.loss(
+                        List.of(rows(teacherA, teacherB)),
+                        List.of(rows(teacherA, teacherB), rows(studentA, studentB)),
+                        epoch);
                 assertEquals(expected, value.getFloat(), TOLERANCE, "epoch " + epoch + ", tau_t " + tau);
             }
             assertEquals(0.055, loss.teacherTemperature(1), 1e-12);
@@ -97,14 +105,16 @@ class PrototypeMatchingLossTest {
             List<NDArray> student = List.of(rows(student0), rows(student1));
             // the first call uses c = 0, then c <- 0.9 * 0 + 0.1 * mean = 0.1 * (0.1, 0.35, -0.1)
             PrototypeMatchingLoss.Output first = loss.forward(teacher, student, 0);
-            double uncentred = (crossEntropy(teacher0, student1, 0.1, 0.1) + crossEntropy(teacher1, student0, 0.1, 0.1)) / 2;
+            double uncentred =
+                    (crossEntropy(teacher0, student1, 0.1, 0.1) + crossEntropy(teacher1, student0, 0.1, 0.1)) / 2;
             assertEquals(uncentred, first.loss().getFloat(), TOLERANCE, "the centre changes after the loss");
             assertArrayEquals(new float[] {0.01f, 0.035f, -0.01f}, loss.centerValues(), 1e-7f);
 
             // the second call subtracts that centre, then c <- 0.9 c + 0.1 mean = (0.019, 0.0665, -0.019)
             double[] center = {0.01, 0.035, -0.01};
             double centred = (crossEntropy(minus(teacher0, center), student1, 0.1, 0.1)
-                    + crossEntropy(minus(teacher1, center), student0, 0.1, 0.1)) / 2;
+                            + crossEntropy(minus(teacher1, center), student0, 0.1, 0.1))
+                    / 2;
             assertEquals(centred, loss.forward(teacher, student, 0).loss().getFloat(), TOLERANCE);
             assertArrayEquals(new float[] {0.019f, 0.0665f, -0.019f}, loss.centerValues(), 1e-7f);
         }
@@ -146,9 +156,11 @@ class PrototypeMatchingLossTest {
             assertEquals(1.0, collapsed.perplexity(), 1e-4);
 
             // confident and diverse: one prototype per image, all four in use
-            TeacherStatistics healthy = loss.statistics(List.of(
-                    rows(new double[] {1, -1, -1, -1}, new double[] {-1, 1, -1, -1}),
-                    rows(new double[] {-1, -1, 1, -1}, new double[] {-1, -1, -1, 1})), 0);
+            TeacherStatistics healthy = loss.statistics(
+                    List.of(
+                            rows(new double[] {1, -1, -1, -1}, new double[] {-1, 1, -1, -1}),
+                            rows(new double[] {-1, -1, 1, -1}, new double[] {-1, -1, -1, 1})),
+                    0);
             assertTrue(healthy.entropy() < 1e-6);
             assertEquals(4, healthy.distinctPrototypes());
             assertEquals(4.0, healthy.perplexity(), 1e-3);
@@ -161,8 +173,10 @@ class PrototypeMatchingLossTest {
         try (PrototypeMatchingLoss loss = new PrototypeMatchingLoss(3, TAU_01)) {
             for (int step = 0; step < 5; step++) {
                 try (NDManager stepManager = manager.newSubManager()) {
-                    NDArray teacher = stepManager.create(new float[] {0.5f, 0.1f, -0.2f}).reshape(1, 3);
-                    NDArray student = stepManager.create(new float[] {0.2f, 0.4f, -0.1f}).reshape(1, 3);
+                    NDArray teacher =
+                            stepManager.create(new float[] {0.5f, 0.1f, -0.2f}).reshape(1, 3);
+                    NDArray student =
+                            stepManager.create(new float[] {0.2f, 0.4f, -0.1f}).reshape(1, 3);
                     loss.forward(List.of(teacher), List.of(teacher, student), step);
                 }
             }
@@ -174,8 +188,8 @@ class PrototypeMatchingLossTest {
     void rejectsArraysOfTheWrongWidth() {
         try (PrototypeMatchingLoss loss = new PrototypeMatchingLoss(4, TAU_01)) {
             NDArray three = rows(new double[] {0.1, 0.2, 0.3});
-            IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
-                    () -> loss.loss(List.of(three), List.of(three, three), 0));
+            IllegalArgumentException error = assertThrows(
+                    IllegalArgumentException.class, () -> loss.loss(List.of(three), List.of(three, three), 0));
             assertTrue(error.getMessage().contains("(B, K)"), error.getMessage());
         }
     }

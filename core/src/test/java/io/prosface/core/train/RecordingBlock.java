@@ -26,8 +26,8 @@ final class RecordingBlock extends AbstractBlock {
     }
 
     @Override
-    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
-            PairList<String, Object> params) {
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         calls.add((training ? "train " : "eval ") + inputs.head().getShape());
         inner.getParameters().valueAt(0).getArray().mul(1f);
         return inner.forward(store, inputs, training, params);

@@ -108,7 +108,10 @@ class ScheduledAdamWTest {
     private void backward(float gradient) {
         GradientClipping.zeroGradients(parameters);
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = parameters.get("linear_weight").getArray().sum()
+            NDArray loss = parameters
+                    .get("linear_weight")
+                    .getArray()
+                    .sum()
                     .add(parameters.get("linear_bias").getArray().sum())
                     .mul(manager.create(gradient));
             collector.backward(loss);

@@ -75,7 +75,9 @@ final class ShapeImages {
             case 0 -> distance < radius;
             case 1 -> Math.abs(dx) < radius * 0.8 && Math.abs(dy) < radius * 0.8;
             case 2 -> distance < radius && distance > radius * 0.55;
-            case 3 -> Math.abs(dx) < radius * 0.3 && Math.abs(dy) < radius || Math.abs(dy) < radius * 0.3 && Math.abs(dx) < radius;
+            case 3 ->
+                Math.abs(dx) < radius * 0.3 && Math.abs(dy) < radius
+                        || Math.abs(dy) < radius * 0.3 && Math.abs(dx) < radius;
             case 4 -> distance < radius * 1.2 && ((int) Math.floor((dy + 100) / 2)) % 2 == 0;
             default -> distance < radius * 1.2 && ((int) Math.floor((dx + 100) / 2)) % 2 == 0;
         };

@@ -18,8 +18,7 @@ import java.util.function.Predicate;
 /** Small networks that stand in for "ViT backbone + ProS head" in the training tests. */
 final class StandInStudents {
 
-    private StandInStudents() {
-    }
+    private StandInStudents() {}
 
     /**
      * A student architecture for the training tests: a factory of images -> similarities blocks (B, K), the image
@@ -28,7 +27,11 @@ final class StandInStudents {
      * @param factory builds a fresh, uninitialised network with K prototypes
      * @param peakLearningRate AdamW peak rate of the 50-step run (a ViT needs a far smaller one than the conv net)
      */
-    record StudentSpec(String name, IntFunction<Block> factory, int imageSize, Predicate<String> lastLayer,
+    record StudentSpec(
+            String name,
+            IntFunction<Block> factory,
+            int imageSize,
+            Predicate<String> lastLayer,
             double peakLearningRate) {
 
         /** A new network, initialised for (1, 3, imageSize, imageSize) images. */
@@ -55,11 +58,18 @@ final class StandInStudents {
      */
     static StudentSpec convolutional(int bottleneck) {
         IntFunction<Block> factory = numPrototypes -> new SequentialBlock()
-                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(16)
+                .add(Conv2d.builder()
+                        .setKernelShape(new Shape(3, 3))
+                        .optPadding(new Shape(1, 1))
+                        .setFilters(16)
                         .build())
                 .add(Activation::gelu)
-                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1))
-                        .optStride(new Shape(2, 2)).setFilters(32).build())
+                .add(Conv2d.builder()
+                        .setKernelShape(new Shape(3, 3))
+                        .optPadding(new Shape(1, 1))
+                        .optStride(new Shape(2, 2))
+                        .setFilters(32)
+                        .build())
                 .add(Activation::gelu)
                 .add(Pool.globalAvgPool2dBlock())
                 .add(Linear.builder().setUnits(64).build())
@@ -75,10 +85,9 @@ final class StandInStudents {
      */
     static StudentSpec microVisionTransformer() {
         VisionTransformerConfig config = VisionTransformerConfig.variant("vit_micro_patch8_32");
-        IntFunction<Block> factory = numPrototypes -> new BackboneWithHead(new VisionTransformer(config),
-                new ProsHead(config.embedDim(), 128, 256, numPrototypes));
-        return new StudentSpec(config.name(), factory, config.imageSize(), name -> name.contains("prototypes"),
-                1e-3);
+        IntFunction<Block> factory = numPrototypes -> new BackboneWithHead(
+                new VisionTransformer(config), new ProsHead(config.embedDim(), 128, 256, numPrototypes));
+        return new StudentSpec(config.name(), factory, config.imageSize(), name -> name.contains("prototypes"), 1e-3);
     }
 
     /** Linear + GELU + Linear + prototypes on flat 4-vectors: small enough to check by hand. */

@@ -83,31 +83,42 @@ class TaskMetricsTest {
     @Test
     void namedMetricsOfAJob() {
         // classes 0, 1, 1: predictions 1, 1, 0
-        var classes = TaskMetrics.named(io.prosface.core.model.HeadKind.CLASSIFICATION, java.util.List.of(
-                new float[] {0, 1}, new float[] {0.2f, 0.8f}, new float[] {0.9f, 0.1f}), java.util.List.of(
-                new float[] {0}, new float[] {1}, new float[] {1}));
+        var classes = TaskMetrics.named(
+                io.prosface.core.model.HeadKind.CLASSIFICATION,
+                java.util.List.of(new float[] {0, 1}, new float[] {0.2f, 0.8f}, new float[] {0.9f, 0.1f}),
+                java.util.List.of(new float[] {0}, new float[] {1}, new float[] {1}));
         assertEquals(java.util.List.of("accuracy", "chance"), java.util.List.copyOf(classes.keySet()));
         assertEquals(1.0 / 3, classes.get("accuracy"), 1e-9);
         assertEquals(2.0 / 3, classes.get("chance"), 1e-9);
-        var regression = TaskMetrics.named(io.prosface.core.model.HeadKind.REGRESSION, java.util.List.of(
-                new float[] {1}, new float[] {5}), java.util.List.of(new float[] {2}, new float[] {2}));
+        var regression = TaskMetrics.named(
+                io.prosface.core.model.HeadKind.REGRESSION,
+                java.util.List.of(new float[] {1}, new float[] {5}),
+                java.util.List.of(new float[] {2}, new float[] {2}));
         assertEquals(2.0, regression.get("mae"), 1e-9);
         assertEquals(Math.sqrt(5), regression.get("rmse"), 1e-9);
-        var points = TaskMetrics.named(io.prosface.core.model.HeadKind.LANDMARKS, java.util.List.of(
-                new float[] {0.3f, 0.4f, 0, 0}), java.util.List.of(new float[] {0, 0, 0, 0}));
+        var points = TaskMetrics.named(
+                io.prosface.core.model.HeadKind.LANDMARKS,
+                java.util.List.of(new float[] {0.3f, 0.4f, 0, 0}),
+                java.util.List.of(new float[] {0, 0, 0, 0}));
         assertEquals(0.25, points.get("mean_error"), 1e-6);
-        assertTrue(TaskMetrics.named(io.prosface.core.model.HeadKind.MULTILABEL, java.util.List.of(),
-                java.util.List.of()).isEmpty());
+        assertTrue(
+                TaskMetrics.named(io.prosface.core.model.HeadKind.MULTILABEL, java.util.List.of(), java.util.List.of())
+                        .isEmpty());
     }
 
     @Test
     void taskMetricOfRawOutputRows() {
-        double accuracy = TaskMetrics.taskMetric(io.prosface.core.model.HeadKind.EXPRESSION, java.util.List.of(
-                new float[] {0, 1}, new float[] {0.8f, 0.2f}), java.util.List.of(new float[] {1}, new float[] {1}),
+        double accuracy = TaskMetrics.taskMetric(
+                io.prosface.core.model.HeadKind.EXPRESSION,
+                java.util.List.of(new float[] {0, 1}, new float[] {0.8f, 0.2f}),
+                java.util.List.of(new float[] {1}, new float[] {1}),
                 manager);
         assertEquals(0.5, accuracy, 1e-6);
-        double mae = TaskMetrics.taskMetric(io.prosface.core.model.HeadKind.REGRESSION, java.util.List.of(
-                new float[] {1}, new float[] {5}), java.util.List.of(new float[] {2}, new float[] {2}), manager);
+        double mae = TaskMetrics.taskMetric(
+                io.prosface.core.model.HeadKind.REGRESSION,
+                java.util.List.of(new float[] {1}, new float[] {5}),
+                java.util.List.of(new float[] {2}, new float[] {2}),
+                manager);
         assertEquals(2.0, mae, 1e-6);
     }
 }

@@ -42,7 +42,10 @@ class TeacherCenteringTest {
                 float[] values = targets.get(view).toFloatArray();
                 for (int row = 0; row < 3; row++) {
                     for (int k = 0; k < 4; k++) {
-                        assertEquals(expected[view * 3 + row][k], values[row * 4 + k], 1e-5,
+                        assertEquals(
+                                expected[view * 3 + row][k],
+                                values[row * 4 + k],
+                                1e-5,
                                 "view " + view + " image " + row + " prototype " + k);
                     }
                 }
@@ -64,16 +67,19 @@ class TeacherCenteringTest {
             }
         }
         int meanUsage;
-        try (PrototypeMatchingLoss mean = new PrototypeMatchingLoss(prototypes, TAU_002, 0.1, 0.9,
-                TeacherCentering.MEAN)) {
-            meanUsage = distinctArgMax(mean.teacherTargets(List.of(array(similarities)), 0).get(0));
+        try (PrototypeMatchingLoss mean =
+                new PrototypeMatchingLoss(prototypes, TAU_002, 0.1, 0.9, TeacherCentering.MEAN)) {
+            meanUsage = distinctArgMax(
+                    mean.teacherTargets(List.of(array(similarities)), 0).get(0));
         }
         try (PrototypeMatchingLoss sinkhorn = sinkhornLoss(prototypes)) {
-            NDArray targets = sinkhorn.teacherTargets(List.of(array(similarities)), 0).get(0);
+            NDArray targets =
+                    sinkhorn.teacherTargets(List.of(array(similarities)), 0).get(0);
             int sinkhornUsage = distinctArgMax(targets);
             assertEquals(1, meanUsage, "DINO's fresh centre leaves every image on prototype 0");
-            assertTrue(sinkhornUsage >= prototypes / 2, "equipartition spread 16 images over only " + sinkhornUsage
-                    + " prototypes");
+            assertTrue(
+                    sinkhornUsage >= prototypes / 2,
+                    "equipartition spread 16 images over only " + sinkhornUsage + " prototypes");
             float[] rowSums = targets.sum(new int[] {1}).toFloatArray();
             for (float rowSum : rowSums) {
                 assertEquals(1.0, rowSum, 1e-5, "every target is a distribution");
@@ -96,8 +102,8 @@ class TeacherCenteringTest {
     void parsesTheRecipeWordsAndRefusesOthers() {
         assertEquals(TeacherCentering.MEAN, TeacherCentering.parse("mean"));
         assertEquals(TeacherCentering.SINKHORN_KNOPP, TeacherCentering.parse(" Sinkhorn "));
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> TeacherCentering.parse("softmax"));
+        IllegalArgumentException bad =
+                assertThrows(IllegalArgumentException.class, () -> TeacherCentering.parse("softmax"));
         assertTrue(bad.getMessage().contains("softmax"));
     }
 
@@ -136,7 +142,8 @@ class TeacherCenteringTest {
     }
 
     private static int distinctArgMax(NDArray probabilities) {
-        return (int) Arrays.stream(probabilities.argMax(1).toLongArray()).distinct().count();
+        return (int)
+                Arrays.stream(probabilities.argMax(1).toLongArray()).distinct().count();
     }
 
     private static double[][] concat(double[][] first, double[][] second) {

@@ -22,7 +22,8 @@ public final class ArtifactZip {
 
     public static byte[] pack(Path directory) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes); Stream<Path> files = Files.list(directory)) {
+        try (ZipOutputStream zip = new ZipOutputStream(bytes);
+                Stream<Path> files = Files.list(directory)) {
             for (Path file : files.sorted().toList()) {
                 zip.putNextEntry(new ZipEntry(file.getFileName().toString()));
                 zip.write(Files.readAllBytes(file));

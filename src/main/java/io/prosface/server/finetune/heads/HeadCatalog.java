@@ -57,7 +57,8 @@ public class HeadCatalog {
             return;
         }
         String backbone = backboneId(registry);
-        List<HeadRecord> published = store.published().stream().filter(head -> head.backbone().equals(backbone))
+        List<HeadRecord> published = store.published().stream()
+                .filter(head -> head.backbone().equals(backbone))
                 .toList();
         Map<String, HeadRecord> wanted = new HashMap<>();
         published.forEach(head -> wanted.put(head.key(), head));
@@ -93,8 +94,9 @@ public class HeadCatalog {
             checkIdentity(directory, head);
             LoadedHead served = registry.addVersion(directory, head.current());
             loaded.add(head.key());
-            LOG.infof("serving head %s (%s, %d outputs) from the store", served.key(), served.kind(),
-                    served.labels().size());
+            LOG.infof(
+                    "serving head %s (%s, %d outputs) from the store",
+                    served.key(), served.kind(), served.labels().size());
         } catch (Exception failure) {
             broken.add(head.key());
             LOG.errorf("head %s cannot be served: %s", head.key(), failure.getMessage());
@@ -105,12 +107,16 @@ public class HeadCatalog {
 
     /** The artifact must describe the row it is stored under (a copied or mislabelled blob is refused). */
     private static void checkIdentity(Path directory, HeadRecord head) throws java.io.IOException {
-        var description = Database.JSON.readTree(directory.resolve(io.prosface.core.model.HeadArtifact.HEAD_FILE)
-                .toFile()).path("head");
+        var description = Database.JSON
+                .readTree(directory
+                        .resolve(io.prosface.core.model.HeadArtifact.HEAD_FILE)
+                        .toFile())
+                .path("head");
         if (!head.name().equals(description.path("name").asText())
                 || head.version() != description.path("version").asInt()) {
-            throw new java.io.IOException("the artifact describes " + description.path("name").asText() + "@v"
-                    + description.path("version").asInt() + ", not " + head.key());
+            throw new java.io.IOException(
+                    "the artifact describes " + description.path("name").asText() + "@v"
+                            + description.path("version").asInt() + ", not " + head.key());
         }
     }
 

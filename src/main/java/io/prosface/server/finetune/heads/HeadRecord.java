@@ -11,8 +11,16 @@ import java.util.Map;
  * @param backbone identity of the backbone it was trained on (weights SHA-256 when known)
  * @param current true when it is its name's current version
  */
-public record HeadRecord(String name, int version, HeadKind kind, List<String> labels, String backbone,
-        String jobId, Map<String, Double> validationMetrics, boolean current, Instant createdAt) {
+public record HeadRecord(
+        String name,
+        int version,
+        HeadKind kind,
+        List<String> labels,
+        String backbone,
+        String jobId,
+        Map<String, Double> validationMetrics,
+        boolean current,
+        Instant createdAt) {
 
     public String key() {
         return name + "@v" + version;

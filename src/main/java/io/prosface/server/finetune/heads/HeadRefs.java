@@ -50,8 +50,9 @@ public final class HeadRefs {
             case "MULTILABEL" -> EnumSet.of(HeadKind.MULTILABEL, HeadKind.ATTRIBUTES);
             case "LANDMARKS" -> EnumSet.of(HeadKind.LANDMARKS);
             case "REGRESSION" -> EnumSet.of(HeadKind.REGRESSION);
-            default -> throw ServingException.invalidArgument("unknown head type '" + text
-                    + "'; known: classification, multilabel, landmarks, regression");
+            default ->
+                throw ServingException.invalidArgument(
+                        "unknown head type '" + text + "'; known: classification, multilabel, landmarks, regression");
         };
     }
 }

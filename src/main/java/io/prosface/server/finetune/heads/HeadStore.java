@@ -1,19 +1,18 @@
 package io.prosface.server.finetune.heads;
 
+import io.prosface.core.model.HeadKind;
+import io.prosface.server.error.ErrorCode;
+import io.prosface.server.error.ServingException;
 import io.prosface.server.finetune.jobs.JobState;
 import io.prosface.server.finetune.jobs.JobStore;
 import io.prosface.server.finetune.store.Database;
 import io.prosface.server.finetune.store.Sha256;
-import io.prosface.core.model.HeadKind;
-import io.prosface.server.error.ErrorCode;
-import io.prosface.server.error.ServingException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +27,7 @@ import java.util.Map;
 public class HeadStore {
 
     /** A stored artifact and the checksum it was stored with. */
-    public record Artifact(byte[] bytes, String sha256) {
-    }
+    public record Artifact(byte[] bytes, String sha256) {}
 
     private final Database database;
     private final JobStore jobs;
@@ -46,8 +44,8 @@ public class HeadStore {
     }
 
     private static int nextVersion(Connection connection, String name) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT MAX(version) FROM head_version WHERE name = ?")) {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT MAX(version) FROM head_version WHERE name = ?")) {
             select.setString(1, name);
             try (ResultSet rows = select.executeQuery()) {
                 rows.next();
@@ -59,9 +57,10 @@ public class HeadStore {
     /** Step 1: the bytes, unpublished. Fails (duplicate key) when another replica took the version meanwhile. */
     public void stage(HeadRecord head, byte[] artifact) {
         database.transaction(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO head_version (name, version, kind, "
-                    + "labels, backbone, job_id, validation_metrics, artifact, artifact_sha256, published, created_at) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?)")) {
+            try (PreparedStatement insert =
+                    connection.prepareStatement("INSERT INTO head_version (name, version, kind, "
+                            + "labels, backbone, job_id, validation_metrics, artifact, artifact_sha256, published, created_at) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?)")) {
                 insert.setString(1, head.name());
                 insert.setInt(2, head.version());
                 insert.setString(3, head.kind().name());
@@ -88,7 +87,11 @@ public class HeadStore {
             if (!jobs.end(connection, jobId, JobState.SUCCEEDED, null, version)) {
                 return false;
             }
-            execute(connection, "UPDATE head_version SET published = TRUE WHERE name = ? AND version = ?", name, version);
+            execute(
+                    connection,
+                    "UPDATE head_version SET published = TRUE WHERE name = ? AND version = ?",
+                    name,
+                    version);
             boolean hasCurrent = currentVersion(connection, name) != null;
             if (makeCurrent || !hasCurrent) {
                 setCurrent(connection, name, version, hasCurrent);
@@ -96,8 +99,11 @@ public class HeadStore {
             return true;
         });
         if (!published) {
-            database.transaction(connection -> execute(connection,
-                    "DELETE FROM head_version WHERE name = ? AND version = ? AND published = FALSE", name, version));
+            database.transaction(connection -> execute(
+                    connection,
+                    "DELETE FROM head_version WHERE name = ? AND version = ? AND published = FALSE",
+                    name,
+                    version));
         }
         return published;
     }
@@ -106,17 +112,22 @@ public class HeadStore {
     public List<HeadRecord> published() {
         return database.transaction(connection -> {
             try (PreparedStatement select = connection.prepareStatement("SELECT v.name, v.version, v.kind, v.labels, "
-                    + "v.backbone, v.job_id, v.validation_metrics, v.created_at, n.current_version FROM head_version v "
-                    + "LEFT JOIN head_name n ON n.name = v.name WHERE v.published = TRUE AND v.deleted = FALSE "
-                    + "ORDER BY v.name, v.version DESC");
+                            + "v.backbone, v.job_id, v.validation_metrics, v.created_at, n.current_version FROM head_version v "
+                            + "LEFT JOIN head_name n ON n.name = v.name WHERE v.published = TRUE AND v.deleted = FALSE "
+                            + "ORDER BY v.name, v.version DESC");
                     ResultSet rows = select.executeQuery()) {
                 List<HeadRecord> heads = new ArrayList<>();
                 while (rows.next()) {
                     int version = rows.getInt("version");
                     Object current = rows.getObject("current_version");
-                    heads.add(new HeadRecord(rows.getString("name"), version, HeadKind.valueOf(rows.getString("kind")),
-                            Database.labels(rows.getString("labels")), rows.getString("backbone"),
-                            rows.getString("job_id"), Database.metrics(rows.getString("validation_metrics")),
+                    heads.add(new HeadRecord(
+                            rows.getString("name"),
+                            version,
+                            HeadKind.valueOf(rows.getString("kind")),
+                            Database.labels(rows.getString("labels")),
+                            rows.getString("backbone"),
+                            rows.getString("job_id"),
+                            Database.metrics(rows.getString("validation_metrics")),
                             current != null && ((Number) current).intValue() == version,
                             Database.instant(rows.getTimestamp("created_at"))));
                 }
@@ -139,8 +150,8 @@ public class HeadStore {
                     byte[] bytes = rows.getBytes(1);
                     String sha = rows.getString(2);
                     if (!Sha256.of(bytes).equals(sha)) {
-                        throw new IllegalStateException("head " + name + "@v" + version
-                                + ": stored artifact fails its SHA-256 check");
+                        throw new IllegalStateException(
+                                "head " + name + "@v" + version + ": stored artifact fails its SHA-256 check");
                     }
                     return new Artifact(bytes, sha);
                 }
@@ -171,13 +182,17 @@ public class HeadStore {
             Integer current = currentVersion(connection, name);
             if (current != null && current == version) {
                 if (liveVersions(connection, name) > 1) {
-                    throw new ServingException(ErrorCode.FAILED_PRECONDITION, "head " + name + "@v" + version
-                            + " is the current version; promote another version first");
+                    throw new ServingException(
+                            ErrorCode.FAILED_PRECONDITION,
+                            "head " + name + "@v" + version + " is the current version; promote another version first");
                 }
                 execute(connection, "DELETE FROM head_name WHERE name = ?", name);
             }
-            execute(connection, "UPDATE head_version SET deleted = TRUE, artifact = NULL WHERE name = ? AND version = ?",
-                    name, version);
+            execute(
+                    connection,
+                    "UPDATE head_version SET deleted = TRUE, artifact = NULL WHERE name = ? AND version = ?",
+                    name,
+                    version);
             return null;
         });
     }
@@ -194,8 +209,8 @@ public class HeadStore {
     }
 
     private static int liveVersions(Connection connection, String name) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM head_version WHERE name = ? "
-                + "AND published = TRUE AND deleted = FALSE")) {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT COUNT(*) FROM head_version WHERE name = ? " + "AND published = TRUE AND deleted = FALSE")) {
             select.setString(1, name);
             try (ResultSet rows = select.executeQuery()) {
                 rows.next();
@@ -205,8 +220,8 @@ public class HeadStore {
     }
 
     private static Integer currentVersion(Connection connection, String name) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT current_version FROM head_name WHERE name = ?")) {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT current_version FROM head_name WHERE name = ?")) {
             select.setString(1, name);
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next() ? rows.getInt(1) : null;
@@ -216,8 +231,13 @@ public class HeadStore {
 
     private static void setCurrent(Connection connection, String name, int version, boolean exists)
             throws SQLException {
-        execute(connection, exists ? "UPDATE head_name SET current_version = ? WHERE name = ?"
-                : "INSERT INTO head_name (current_version, name) VALUES (?, ?)", version, name);
+        execute(
+                connection,
+                exists
+                        ? "UPDATE head_name SET current_version = ? WHERE name = ?"
+                        : "INSERT INTO head_name (current_version, name) VALUES (?, ?)",
+                version,
+                name);
     }
 
     private static Object execute(Connection connection, String sql, Object... arguments) throws SQLException {

@@ -10,8 +10,18 @@ import java.util.Map;
  *
  * @param served true when this replica serves it now (stored heads of another backbone are listed, not served)
  */
-public record HeadView(String name, int version, HeadKind kind, List<String> labels, String backbone, boolean current,
-        boolean builtIn, boolean served, String jobId, Map<String, Double> validationMetrics, Instant createdAt) {
+public record HeadView(
+        String name,
+        int version,
+        HeadKind kind,
+        List<String> labels,
+        String backbone,
+        boolean current,
+        boolean builtIn,
+        boolean served,
+        String jobId,
+        Map<String, Double> validationMetrics,
+        Instant createdAt) {
 
     public String key() {
         return name + "@v" + version;

@@ -1,7 +1,7 @@
 package io.prosface.server.finetune.jobs;
 
-import io.prosface.server.finetune.upload.Example;
 import io.prosface.core.model.HeadKind;
+import io.prosface.server.finetune.upload.Example;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,10 +47,11 @@ public record DataSplit(List<Integer> train, List<Integer> validation) {
     /** The split of an input stored {@link #inStoredOrder in split order}: its first {@code train} examples train. */
     public static DataSplit stored(int train, int validation, int stored) {
         if (train + validation != stored) {
-            throw new IllegalStateException("the stored input has " + stored + " examples, the job " + train
-                    + " + " + validation);
+            throw new IllegalStateException(
+                    "the stored input has " + stored + " examples, the job " + train + " + " + validation);
         }
-        return new DataSplit(IntStream.range(0, train).boxed().toList(),
+        return new DataSplit(
+                IntStream.range(0, train).boxed().toList(),
                 IntStream.range(train, train + validation).boxed().toList());
     }
 

@@ -1,8 +1,8 @@
 package io.prosface.server.finetune.jobs;
 
-import io.prosface.server.finetune.upload.Example;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.prosface.server.finetune.upload.Example;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,8 +26,7 @@ public final class DatasetCodec {
     private static final String INDEX = "examples.json";
 
     /** One entry of {@code examples.json}. */
-    record Entry(String name, String file, float[] target) {
-    }
+    record Entry(String name, String file, float[] target) {}
 
     private DatasetCodec() {}
 

@@ -10,5 +10,5 @@ import java.util.Map;
  * @param step optimiser steps done when the metrics were taken
  * @param time when they were written
  */
-public record EpochMetrics(int epoch, long step, Map<String, Double> trainMetrics,
-        Map<String, Double> validationMetrics, Instant time) {}
+public record EpochMetrics(
+        int epoch, long step, Map<String, Double> trainMetrics, Map<String, Double> validationMetrics, Instant time) {}

@@ -1,8 +1,8 @@
 package io.prosface.server.finetune.jobs;
 
+import io.prosface.server.config.FineTuneConfig;
 import io.prosface.server.finetune.heads.HeadCatalog;
 import io.prosface.server.finetune.store.Database;
-import io.prosface.server.config.FineTuneConfig;
 import io.prosface.server.inference.InferenceEngine;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -50,6 +50,7 @@ public class JobExecutor {
     private String replicaId;
     /** False until the startup recovery has run (it waits for a store that could not be opened at start). */
     private volatile boolean recovered;
+
     private ExecutorService workers;
     private ScheduledExecutorService scheduler;
 
@@ -77,8 +78,10 @@ public class JobExecutor {
             return thread;
         });
         scheduler.scheduleWithFixedDelay(this::poll, 0, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-        LOG.infof("fine-tuning: replica %s, %d concurrent job(s), polling every %s; %d interrupted job(s) marked "
-                + "failed", replicaId, config.maxConcurrentJobs(), config.pollInterval(), failed);
+        LOG.infof(
+                "fine-tuning: replica %s, %d concurrent job(s), polling every %s; %d interrupted job(s) marked "
+                        + "failed",
+                replicaId, config.maxConcurrentJobs(), config.pollInterval(), failed);
     }
 
     /** Startup recovery (also called by tests): jobs RUNNING under this replica's id become FAILED. */

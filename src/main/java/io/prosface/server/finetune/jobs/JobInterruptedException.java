@@ -4,7 +4,10 @@ package io.prosface.server.finetune.jobs;
 final class JobInterruptedException extends RuntimeException {
 
     /** Why the job stops. */
-    enum Cause { CANCELLED, SHUTDOWN }
+    enum Cause {
+        CANCELLED,
+        SHUTDOWN
+    }
 
     private final Cause reason;
 

@@ -12,10 +12,27 @@ import java.util.Map;
  * @param headVersion N of {@code name@vN}; null until SUCCEEDED
  * @param revision grows with every change, so a watcher can tell whether anything moved
  */
-public record JobRecord(String id, JobState state, TaskSpec spec, String backbone, Integer headVersion,
-        int epoch, int totalEpochs, long step, long totalSteps, Map<String, Double> trainMetrics,
-        Map<String, Double> validationMetrics, int trainExamples, int validationExamples, String errorMessage,
-        boolean cancelRequested, String owner, long revision, Instant createdAt, Instant startedAt, Instant endedAt) {
+public record JobRecord(
+        String id,
+        JobState state,
+        TaskSpec spec,
+        String backbone,
+        Integer headVersion,
+        int epoch,
+        int totalEpochs,
+        long step,
+        long totalSteps,
+        Map<String, Double> trainMetrics,
+        Map<String, Double> validationMetrics,
+        int trainExamples,
+        int validationExamples,
+        String errorMessage,
+        boolean cancelRequested,
+        String owner,
+        long revision,
+        Instant createdAt,
+        Instant startedAt,
+        Instant endedAt) {
 
     public JobRecord {
         trainMetrics = Map.copyOf(trainMetrics);

@@ -1,12 +1,5 @@
 package io.prosface.server.finetune.jobs;
 
-import io.prosface.server.finetune.heads.ArtifactZip;
-import io.prosface.server.finetune.heads.HeadCatalog;
-import io.prosface.server.finetune.heads.HeadRecord;
-import io.prosface.server.finetune.heads.HeadStore;
-import io.prosface.server.finetune.store.Database;
-import io.prosface.server.finetune.upload.Example;
-import io.prosface.server.finetune.upload.TaskSpec;
 import ai.djl.ndarray.NDManager;
 import io.prosface.core.data.FaceBox;
 import io.prosface.core.data.FacePreprocessor;
@@ -17,10 +10,17 @@ import io.prosface.core.model.VisionTransformer;
 import io.prosface.server.config.FineTuneConfig;
 import io.prosface.server.error.ErrorCode;
 import io.prosface.server.error.ServingException;
+import io.prosface.server.finetune.heads.ArtifactZip;
+import io.prosface.server.finetune.heads.HeadCatalog;
+import io.prosface.server.finetune.heads.HeadRecord;
+import io.prosface.server.finetune.heads.HeadStore;
+import io.prosface.server.finetune.store.Database;
+import io.prosface.server.finetune.upload.Example;
+import io.prosface.server.finetune.upload.TaskSpec;
+import io.prosface.server.inference.InferenceEngine;
 import io.prosface.server.inference.analysis.DetectedFace;
 import io.prosface.server.inference.analysis.FaceFinder;
 import io.prosface.server.inference.analysis.ImageDecoding;
-import io.prosface.server.inference.InferenceEngine;
 import io.prosface.server.inference.registry.ModelRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -45,6 +45,7 @@ public class JobRunner {
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
     /** Progress is written at most this often (plus at every round's end); the heartbeat at least this often. */
     private static final long PROGRESS_NANOS = 250_000_000L;
+
     private static final long HEARTBEAT_NANOS = 5_000_000_000L;
     private static final long CANCEL_POLL_NANOS = 300_000_000L;
 
@@ -92,18 +93,29 @@ public class JobRunner {
             TaskSpec spec = job.spec();
             List<Example> examples = DatasetCodec.decode(jobs.input(jobId));
             ProgressWriter progress = new ProgressWriter(jobId, spec.options().epochs(), stop);
-            ImageDecoder decoder = decoding.decoder(config.upload().maxImageBytes(), config.upload().maxImagePixels());
+            ImageDecoder decoder = decoding.decoder(
+                    config.upload().maxImageBytes(), config.upload().maxImagePixels());
             FacePreprocessor preprocessor = new FacePreprocessor(registry.preprocessing(), decoder);
             VisionTransformer backbone = registry.backbone();
             try (NDManager manager = NDManager.newBaseManager(engine.device())) {
-                JobTrainer trainer = new JobTrainer(backbone, preprocessor, bytes -> decode(decoder, bytes, progress),
-                        this::largestFace, config.featureChunkSize());
+                JobTrainer trainer = new JobTrainer(
+                        backbone,
+                        preprocessor,
+                        bytes -> decode(decoder, bytes, progress),
+                        this::largestFace,
+                        config.featureChunkSize());
                 DataSplit split = DataSplit.stored(job.trainExamples(), job.validationExamples(), examples.size());
                 JobTrainer.Result result = trainer.train(spec, examples, split, manager, progress);
                 progress.checkpoint();
                 int version = publish(job, registry, backbone, result);
-                LOG.infof("job %s: head %s@v%d published in %d ms (%s; validation %s)", jobId, spec.headName(),
-                        version, (System.nanoTime() - begin) / 1_000_000, result.timing(), result.validation());
+                LOG.infof(
+                        "job %s: head %s@v%d published in %d ms (%s; validation %s)",
+                        jobId,
+                        spec.headName(),
+                        version,
+                        (System.nanoTime() - begin) / 1_000_000,
+                        result.timing(),
+                        result.validation());
             }
             catalog.refresh();
         } catch (JobInterruptedException interrupted) {
@@ -111,7 +123,10 @@ public class JobRunner {
                 jobs.requeue(jobId);
                 LOG.infof("job %s: back in the queue (replica shutting down)", jobId);
             } else {
-                String reason = jobs.find(jobId).map(JobRecord::errorMessage).filter(m -> m != null).orElse("cancelled");
+                String reason = jobs.find(jobId)
+                        .map(JobRecord::errorMessage)
+                        .filter(m -> m != null)
+                        .orElse("cancelled");
                 jobs.end(jobId, JobState.CANCELLED, reason);
                 LOG.infof("job %s: %s", jobId, reason);
             }
@@ -122,8 +137,11 @@ public class JobRunner {
             // the job's caches are garbage now; the health checks decide whether this JVM should still serve
             LOG.errorf(outOfMemoryError, "job %s ran out of memory", jobId);
             outOfMemory.record("while training a fine-tuning job", outOfMemoryError);
-            jobs.end(jobId, JobState.FAILED, "training failed: the server ran out of memory (fewer images, fewer "
-                    + "augmented_views or unfrozen_blocks 0 need less)");
+            jobs.end(
+                    jobId,
+                    JobState.FAILED,
+                    "training failed: the server ran out of memory (fewer images, fewer "
+                            + "augmented_views or unfrozen_blocks 0 need less)");
         }
     }
 
@@ -131,8 +149,10 @@ public class JobRunner {
             throws java.io.IOException {
         TaskSpec spec = job.spec();
         // another job may have published this name with another kind since this one was accepted
-        heads.published().stream().filter(head -> head.name().equals(spec.headName()) && head.kind() != spec.kind())
-                .findFirst().ifPresent(head -> {
+        heads.published().stream()
+                .filter(head -> head.name().equals(spec.headName()) && head.kind() != spec.kind())
+                .findFirst()
+                .ifPresent(head -> {
                     throw new IllegalStateException("head " + spec.headName() + " is now a "
                             + head.kind().name().toLowerCase(java.util.Locale.ROOT) + " head (" + head.key() + ")");
                 });
@@ -142,13 +162,28 @@ public class JobRunner {
             int version = heads.nextVersion(spec.headName());
             Path directory = Files.createTempDirectory("pros-publish-").resolve("head");
             try {
-                HeadArtifact.save(directory, new HeadConfig(spec.headName(), version, spec.kind(), spec.labels()),
-                        result.head(), result.tail(), backbone.config(), registry.backboneSha256());
+                HeadArtifact.save(
+                        directory,
+                        new HeadConfig(spec.headName(), version, spec.kind(), spec.labels()),
+                        result.head(),
+                        result.tail(),
+                        backbone.config(),
+                        registry.backboneSha256());
                 byte[] artifact = ArtifactZip.pack(directory);
-                heads.stage(new HeadRecord(spec.headName(), version, spec.kind(), spec.labels(),
-                        HeadCatalog.backboneId(registry), job.id(), result.validation(), false, Instant.now()),
+                heads.stage(
+                        new HeadRecord(
+                                spec.headName(),
+                                version,
+                                spec.kind(),
+                                spec.labels(),
+                                HeadCatalog.backboneId(registry),
+                                job.id(),
+                                result.validation(),
+                                false,
+                                Instant.now()),
                         artifact);
-                if (!heads.publish(job.id(), spec.headName(), version, spec.options().promote())) {
+                if (!heads.publish(
+                        job.id(), spec.headName(), version, spec.options().promote())) {
                     throw new JobInterruptedException(JobInterruptedException.Cause.CANCELLED);
                 }
                 return version;
@@ -161,7 +196,6 @@ public class JobRunner {
         throw last;
     }
 
-
     /**
      * Decodes as serving does, within the replica's decode budget. A job has no deadline: while the budget is in use
      * by requests (which come first) it waits, checking for cancellation between tries.
@@ -169,7 +203,10 @@ public class JobRunner {
     private ImageDecoding.Decoded decode(ImageDecoder decoder, byte[] bytes, ProgressWriter progress) {
         while (true) {
             try {
-                return decoding.decode(decoder, bytes, decoding.decodeWaitNanos(),
+                return decoding.decode(
+                        decoder,
+                        bytes,
+                        decoding.decodeWaitNanos(),
                         System.nanoTime() + java.time.Duration.ofDays(1).toNanos());
             } catch (ServingException busy) {
                 if (busy.code() != ErrorCode.RESOURCE_EXHAUSTED) {
@@ -232,7 +269,12 @@ public class JobRunner {
         }
 
         @Override
-        public void epochs(int epoch, int total, long step, long totalSteps, Map<String, Double> train,
+        public void epochs(
+                int epoch,
+                int total,
+                long step,
+                long totalSteps,
+                Map<String, Double> train,
                 Map<String, Double> validation) {
             jobs.progress(jobId, epoch, totalEpochs, step, totalSteps, train, validation);
             lastWrite = System.nanoTime();

@@ -67,7 +67,8 @@ public class JobStore {
     }
 
     Optional<JobRecord> find(Connection connection, String id) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT " + COLUMNS + " FROM finetune_job WHERE id = ?")) {
+        try (PreparedStatement select =
+                connection.prepareStatement("SELECT " + COLUMNS + " FROM finetune_job WHERE id = ?")) {
             select.setString(1, id);
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next() ? Optional.of(read(rows)) : Optional.empty();
@@ -89,7 +90,9 @@ public class JobStore {
             arguments.add(after.id());
         }
         if (!states.isEmpty()) {
-            sql.append(" AND state IN (").append(String.join(", ", states.stream().map(s -> "?").toList())).append(')');
+            sql.append(" AND state IN (")
+                    .append(String.join(", ", states.stream().map(s -> "?").toList()))
+                    .append(')');
             states.forEach(state -> arguments.add(state.name()));
         }
         if (headName != null && !headName.isEmpty()) {
@@ -116,8 +119,8 @@ public class JobStore {
 
     public int countQueued() {
         return database.transaction(connection -> {
-            try (PreparedStatement count = connection.prepareStatement(
-                    "SELECT COUNT(*) FROM finetune_job WHERE state = 'QUEUED'");
+            try (PreparedStatement count =
+                            connection.prepareStatement("SELECT COUNT(*) FROM finetune_job WHERE state = 'QUEUED'");
                     ResultSet rows = count.executeQuery()) {
                 rows.next();
                 return rows.getInt(1);
@@ -145,16 +148,21 @@ public class JobStore {
     /** QUEUED -> RUNNING for {@code owner}; false when another replica (or a cancel) got there first. */
     public boolean claim(String id, String owner) {
         Instant now = Instant.now();
-        return update("UPDATE finetune_job SET state = 'RUNNING', owner = ?, started_at = ?, heartbeat_at = ?, "
-                + "revision = revision + 1 WHERE id = ? AND state = 'QUEUED'", owner, Database.timestamp(now),
-                Database.timestamp(now), id) == 1;
+        return update(
+                        "UPDATE finetune_job SET state = 'RUNNING', owner = ?, started_at = ?, heartbeat_at = ?, "
+                                + "revision = revision + 1 WHERE id = ? AND state = 'QUEUED'",
+                        owner,
+                        Database.timestamp(now),
+                        Database.timestamp(now),
+                        id)
+                == 1;
     }
 
     /** The stored examples of a job, checked against their SHA-256. */
     public byte[] input(String id) {
         return database.transaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT dataset, sha256 FROM finetune_job_input WHERE job_id = ?")) {
+            try (PreparedStatement select =
+                    connection.prepareStatement("SELECT dataset, sha256 FROM finetune_job_input WHERE job_id = ?")) {
                 select.setString(1, id);
                 try (ResultSet rows = select.executeQuery()) {
                     if (!rows.next()) {
@@ -174,25 +182,56 @@ public class JobStore {
      * Progress of a RUNNING job (also its heartbeat), and its row of the metric history ({@link #history}) in the same
      * transaction: a later report in the same epoch replaces that epoch's row.
      */
-    public void progress(String id, int epoch, int totalEpochs, long step, long totalSteps, Map<String, Double> train,
+    public void progress(
+            String id,
+            int epoch,
+            int totalEpochs,
+            long step,
+            long totalSteps,
+            Map<String, Double> train,
             Map<String, Double> validation) {
         Timestamp now = Database.timestamp(Instant.now());
         String trainJson = Database.json(train);
         String validationJson = Database.json(validation);
         database.transaction(connection -> {
-            if (update(connection, "UPDATE finetune_job SET epoch = ?, total_epochs = ?, step = ?, total_steps = ?, "
-                    + "train_metrics = ?, validation_metrics = ?, heartbeat_at = ?, revision = revision + 1 "
-                    + "WHERE id = ? AND state = 'RUNNING'", epoch, totalEpochs, step, totalSteps, trainJson,
-                    validationJson, now, id) == 0) {
+            if (update(
+                            connection,
+                            "UPDATE finetune_job SET epoch = ?, total_epochs = ?, step = ?, total_steps = ?, "
+                                    + "train_metrics = ?, validation_metrics = ?, heartbeat_at = ?, revision = revision + 1 "
+                                    + "WHERE id = ? AND state = 'RUNNING'",
+                            epoch,
+                            totalEpochs,
+                            step,
+                            totalSteps,
+                            trainJson,
+                            validationJson,
+                            now,
+                            id)
+                    == 0) {
                 return null;
             }
             // only the job's own replica writes its rows (it holds the RUNNING claim): no insert race to guard
-            if (update(connection, "UPDATE finetune_job_epoch SET step = ?, train_metrics = ?, validation_metrics = ?, "
-                    + "recorded_at = ? WHERE job_id = ? AND epoch = ?", step, trainJson, validationJson, now, id,
-                    epoch) == 0) {
-                update(connection, "INSERT INTO finetune_job_epoch (job_id, epoch, step, train_metrics, "
-                        + "validation_metrics, recorded_at) VALUES (?, ?, ?, ?, ?, ?)", id, epoch, step, trainJson,
-                        validationJson, now);
+            if (update(
+                            connection,
+                            "UPDATE finetune_job_epoch SET step = ?, train_metrics = ?, validation_metrics = ?, "
+                                    + "recorded_at = ? WHERE job_id = ? AND epoch = ?",
+                            step,
+                            trainJson,
+                            validationJson,
+                            now,
+                            id,
+                            epoch)
+                    == 0) {
+                update(
+                        connection,
+                        "INSERT INTO finetune_job_epoch (job_id, epoch, step, train_metrics, "
+                                + "validation_metrics, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        id,
+                        epoch,
+                        step,
+                        trainJson,
+                        validationJson,
+                        now);
             }
             return null;
         });
@@ -210,8 +249,12 @@ public class JobStore {
                 List<EpochMetrics> epochs = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next()) {
-                        epochs.add(new EpochMetrics(rows.getInt(1), rows.getLong(2), Database.metrics(rows.getString(3)),
-                                Database.metrics(rows.getString(4)), Database.instant(rows.getTimestamp(5))));
+                        epochs.add(new EpochMetrics(
+                                rows.getInt(1),
+                                rows.getLong(2),
+                                Database.metrics(rows.getString(3)),
+                                Database.metrics(rows.getString(4)),
+                                Database.instant(rows.getTimestamp(5))));
                     }
                 }
                 return Optional.of(List.copyOf(epochs));
@@ -221,16 +264,22 @@ public class JobStore {
 
     /** A sign of life of the replica running the job (see {@link #failStale}). */
     public void heartbeat(String id) {
-        update("UPDATE finetune_job SET heartbeat_at = ? WHERE id = ? AND state = 'RUNNING'",
-                Database.timestamp(Instant.now()), id);
+        update(
+                "UPDATE finetune_job SET heartbeat_at = ? WHERE id = ? AND state = 'RUNNING'",
+                Database.timestamp(Instant.now()),
+                id);
     }
 
     /** RUNNING -> QUEUED (its replica is shutting down): another replica, or this one after its restart, runs it. */
     public void requeue(String id) {
         database.transaction(connection -> {
-            if (update(connection, "UPDATE finetune_job SET state = 'QUEUED', owner = NULL, started_at = NULL, "
-                    + "heartbeat_at = NULL, epoch = 0, step = 0, train_metrics = NULL, validation_metrics = NULL, "
-                    + "revision = revision + 1 WHERE id = ? AND state = 'RUNNING' AND cancel_requested = FALSE", id) == 1) {
+            if (update(
+                            connection,
+                            "UPDATE finetune_job SET state = 'QUEUED', owner = NULL, started_at = NULL, "
+                                    + "heartbeat_at = NULL, epoch = 0, step = 0, train_metrics = NULL, validation_metrics = NULL, "
+                                    + "revision = revision + 1 WHERE id = ? AND state = 'RUNNING' AND cancel_requested = FALSE",
+                            id)
+                    == 1) {
                 // the rerun starts from epoch 1: its history must not mix with this run's
                 update(connection, "DELETE FROM finetune_job_epoch WHERE job_id = ?", id);
             }
@@ -240,8 +289,8 @@ public class JobStore {
 
     public boolean cancelRequested(String id) {
         return database.transaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT cancel_requested FROM finetune_job WHERE id = ?")) {
+            try (PreparedStatement select =
+                    connection.prepareStatement("SELECT cancel_requested FROM finetune_job WHERE id = ?")) {
                 select.setString(1, id);
                 try (ResultSet rows = select.executeQuery()) {
                     return rows.next() && rows.getBoolean(1);
@@ -261,8 +310,8 @@ public class JobStore {
                 cancel.setTimestamp(2, Database.timestamp(now));
                 cancel.setString(3, id);
                 if (cancel.executeUpdate() == 1) {
-                    try (PreparedStatement drop = connection.prepareStatement(
-                            "DELETE FROM finetune_job_input WHERE job_id = ?")) {
+                    try (PreparedStatement drop =
+                            connection.prepareStatement("DELETE FROM finetune_job_input WHERE job_id = ?")) {
                         drop.setString(1, id);
                         drop.executeUpdate();
                     }
@@ -270,8 +319,11 @@ public class JobStore {
             }
             return null;
         });
-        update("UPDATE finetune_job SET cancel_requested = TRUE, error_message = ?, revision = revision + 1 "
-                + "WHERE id = ? AND state = 'RUNNING' AND cancel_requested = FALSE", reason, id);
+        update(
+                "UPDATE finetune_job SET cancel_requested = TRUE, error_message = ?, revision = revision + 1 "
+                        + "WHERE id = ? AND state = 'RUNNING' AND cancel_requested = FALSE",
+                reason,
+                id);
     }
 
     /** RUNNING -> FAILED or CANCELLED, inputs dropped; false when the job was no longer running. */
@@ -293,7 +345,8 @@ public class JobStore {
             update.setString(5, id);
             changed = update.executeUpdate();
         }
-        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM finetune_job_input WHERE job_id = ?")) {
+        try (PreparedStatement delete =
+                connection.prepareStatement("DELETE FROM finetune_job_input WHERE job_id = ?")) {
             delete.setString(1, id);
             delete.executeUpdate();
         }
@@ -302,20 +355,24 @@ public class JobStore {
 
     /** Startup recovery: jobs RUNNING under this replica's name were cut off by its restart; they become FAILED. */
     public int failRestarted(String owner) {
-        int failed = update("UPDATE finetune_job SET state = 'FAILED', error_message = ?, ended_at = ?, "
-                + "revision = revision + 1 WHERE state = 'RUNNING' AND owner = ?",
+        int failed = update(
+                "UPDATE finetune_job SET state = 'FAILED', error_message = ?, ended_at = ?, "
+                        + "revision = revision + 1 WHERE state = 'RUNNING' AND owner = ?",
                 "interrupted: replica " + owner + " restarted while the job was running; upload it again",
-                Database.timestamp(Instant.now()), owner);
+                Database.timestamp(Instant.now()),
+                owner);
         dropEndedInputs();
         return failed;
     }
 
     /** Jobs of any replica whose heartbeat is older than {@code staleBefore} lost their replica: FAILED. */
     public int failStale(Instant staleBefore) {
-        int failed = update("UPDATE finetune_job SET state = 'FAILED', error_message = ?, ended_at = ?, "
-                + "revision = revision + 1 WHERE state = 'RUNNING' AND (heartbeat_at IS NULL OR heartbeat_at < ?)",
+        int failed = update(
+                "UPDATE finetune_job SET state = 'FAILED', error_message = ?, ended_at = ?, "
+                        + "revision = revision + 1 WHERE state = 'RUNNING' AND (heartbeat_at IS NULL OR heartbeat_at < ?)",
                 "interrupted: the replica running the job stopped sending heartbeats; upload it again",
-                Database.timestamp(Instant.now()), Database.timestamp(staleBefore));
+                Database.timestamp(Instant.now()),
+                Database.timestamp(staleBefore));
         if (failed > 0) {
             dropEndedInputs();
         }
@@ -342,14 +399,26 @@ public class JobStore {
 
     private static JobRecord read(ResultSet rows) throws SQLException {
         Object version = rows.getObject("head_version");
-        return new JobRecord(rows.getString("id"), JobState.valueOf(rows.getString("state")),
-                Database.spec(rows.getString("spec")), rows.getString("backbone"),
-                version == null ? null : ((Number) version).intValue(), rows.getInt("epoch"),
-                rows.getInt("total_epochs"), rows.getLong("step"), rows.getLong("total_steps"),
-                Database.metrics(rows.getString("train_metrics")), Database.metrics(rows.getString("validation_metrics")),
-                rows.getInt("train_examples"), rows.getInt("validation_examples"), rows.getString("error_message"),
-                rows.getBoolean("cancel_requested"), rows.getString("owner"), rows.getLong("revision"),
-                Database.instant(rows.getTimestamp("created_at")), Database.instant(rows.getTimestamp("started_at")),
+        return new JobRecord(
+                rows.getString("id"),
+                JobState.valueOf(rows.getString("state")),
+                Database.spec(rows.getString("spec")),
+                rows.getString("backbone"),
+                version == null ? null : ((Number) version).intValue(),
+                rows.getInt("epoch"),
+                rows.getInt("total_epochs"),
+                rows.getLong("step"),
+                rows.getLong("total_steps"),
+                Database.metrics(rows.getString("train_metrics")),
+                Database.metrics(rows.getString("validation_metrics")),
+                rows.getInt("train_examples"),
+                rows.getInt("validation_examples"),
+                rows.getString("error_message"),
+                rows.getBoolean("cancel_requested"),
+                rows.getString("owner"),
+                rows.getLong("revision"),
+                Database.instant(rows.getTimestamp("created_at")),
+                Database.instant(rows.getTimestamp("started_at")),
                 Database.instant(rows.getTimestamp("ended_at")));
     }
 }

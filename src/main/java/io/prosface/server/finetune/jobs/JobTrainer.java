@@ -1,8 +1,5 @@
 package io.prosface.server.finetune.jobs;
 
-import io.prosface.server.finetune.upload.Example;
-import io.prosface.server.finetune.upload.TaskSpec;
-import io.prosface.server.finetune.upload.TrainingOptions;
 import ai.djl.ndarray.NDManager;
 import io.prosface.core.data.FaceBox;
 import io.prosface.core.data.FacePreprocessor;
@@ -13,6 +10,9 @@ import io.prosface.core.model.HeadKind;
 import io.prosface.core.model.TaskHead;
 import io.prosface.core.model.VisionTransformer;
 import io.prosface.core.train.GradientRecording;
+import io.prosface.server.finetune.upload.Example;
+import io.prosface.server.finetune.upload.TaskSpec;
+import io.prosface.server.finetune.upload.TrainingOptions;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +38,7 @@ final class JobTrainer {
      * blocks already compute good features and should move less than a freshly initialised head.
      */
     static final double TAIL_LEARNING_RATE_SCALE = 0.1;
+
     private static final Object GRADIENT_COLLECTOR = new Object();
 
     /** Callbacks of a running job. */
@@ -49,7 +50,12 @@ final class JobTrainer {
         void features(int done, int total);
 
         /** A training round ended. */
-        void epochs(int epoch, int totalEpochs, long step, long totalSteps, Map<String, Double> train,
+        void epochs(
+                int epoch,
+                int totalEpochs,
+                long step,
+                long totalSteps,
+                Map<String, Double> train,
                 Map<String, Double> validation);
     }
 
@@ -57,9 +63,14 @@ final class JobTrainer {
      * The trained head and, for k &gt; 0, its tail (their arrays in the manager given to {@link #train}), its final
      * metrics, where time went.
      */
-    record Result(TaskHead head, BackboneTail tail, Map<String, Double> train, Map<String, Double> validation,
-            int trainExamples, int validationExamples, String timing) {
-    }
+    record Result(
+            TaskHead head,
+            BackboneTail tail,
+            Map<String, Double> train,
+            Map<String, Double> validation,
+            int trainExamples,
+            int validationExamples,
+            String timing) {}
 
     private final VisionTransformer backbone;
     private final FacePreprocessor preprocessor;
@@ -68,8 +79,12 @@ final class JobTrainer {
     private final int chunkSize;
 
     /** {@code decoder}: the guarded, upright decode serving uses (so a job trains on what predictions see). */
-    JobTrainer(VisionTransformer backbone, FacePreprocessor preprocessor, TrainingViews.ExampleDecoder decoder,
-            Function<BufferedImage, FaceBox> faceLocator, int chunkSize) {
+    JobTrainer(
+            VisionTransformer backbone,
+            FacePreprocessor preprocessor,
+            TrainingViews.ExampleDecoder decoder,
+            Function<BufferedImage, FaceBox> faceLocator,
+            int chunkSize) {
         this.backbone = backbone;
         this.preprocessor = preprocessor;
         this.decoder = decoder;
@@ -86,13 +101,16 @@ final class JobTrainer {
         int blocks = options.unfrozenBlocks();
         long start = System.nanoTime();
         TrainingViews views = new TrainingViews(preprocessor, decoder, options.detectFaces() ? faceLocator : null);
-        TrainingViews.Views train = views.build(examples, split.train(), kind, options.augmentedViews(), options.seed(),
-                listener::checkpoint);
-        TrainingViews.Views validation = views.build(examples, split.validation(), kind, 0, options.seed(),
-                listener::checkpoint);
+        TrainingViews.Views train = views.build(
+                examples, split.train(), kind, options.augmentedViews(), options.seed(), listener::checkpoint);
+        TrainingViews.Views validation =
+                views.build(examples, split.validation(), kind, 0, options.seed(), listener::checkpoint);
         int total = train.pixels().size() + validation.pixels().size();
         long t1 = System.nanoTime();
-        HeadFitting.Task task = new HeadFitting.Task(kind, spec.labels(), preprocessor.imageSize(),
+        HeadFitting.Task task = new HeadFitting.Task(
+                kind,
+                spec.labels(),
+                preprocessor.imageSize(),
                 new HeadFitting.Samples(train.pixels(), train.targets()),
                 new HeadFitting.Samples(validation.pixels(), validation.targets()));
         long stepsPerEpoch = (train.pixels().size() + options.batchSize() - 1) / options.batchSize();
@@ -108,16 +126,22 @@ final class JobTrainer {
             }
 
             @Override
-            public void report(long step, long steps, Map<String, Double> trainMetrics,
-                    Map<String, Double> validationMetrics) {
+            public void report(
+                    long step, long steps, Map<String, Double> trainMetrics, Map<String, Double> validationMetrics) {
                 int epoch = (int) Math.min(options.epochs(), (step + stepsPerEpoch - 1) / stepsPerEpoch);
                 listener.epochs(epoch, options.epochs(), step, steps, trainMetrics, validationMetrics);
             }
         };
         HeadFitting fitting = HeadFitting.cache(backbone, blocks, task, chunkSize, progress, manager);
         long t2 = System.nanoTime();
-        HeadTrainer.Settings settings = new HeadTrainer.Settings(options.epochs(), 0, options.batchSize(),
-                options.learningRate(), 1e-4, TAIL_LEARNING_RATE_SCALE, options.seed());
+        HeadTrainer.Settings settings = new HeadTrainer.Settings(
+                options.epochs(),
+                0,
+                options.batchSize(),
+                options.learningRate(),
+                1e-4,
+                TAIL_LEARNING_RATE_SCALE,
+                options.seed());
         listener.checkpoint();
         HeadFitting.Fitted fitted;
         // DJL's PyTorch engine allows one open gradient collector per JVM: concurrent jobs train one after the other
@@ -125,9 +149,20 @@ final class JobTrainer {
             fitted = fitting.train(settings, REPORTS, progress, manager);
         }
         long t3 = System.nanoTime();
-        return new Result(fitted.head(), fitted.tail(), fitted.train(), fitted.validation(), split.train().size(),
-                split.validation().size(), String.format("views %d ms, %s %d ms (%d views), training %d ms%s",
-                        (t1 - start) / 1_000_000, blocks == 0 ? "features" : "prefix tokens", (t2 - t1) / 1_000_000,
-                        total, (t3 - t2) / 1_000_000, blocks == 0 ? "" : ", last " + blocks + " blocks trained"));
+        return new Result(
+                fitted.head(),
+                fitted.tail(),
+                fitted.train(),
+                fitted.validation(),
+                split.train().size(),
+                split.validation().size(),
+                String.format(
+                        "views %d ms, %s %d ms (%d views), training %d ms%s",
+                        (t1 - start) / 1_000_000,
+                        blocks == 0 ? "features" : "prefix tokens",
+                        (t2 - t1) / 1_000_000,
+                        total,
+                        (t3 - t2) / 1_000_000,
+                        blocks == 0 ? "" : ", last " + blocks + " blocks trained"));
     }
 }

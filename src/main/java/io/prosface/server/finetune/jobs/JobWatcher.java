@@ -50,22 +50,26 @@ public class JobWatcher {
         }
         AtomicLong revision = new AtomicLong(first.revision());
         AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
-        task.set(timer.scheduleWithFixedDelay(() -> {
-            try {
-                JobRecord now = service.job(jobId);
-                if (now.revision() != revision.get()) {
-                    revision.set(now.revision());
-                    emitter.emit(now);
-                }
-                if (now.state().terminal()) {
-                    emitter.complete();
-                    task.get().cancel(false);
-                }
-            } catch (RuntimeException failure) {
-                emitter.fail(failure);
-                task.get().cancel(false);
-            }
-        }, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS));
+        task.set(timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        JobRecord now = service.job(jobId);
+                        if (now.revision() != revision.get()) {
+                            revision.set(now.revision());
+                            emitter.emit(now);
+                        }
+                        if (now.state().terminal()) {
+                            emitter.complete();
+                            task.get().cancel(false);
+                        }
+                    } catch (RuntimeException failure) {
+                        emitter.fail(failure);
+                        task.get().cancel(false);
+                    }
+                },
+                POLL_MILLIS,
+                POLL_MILLIS,
+                TimeUnit.MILLISECONDS));
         emitter.onTermination(() -> {
             ScheduledFuture<?> running = task.get();
             if (running != null) {

@@ -1,15 +1,15 @@
 package io.prosface.server.finetune.jobs;
 
-import io.prosface.server.finetune.upload.Example;
-import io.prosface.core.data.augment.AugmentedFace;
 import io.prosface.core.data.CropTransform;
 import io.prosface.core.data.DecodedImage;
 import io.prosface.core.data.FaceBox;
 import io.prosface.core.data.FacePreprocessor;
+import io.prosface.core.data.RgbImage;
+import io.prosface.core.data.augment.AugmentedFace;
 import io.prosface.core.data.augment.LandmarkAugmentation;
 import io.prosface.core.data.augment.LandmarkAugmentationConfig;
-import io.prosface.core.data.RgbImage;
 import io.prosface.core.model.HeadKind;
+import io.prosface.server.finetune.upload.Example;
 import io.prosface.server.inference.analysis.ImageDecoding;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -29,8 +29,7 @@ import java.util.function.Function;
 final class TrainingViews {
 
     /** Inputs and targets of one split. */
-    record Views(List<float[]> pixels, List<float[]> targets) {
-    }
+    record Views(List<float[]> pixels, List<float[]> targets) {}
 
     /** Encoded bytes to the upright image serving would see, holding its decode memory until closed. */
     @FunctionalInterface
@@ -51,14 +50,19 @@ final class TrainingViews {
         this.decoder = decoder;
         this.faceLocator = faceLocator;
         // milder than the 300-W recipe: few-shot heads see each face a handful of times
-        this.augmentation = new LandmarkAugmentation(new LandmarkAugmentationConfig(10, 0.95, 1.05, 0.04, 0.5),
-                preprocessor.preprocessing(), null);
+        this.augmentation = new LandmarkAugmentation(
+                new LandmarkAugmentationConfig(10, 0.95, 1.05, 0.04, 0.5), preprocessor.preprocessing(), null);
     }
 
     /**
      * @param beforeEach runs before each example (a job checkpoint: cancellation, yielding to inference)
      */
-    Views build(List<Example> examples, List<Integer> indices, HeadKind kind, int augmentedViews, long seed,
+    Views build(
+            List<Example> examples,
+            List<Integer> indices,
+            HeadKind kind,
+            int augmentedViews,
+            long seed,
             Runnable beforeEach) {
         List<float[]> pixels = new ArrayList<>();
         List<float[]> targets = new ArrayList<>();

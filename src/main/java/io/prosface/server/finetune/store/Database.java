@@ -1,6 +1,5 @@
 package io.prosface.server.finetune.store;
 
-import io.prosface.server.finetune.upload.TaskSpec;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +7,7 @@ import io.agroal.api.AgroalDataSource;
 import io.prosface.server.config.FineTuneConfig;
 import io.prosface.server.error.ErrorCode;
 import io.prosface.server.error.ServingException;
+import io.prosface.server.finetune.upload.TaskSpec;
 import io.quarkus.agroal.DataSource.DataSourceLiteral;
 import io.quarkus.arc.Arc;
 import io.quarkus.flyway.FlywayDataSource;
@@ -73,7 +73,9 @@ public class Database {
 
     @PostConstruct
     void connect() {
-        dataSource = Arc.container().select(AgroalDataSource.class, new DataSourceLiteral(config.datasource())).get();
+        dataSource = Arc.container()
+                .select(AgroalDataSource.class, new DataSourceLiteral(config.datasource()))
+                .get();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> exiting = true, "pros-finetune-store-exit"));
     }
 
@@ -90,7 +92,9 @@ public class Database {
             return true;
         }
         try {
-            flyways.select(FlywayDataSource.FlywayDataSourceLiteral.of(config.datasource())).get().migrate();
+            flyways.select(FlywayDataSource.FlywayDataSourceLiteral.of(config.datasource()))
+                    .get()
+                    .migrate();
             migrated = true;
             problem = null;
             publicProblem = null;
@@ -112,8 +116,10 @@ public class Database {
      */
     public Optional<String> check() {
         try {
-            transaction(connection -> connection.createStatement()
-                    .executeQuery("SELECT COUNT(*) FROM finetune_job WHERE 1 = 0").next());
+            transaction(connection -> connection
+                    .createStatement()
+                    .executeQuery("SELECT COUNT(*) FROM finetune_job WHERE 1 = 0")
+                    .next());
         } catch (StoreException failure) {
             return Optional.ofNullable(publicProblem).or(() -> Optional.of("fine-tuning store unavailable"));
         }
@@ -147,9 +153,13 @@ public class Database {
         String reason = failure.getClass().getSimpleName() + ": " + failure.getMessage();
         if (exiting || closedAtExit(failure)) {
             // the embedded database closes in its own JVM shutdown hook, possibly under a poll still running
-            LOG.debugf("fine-tuning store (datasource %s) used while the server exits: %s", config.datasource(), reason);
+            LOG.debugf(
+                    "fine-tuning store (datasource %s) used while the server exits: %s", config.datasource(), reason);
         } else if (!reason.equals(problem) && !Thread.currentThread().isInterrupted()) {
-            LOG.errorf(failure, "fine-tuning store (datasource %s) cannot be used; predictions go on", config.datasource());
+            LOG.errorf(
+                    failure,
+                    "fine-tuning store (datasource %s) cannot be used; predictions go on",
+                    config.datasource());
         }
         problem = reason;
         publicProblem = StoreFailures.describe(failure);
@@ -175,8 +185,11 @@ public class Database {
         private final String detail;
 
         public StoreException(String detail) {
-            super(ErrorCode.UNAVAILABLE, "fine-tuning store unavailable (predictions are not affected): see the "
-                    + "server log and the fine-tuning-store health check", null);
+            super(
+                    ErrorCode.UNAVAILABLE,
+                    "fine-tuning store unavailable (predictions are not affected): see the "
+                            + "server log and the fine-tuning-store health check",
+                    null);
             this.detail = detail;
         }
 

@@ -15,14 +15,14 @@ final class StoreFailures {
 
     /** H2's error numbers (org.h2.api.ErrorCode) worth a sentence of their own. */
     private static final int H2_FILE_CORRUPTED = 90030;
+
     private static final int H2_DATABASE_ALREADY_OPEN = 90020;
     private static final int H2_IO_EXCEPTION = 90028;
     private static final int H2_FILE_VERSION = 90048;
     private static final int H2_WRONG_USER_OR_PASSWORD = 28000;
     private static final int H2_CALLED_AT_SHUTDOWN = 90121;
 
-    private StoreFailures() {
-    }
+    private StoreFailures() {}
 
     /** One line without paths, URLs or names: what went wrong, plus the codes an operator can look up. */
     static String describe(Throwable failure) {

@@ -161,8 +161,8 @@ public final class ArchiveReader {
             return "block device";
         }
         byte type = entry.getLinkFlag();
-        boolean regular = type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM
-                || type == TarConstants.LF_CONTIG;
+        boolean regular =
+                type == TarConstants.LF_NORMAL || type == TarConstants.LF_OLDNORM || type == TarConstants.LF_CONTIG;
         if (regular || type == TarConstants.LF_DIR) {
             return null;
         }
@@ -171,8 +171,8 @@ public final class ArchiveReader {
 
     private void countEntry(String partName) {
         if (++entries > limits.maxArchiveEntries()) {
-            throw ServingException.tooLarge("archive " + partName + " has more than " + limits.maxArchiveEntries()
-                    + " entries");
+            throw ServingException.tooLarge(
+                    "archive " + partName + " has more than " + limits.maxArchiveEntries() + " entries");
         }
     }
 

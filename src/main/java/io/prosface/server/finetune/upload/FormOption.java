@@ -19,8 +19,14 @@ import java.util.Map;
  * @param values the accepted values of an enum, the default first
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record FormOption(String name, String type, @JsonProperty("default") Object defaultValue, Number min,
-        Number max, List<String> values, String description) {
+public record FormOption(
+        String name,
+        String type,
+        @JsonProperty("default") Object defaultValue,
+        Number min,
+        Number max,
+        List<String> values,
+        String description) {
 
     static FormOption integer(String name, Integer defaultValue, int min, int max, String description) {
         return new FormOption(name, "integer", defaultValue, min, max, null, description);
@@ -93,8 +99,8 @@ public record FormOption(String name, String type, @JsonProperty("default") Obje
         }
         String value = text.trim().toLowerCase(Locale.ROOT);
         if (!values.contains(value)) {
-            throw ServingException.invalidArgument(name + " must be one of '" + String.join("', '", values)
-                    + "', got '" + text + "'");
+            throw ServingException.invalidArgument(
+                    name + " must be one of '" + String.join("', '", values) + "', got '" + text + "'");
         }
         return value;
     }

@@ -16,8 +16,7 @@ import java.util.TreeSet;
 public final class LabelEncoder {
 
     /** The final outputs and one target per manifest row (same order). */
-    record Encoded(List<String> labels, List<float[]> targets) {
-    }
+    record Encoded(List<String> labels, List<float[]> targets) {}
 
     /** Longest output name (class, tag, regression output); the job and head records store every name. */
     public static final int MAX_LABEL_CHARACTERS = 200;
@@ -44,20 +43,31 @@ public final class LabelEncoder {
         return switch (kind) {
             case CLASSIFICATION, MULTILABEL -> {
                 TreeSet<String> distinct = new TreeSet<>();
-                manifest.rows().forEach(row -> row.fields().stream().filter(f -> !f.isEmpty()).forEach(distinct::add));
+                manifest.rows()
+                        .forEach(row ->
+                                row.fields().stream().filter(f -> !f.isEmpty()).forEach(distinct::add));
                 yield List.copyOf(distinct);
             }
-            case REGRESSION -> !manifest.columns().isEmpty() ? manifest.columns()
-                    : manifest.rows().get(0).fields().size() == 1 ? List.of("value")
-                    : java.util.stream.IntStream.range(0, manifest.rows().get(0).fields().size())
-                            .mapToObj(i -> "value" + i).toList();
+            case REGRESSION ->
+                !manifest.columns().isEmpty()
+                        ? manifest.columns()
+                        : manifest.rows().get(0).fields().size() == 1
+                                ? List.of("value")
+                                : java.util.stream.IntStream.range(
+                                                0,
+                                                manifest.rows().get(0).fields().size())
+                                        .mapToObj(i -> "value" + i)
+                                        .toList();
             case LANDMARKS -> {
                 int values = manifest.rows().get(0).fields().size();
                 if (values < 2 || values % 2 != 0) {
-                    throw ServingException.invalidArgument("manifest line " + manifest.rows().get(0).line()
-                            + ": landmarks need x,y pairs, found " + values + " values");
+                    throw ServingException.invalidArgument(
+                            "manifest line " + manifest.rows().get(0).line() + ": landmarks need x,y pairs, found "
+                                    + values + " values");
                 }
-                yield java.util.stream.IntStream.range(0, values / 2).mapToObj(Integer::toString).toList();
+                yield java.util.stream.IntStream.range(0, values / 2)
+                        .mapToObj(Integer::toString)
+                        .toList();
             }
             default -> throw new IllegalArgumentException(kind + " is not a few-shot kind");
         };
@@ -95,7 +105,10 @@ public final class LabelEncoder {
 
     private static float[] numbers(Manifest.Row row, int count, String what) {
         if (row.fields().size() != count) {
-            throw bad(row, "expected " + count + " numbers for " + what + ", found " + row.fields().size());
+            throw bad(
+                    row,
+                    "expected " + count + " numbers for " + what + ", found "
+                            + row.fields().size());
         }
         float[] values = new float[count];
         for (int i = 0; i < count; i++) {
@@ -121,7 +134,10 @@ public final class LabelEncoder {
             Map<String, Integer> counts = new LinkedHashMap<>();
             labels.forEach(label -> counts.put(label, 0));
             targets.forEach(target -> counts.merge(labels.get((int) target[0]), 1, Integer::sum));
-            List<String> missing = counts.entrySet().stream().filter(e -> e.getValue() == 0).map(Map.Entry::getKey).toList();
+            List<String> missing = counts.entrySet().stream()
+                    .filter(e -> e.getValue() == 0)
+                    .map(Map.Entry::getKey)
+                    .toList();
             if (!missing.isEmpty()) {
                 throw ServingException.invalidArgument("no example of class(es) " + missing);
             }
@@ -145,8 +161,8 @@ public final class LabelEncoder {
             total += label.length();
         }
         if (total > MAX_LABELS_CHARACTERS) {
-            throw ServingException.invalidArgument(labels.size() + " labels of " + total
-                    + " characters together, limit " + MAX_LABELS_CHARACTERS);
+            throw ServingException.invalidArgument(
+                    labels.size() + " labels of " + total + " characters together, limit " + MAX_LABELS_CHARACTERS);
         }
     }
 

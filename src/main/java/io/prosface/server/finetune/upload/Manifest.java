@@ -16,6 +16,5 @@ public record Manifest(List<String> columns, List<Row> rows) {
      * @param image the image name as written
      * @param fields the label as text fields: one class, several tags, several numbers
      */
-    public record Row(int line, String image, List<String> fields) {
-    }
+    public record Row(int line, String image, List<String> fields) {}
 }

@@ -1,9 +1,9 @@
 package io.prosface.server.finetune.upload;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -38,7 +38,10 @@ public final class ManifestParser {
     static final int MAX_JSON_NESTING = 16;
 
     private static final JsonFactory JSON_FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_JSON_NESTING).build()).build();
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_JSON_NESTING)
+                    .build())
+            .build();
     private static final ObjectMapper JSON = new ObjectMapper(JSON_FACTORY);
 
     private ManifestParser() {}
@@ -49,7 +52,8 @@ public final class ManifestParser {
             text = text.substring(1);
         }
         String lower = fileName.toLowerCase(java.util.Locale.ROOT);
-        boolean json = lower.endsWith(".json") || (!lower.endsWith(".csv") && text.stripLeading().startsWith("{"));
+        boolean json = lower.endsWith(".json")
+                || (!lower.endsWith(".csv") && text.stripLeading().startsWith("{"));
         Manifest manifest = json ? parseJson(text) : parseCsv(text);
         if (manifest.rows().isEmpty()) {
             throw ServingException.invalidArgument("manifest " + fileName + " has no labelled images");
@@ -72,7 +76,8 @@ public final class ManifestParser {
             throw ServingException.invalidArgument("manifest line " + (headerIndex + 1)
                     + ": the CSV header must be 'image,<label column(s)>', got '" + lines[headerIndex] + "'");
         }
-        List<String> columns = header.subList(1, header.size()).stream().map(String::trim).toList();
+        List<String> columns =
+                header.subList(1, header.size()).stream().map(String::trim).toList();
         boolean tagColumn = columns.size() == 1 && columns.get(0).equalsIgnoreCase("labels");
         List<Manifest.Row> rows = new ArrayList<>();
         for (int index = headerIndex + 1; index < lines.length; index++) {
@@ -86,9 +91,11 @@ public final class ManifestParser {
                         + " columns like the header, found " + fields.size());
             }
             String image = fields.get(0).trim();
-            List<String> label = fields.subList(1, fields.size()).stream().map(String::trim).toList();
+            List<String> label =
+                    fields.subList(1, fields.size()).stream().map(String::trim).toList();
             if (tagColumn) {
-                label = label.get(0).isEmpty() ? List.of()
+                label = label.get(0).isEmpty()
+                        ? List.of()
                         : List.of(label.get(0).split("\\s*[;|]\\s*"));
             }
             rows.add(new Manifest.Row(line, image, label));
@@ -146,8 +153,9 @@ public final class ManifestParser {
                     + MAX_JSON_NESTING + " levels, or a value too long): " + overLimit.getOriginalMessage());
         } catch (JsonProcessingException bad) {
             JsonLocation location = bad.getLocation();
-            throw ServingException.invalidArgument((location == null ? "manifest" : "manifest line "
-                    + location.getLineNr()) + ": invalid JSON: " + bad.getOriginalMessage());
+            throw ServingException.invalidArgument(
+                    (location == null ? "manifest" : "manifest line " + location.getLineNr()) + ": invalid JSON: "
+                            + bad.getOriginalMessage());
         } catch (IOException unreadable) {
             throw ServingException.invalidArgument("manifest cannot be read: " + unreadable.getMessage());
         }
@@ -192,8 +200,8 @@ public final class ManifestParser {
 
     private static String scalar(JsonNode value, int line) {
         if (value.isContainerNode() || value.isNull()) {
-            throw ServingException.invalidArgument("manifest line " + line + ": nested value " + value
-                    + " where a text or a number was expected");
+            throw ServingException.invalidArgument(
+                    "manifest line " + line + ": nested value " + value + " where a text or a number was expected");
         }
         return value.asText();
     }

@@ -30,8 +30,8 @@ public final class SpecForm {
     public static TaskSpec parse(Map<String, String> form, FormOptions trainingOptions) {
         String kindText = required(form, "kind").toLowerCase(Locale.ROOT);
         if (!KINDS.contains(kindText)) {
-            throw ServingException.invalidArgument("unknown task kind '" + form.get("kind") + "'; known: "
-                    + String.join(", ", KINDS));
+            throw ServingException.invalidArgument(
+                    "unknown task kind '" + form.get("kind") + "'; known: " + String.join(", ", KINDS));
         }
         HeadKind kind = HeadKind.valueOf(kindText.toUpperCase(Locale.ROOT));
         String headName = required(form, "head_name");
@@ -42,8 +42,11 @@ public final class SpecForm {
         List<String> labels = list(form.getOrDefault("classes", form.get("labels")));
         if (kind == HeadKind.LANDMARKS) {
             int points = FormOptions.POINTS.readInteger(form);
-            labels = points == 0 ? List.of() : java.util.stream.IntStream.range(0, points)
-                    .mapToObj(Integer::toString).toList();
+            labels = points == 0
+                    ? List.of()
+                    : java.util.stream.IntStream.range(0, points)
+                            .mapToObj(Integer::toString)
+                            .toList();
         }
         TrainingOptions options = trainingOptions.read(form);
         return new TaskSpec(kind, headName, labels, options);
@@ -61,7 +64,10 @@ public final class SpecForm {
         if (text == null || text.isBlank()) {
             return List.of();
         }
-        List<String> values = Arrays.stream(text.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+        List<String> values = Arrays.stream(text.split(","))
+                .map(String::trim)
+                .filter(v -> !v.isEmpty())
+                .toList();
         if (values.stream().distinct().count() != values.size()) {
             throw ServingException.invalidArgument("classes/labels has duplicates: " + values);
         }

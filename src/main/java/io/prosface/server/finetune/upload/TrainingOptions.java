@@ -17,6 +17,13 @@ package io.prosface.server.finetune.upload;
  * @param detectFaces crop training images around the largest detected face, as serving does without a client box;
  *     false: use the whole image
  */
-public record TrainingOptions(int epochs, double learningRate, int batchSize, double validationSplit,
-        int unfrozenBlocks, int augmentedViews, long seed, boolean promote, boolean detectFaces) {
-}
+public record TrainingOptions(
+        int epochs,
+        double learningRate,
+        int batchSize,
+        double validationSplit,
+        int unfrozenBlocks,
+        int augmentedViews,
+        long seed,
+        boolean promote,
+        boolean detectFaces) {}

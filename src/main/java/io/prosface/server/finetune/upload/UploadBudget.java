@@ -50,9 +50,11 @@ public final class UploadBudget {
             do {
                 before = held.get();
                 if (bytes > capacity - before) {
-                    throw ServingException.queueFull("uploads in flight on this server hold " + before + " of "
-                            + capacity + " bytes (pros.finetune.upload.max-in-flight-bytes) and this one needs "
-                            + bytes + " more: retry later", retryAfter);
+                    throw ServingException.queueFull(
+                            "uploads in flight on this server hold " + before + " of "
+                                    + capacity + " bytes (pros.finetune.upload.max-in-flight-bytes) and this one needs "
+                                    + bytes + " more: retry later",
+                            retryAfter);
                 }
             } while (!held.compareAndSet(before, before + bytes));
             charged += bytes;

@@ -14,12 +14,25 @@ import io.prosface.server.config.FineTuneConfig;
  * @param maxImagePixels width x height of one image, read from its header
  * @param minExamples fewest labelled examples
  */
-public record UploadLimits(long maxBytes, int maxFiles, int maxArchiveEntries, long maxUncompressedBytes,
-        int maxCompressionRatio, long maxImageBytes, long maxImagePixels, int minExamples) {
+public record UploadLimits(
+        long maxBytes,
+        int maxFiles,
+        int maxArchiveEntries,
+        long maxUncompressedBytes,
+        int maxCompressionRatio,
+        long maxImageBytes,
+        long maxImagePixels,
+        int minExamples) {
 
     public static UploadLimits of(FineTuneConfig.Upload upload) {
-        return new UploadLimits(upload.maxBytes(), upload.maxFiles(), upload.maxArchiveEntries(),
-                upload.maxUncompressedBytes(), upload.maxCompressionRatio(), upload.maxImageBytes(),
-                upload.maxImagePixels(), upload.minExamples());
+        return new UploadLimits(
+                upload.maxBytes(),
+                upload.maxFiles(),
+                upload.maxArchiveEntries(),
+                upload.maxUncompressedBytes(),
+                upload.maxCompressionRatio(),
+                upload.maxImageBytes(),
+                upload.maxImagePixels(),
+                upload.minExamples());
     }
 }

@@ -51,8 +51,8 @@ public final class UploadValidator {
      * @param images single image parts
      * @param manifest the manifest part, or null when it should be inside an archive
      */
-    public TrainingSet validate(TaskSpec spec, List<UploadedFile> archives, List<UploadedFile> images,
-            UploadedFile manifest) {
+    public TrainingSet validate(
+            TaskSpec spec, List<UploadedFile> archives, List<UploadedFile> images, UploadedFile manifest) {
         long total = (manifest == null ? 0 : manifest.bytes().length);
         for (UploadedFile part : archives) {
             total += part.bytes().length;
@@ -69,8 +69,10 @@ public final class UploadValidator {
             files.addAll(reader.read(archive.name(), archive.bytes()));
         }
         if (manifest == null) {
-            manifest = files.stream().filter(f -> MANIFEST_NAMES.contains(f.baseName().toLowerCase(Locale.ROOT)))
-                    .min(java.util.Comparator.comparingInt(f -> f.name().split("/").length)).orElseThrow(() ->
+            manifest = files.stream()
+                    .filter(f -> MANIFEST_NAMES.contains(f.baseName().toLowerCase(Locale.ROOT)))
+                    .min(java.util.Comparator.comparingInt(f -> f.name().split("/").length))
+                    .orElseThrow(() ->
                             ServingException.invalidArgument("no label manifest: send a 'manifest' part (CSV or JSON) "
                                     + "or put manifest.csv / manifest.json in the archive"));
         }
@@ -88,7 +90,10 @@ public final class UploadValidator {
         }
         List<Example> examples = new ArrayList<>();
         for (int i = 0; i < parsed.rows().size(); i++) {
-            examples.add(new Example(parsed.rows().get(i).image(), resolved.get(i), encoded.targets().get(i)));
+            examples.add(new Example(
+                    parsed.rows().get(i).image(),
+                    resolved.get(i),
+                    encoded.targets().get(i)));
         }
         TaskSpec finalSpec = new TaskSpec(spec.kind(), spec.headName(), encoded.labels(), spec.options());
         return new TrainingSet(finalSpec, examples);
@@ -123,9 +128,10 @@ public final class UploadValidator {
             try {
                 imageCheck.decode(file.bytes());
             } catch (InvalidImageException invalid) {
-                throw new ServingException(invalid.reason() == InvalidImageException.Reason.TOO_MANY_BYTES
-                        ? io.prosface.server.error.ErrorCode.PAYLOAD_TOO_LARGE
-                        : io.prosface.server.error.ErrorCode.INVALID_ARGUMENT,
+                throw new ServingException(
+                        invalid.reason() == InvalidImageException.Reason.TOO_MANY_BYTES
+                                ? io.prosface.server.error.ErrorCode.PAYLOAD_TOO_LARGE
+                                : io.prosface.server.error.ErrorCode.INVALID_ARGUMENT,
                         where + "image '" + row.image() + "' (" + file.origin() + ") refused: " + invalid.getMessage());
             }
             images.add(file.bytes());

@@ -1,7 +1,7 @@
 package io.prosface.server.inference.analysis;
 
-import io.prosface.server.inference.registry.HeadChoice;
 import io.prosface.core.data.FaceBox;
+import io.prosface.server.inference.registry.HeadChoice;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
@@ -21,19 +21,30 @@ import java.util.function.Predicate;
  * @param optionalTasks those of {@code tasks} that are left out, not refused, when the served model has no head for
  *     them (a request without tasks gets {@link #DEFAULT_TASKS}, age only when the model has an age head)
  */
-public record AnalysisRequest(byte[] image, Optional<FaceBox> box, Set<FaceTask> tasks, List<HeadChoice> heads,
-        int maxFaces, long deadlineNanos, Set<FaceTask> optionalTasks) {
+public record AnalysisRequest(
+        byte[] image,
+        Optional<FaceBox> box,
+        Set<FaceTask> tasks,
+        List<HeadChoice> heads,
+        int maxFaces,
+        long deadlineNanos,
+        Set<FaceTask> optionalTasks) {
 
     /** What a request that names no task gets: everything but regression (which needs a head chosen for it). */
-    public static final Set<FaceTask> DEFAULT_TASKS = Collections.unmodifiableSet(EnumSet.of(FaceTask.ATTRIBUTES,
-            FaceTask.EXPRESSION, FaceTask.LANDMARKS, FaceTask.EMBEDDING, FaceTask.AGE));
+    public static final Set<FaceTask> DEFAULT_TASKS = Collections.unmodifiableSet(
+            EnumSet.of(FaceTask.ATTRIBUTES, FaceTask.EXPRESSION, FaceTask.LANDMARKS, FaceTask.EMBEDDING, FaceTask.AGE));
 
     /** Of the default tasks, those answered only when the served model has a head for them. */
     public static final Set<FaceTask> OPTIONAL_DEFAULT_TASKS = Collections.unmodifiableSet(EnumSet.of(FaceTask.AGE));
 
     /** A request whose every task is required. */
-    public AnalysisRequest(byte[] image, Optional<FaceBox> box, Set<FaceTask> tasks, List<HeadChoice> heads,
-            int maxFaces, long deadlineNanos) {
+    public AnalysisRequest(
+            byte[] image,
+            Optional<FaceBox> box,
+            Set<FaceTask> tasks,
+            List<HeadChoice> heads,
+            int maxFaces,
+            long deadlineNanos) {
         this(image, box, tasks, heads, maxFaces, deadlineNanos, Set.of());
     }
 
@@ -43,7 +54,9 @@ public record AnalysisRequest(byte[] image, Optional<FaceBox> box, Set<FaceTask>
             return this;
         }
         Set<FaceTask> kept = EnumSet.noneOf(FaceTask.class);
-        tasks.stream().filter(task -> !optionalTasks.contains(task) || served.test(task)).forEach(kept::add);
+        tasks.stream()
+                .filter(task -> !optionalTasks.contains(task) || served.test(task))
+                .forEach(kept::add);
         return new AnalysisRequest(image, box, kept, heads, maxFaces, deadlineNanos, Set.of());
     }
 }

@@ -13,6 +13,11 @@ import java.util.Map;
  * @param format the detected encoding: jpeg, png, bmp or webp
  * @param timing server-side durations
  */
-public record AnalysisResult(List<FaceResult> faces, String backbone, Map<FaceTask, HeadId> heads, int imageWidth,
-        int imageHeight, String format, RequestTiming timing) {
-}
+public record AnalysisResult(
+        List<FaceResult> faces,
+        String backbone,
+        Map<FaceTask, HeadId> heads,
+        int imageWidth,
+        int imageHeight,
+        String format,
+        RequestTiming timing) {}

@@ -12,7 +12,11 @@ public final class ClientBoxes {
     private ClientBoxes() {}
 
     public static FaceBox checked(float x, float y, float width, float height) {
-        if (!(width > 0) || !(height > 0) || !Float.isFinite(x) || !Float.isFinite(y) || !Float.isFinite(width)
+        if (!(width > 0)
+                || !(height > 0)
+                || !Float.isFinite(x)
+                || !Float.isFinite(y)
+                || !Float.isFinite(width)
                 || !Float.isFinite(height)) {
             throw ServingException.invalidArgument("box needs a finite x, y and a positive width, height; got x=" + x
                     + " y=" + y + " width=" + width + " height=" + height);

@@ -56,11 +56,14 @@ final class DecodeBudget {
         }
         if (!acquired) {
             if (untilDeadline <= waitNanos) {
-                throw ServingException.deadlineExceeded("deadline exceeded while waiting for memory to decode the image");
+                throw ServingException.deadlineExceeded(
+                        "deadline exceeded while waiting for memory to decode the image");
             }
-            throw ServingException.queueFull("decode memory budget (pros.input.decode-memory-budget, "
-                    + mebibytes(totalKibibytes * 1024L) + ") is in use by other requests; this image needs "
-                    + mebibytes(bytes) + " once decoded", retryAfter);
+            throw ServingException.queueFull(
+                    "decode memory budget (pros.input.decode-memory-budget, "
+                            + mebibytes(totalKibibytes * 1024L) + ") is in use by other requests; this image needs "
+                            + mebibytes(bytes) + " once decoded",
+                    retryAfter);
         }
         AtomicBoolean released = new AtomicBoolean();
         return () -> {

@@ -10,5 +10,4 @@ import io.prosface.core.data.FaceBox;
  *     ({@link io.prosface.detect.LandmarkSquare}), which is how training frames every face
  * @param score detector confidence, higher is surer, not a probability (Haar cascade: merged raw hits)
  */
-public record DetectedFace(FaceBox box, FaceBox cropBox, float score) {
-}
+public record DetectedFace(FaceBox box, FaceBox cropBox, float score) {}

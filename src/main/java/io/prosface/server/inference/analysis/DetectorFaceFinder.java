@@ -3,9 +3,9 @@ package io.prosface.server.inference.analysis;
 import io.prosface.core.data.FaceBox;
 import io.prosface.detect.FaceDetector;
 import io.prosface.detect.LandmarkSquare;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
-import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.awt.image.BufferedImage;
 import java.util.List;
@@ -39,9 +39,10 @@ public class DetectorFaceFinder implements FaceFinder {
         return detector.detect(image, maxFaces).stream()
                 .map(box -> {
                     LandmarkSquare square = LandmarkSquare.of(box);
-                    return new DetectedFace(new FaceBox(box.x(), box.y(), box.width(), box.height()),
-                            new FaceBox((float) square.x(), (float) square.y(), (float) square.side(),
-                                    (float) square.side()),
+                    return new DetectedFace(
+                            new FaceBox(box.x(), box.y(), box.width(), box.height()),
+                            new FaceBox((float) square.x(), (float) square.y(), (float) square.side(), (float)
+                                    square.side()),
                             box.neighbours());
                 })
                 .toList();

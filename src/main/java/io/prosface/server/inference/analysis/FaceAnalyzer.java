@@ -1,11 +1,5 @@
 package io.prosface.server.inference.analysis;
 
-import io.prosface.server.inference.InferenceEngine;
-import io.prosface.server.inference.batching.Batched;
-import io.prosface.server.inference.registry.HeadId;
-import io.prosface.server.inference.registry.HeadResolution;
-import io.prosface.server.inference.registry.LoadedHead;
-import io.prosface.server.inference.registry.ModelRegistry;
 import io.prosface.core.data.DecodedImage;
 import io.prosface.core.data.FaceBox;
 import io.prosface.core.data.FacePreprocessor;
@@ -15,6 +9,12 @@ import io.prosface.server.config.InferenceConfig;
 import io.prosface.server.config.InputConfig;
 import io.prosface.server.error.ServingException;
 import io.prosface.server.health.OutOfMemoryWatch;
+import io.prosface.server.inference.InferenceEngine;
+import io.prosface.server.inference.batching.Batched;
+import io.prosface.server.inference.registry.HeadId;
+import io.prosface.server.inference.registry.HeadResolution;
+import io.prosface.server.inference.registry.LoadedHead;
+import io.prosface.server.inference.registry.ModelRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -84,12 +84,18 @@ public class FaceAnalyzer {
     @PostConstruct
     void start() {
         decoder = decoding.decoder(inputConfig.maxImageBytes(), inputConfig.maxPixels());
-        int threads = inferenceConfig.preprocessThreads() > 0 ? inferenceConfig.preprocessThreads()
+        int threads = inferenceConfig.preprocessThreads() > 0
+                ? inferenceConfig.preprocessThreads()
                 : Runtime.getRuntime().availableProcessors();
         AtomicInteger counter = new AtomicInteger();
         // bounded like the batcher's queue: when it is full, refuse instead of piling up decoded images
-        preprocessing = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(inferenceConfig.maxQueueSize()), runnable -> {
+        preprocessing = new ThreadPoolExecutor(
+                threads,
+                threads,
+                0,
+                TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(inferenceConfig.maxQueueSize()),
+                runnable -> {
                     Thread thread = new Thread(runnable, "pros-preprocess-" + counter.incrementAndGet());
                     thread.setDaemon(true);
                     return thread;
@@ -130,8 +136,8 @@ public class FaceAnalyzer {
         ModelRegistry registry = engine.readyRegistry();
         // default tasks the served model cannot answer (age without an age head) are left out, not refused, unless
         // the client chose a head for them
-        AnalysisRequest request = asked.withoutUnserved(task -> registry.hasHeadFor(task)
-                || asked.heads().stream().anyMatch(choice -> choice.task() == task));
+        AnalysisRequest request = asked.withoutUnserved(
+                task -> registry.hasHeadFor(task) || asked.heads().stream().anyMatch(choice -> choice.task() == task));
         validate(request);
         Map<FaceTask, LoadedHead> heads = HeadResolution.retain(registry, request);
         LoadedHead reframer = reframingHead(registry, request);
@@ -147,8 +153,9 @@ public class FaceAnalyzer {
         try {
             preprocessing.execute(() -> prepareAndSubmit(registry, request, heads, reframer, answer, started));
         } catch (RejectedExecutionException full) {
-            answer.completeExceptionally(ServingException.queueFull("preprocessing queue full ("
-                    + inferenceConfig.maxQueueSize() + " waiting)", inferenceConfig.retryAfter()));
+            answer.completeExceptionally(ServingException.queueFull(
+                    "preprocessing queue full (" + inferenceConfig.maxQueueSize() + " waiting)",
+                    inferenceConfig.retryAfter()));
         }
         return answer;
     }
@@ -165,8 +172,8 @@ public class FaceAnalyzer {
             throw ServingException.invalidArgument("invalid image: EMPTY: no image bytes");
         }
         if (request.image().length > inputConfig.maxImageBytes()) {
-            throw ServingException.tooLarge("image is " + request.image().length + " bytes, limit "
-                    + inputConfig.maxImageBytes());
+            throw ServingException.tooLarge(
+                    "image is " + request.image().length + " bytes, limit " + inputConfig.maxImageBytes());
         }
     }
 
@@ -183,8 +190,13 @@ public class FaceAnalyzer {
         return head;
     }
 
-    private void prepareAndSubmit(ModelRegistry registry, AnalysisRequest request, Map<FaceTask, LoadedHead> heads,
-            LoadedHead reframer, CompletableFuture<AnalysisResult> answer, long started) {
+    private void prepareAndSubmit(
+            ModelRegistry registry,
+            AnalysisRequest request,
+            Map<FaceTask, LoadedHead> heads,
+            LoadedHead reframer,
+            CompletableFuture<AnalysisResult> answer,
+            long started) {
         try {
             if (answer.isDone()) {
                 return;
@@ -193,8 +205,8 @@ public class FaceAnalyzer {
                 throw ServingException.deadlineExceeded("deadline exceeded before the image was decoded");
             }
             long decodeStart = System.nanoTime();
-            ImageDecoding.Decoded held = decoding.decode(decoder, request.image(), decoding.decodeWaitNanos(),
-                    request.deadlineNanos());
+            ImageDecoding.Decoded held =
+                    decoding.decode(decoder, request.image(), decoding.decodeWaitNanos(), request.deadlineNanos());
             // held until the answer: the decoded image lives until the last crop (the re-framing cut) is made
             answer.whenComplete((result, failure) -> held.close());
             DecodedImage decoded = held.image();
@@ -209,8 +221,14 @@ public class FaceAnalyzer {
             }
             Map<FaceTask, HeadId> headIds = new EnumMap<>(FaceTask.class);
             heads.forEach((task, head) -> headIds.put(task, new HeadId(head.name(), head.version())));
-            ResultShape shape = new ResultShape(registry.modelVersion(), headIds, decoded, decoded.format(),
-                    detectStart - decodeStart, request.box().isPresent() ? 0 : detectEnd - detectStart, started);
+            ResultShape shape = new ResultShape(
+                    registry.modelVersion(),
+                    headIds,
+                    decoded,
+                    decoded.format(),
+                    detectStart - decodeStart,
+                    request.box().isPresent() ? 0 : detectEnd - detectStart,
+                    started);
             if (reframer == null || faces.isEmpty()) {
                 submitAll(request, heads, candidates, faces, shape, answer);
                 return;
@@ -219,23 +237,29 @@ public class FaceAnalyzer {
             answer.whenComplete((result, failure) -> firstPass.forEach(face -> face.cancel(false)));
             // the re-cut runs on this pool, not on the model worker that completes the first pass
             LandmarkReframing.firstPass(engine, reframer, faces, request.deadlineNanos(), firstPass)
-                    .whenCompleteAsync((points, failure) -> {
-                        try {
-                            if (failure != null) {
-                                answer.completeExceptionally(failure instanceof java.util.concurrent.CompletionException
-                                        && failure.getCause() != null ? failure.getCause() : failure);
-                                return;
-                            }
-                            List<PreparedFace> reframed = LandmarkReframing.recut(faces, points,
-                                    box -> preprocessor.prepare(image, box));
-                            submitAll(request, heads, candidates, reframed, shape, answer);
-                        } catch (RuntimeException | Error broken) {
-                            fail(answer, broken);
-                        }
-                    }, preprocessing)
+                    .whenCompleteAsync(
+                            (points, failure) -> {
+                                try {
+                                    if (failure != null) {
+                                        answer.completeExceptionally(
+                                                failure instanceof java.util.concurrent.CompletionException
+                                                                && failure.getCause() != null
+                                                        ? failure.getCause()
+                                                        : failure);
+                                        return;
+                                    }
+                                    List<PreparedFace> reframed = LandmarkReframing.recut(
+                                            faces, points, box -> preprocessor.prepare(image, box));
+                                    submitAll(request, heads, candidates, reframed, shape, answer);
+                                } catch (RuntimeException | Error broken) {
+                                    fail(answer, broken);
+                                }
+                            },
+                            preprocessing)
                     .exceptionally(rejected -> {
-                        answer.completeExceptionally(ServingException.queueFull("preprocessing queue full ("
-                                + inferenceConfig.maxQueueSize() + " waiting)", inferenceConfig.retryAfter()));
+                        answer.completeExceptionally(ServingException.queueFull(
+                                "preprocessing queue full (" + inferenceConfig.maxQueueSize() + " waiting)",
+                                inferenceConfig.retryAfter()));
                         return null;
                     });
         } catch (RuntimeException | Error failure) {
@@ -288,15 +312,27 @@ public class FaceAnalyzer {
         }
         int maxFaces = request.maxFaces() > 0 ? request.maxFaces() : inputConfig.defaultMaxFaces();
         return faceFinder.find(image.pixels(), maxFaces).stream()
-                .map(face -> new Candidate(face.cropBox(), image.toFullSize(face.box()), true, face.score())).toList();
+                .map(face -> new Candidate(face.cropBox(), image.toFullSize(face.box()), true, face.score()))
+                .toList();
     }
 
     /** What every face's answer shares; {@code image} maps decoded pixels back to the full-size upright image. */
-    private record ResultShape(String backbone, Map<FaceTask, HeadId> heads, DecodedImage image, String format,
-            long decodeNanos, long detectNanos, long startedNanos) {}
+    private record ResultShape(
+            String backbone,
+            Map<FaceTask, HeadId> heads,
+            DecodedImage image,
+            String format,
+            long decodeNanos,
+            long detectNanos,
+            long startedNanos) {}
 
-    private void submitAll(AnalysisRequest request, Map<FaceTask, LoadedHead> heads, List<Candidate> candidates,
-            List<PreparedFace> faces, ResultShape shape, CompletableFuture<AnalysisResult> answer) {
+    private void submitAll(
+            AnalysisRequest request,
+            Map<FaceTask, LoadedHead> heads,
+            List<Candidate> candidates,
+            List<PreparedFace> faces,
+            ResultShape shape,
+            CompletableFuture<AnalysisResult> answer) {
         List<CompletableFuture<Batched<FaceOutputs>>> pending = new ArrayList<>(faces.size());
         Set<FaceTask> tasks = Set.copyOf(request.tasks());
         for (PreparedFace face : faces) {
@@ -306,8 +342,10 @@ public class FaceAnalyzer {
         answer.whenComplete((result, failure) -> pending.forEach(face -> face.cancel(false)));
         pending.forEach(face -> face.whenComplete((outputs, failure) -> {
             if (failure != null) {
-                Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure;
+                Throwable cause =
+                        failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                                ? failure.getCause()
+                                : failure;
                 if (cause instanceof OutOfMemoryError outOfMemoryError) {
                     failOutOfMemory(answer, outOfMemoryError, "while running a batch");
                 } else {
@@ -315,36 +353,54 @@ public class FaceAnalyzer {
                 }
             }
         }));
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenRun(() -> {
-            List<FaceResult> results = new ArrayList<>(faces.size());
-            long queue = 0;
-            long compute = 0;
-            for (int index = 0; index < faces.size(); index++) {
-                Batched<FaceOutputs> batched = pending.get(index).join();
-                queue = Math.max(queue, batched.queueNanos());
-                compute = Math.max(compute, batched.computeNanos());
-                results.add(toResult(candidates.get(index), faces.get(index), batched.output(), shape.image()));
-            }
-            RequestTiming timing = new RequestTiming(shape.decodeNanos(), shape.detectNanos(), queue, compute,
-                    System.nanoTime() - shape.startedNanos());
-            answer.complete(new AnalysisResult(results, shape.backbone(), shape.heads(), shape.image().width(),
-                    shape.image().height(), shape.format(), timing));
-        }).exceptionally(broken -> {
-            answer.completeExceptionally(broken); // a failure while assembling the answer must still answer
-            return null;
-        });
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                .thenRun(() -> {
+                    List<FaceResult> results = new ArrayList<>(faces.size());
+                    long queue = 0;
+                    long compute = 0;
+                    for (int index = 0; index < faces.size(); index++) {
+                        Batched<FaceOutputs> batched = pending.get(index).join();
+                        queue = Math.max(queue, batched.queueNanos());
+                        compute = Math.max(compute, batched.computeNanos());
+                        results.add(toResult(candidates.get(index), faces.get(index), batched.output(), shape.image()));
+                    }
+                    RequestTiming timing = new RequestTiming(
+                            shape.decodeNanos(),
+                            shape.detectNanos(),
+                            queue,
+                            compute,
+                            System.nanoTime() - shape.startedNanos());
+                    answer.complete(new AnalysisResult(
+                            results,
+                            shape.backbone(),
+                            shape.heads(),
+                            shape.image().width(),
+                            shape.image().height(),
+                            shape.format(),
+                            timing));
+                })
+                .exceptionally(broken -> {
+                    answer.completeExceptionally(broken); // a failure while assembling the answer must still answer
+                    return null;
+                });
     }
 
     /**
      * Landmarks come out in [0,1] of the model input square; clients want pixels of the image they sent (upright,
      * full size).
      */
-    private static FaceResult toResult(Candidate candidate, PreparedFace face, FaceOutputs outputs, DecodedImage image) {
+    private static FaceResult toResult(
+            Candidate candidate, PreparedFace face, FaceOutputs outputs, DecodedImage image) {
         Map<FaceTask, TaskOutput> mapped = new EnumMap<>(FaceTask.class);
-        outputs.outputs().forEach((task, output) -> mapped.put(task, task == FaceTask.LANDMARKS
-                ? new TaskOutput(output.head(), output.labels(),
-                        image.toFullSize(face.crop().normalizedToImage(output.values())))
-                : output));
+        outputs.outputs()
+                .forEach((task, output) -> mapped.put(
+                        task,
+                        task == FaceTask.LANDMARKS
+                                ? new TaskOutput(
+                                        output.head(),
+                                        output.labels(),
+                                        image.toFullSize(face.crop().normalizedToImage(output.values())))
+                                : output));
         return new FaceResult(candidate.reportedBox(), candidate.detected(), candidate.score(), mapped);
     }
 }

@@ -1,11 +1,5 @@
 package io.prosface.server.inference.analysis;
 
-import io.prosface.server.inference.HeadMeters;
-import io.prosface.server.inference.batching.BatchProcessor;
-import io.prosface.server.inference.registry.BackboneRunner;
-import io.prosface.server.inference.registry.DjlBackboneRunner;
-import io.prosface.server.inference.registry.LoadedHead;
-import io.prosface.server.inference.registry.ModelRegistry;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -16,6 +10,12 @@ import ai.djl.training.ParameterStore;
 import io.prosface.core.data.FacePreprocessor;
 import io.prosface.core.model.BackbonePass;
 import io.prosface.core.model.HeadKind;
+import io.prosface.server.inference.HeadMeters;
+import io.prosface.server.inference.batching.BatchProcessor;
+import io.prosface.server.inference.registry.BackboneRunner;
+import io.prosface.server.inference.registry.DjlBackboneRunner;
+import io.prosface.server.inference.registry.LoadedHead;
+import io.prosface.server.inference.registry.ModelRegistry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -73,11 +73,14 @@ public final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceO
         }
         try (NDManager batch = workerManager.newSubManager()) {
             ParameterStore parameters = new ParameterStore(batch, false);
-            NDArray images = FacePreprocessor.stack(batch, inputs.stream().map(FaceInput::pixels).toList(), imageSize);
+            NDArray images = FacePreprocessor.stack(
+                    batch, inputs.stream().map(FaceInput::pixels).toList(), imageSize);
             List<LoadedHead> heads = distinctHeads(inputs);
             boolean embeddings = inputs.stream().anyMatch(input -> input.tasks().contains(FaceTask.EMBEDDING));
             Set<Integer> depths = new TreeSet<>();
-            heads.stream().filter(head -> head.tail() != null).forEach(head -> depths.add(head.tail().inputDepth()));
+            heads.stream()
+                    .filter(head -> head.tail() != null)
+                    .forEach(head -> depths.add(head.tail().inputDepth()));
             boolean needsOutput = embeddings || heads.stream().anyMatch(head -> head.tail() == null);
             // (B, 3, S, S) -> classToken (B, D), patchTokens (B, N, D), and the tokens the tails read
             BackbonePass pass = backbone.run(images, depths, needsOutput);
@@ -87,23 +90,28 @@ public final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceO
             if (embeddings) {
                 NDArray classToken = features.get(0);
                 // (B, D) / (B, 1): unit length, so a dot product is the cosine similarity
-                NDArray embedding = classToken.div(classToken.norm(new int[] {1}, true).maximum(NORM_EPSILON));
+                NDArray embedding =
+                        classToken.div(classToken.norm(new int[] {1}, true).maximum(NORM_EPSILON));
                 fill(answers, inputs, FaceTask.EMBEDDING, registry.modelVersion(), List.of(), embedding);
             }
             for (LoadedHead head : heads) {
                 long start = System.nanoTime();
                 int[] rows = rowsAsking(inputs, head);
                 if (head.tail() == null) {
-                    NDArray output = head.block().forward(parameters, features, false).head();
+                    NDArray output =
+                            head.block().forward(parameters, features, false).head();
                     fill(answers, inputs, head, postprocess(head.kind(), output));
                 } else {
                     NDArray tokens = rows(tokensAtDepth.get(head.tail().inputDepth()), rows, batchSize);
                     NDList own = head.tail().forward(parameters, new NDList(tokens), false);
-                    NDArray output = head.block().forward(parameters, own, false).head();
+                    NDArray output =
+                            head.block().forward(parameters, own, false).head();
                     fillRows(answers, inputs, head, rows, postprocess(head.kind(), output));
                 }
                 // the answers are copied to the JVM by now, so the time includes the device's work
-                long answered = Arrays.stream(rows).filter(row -> inputs.get(row).answers()).count();
+                long answered = Arrays.stream(rows)
+                        .filter(row -> inputs.get(row).answers())
+                        .count();
                 headMeters.record(head, (int) answered, System.nanoTime() - start);
             }
         }
@@ -112,7 +120,8 @@ public final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceO
 
     /** Indices of the faces whose request names {@code head} for its task. */
     private static int[] rowsAsking(List<FaceInput> inputs, LoadedHead head) {
-        return IntStream.range(0, inputs.size()).filter(index -> !tasksAsking(inputs.get(index), head).isEmpty())
+        return IntStream.range(0, inputs.size())
+                .filter(index -> !tasksAsking(inputs.get(index), head).isEmpty())
                 .toArray();
     }
 
@@ -158,7 +167,8 @@ public final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceO
     }
 
     /** Copies row i of {@code rows} (B, V) to the faces that asked {@code head}. */
-    private static void fill(List<Map<FaceTask, TaskOutput>> answers, List<FaceInput> inputs, LoadedHead head, NDArray rows) {
+    private static void fill(
+            List<Map<FaceTask, TaskOutput>> answers, List<FaceInput> inputs, LoadedHead head, NDArray rows) {
         float[] values = rows.toFloatArray();
         int width = values.length / inputs.size();
         for (int index = 0; index < inputs.size(); index++) {
@@ -170,8 +180,12 @@ public final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceO
     }
 
     /** Copies row r of {@code output} (R, V) to face rows[r]. */
-    private static void fillRows(List<Map<FaceTask, TaskOutput>> answers, List<FaceInput> inputs, LoadedHead head,
-            int[] rows, NDArray output) {
+    private static void fillRows(
+            List<Map<FaceTask, TaskOutput>> answers,
+            List<FaceInput> inputs,
+            LoadedHead head,
+            int[] rows,
+            NDArray output) {
         float[] values = output.toFloatArray();
         int width = values.length / rows.length;
         for (int row = 0; row < rows.length; row++) {
@@ -182,8 +196,13 @@ public final class FaceBatchProcessor implements BatchProcessor<FaceInput, FaceO
         }
     }
 
-    private static void fill(List<Map<FaceTask, TaskOutput>> answers, List<FaceInput> inputs, FaceTask task,
-            String head, List<String> labels, NDArray rows) {
+    private static void fill(
+            List<Map<FaceTask, TaskOutput>> answers,
+            List<FaceInput> inputs,
+            FaceTask task,
+            String head,
+            List<String> labels,
+            NDArray rows) {
         float[] values = rows.toFloatArray();
         int width = values.length / inputs.size();
         for (int index = 0; index < inputs.size(); index++) {

@@ -3,5 +3,4 @@ package io.prosface.server.inference.analysis;
 import java.util.Map;
 
 /** The model's answers for one face crop, by task. */
-public record FaceOutputs(Map<FaceTask, TaskOutput> outputs) {
-}
+public record FaceOutputs(Map<FaceTask, TaskOutput> outputs) {}

@@ -12,5 +12,4 @@ import java.util.Map;
  * @param detectionScore the detector's confidence (0 for a client box)
  * @param outputs by task; landmark values are input-image pixel coordinates
  */
-public record FaceResult(FaceBox box, boolean detected, float detectionScore, Map<FaceTask, TaskOutput> outputs) {
-}
+public record FaceResult(FaceBox box, boolean detected, float detectionScore, Map<FaceTask, TaskOutput> outputs) {}

@@ -38,7 +38,7 @@ public enum FaceTask {
                 return task;
             }
         }
-        throw io.prosface.server.error.ServingException.invalidArgument("unknown task '" + label
-                + "'; known: attributes, expression, landmarks, embedding, regression");
+        throw io.prosface.server.error.ServingException.invalidArgument(
+                "unknown task '" + label + "'; known: attributes, expression, landmarks, embedding, regression");
     }
 }

@@ -1,10 +1,10 @@
 package io.prosface.server.inference.analysis;
 
+import io.prosface.core.data.FaceBox;
+import io.prosface.core.data.PreparedFace;
 import io.prosface.server.inference.InferenceEngine;
 import io.prosface.server.inference.batching.Batched;
 import io.prosface.server.inference.registry.LoadedHead;
-import io.prosface.core.data.FaceBox;
-import io.prosface.core.data.PreparedFace;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -32,8 +32,11 @@ final class LandmarkReframing {
      * The first pass over every face; completes with each face's predicted points in image pixels. {@code pending}
      * receives the first-pass futures so a caller that gives up can cancel them.
      */
-    static CompletableFuture<List<float[]>> firstPass(InferenceEngine engine, LoadedHead landmarks,
-            List<PreparedFace> faces, long deadlineNanos,
+    static CompletableFuture<List<float[]>> firstPass(
+            InferenceEngine engine,
+            LoadedHead landmarks,
+            List<PreparedFace> faces,
+            long deadlineNanos,
             List<CompletableFuture<Batched<FaceOutputs>>> pending) {
         Map<FaceTask, LoadedHead> heads = new EnumMap<>(FaceTask.class);
         heads.put(FaceTask.LANDMARKS, landmarks);
@@ -42,18 +45,26 @@ final class LandmarkReframing {
             FaceInput input = new FaceInput(faces.get(i).pixels(), Set.of(FaceTask.LANDMARKS), heads, false);
             pending.add(engine.submit(input, deadlineNanos));
         }
-        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).thenApply(done -> {
-            List<float[]> points = new ArrayList<>(faces.size());
-            for (int i = 0; i < faces.size(); i++) {
-                points.add(faces.get(i).crop().normalizedToImage(
-                        pending.get(i).join().output().outputs().get(FaceTask.LANDMARKS).values()));
-            }
-            return points;
-        });
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                .thenApply(done -> {
+                    List<float[]> points = new ArrayList<>(faces.size());
+                    for (int i = 0; i < faces.size(); i++) {
+                        points.add(faces.get(i)
+                                .crop()
+                                .normalizedToImage(pending.get(i)
+                                        .join()
+                                        .output()
+                                        .outputs()
+                                        .get(FaceTask.LANDMARKS)
+                                        .values()));
+                    }
+                    return points;
+                });
     }
 
     /** The faces cut again around their first-pass points where those give a usable box (the others as they were). */
-    static List<PreparedFace> recut(List<PreparedFace> faces, List<float[]> points, Function<FaceBox, PreparedFace> recut) {
+    static List<PreparedFace> recut(
+            List<PreparedFace> faces, List<float[]> points, Function<FaceBox, PreparedFace> recut) {
         List<PreparedFace> result = new ArrayList<>(faces);
         for (int i = 0; i < faces.size(); i++) {
             FaceBox box = points.get(i) == null ? null : boxOf(points.get(i));
@@ -74,5 +85,4 @@ final class LandmarkReframing {
         FaceBox box = FaceBox.enclosing(points);
         return box.width() < MIN_SIDE || box.height() < MIN_SIDE ? null : box;
     }
-
 }

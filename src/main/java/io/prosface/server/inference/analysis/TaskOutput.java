@@ -10,5 +10,4 @@ import java.util.List;
  * @param values probabilities (attributes: independent, expression: a distribution), landmark coordinates
  *     (interleaved x,y; in [0,1] of the model input until the analyzer maps them to image pixels) or the embedding
  */
-public record TaskOutput(String head, List<String> labels, float[] values) {
-}
+public record TaskOutput(String head, List<String> labels, float[] values) {}

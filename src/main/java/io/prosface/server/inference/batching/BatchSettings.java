@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param workers worker threads, each with its own processor
  * @param retryAfter suggested client back-off for refusals
  */
-public record BatchSettings(int maxBatchSize, Duration maxQueueDelay, int maxQueueSize, int workers, Duration retryAfter) {
+public record BatchSettings(
+        int maxBatchSize, Duration maxQueueDelay, int maxQueueSize, int workers, Duration retryAfter) {
 
     public BatchSettings {
         if (maxBatchSize < 1 || maxQueueSize < 1 || workers < 1) {

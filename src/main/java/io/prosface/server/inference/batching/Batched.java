@@ -8,5 +8,4 @@ package io.prosface.server.inference.batching;
  * @param computeNanos time of the whole batch's processing (shared by every item of the batch)
  * @param batchSize number of items in its batch
  */
-public record Batched<O>(O output, long queueNanos, long computeNanos, int batchSize) {
-}
+public record Batched<O>(O output, long queueNanos, long computeNanos, int batchSize) {}

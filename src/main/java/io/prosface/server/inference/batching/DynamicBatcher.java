@@ -1,6 +1,5 @@
 package io.prosface.server.inference.batching;
 
-import io.prosface.server.inference.MetricNames;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -9,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.prosface.server.error.ServingException;
+import io.prosface.server.inference.MetricNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,14 +60,23 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
      * @param processors called once per worker, on that worker's thread, to create the processor it owns
      * @param batchHook called with the batch size before each batch (a test seam; production passes a no-op)
      */
-    public DynamicBatcher(String name, BatchSettings settings, Supplier<? extends BatchProcessor<I, O>> processors,
-            MeterRegistry meters, IntConsumer batchHook) {
+    public DynamicBatcher(
+            String name,
+            BatchSettings settings,
+            Supplier<? extends BatchProcessor<I, O>> processors,
+            MeterRegistry meters,
+            IntConsumer batchHook) {
         this(name, settings, processors, meters, Tags.empty(), batchHook);
     }
 
     /** @param tags put on every metric of this batcher (the server's: {@code model}, the backbone it serves) */
-    public DynamicBatcher(String name, BatchSettings settings, Supplier<? extends BatchProcessor<I, O>> processors,
-            MeterRegistry meters, Tags tags, IntConsumer batchHook) {
+    public DynamicBatcher(
+            String name,
+            BatchSettings settings,
+            Supplier<? extends BatchProcessor<I, O>> processors,
+            MeterRegistry meters,
+            Tags tags,
+            IntConsumer batchHook) {
         this.settings = settings;
         this.queue = new ArrayBlockingQueue<>(settings.maxQueueSize());
         this.batchHook = batchHook;
@@ -76,22 +85,42 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
         // a cancelled timer must not keep its item (and the pixels in it) alive until the timer's original time
         deadlines.setRemoveOnCancelPolicy(true);
 
-        queueTime = keep(Timer.builder(MetricNames.QUEUE_TIME).description("time an item waited for a batch").tags(tags)
-                .publishPercentileHistogram().publishPercentiles(0.5, 0.95, 0.99).register(meters));
-        computeTime = keep(Timer.builder(MetricNames.INFERENCE_TIME).description("time of one batched forward").tags(tags)
-                .publishPercentileHistogram().publishPercentiles(0.5, 0.95, 0.99).register(meters));
-        batchSize = keep(DistributionSummary.builder(MetricNames.BATCH_SIZE).description("achieved batch size").tags(tags)
-                .serviceLevelObjectives(batchBuckets(settings.maxBatchSize())).publishPercentiles(0.5, 0.95)
+        queueTime = keep(Timer.builder(MetricNames.QUEUE_TIME)
+                .description("time an item waited for a batch")
+                .tags(tags)
+                .publishPercentileHistogram()
+                .publishPercentiles(0.5, 0.95, 0.99)
                 .register(meters));
-        computedItems = keep(Counter.builder(MetricNames.COMPUTED_ITEMS).description("items run through the model").tags(tags)
+        computeTime = keep(Timer.builder(MetricNames.INFERENCE_TIME)
+                .description("time of one batched forward")
+                .tags(tags)
+                .publishPercentileHistogram()
+                .publishPercentiles(0.5, 0.95, 0.99)
                 .register(meters));
-        expiredItems = keep(Counter.builder(MetricNames.EXPIRED_ITEMS).tags(tags)
+        batchSize = keep(DistributionSummary.builder(MetricNames.BATCH_SIZE)
+                .description("achieved batch size")
+                .tags(tags)
+                .serviceLevelObjectives(batchBuckets(settings.maxBatchSize()))
+                .publishPercentiles(0.5, 0.95)
+                .register(meters));
+        computedItems = keep(Counter.builder(MetricNames.COMPUTED_ITEMS)
+                .description("items run through the model")
+                .tags(tags)
+                .register(meters));
+        expiredItems = keep(Counter.builder(MetricNames.EXPIRED_ITEMS)
+                .tags(tags)
                 .description("items dropped uncomputed because their deadline passed or their caller went away")
                 .register(meters));
-        keep(Gauge.builder(MetricNames.QUEUE_DEPTH, queue, BlockingQueue::size).description("items waiting").tags(tags)
-                .strongReference(true).register(meters));
-        keep(Gauge.builder(MetricNames.IN_FLIGHT, inFlight, AtomicInteger::get).tags(tags)
-                .description("items accepted and not yet answered").strongReference(true).register(meters));
+        keep(Gauge.builder(MetricNames.QUEUE_DEPTH, queue, BlockingQueue::size)
+                .description("items waiting")
+                .tags(tags)
+                .strongReference(true)
+                .register(meters));
+        keep(Gauge.builder(MetricNames.IN_FLIGHT, inFlight, AtomicInteger::get)
+                .tags(tags)
+                .description("items accepted and not yet answered")
+                .strongReference(true)
+                .register(meters));
 
         for (int index = 0; index < settings.workers(); index++) {
             Thread worker = new Thread(() -> runWorker(processors), name + "-worker-" + index);
@@ -210,8 +239,8 @@ public final class DynamicBatcher<I, O> implements AutoCloseable {
             computedItems.increment(batch.size());
             for (int index = 0; index < batch.size(); index++) {
                 Pending<I, O> pending = batch.get(index);
-                pending.result.complete(new Batched<>(outputs.get(index), start - pending.enqueuedNanos, computeNanos,
-                        batch.size()));
+                pending.result.complete(
+                        new Batched<>(outputs.get(index), start - pending.enqueuedNanos, computeNanos, batch.size()));
             }
         } catch (Throwable failure) {
             LOG.debugf(failure, "batch of %d failed", batch.size());

@@ -17,6 +17,7 @@ final class Pending<I, O> {
      * computed and a computed one is never dropped twice.
      */
     private final AtomicBoolean taken = new AtomicBoolean();
+
     volatile ScheduledFuture<?> deadlineTimer;
 
     Pending(I input, long enqueuedNanos, long deadlineNanos) {

@@ -33,8 +33,8 @@ public final class WorkerThreads {
     /** The configured count, or the CPU cores divided among the workers (at least one) when it is 0. */
     public static int perWorker(int configured, int workers) {
         if (configured < 0) {
-            throw new IllegalArgumentException("pros.inference.threads-per-worker must be 0 (auto) or more, not "
-                    + configured);
+            throw new IllegalArgumentException(
+                    "pros.inference.threads-per-worker must be 0 (auto) or more, not " + configured);
         }
         if (configured > 0) {
             return configured;
@@ -45,7 +45,9 @@ public final class WorkerThreads {
     /** Sets libtorch's intra-op threads for the calling thread (the worker's), when the engine is PyTorch. */
     public static void applyToCurrentThread(int threads) {
         if (!IntraOpThreads.setForCurrentThread(threads)) {
-            LOG.debugf("engine %s: intra-op threads left as they are", Engine.getInstance().getEngineName());
+            LOG.debugf(
+                    "engine %s: intra-op threads left as they are",
+                    Engine.getInstance().getEngineName());
         }
     }
 }

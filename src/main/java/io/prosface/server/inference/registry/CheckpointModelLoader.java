@@ -25,21 +25,34 @@ public class CheckpointModelLoader implements ModelLoader {
             String sha = checkpoint.backboneSha256().orElse(null);
             // "architecture@content-hash", e.g. vit_tiny_patch8_64@3f9a1c2e: embeddings compare only within one
             String version = checkpoint.config().architecture().name() + (sha == null ? "" : "@" + sha.substring(0, 8));
-            ModelRegistry registry = new ModelRegistry(version, checkpoint.config().preprocessing(),
-                    checkpoint.config().architecture(), sha, checkpoint.backbone(), manager);
+            ModelRegistry registry = new ModelRegistry(
+                    version,
+                    checkpoint.config().preprocessing(),
+                    checkpoint.config().architecture(),
+                    sha,
+                    checkpoint.backbone(),
+                    manager);
             for (HeadConfig config : checkpoint.config().heads()) {
                 TaskHead head = checkpoint.heads().get(config.name());
                 head.freezeParameters(true);
                 // checkpoint heads (and their tails) share the model's manager: they are freed with the backbone,
                 // not on their own; a head trained with its last blocks unfrozen is served with its own copy of them
-                registry.install(config.name(), config.version(), config.kind(), config.labelNames(), head,
-                        checkpoint.tail(config.name()).orElse(null), () -> {}, false);
+                registry.install(
+                        config.name(),
+                        config.version(),
+                        config.kind(),
+                        config.labelNames(),
+                        head,
+                        checkpoint.tail(config.name()).orElse(null),
+                        () -> {},
+                        false);
             }
             return registry;
         } catch (CheckpointException | RuntimeException failure) {
             manager.close();
-            throw new IllegalStateException("cannot serve the checkpoint in " + directory + ": " + failure.getMessage()
-                    + " (set pros.model.path; for a random test model see docs/development.md, 'A stand-in model')",
+            throw new IllegalStateException(
+                    "cannot serve the checkpoint in " + directory + ": " + failure.getMessage()
+                            + " (set pros.model.path; for a random test model see docs/development.md, 'A stand-in model')",
                     failure);
         }
     }

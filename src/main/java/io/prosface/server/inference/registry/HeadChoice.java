@@ -9,5 +9,4 @@ import io.prosface.server.inference.analysis.FaceTask;
  *     (REST's {@code head} parameter)
  * @param selector name and optional version
  */
-public record HeadChoice(FaceTask task, HeadSelector selector) {
-}
+public record HeadChoice(FaceTask task, HeadSelector selector) {}

@@ -1,8 +1,8 @@
 package io.prosface.server.inference.registry;
 
+import io.prosface.server.error.ServingException;
 import io.prosface.server.inference.analysis.AnalysisRequest;
 import io.prosface.server.inference.analysis.FaceTask;
-import io.prosface.server.error.ServingException;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -19,7 +19,9 @@ public final class HeadResolution {
         Map<FaceTask, HeadSelector> chosen = new EnumMap<>(FaceTask.class);
         for (HeadChoice choice : request.heads()) {
             FaceTask task = choice.task() != null ? choice.task() : taskOfNamedHead(registry, choice.selector());
-            if (choice.task() == null && task == FaceTask.REGRESSION && !request.tasks().contains(FaceTask.REGRESSION)
+            if (choice.task() == null
+                    && task == FaceTask.REGRESSION
+                    && !request.tasks().contains(FaceTask.REGRESSION)
                     && request.tasks().contains(FaceTask.AGE)) {
                 // REST's untyped head=: a regression head in a request for age (and not regression) is meant for age
                 task = FaceTask.AGE;
@@ -50,7 +52,9 @@ public final class HeadResolution {
     }
 
     private static FaceTask taskOfNamedHead(ModelRegistry registry, HeadSelector selector) {
-        return registry.heads().stream().filter(head -> head.name().equals(selector.name())).findFirst()
+        return registry.heads().stream()
+                .filter(head -> head.name().equals(selector.name()))
+                .findFirst()
                 .map(LoadedHead::task)
                 .orElseThrow(() -> ServingException.notFound("unknown head '" + selector + "'; loaded: "
                         + registry.heads().stream().map(LoadedHead::key).toList()));

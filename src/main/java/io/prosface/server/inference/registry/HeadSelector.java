@@ -33,7 +33,8 @@ public record HeadSelector(String name, OptionalInt version) {
             throw ServingException.invalidArgument("head must be 'name' or 'name@vN', got '" + text + "'");
         }
         String version = matcher.group(2);
-        return new HeadSelector(matcher.group(1), version == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(version)));
+        return new HeadSelector(
+                matcher.group(1), version == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(version)));
     }
 
     @Override

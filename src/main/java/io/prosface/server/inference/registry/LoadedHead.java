@@ -1,9 +1,9 @@
 package io.prosface.server.inference.registry;
 
-import io.prosface.server.inference.analysis.FaceTask;
 import ai.djl.nn.Block;
 import io.prosface.core.model.BackboneTail;
 import io.prosface.core.model.HeadKind;
+import io.prosface.server.inference.analysis.FaceTask;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
@@ -35,7 +35,13 @@ public final class LoadedHead {
      * @param tail the head's own copy of the backbone's last k blocks (it reads the shared tokens at depth L - k), or
      *     null: the head reads the shared backbone's output
      */
-    LoadedHead(String name, int version, HeadKind kind, List<String> labels, Block block, BackboneTail tail,
+    LoadedHead(
+            String name,
+            int version,
+            HeadKind kind,
+            List<String> labels,
+            Block block,
+            BackboneTail tail,
             AutoCloseable resources) {
         this.name = name;
         this.version = version;

@@ -1,6 +1,5 @@
 package io.prosface.server.inference.registry;
 
-import io.prosface.server.inference.analysis.FaceTask;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
@@ -11,8 +10,9 @@ import io.prosface.core.model.HeadArtifact;
 import io.prosface.core.model.HeadKind;
 import io.prosface.core.model.VisionTransformer;
 import io.prosface.core.model.VisionTransformerConfig;
-import java.nio.file.Path;
 import io.prosface.server.error.ServingException;
+import io.prosface.server.inference.analysis.FaceTask;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -36,8 +36,8 @@ public final class ModelRegistry implements AutoCloseable {
      * Immutable view published atomically: current head per name, default head name per task, and the other loaded
      * versions by {@code name@vN} (few-shot heads keep older versions servable; see {@link #addVersion}).
      */
-    private record Snapshot(Map<String, LoadedHead> heads, Map<FaceTask, String> defaults,
-            Map<String, LoadedHead> others) {
+    private record Snapshot(
+            Map<String, LoadedHead> heads, Map<FaceTask, String> defaults, Map<String, LoadedHead> others) {
         Snapshot(Map<String, LoadedHead> heads, Map<FaceTask, String> defaults) {
             this(heads, defaults, Map.of());
         }
@@ -57,8 +57,13 @@ public final class ModelRegistry implements AutoCloseable {
      * @param backbone the ViT: images (B, 3, S, S) -> classToken (B, D), patchTokens (B, N, D)
      * @param manager owns the backbone's (and the checkpoint heads') arrays; closed by {@link #close}
      */
-    public ModelRegistry(String modelVersion, Preprocessing preprocessing, VisionTransformerConfig architecture,
-            String backboneSha256, VisionTransformer backbone, NDManager manager) {
+    public ModelRegistry(
+            String modelVersion,
+            Preprocessing preprocessing,
+            VisionTransformerConfig architecture,
+            String backboneSha256,
+            VisionTransformer backbone,
+            NDManager manager) {
         this.modelVersion = modelVersion;
         this.preprocessing = preprocessing;
         this.architecture = architecture;
@@ -106,8 +111,14 @@ public final class ModelRegistry implements AutoCloseable {
      *
      * @param resources frees the head's native memory once it is retired and no batch uses it any more
      */
-    public LoadedHead install(String name, int version, HeadKind kind, List<String> labels, Block block,
-            AutoCloseable resources, boolean makeDefault) {
+    public LoadedHead install(
+            String name,
+            int version,
+            HeadKind kind,
+            List<String> labels,
+            Block block,
+            AutoCloseable resources,
+            boolean makeDefault) {
         return install(name, version, kind, labels, block, null, resources, makeDefault);
     }
 
@@ -118,10 +129,16 @@ public final class ModelRegistry implements AutoCloseable {
      *
      * @param tail the head's own last k blocks, or null when it reads the shared backbone output
      */
-    public LoadedHead install(String name, int version, HeadKind kind, List<String> labels, Block block,
-            BackboneTail tail, AutoCloseable resources, boolean makeDefault) {
-        return install(new LoadedHead(name, version, kind, labels, block, servableTail(tail), resources),
-                makeDefault);
+    public LoadedHead install(
+            String name,
+            int version,
+            HeadKind kind,
+            List<String> labels,
+            Block block,
+            BackboneTail tail,
+            AutoCloseable resources,
+            boolean makeDefault) {
+        return install(new LoadedHead(name, version, kind, labels, block, servableTail(tail), resources), makeDefault);
     }
 
     private synchronized LoadedHead install(LoadedHead head, boolean makeDefault) {
@@ -135,8 +152,8 @@ public final class ModelRegistry implements AutoCloseable {
             throw new IllegalArgumentException("head " + name + " is a " + previous.kind() + " head, not " + kind);
         }
         if (previous != null && version <= previous.version()) {
-            throw new IllegalArgumentException("head " + name + "@v" + version + " is not newer than the loaded "
-                    + previous.key());
+            throw new IllegalArgumentException(
+                    "head " + name + "@v" + version + " is not newer than the loaded " + previous.key());
         }
         Map<String, LoadedHead> heads = new LinkedHashMap<>(current.heads());
         heads.put(name, head);
@@ -171,8 +188,16 @@ public final class ModelRegistry implements AutoCloseable {
             HeadArtifact.Loaded loaded = HeadArtifact.load(directory, headManager, architecture, backboneSha256);
             loaded.head().freezeParameters(true);
             BackboneTail tail = servableTail(loaded.tail());
-            return addVersion(new LoadedHead(loaded.config().name(), loaded.config().version(), loaded.config().kind(),
-                    loaded.config().labelNames(), loaded.head(), tail, headManager), makeCurrent);
+            return addVersion(
+                    new LoadedHead(
+                            loaded.config().name(),
+                            loaded.config().version(),
+                            loaded.config().kind(),
+                            loaded.config().labelNames(),
+                            loaded.head(),
+                            tail,
+                            headManager),
+                    makeCurrent);
         } catch (CheckpointException | RuntimeException failure) {
             headManager.close();
             throw failure;
@@ -183,10 +208,11 @@ public final class ModelRegistry implements AutoCloseable {
         Snapshot current = snapshot;
         LoadedHead previous = current.heads().get(head.name());
         if (previous != null && previous.kind() != head.kind()) {
-            throw new IllegalArgumentException("head " + head.name() + " is a " + previous.kind() + " head, not "
-                    + head.kind());
+            throw new IllegalArgumentException(
+                    "head " + head.name() + " is a " + previous.kind() + " head, not " + head.kind());
         }
-        if ((previous != null && previous.version() == head.version()) || current.others().containsKey(head.key())) {
+        if ((previous != null && previous.version() == head.version())
+                || current.others().containsKey(head.key())) {
             throw new IllegalArgumentException("head " + head.key() + " is already loaded");
         }
         Map<String, LoadedHead> heads = new LinkedHashMap<>(current.heads());
@@ -243,8 +269,10 @@ public final class ModelRegistry implements AutoCloseable {
                 return false;
             }
             removed = heads.remove(name);
-            others.values().stream().filter(other -> other.name().equals(name))
-                    .max(java.util.Comparator.comparingInt(LoadedHead::version)).ifPresent(successor -> {
+            others.values().stream()
+                    .filter(other -> other.name().equals(name))
+                    .max(java.util.Comparator.comparingInt(LoadedHead::version))
+                    .ifPresent(successor -> {
                         others.remove(successor.key());
                         heads.put(name, successor);
                     });
@@ -285,7 +313,9 @@ public final class ModelRegistry implements AutoCloseable {
         if (head == null) {
             throw ServingException.notFound("unknown head '" + name + "'; loaded: " + keys(current));
         }
-        if (selector != null && selector.version().isPresent() && selector.version().getAsInt() != head.version()) {
+        if (selector != null
+                && selector.version().isPresent()
+                && selector.version().getAsInt() != head.version()) {
             head = current.others().get(name + "@v" + selector.version().getAsInt());
             if (head == null) {
                 throw ServingException.notFound("head " + selector + " is not loaded; current version is "
@@ -294,7 +324,8 @@ public final class ModelRegistry implements AutoCloseable {
         }
         if (!ModelTasks.serves(head, task)) {
             throw ServingException.invalidArgument("head " + head.key() + " is a " + head.kind() + " head"
-                    + (task == FaceTask.AGE ? " with " + head.labels().size() + " outputs" : "") + "; " + task.label() + " needs " + ModelTasks.expectedKind(task));
+                    + (task == FaceTask.AGE ? " with " + head.labels().size() + " outputs" : "") + "; " + task.label()
+                    + " needs " + ModelTasks.expectedKind(task));
         }
         return head;
     }

@@ -1,7 +1,7 @@
 package io.prosface.server.inference.registry;
 
-import io.prosface.server.inference.analysis.FaceTask;
 import io.prosface.core.model.HeadKind;
+import io.prosface.server.inference.analysis.FaceTask;
 
 /** Which face-API task a checkpoint head kind answers. */
 final class ModelTasks {
@@ -39,8 +39,8 @@ final class ModelTasks {
             case EXPRESSION -> "a classification (expression) head";
             case LANDMARKS -> "a landmark head";
             case REGRESSION -> "a regression head";
-            case AGE -> "a regression head with one output (years), by default the built-in head '"
-                    + FaceTask.AGE_HEAD + "'";
+            case AGE ->
+                "a regression head with one output (years), by default the built-in head '" + FaceTask.AGE_HEAD + "'";
             case EMBEDDING -> "no head";
         };
     }

@@ -43,8 +43,8 @@ final class OnnxBackboneRunner implements BackboneRunner {
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             session = environment.createSession(model, options);
         } catch (OrtException failure) {
-            throw new IllegalStateException("ONNX Runtime refused the exported backbone: " + failure.getMessage(),
-                    failure);
+            throw new IllegalStateException(
+                    "ONNX Runtime refused the exported backbone: " + failure.getMessage(), failure);
         }
     }
 
@@ -67,13 +67,15 @@ final class OnnxBackboneRunner implements BackboneRunner {
                 OrtSession.Result result = session.run(Map.of(OnnxExporter.INPUT, input), wanted)) {
             NDList output = null;
             if (full) {
-                output = new NDList(copy(manager, result, OnnxExporter.CLASS_TOKEN, new Shape(batch, width)),
+                output = new NDList(
+                        copy(manager, result, OnnxExporter.CLASS_TOKEN, new Shape(batch, width)),
                         copy(manager, result, OnnxExporter.PATCH_TOKENS, new Shape(batch, patches, width)));
             }
             Map<Integer, NDArray> tokens = new TreeMap<>();
             for (int depth : depths) {
-                tokens.put(depth, copy(manager, result, OnnxExporter.tokensOutput(depth),
-                        new Shape(batch, 1 + patches, width)));
+                tokens.put(
+                        depth,
+                        copy(manager, result, OnnxExporter.tokensOutput(depth), new Shape(batch, 1 + patches, width)));
             }
             return new BackbonePass(output, Map.copyOf(tokens));
         } catch (OrtException failure) {
@@ -82,8 +84,9 @@ final class OnnxBackboneRunner implements BackboneRunner {
     }
 
     private static NDArray copy(NDManager manager, OrtSession.Result result, String name, Shape shape) {
-        FloatBuffer values = ((OnnxTensor) result.get(name).orElseThrow(
-                () -> new IllegalStateException("ONNX Runtime returned no " + name))).getFloatBuffer();
+        FloatBuffer values = ((OnnxTensor) result.get(name)
+                        .orElseThrow(() -> new IllegalStateException("ONNX Runtime returned no " + name)))
+                .getFloatBuffer();
         float[] copy = new float[values.remaining()];
         values.get(copy);
         return manager.create(copy, shape);
@@ -94,7 +97,8 @@ final class OnnxBackboneRunner implements BackboneRunner {
         try {
             session.close();
         } catch (OrtException failure) {
-            throw new IllegalStateException("closing the ONNX Runtime session failed: " + failure.getMessage(), failure);
+            throw new IllegalStateException(
+                    "closing the ONNX Runtime session failed: " + failure.getMessage(), failure);
         }
     }
 }

@@ -26,13 +26,47 @@ import java.util.stream.IntStream;
 public final class RandomCheckpoint {
 
     /** The 40 CelebA attributes in the order of {@code list_attr_celeba.txt}. */
-    public static final List<String> CELEBA_ATTRIBUTES = List.of("5_o_Clock_Shadow", "Arched_Eyebrows", "Attractive",
-            "Bags_Under_Eyes", "Bald", "Bangs", "Big_Lips", "Big_Nose", "Black_Hair", "Blond_Hair", "Blurry",
-            "Brown_Hair", "Bushy_Eyebrows", "Chubby", "Double_Chin", "Eyeglasses", "Goatee", "Gray_Hair",
-            "Heavy_Makeup", "High_Cheekbones", "Male", "Mouth_Slightly_Open", "Mustache", "Narrow_Eyes", "No_Beard",
-            "Oval_Face", "Pale_Skin", "Pointy_Nose", "Receding_Hairline", "Rosy_Cheeks", "Sideburns", "Smiling",
-            "Straight_Hair", "Wavy_Hair", "Wearing_Earrings", "Wearing_Hat", "Wearing_Lipstick", "Wearing_Necklace",
-            "Wearing_Necktie", "Young");
+    public static final List<String> CELEBA_ATTRIBUTES = List.of(
+            "5_o_Clock_Shadow",
+            "Arched_Eyebrows",
+            "Attractive",
+            "Bags_Under_Eyes",
+            "Bald",
+            "Bangs",
+            "Big_Lips",
+            "Big_Nose",
+            "Black_Hair",
+            "Blond_Hair",
+            "Blurry",
+            "Brown_Hair",
+            "Bushy_Eyebrows",
+            "Chubby",
+            "Double_Chin",
+            "Eyeglasses",
+            "Goatee",
+            "Gray_Hair",
+            "Heavy_Makeup",
+            "High_Cheekbones",
+            "Male",
+            "Mouth_Slightly_Open",
+            "Mustache",
+            "Narrow_Eyes",
+            "No_Beard",
+            "Oval_Face",
+            "Pale_Skin",
+            "Pointy_Nose",
+            "Receding_Hairline",
+            "Rosy_Cheeks",
+            "Sideburns",
+            "Smiling",
+            "Straight_Hair",
+            "Wavy_Hair",
+            "Wearing_Earrings",
+            "Wearing_Hat",
+            "Wearing_Lipstick",
+            "Wearing_Necklace",
+            "Wearing_Necktie",
+            "Young");
 
     private RandomCheckpoint() {}
 
@@ -42,10 +76,18 @@ public final class RandomCheckpoint {
         List<HeadConfig> heads = List.of(
                 new HeadConfig("attributes", 1, HeadKind.ATTRIBUTES, CELEBA_ATTRIBUTES),
                 new HeadConfig("expression", 1, HeadKind.EXPRESSION, Expression.labels()),
-                new HeadConfig("landmarks", 1, HeadKind.LANDMARKS,
+                new HeadConfig(
+                        "landmarks",
+                        1,
+                        HeadKind.LANDMARKS,
                         IntStream.range(0, 68).mapToObj(Integer::toString).toList()));
-        CheckpointConfig config = new CheckpointConfig(architecture, Preprocessing.imagenet(architecture.imageSize()),
-                null, heads, Map.of("init", "random"), "none: randomly initialised stand-in for tests");
+        CheckpointConfig config = new CheckpointConfig(
+                architecture,
+                Preprocessing.imagenet(architecture.imageSize()),
+                null,
+                heads,
+                Map.of("init", "random"),
+                "none: randomly initialised stand-in for tests");
         try (NDManager manager = NDManager.newBaseManager()) {
             Checkpoint.initialized(config, manager).save(directory);
         }

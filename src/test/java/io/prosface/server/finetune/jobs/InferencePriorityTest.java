@@ -33,12 +33,13 @@ class InferencePriorityTest {
     private InferencePriority priority(Duration maxYield) {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         Gauge.builder(MetricNames.IN_FLIGHT, inFlight, work -> {
-            int value = work.get();
-            reads.add(value);
-            return value;
-        }).register(meters);
-        FineTuneConfig config = (FineTuneConfig) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {FineTuneConfig.class}, (proxy, method, arguments) -> {
+                    int value = work.get();
+                    reads.add(value);
+                    return value;
+                })
+                .register(meters);
+        FineTuneConfig config = (FineTuneConfig) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {FineTuneConfig.class}, (proxy, method, arguments) -> {
                     if (method.getName().equals("maxYield")) {
                         return maxYield;
                     }
@@ -64,7 +65,8 @@ class InferencePriorityTest {
         inFlight.set(0);
         job.get(30, TimeUnit.SECONDS);
         assertEquals(0, reads.get(reads.size() - 1), "it went on because inference finished");
-        assertTrue(reads.subList(0, reads.size() - 1).stream().allMatch(value -> value == 3),
+        assertTrue(
+                reads.subList(0, reads.size() - 1).stream().allMatch(value -> value == 3),
                 "it waited through every look at busy inference: " + reads);
     }
 

@@ -1,12 +1,12 @@
 package io.prosface.server.finetune.upload;
 
-import io.prosface.server.finetune.Archives;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.prosface.server.error.ErrorCode;
 import io.prosface.server.error.ServingException;
+import io.prosface.server.finetune.Archives;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +31,9 @@ class ArchiveReaderTest {
         entries.put("set/.DS_Store", Archives.text("junk"));
         for (byte[] archive : List.of(Archives.zip(entries), Archives.tarGz(entries))) {
             List<UploadedFile> files = read(archive);
-            assertEquals(List.of("set/a.jpg", "b.jpg"), files.stream().map(UploadedFile::name).toList());
+            assertEquals(
+                    List.of("set/a.jpg", "b.jpg"),
+                    files.stream().map(UploadedFile::name).toList());
             assertEquals("a.jpg", files.get(0).baseName());
         }
     }
@@ -39,13 +41,13 @@ class ArchiveReaderTest {
     @Test
     void refusesEntriesThatLeaveTheArchive() {
         for (String evil : List.of("../../evil", "/etc/passwd", "set/../../evil.jpg", "C:\\evil.jpg", "..\\evil")) {
-            ServingException refused = assertThrows(ServingException.class,
-                    () -> read(Archives.zip(Map.of(evil, Archives.text("x")))), evil);
+            ServingException refused = assertThrows(
+                    ServingException.class, () -> read(Archives.zip(Map.of(evil, Archives.text("x")))), evil);
             assertEquals(ErrorCode.INVALID_ARGUMENT, refused.code());
             assertTrue(refused.getMessage().contains("zip-slip"), refused.getMessage());
         }
-        ServingException tar = assertThrows(ServingException.class,
-                () -> read(Archives.tarGz(Map.of("../../evil", Archives.text("x")))));
+        ServingException tar = assertThrows(
+                ServingException.class, () -> read(Archives.tarGz(Map.of("../../evil", Archives.text("x")))));
         assertTrue(tar.getMessage().contains("zip-slip"), tar.getMessage());
     }
 
@@ -53,7 +55,8 @@ class ArchiveReaderTest {
     void stopsAZipBombByItsRatioBeforeInflatingIt() {
         byte[] bomb = Archives.zipBomb("zeros.jpg", 64 << 20);
         assertTrue(bomb.length < 200_000, "the bomb is small: " + bomb.length);
-        ServingException refused = assertThrows(ServingException.class,
+        ServingException refused = assertThrows(
+                ServingException.class,
                 () -> new ArchiveReader(new UploadLimits(1 << 24, 100, 10, 1L << 30, 100, 1 << 20, 1_000_000, 1))
                         .read("bomb.zip", bomb));
         assertTrue(refused.getMessage().contains("zip bomb"), refused.getMessage());
@@ -105,8 +108,8 @@ class ArchiveReaderTest {
         byte[] bomb = Archives.zip(zeros);
         assertTrue(bomb.length < 400_000, "the bomb is small: " + bomb.length);
         UploadLimits generous = new UploadLimits(1 << 24, 4000, 4000, 256L << 20, 100, 1 << 20, 1_000_000, 1);
-        ServingException refused = assertThrows(ServingException.class,
-                () -> new ArchiveReader(generous).read("bomb.zip", bomb));
+        ServingException refused =
+                assertThrows(ServingException.class, () -> new ArchiveReader(generous).read("bomb.zip", bomb));
         assertEquals(ErrorCode.INVALID_ARGUMENT, refused.code());
         assertTrue(refused.getMessage().contains("compression ratio above 100:1"), refused.getMessage());
         // stopped at the first entry: nothing like 255 MiB was ever held
@@ -122,10 +125,11 @@ class ArchiveReaderTest {
         }
         UploadLimits generous = new UploadLimits(1 << 24, 4000, 4000, 256L << 20, 100, 1 << 20, 1_000_000, 1);
         for (byte[] archive : List.of(Archives.zip(zeros), Archives.tarGz(zeros))) {
-            ServingException refused = assertThrows(ServingException.class,
-                    () -> new ArchiveReader(generous).read("zeros", archive));
+            ServingException refused =
+                    assertThrows(ServingException.class, () -> new ArchiveReader(generous).read("zeros", archive));
             assertEquals(ErrorCode.INVALID_ARGUMENT, refused.code());
-            assertTrue(refused.getMessage().contains("archive zeros has a compression ratio above 100:1"),
+            assertTrue(
+                    refused.getMessage().contains("archive zeros has a compression ratio above 100:1"),
                     refused.getMessage());
         }
     }
@@ -134,7 +138,8 @@ class ArchiveReaderTest {
     @Test
     void zipWithA64MibJunkEntryOfZerosIsRefusedThoughTheEntryIsSkipped() {
         byte[] bomb = Archives.zipBomb("__MACOSX/._zeros.jpg", 64 << 20);
-        ServingException refused = assertThrows(ServingException.class,
+        ServingException refused = assertThrows(
+                ServingException.class,
                 () -> new ArchiveReader(new UploadLimits(1 << 24, 100, 10, 1L << 30, 100, 1 << 20, 1_000_000, 1))
                         .read("bomb.zip", bomb));
         assertTrue(refused.getMessage().contains("zip bomb"), refused.getMessage());
@@ -150,16 +155,21 @@ class ArchiveReaderTest {
         noise.put("noise.jpg", bytes);
         byte[] archive = Archives.zip(noise);
         try (UploadBudget.Lease first = budget.lease()) {
-            assertEquals(1, new ArchiveReader(LIMITS, first).read("first.zip", archive).size());
+            assertEquals(
+                    1,
+                    new ArchiveReader(LIMITS, first).read("first.zip", archive).size());
             try (UploadBudget.Lease second = budget.lease()) {
-                ServingException refused = assertThrows(ServingException.class,
-                        () -> new ArchiveReader(LIMITS, second).read("second.zip", archive));
+                ServingException refused = assertThrows(
+                        ServingException.class, () -> new ArchiveReader(LIMITS, second).read("second.zip", archive));
                 assertEquals(ErrorCode.RESOURCE_EXHAUSTED, refused.code());
                 assertTrue(refused.getMessage().contains("uploads in flight"), refused.getMessage());
             }
         }
         try (UploadBudget.Lease again = budget.lease()) {
-            assertEquals(1, new ArchiveReader(LIMITS, again).read("again.zip", archive).size(), "released");
+            assertEquals(
+                    1,
+                    new ArchiveReader(LIMITS, again).read("again.zip", archive).size(),
+                    "released");
         }
     }
 
@@ -173,10 +183,11 @@ class ArchiveReaderTest {
         kinds.put(TarConstants.LF_BLK, "block device");
         for (Map.Entry<Byte, String> kind : kinds.entrySet()) {
             byte[] tar = Archives.tarGzWithSpecialEntry("set/odd.jpg", kind.getKey());
-            ServingException refused = assertThrows(ServingException.class,
-                    () -> new ArchiveReader(LIMITS).read("set.tar.gz", tar), kind.getValue());
+            ServingException refused = assertThrows(
+                    ServingException.class, () -> new ArchiveReader(LIMITS).read("set.tar.gz", tar), kind.getValue());
             assertEquals(ErrorCode.INVALID_ARGUMENT, refused.code());
-            assertTrue(refused.getMessage().contains("archive entry 'set/odd.jpg' is a " + kind.getValue()),
+            assertTrue(
+                    refused.getMessage().contains("archive entry 'set/odd.jpg' is a " + kind.getValue()),
                     refused.getMessage());
         }
     }

@@ -26,7 +26,8 @@ class DecodeBudgetTest {
     void imageThatDoesNotFitBesideOthersWaitsThenGets429NamingTheBudget() {
         try (DecodeBudget.Lease first = budget.acquire(8 * MIB, 0, deadline())) {
             long started = System.nanoTime();
-            ServingException refused = assertThrows(ServingException.class,
+            ServingException refused = assertThrows(
+                    ServingException.class,
                     () -> budget.acquire(4 * MIB, TimeUnit.MILLISECONDS.toNanos(200), deadline()));
             assertTrue(System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(150), "it waited first");
             assertEquals(ErrorCode.RESOURCE_EXHAUSTED, refused.code());
@@ -40,8 +41,8 @@ class DecodeBudgetTest {
     @Test
     void waitingImageIsDecodedOnceAnotherRequestIsAnswered() throws Exception {
         DecodeBudget.Lease first = budget.acquire(8 * MIB, 0, deadline());
-        CompletableFuture<DecodeBudget.Lease> second = CompletableFuture.supplyAsync(
-                () -> budget.acquire(4 * MIB, TimeUnit.SECONDS.toNanos(10), deadline()));
+        CompletableFuture<DecodeBudget.Lease> second =
+                CompletableFuture.supplyAsync(() -> budget.acquire(4 * MIB, TimeUnit.SECONDS.toNanos(10), deadline()));
         Thread.sleep(100);
         assertTrue(!second.isDone(), "waits while the budget is taken");
         first.close();
@@ -67,8 +68,12 @@ class DecodeBudgetTest {
     @Test
     void waitThatOutlastsTheDeadlineIsAnsweredAsDeadlineExceeded() {
         try (DecodeBudget.Lease first = budget.acquire(8 * MIB, 0, deadline())) {
-            ServingException refused = assertThrows(ServingException.class, () -> budget.acquire(4 * MIB,
-                    TimeUnit.SECONDS.toNanos(5), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100)));
+            ServingException refused = assertThrows(
+                    ServingException.class,
+                    () -> budget.acquire(
+                            4 * MIB,
+                            TimeUnit.SECONDS.toNanos(5),
+                            System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100)));
             assertEquals(ErrorCode.DEADLINE_EXCEEDED, refused.code());
         }
     }

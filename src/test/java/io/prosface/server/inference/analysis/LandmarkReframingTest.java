@@ -48,6 +48,8 @@ class LandmarkReframingTest {
         broken[7] = Float.NaN;
         assertNull(LandmarkReframing.boxOf(broken));
         List<PreparedFace> faces = List.of(face(0));
-        assertSame(faces.get(0), LandmarkReframing.recut(faces, List.of(broken), box -> face(99)).get(0));
+        assertSame(
+                faces.get(0),
+                LandmarkReframing.recut(faces, List.of(broken), box -> face(99)).get(0));
     }
 }

@@ -1,6 +1,5 @@
 package io.prosface.server.inference.batching;
 
-import io.prosface.server.inference.MetricNames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -9,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.prosface.server.error.ErrorCode;
 import io.prosface.server.error.ServingException;
+import io.prosface.server.inference.MetricNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -29,6 +29,7 @@ class DynamicBatcherTest {
     private final CountDownLatch gate = new CountDownLatch(1);
     /** Counted down when a worker has taken a batch and is about to wait at the gate. */
     private final CountDownLatch atGate = new CountDownLatch(1);
+
     private DynamicBatcher<Integer, Integer> batcher;
 
     /** Doubles its inputs; the first batch waits at the gate so tests can fill the queue behind it. */
@@ -43,8 +44,12 @@ class DynamicBatcherTest {
     }
 
     private DynamicBatcher<Integer, Integer> start(int maxBatch, int maxQueue, Duration delay) {
-        batcher = new DynamicBatcher<>("test", new BatchSettings(maxBatch, delay, maxQueue, 1, Duration.ofSeconds(2)),
-                this::gatedDoubler, meters, size -> {});
+        batcher = new DynamicBatcher<>(
+                "test",
+                new BatchSettings(maxBatch, delay, maxQueue, 1, Duration.ofSeconds(2)),
+                this::gatedDoubler,
+                meters,
+                size -> {});
         return batcher;
     }
 
@@ -137,7 +142,9 @@ class DynamicBatcherTest {
         closer.start();
         awaitNotAccepting();
         assertTrue(closer.isAlive(), "close waits for the queued work, held at the gate");
-        assertEquals(ErrorCode.UNAVAILABLE, failureOf(batcher.submit(9, in(Duration.ofSeconds(10)))).code());
+        assertEquals(
+                ErrorCode.UNAVAILABLE,
+                failureOf(batcher.submit(9, in(Duration.ofSeconds(10)))).code());
         gate.countDown();
         closer.join(5000);
         assertFalse(closer.isAlive(), "close returned once the queue drained");
@@ -165,7 +172,8 @@ class DynamicBatcherTest {
         try {
             future.get(5, TimeUnit.SECONDS);
         } catch (Exception failure) {
-            Throwable cause = failure instanceof CompletionException || failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause =
+                    failure instanceof CompletionException || failure.getCause() != null ? failure.getCause() : failure;
             return assertInstanceOf(ServingException.class, cause);
         }
         throw new AssertionError("expected a failure");

@@ -1,11 +1,5 @@
 package io.prosface.server.inference.registry;
 
-import io.prosface.server.inference.TailBatchTest;
-import io.prosface.server.inference.analysis.FaceBatchProcessor;
-import io.prosface.server.inference.analysis.FaceInput;
-import io.prosface.server.inference.analysis.FaceOutputs;
-import io.prosface.server.inference.analysis.FaceTask;
-import io.prosface.server.inference.analysis.TaskOutput;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +10,12 @@ import io.prosface.core.model.VisionTransformer;
 import io.prosface.core.model.onnx.OnnxExporter;
 import io.prosface.server.TestCheckpoint;
 import io.prosface.server.config.InferenceConfig;
+import io.prosface.server.inference.TailBatchTest;
+import io.prosface.server.inference.analysis.FaceBatchProcessor;
+import io.prosface.server.inference.analysis.FaceInput;
+import io.prosface.server.inference.analysis.FaceOutputs;
+import io.prosface.server.inference.analysis.FaceTask;
+import io.prosface.server.inference.analysis.TaskOutput;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -45,14 +45,16 @@ class BackbonePrecisionTest {
             try (FaceBatchProcessor djl = new FaceBatchProcessor(registry, Device.cpu())) {
                 reference = djl.process(inputs);
             }
-            byte[] float32 = OnnxExporter.exportBackbone(backbone, OnnxExporter.Weights.FLOAT32).bytes();
-            try (FaceBatchProcessor onnx = new FaceBatchProcessor(registry, Device.cpu(),
-                    new OnnxBackboneRunner(float32, backbone.config(), 1))) {
+            byte[] float32 = OnnxExporter.exportBackbone(backbone, OnnxExporter.Weights.FLOAT32)
+                    .bytes();
+            try (FaceBatchProcessor onnx = new FaceBatchProcessor(
+                    registry, Device.cpu(), new OnnxBackboneRunner(float32, backbone.config(), 1))) {
                 compare(reference, onnx.process(inputs), 1e-4f);
             }
             BackbonePrecision int8 = BackbonePrecision.of(InferenceConfig.Precision.INT8, registry, Device.cpu(), 2);
             assertTrue(int8.description().startsWith("int8 (ONNX Runtime 1.22"), int8.description());
-            try (FaceBatchProcessor onnx = new FaceBatchProcessor(registry, Device.cpu(), int8.runners().get())) {
+            try (FaceBatchProcessor onnx = new FaceBatchProcessor(
+                    registry, Device.cpu(), int8.runners().get())) {
                 // a random micro model: only "close" is meaningful here; export-onnx --verify measures the served one
                 compare(reference, onnx.process(inputs), 0.05f);
             }
@@ -63,7 +65,9 @@ class BackbonePrecisionTest {
 
     /** Faces asking every task of the checkpoint's heads, and some asking a tailed expression head instead. */
     private static List<FaceInput> inputs(ModelRegistry registry, List<LoadedHead> tailed) {
-        int pixels = 3 * registry.preprocessing().imageSize() * registry.preprocessing().imageSize();
+        int pixels = 3
+                * registry.preprocessing().imageSize()
+                * registry.preprocessing().imageSize();
         Map<FaceTask, LoadedHead> builtIn = new java.util.EnumMap<>(FaceTask.class);
         for (FaceTask task : FaceTask.values()) {
             if (task != FaceTask.EMBEDDING && registry.hasHeadFor(task)) {
@@ -77,10 +81,13 @@ class BackbonePrecisionTest {
             for (int index = 0; index < pixels; index++) {
                 image[index] = (float) random.nextGaussian();
             }
-            inputs.add(face % 3 == 2
-                    ? new FaceInput(image, EnumSet.of(FaceTask.EXPRESSION),
-                            Map.of(FaceTask.EXPRESSION, tailed.get(face % 2)))
-                    : new FaceInput(image, EnumSet.allOf(FaceTask.class), builtIn));
+            inputs.add(
+                    face % 3 == 2
+                            ? new FaceInput(
+                                    image,
+                                    EnumSet.of(FaceTask.EXPRESSION),
+                                    Map.of(FaceTask.EXPRESSION, tailed.get(face % 2)))
+                            : new FaceInput(image, EnumSet.allOf(FaceTask.class), builtIn));
         }
         return inputs;
     }
@@ -93,8 +100,8 @@ class BackbonePrecisionTest {
             assertEquals(want.keySet(), got.keySet(), "face " + face);
             for (FaceTask task : want.keySet()) {
                 assertEquals(want.get(task).head(), got.get(task).head());
-                assertArrayEquals(want.get(task).values(), got.get(task).values(), tolerance,
-                        "face " + face + ", " + task);
+                assertArrayEquals(
+                        want.get(task).values(), got.get(task).values(), tolerance, "face " + face + ", " + task);
             }
         }
     }

@@ -40,8 +40,9 @@ public final class CurationReport {
         return counts;
     }
 
-    public static void write(Path directory, FaceCuration.Outcome outcome, Map<String, Object> parameters,
-            int sheetSamples) throws IOException {
+    public static void write(
+            Path directory, FaceCuration.Outcome outcome, Map<String, Object> parameters, int sheetSamples)
+            throws IOException {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("parameters", parameters);
         report.put("similarityThreshold", outcome.similarityThreshold());
@@ -60,12 +61,26 @@ public final class CurationReport {
             images.add(line);
         }
         report.put("images", images);
-        Files.writeString(directory.resolve("report.json"), new GsonBuilder().setPrettyPrinting()
-                .serializeSpecialFloatingPointValues().create().toJson(report), StandardCharsets.UTF_8);
-        List<Candidate> kept = outcome.candidates().stream().filter(Candidate::kept).limit(sheetSamples).toList();
-        List<Candidate> dropped = outcome.candidates().stream().filter(c -> !c.kept() && c.thumbnail != null)
-                .limit(sheetSamples).toList();
-        ImageIO.write(sheet(kept, dropped), "png", directory.resolve("contact-sheet.png").toFile());
+        Files.writeString(
+                directory.resolve("report.json"),
+                new GsonBuilder()
+                        .setPrettyPrinting()
+                        .serializeSpecialFloatingPointValues()
+                        .create()
+                        .toJson(report),
+                StandardCharsets.UTF_8);
+        List<Candidate> kept = outcome.candidates().stream()
+                .filter(Candidate::kept)
+                .limit(sheetSamples)
+                .toList();
+        List<Candidate> dropped = outcome.candidates().stream()
+                .filter(c -> !c.kept() && c.thumbnail != null)
+                .limit(sheetSamples)
+                .toList();
+        ImageIO.write(
+                sheet(kept, dropped),
+                "png",
+                directory.resolve("contact-sheet.png").toFile());
     }
 
     /** Kept samples in the upper rows, dropped ones below, 8 per row. */
@@ -75,8 +90,8 @@ public final class CurationReport {
         int droppedRows = Math.max(1, (dropped.size() + columns - 1) / columns);
         int header = 18;
         int rowHeight = CELL + CAPTION;
-        BufferedImage sheet = new BufferedImage(columns * (CELL + 4), 2 * header + (keptRows + droppedRows) * rowHeight,
-                BufferedImage.TYPE_INT_RGB);
+        BufferedImage sheet = new BufferedImage(
+                columns * (CELL + 4), 2 * header + (keptRows + droppedRows) * rowHeight, BufferedImage.TYPE_INT_RGB);
         Graphics2D graphics = sheet.createGraphics();
         graphics.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         graphics.setColor(Color.DARK_GRAY);
@@ -106,15 +121,20 @@ public final class CurationReport {
                 double scale = (double) thumbnail.getWidth() / candidate.width;
                 graphics.setColor(Color.YELLOW);
                 graphics.setStroke(new BasicStroke(1f));
-                graphics.drawRect(x + (int) (candidate.face.x() * scale), y + (int) (candidate.face.y() * scale),
-                        (int) (candidate.face.width() * scale), (int) (candidate.face.height() * scale));
+                graphics.drawRect(
+                        x + (int) (candidate.face.x() * scale),
+                        y + (int) (candidate.face.y() * scale),
+                        (int) (candidate.face.width() * scale),
+                        (int) (candidate.face.height() * scale));
             }
             graphics.setColor(frame);
             graphics.setStroke(new BasicStroke(2f));
             graphics.drawRect(x - 1, y - 1, CELL + 1, CELL + 1);
             graphics.setColor(Color.WHITE);
-            String first = candidate.kept() ? String.format(Locale.ROOT, "face %.0f%% s %.2f", 100 * candidate.faceFraction,
-                    candidate.exemplarScore) : candidate.reason;
+            String first = candidate.kept()
+                    ? String.format(
+                            Locale.ROOT, "face %.0f%% s %.2f", 100 * candidate.faceFraction, candidate.exemplarScore)
+                    : candidate.reason;
             graphics.drawString(first, x, y + CELL + 10);
             String second = candidate.kept() ? candidate.file.getFileName().toString() : candidate.detail;
             graphics.drawString(second.length() > 19 ? second.substring(0, 19) : second, x, y + CELL + 21);

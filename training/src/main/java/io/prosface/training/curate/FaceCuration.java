@@ -8,8 +8,8 @@ import io.prosface.core.eval.CachedFeatures;
 import io.prosface.core.eval.FeatureExtractor;
 import io.prosface.core.model.VisionTransformer;
 import io.prosface.detect.FaceBox;
-import io.prosface.detect.LandmarkSquare;
 import io.prosface.detect.FaceDetector;
+import io.prosface.detect.LandmarkSquare;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -42,8 +42,8 @@ public final class FaceCuration {
      * @param duplicateCosine cosine above which two images count as near-identical
      * @param neighbours k of the exemplar score
      */
-    public record Settings(double minFaceFraction, double minSimilarity, double duplicateCosine, int neighbours,
-            int threads) {}
+    public record Settings(
+            double minFaceFraction, double minSimilarity, double duplicateCosine, int neighbours, int threads) {}
 
     /** The decisions: every candidate, kept or with its reason, and the threshold used. */
     public record Outcome(List<Candidate> candidates, double similarityThreshold, int exemplars) {}
@@ -53,7 +53,8 @@ public final class FaceCuration {
     private final FacePreprocessor preprocessor;
     private final NDManager manager;
 
-    public FaceCuration(Settings settings, VisionTransformer backbone, FacePreprocessor preprocessor, NDManager manager) {
+    public FaceCuration(
+            Settings settings, VisionTransformer backbone, FacePreprocessor preprocessor, NDManager manager) {
         this.settings = settings;
         this.backbone = backbone;
         this.preprocessor = preprocessor;
@@ -75,8 +76,8 @@ public final class FaceCuration {
         for (Candidate candidate : faces) {
             // framed as the server frames a detected face: around the square its landmarks span
             LandmarkSquare square = LandmarkSquare.of(candidate.face);
-            io.prosface.core.data.FaceBox box = new io.prosface.core.data.FaceBox((float) square.x(),
-                    (float) square.y(), (float) square.side(), (float) square.side());
+            io.prosface.core.data.FaceBox box = new io.prosface.core.data.FaceBox(
+                    (float) square.x(), (float) square.y(), (float) square.side(), (float) square.side());
             PreparedFace prepared = preprocessor.prepare(decoder.decode(candidate.file), box);
             candidatePixels.add(prepared.pixels());
         }
@@ -88,13 +89,15 @@ public final class FaceCuration {
         }
         double threshold;
         try (VectorIndex exemplars = new VectorIndex(exemplarEmbeddings)) {
-            threshold = Double.isNaN(settings.minSimilarity()) ? automaticThreshold(exemplars, exemplarEmbeddings)
+            threshold = Double.isNaN(settings.minSimilarity())
+                    ? automaticThreshold(exemplars, exemplarEmbeddings)
                     : settings.minSimilarity();
             for (Candidate candidate : faces) {
                 candidate.exemplarScore = meanCosine(exemplars.nearest(candidate.embedding, settings.neighbours()), -1);
                 if (candidate.exemplarScore < threshold) {
                     candidate.reason = "not face-like";
-                    candidate.detail = String.format(Locale.ROOT, "score %.3f < %.3f", candidate.exemplarScore, threshold);
+                    candidate.detail =
+                            String.format(Locale.ROOT, "score %.3f < %.3f", candidate.exemplarScore, threshold);
                 }
             }
         }
@@ -142,7 +145,10 @@ public final class FaceCuration {
         candidate.faceFraction = candidate.face.area() / ((double) image.getWidth() * image.getHeight());
         if (candidate.faceFraction < settings.minFaceFraction()) {
             candidate.reason = "face too small";
-            candidate.detail = String.format(Locale.ROOT, "face %.0f%% < %.0f%% of the image", 100 * candidate.faceFraction,
+            candidate.detail = String.format(
+                    Locale.ROOT,
+                    "face %.0f%% < %.0f%% of the image",
+                    100 * candidate.faceFraction,
                     100 * settings.minFaceFraction());
         }
         return candidate;
@@ -162,8 +168,8 @@ public final class FaceCuration {
                     Candidate other = ordered.get(neighbour.id());
                     if (neighbour.id() < i && other.kept() && neighbour.cosine() > settings.duplicateCosine()) {
                         ordered.get(i).reason = "duplicate";
-                        ordered.get(i).detail = String.format(Locale.ROOT, "cos %.4f to %s", neighbour.cosine(),
-                                other.file.getFileName());
+                        ordered.get(i).detail = String.format(
+                                Locale.ROOT, "cos %.4f to %s", neighbour.cosine(), other.file.getFileName());
                         break;
                     }
                 }

@@ -68,7 +68,11 @@ public final class VectorIndex implements AutoCloseable {
         try {
             TopDocs top = searcher.search(new KnnFloatVectorQuery(VECTOR, query, Math.min(k, size())), k);
             for (ScoreDoc hit : top.scoreDocs) {
-                int id = searcher.storedFields().document(hit.doc).getField(ID).numericValue().intValue();
+                int id = searcher.storedFields()
+                        .document(hit.doc)
+                        .getField(ID)
+                        .numericValue()
+                        .intValue();
                 // Lucene scores cosine as (1 + cos) / 2 so that scores are positive; undo it
                 neighbours.add(new Neighbour(id, 2.0 * hit.score - 1.0));
             }
@@ -87,5 +91,4 @@ public final class VectorIndex implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
     }
-
 }

@@ -24,7 +24,9 @@ public final class PretrainRecipe {
         double[] localScale = recipe.range("local.crops.scale");
         MultiCropConfig views = MultiCropConfig.dino(size, localSize, recipe.integer("local.crops.number"))
                 .withScales(globalScale[0], globalScale[1], localScale[0], localScale[1])
-                .withColor(recipe.number("color.jitter.probability"), recipe.number("grayscale.probability"),
+                .withColor(
+                        recipe.number("color.jitter.probability"),
+                        recipe.number("grayscale.probability"),
                         recipe.number("solarization.probability"));
         PretrainingSettings.LossKind loss = PretrainingSettings.LossKind.parse(recipe.string("loss"));
         int hidden = recipe.integer("head.hidden.dim");
@@ -34,17 +36,34 @@ public final class PretrainRecipe {
         ProsHeadConfig head = loss == PretrainingSettings.LossKind.PROS
                 ? ProsHeadConfig.pros(hidden, bottleneck, prototypes)
                 : ProsHeadConfig.dino(hidden, bottleneck, prototypes);
-        return new PretrainingSettings(architecture, head, loss,
-                recipe.longValue("seed"), recipe.integer("epochs"), recipe.longValue("max.steps"),
-                recipe.integer("batch.size"), recipe.number("lr"), recipe.number("min.lr"),
-                recipe.integer("warmup.epochs"), recipe.number("weight.decay"), recipe.number("weight.decay.end"),
-                recipe.number("clip.grad"), recipe.integer("freeze.last.layer.epochs"),
-                recipe.number("student.temperature"), recipe.number("teacher.temperature.warmup"),
-                recipe.number("teacher.temperature"), recipe.integer("teacher.temperature.warmup.epochs"),
-                recipe.number("teacher.momentum"), recipe.number("center.momentum"),
-                TeacherCentering.parse(recipe.string("teacher.centering")), recipe.number("drop.path"),
-                views, recipe.integer("loader.threads"), recipe.integer("loader.prefetch"),
-                recipe.longValue("checkpoint.every.steps"), recipe.longValue("debug.nan.at.step"),
+        return new PretrainingSettings(
+                architecture,
+                head,
+                loss,
+                recipe.longValue("seed"),
+                recipe.integer("epochs"),
+                recipe.longValue("max.steps"),
+                recipe.integer("batch.size"),
+                recipe.number("lr"),
+                recipe.number("min.lr"),
+                recipe.integer("warmup.epochs"),
+                recipe.number("weight.decay"),
+                recipe.number("weight.decay.end"),
+                recipe.number("clip.grad"),
+                recipe.integer("freeze.last.layer.epochs"),
+                recipe.number("student.temperature"),
+                recipe.number("teacher.temperature.warmup"),
+                recipe.number("teacher.temperature"),
+                recipe.integer("teacher.temperature.warmup.epochs"),
+                recipe.number("teacher.momentum"),
+                recipe.number("center.momentum"),
+                TeacherCentering.parse(recipe.string("teacher.centering")),
+                recipe.number("drop.path"),
+                views,
+                recipe.integer("loader.threads"),
+                recipe.integer("loader.prefetch"),
+                recipe.longValue("checkpoint.every.steps"),
+                recipe.longValue("debug.nan.at.step"),
                 PretrainingSettings.Precision.parse(recipe.string("precision")));
     }
 }

@@ -58,7 +58,12 @@ public final class RecipeProperties {
             if (equals <= 0) {
                 throw new IllegalArgumentException("--set expects key=value, got '" + override + "'");
             }
-            put(values, deltas, override.substring(0, equals).trim(), override.substring(equals + 1).trim(), "--set");
+            put(
+                    values,
+                    deltas,
+                    override.substring(0, equals).trim(),
+                    override.substring(equals + 1).trim(),
+                    "--set");
         }
         return new RecipeProperties(values, deltas);
     }
@@ -85,14 +90,21 @@ public final class RecipeProperties {
             if (equals <= 0) {
                 throw new IllegalArgumentException("--set expects key=value, got '" + override + "'");
             }
-            put(newValues, newDeltas, override.substring(0, equals).trim(), override.substring(equals + 1).trim(), "--set");
+            put(
+                    newValues,
+                    newDeltas,
+                    override.substring(0, equals).trim(),
+                    override.substring(equals + 1).trim(),
+                    "--set");
         }
         return new RecipeProperties(newValues, newDeltas);
     }
 
-    private static void put(Map<String, String> values, Map<String, String> deltas, String key, String value, String source) {
+    private static void put(
+            Map<String, String> values, Map<String, String> deltas, String key, String value, String source) {
         if (!values.containsKey(key)) {
-            throw new IllegalArgumentException("unknown recipe key '" + key + "' in " + source + "; known keys: " + values.keySet());
+            throw new IllegalArgumentException(
+                    "unknown recipe key '" + key + "' in " + source + "; known keys: " + values.keySet());
         }
         values.put(key, value);
         deltas.put(key, value);
@@ -127,7 +139,8 @@ public final class RecipeProperties {
         try {
             return Integer.parseInt(string(key));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("recipe key '" + key + "' needs an integer, got '" + string(key) + "'", e);
+            throw new IllegalArgumentException(
+                    "recipe key '" + key + "' needs an integer, got '" + string(key) + "'", e);
         }
     }
 
@@ -135,7 +148,8 @@ public final class RecipeProperties {
         try {
             return Long.parseLong(string(key));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("recipe key '" + key + "' needs an integer, got '" + string(key) + "'", e);
+            throw new IllegalArgumentException(
+                    "recipe key '" + key + "' needs an integer, got '" + string(key) + "'", e);
         }
     }
 
@@ -204,7 +218,9 @@ public final class RecipeProperties {
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 String trimmed = line.trim();
                 if (trimmed.startsWith("# ----")) {
-                    text.append('\n').append(trimmed.replaceAll("^#\\s*-+\\s*|\\s*-+$", "")).append(":\n");
+                    text.append('\n')
+                            .append(trimmed.replaceAll("^#\\s*-+\\s*|\\s*-+$", ""))
+                            .append(":\n");
                     comment.clear();
                 } else if (trimmed.startsWith("#")) {
                     comment.add(trimmed.substring(1).trim());

@@ -49,8 +49,12 @@ public final class MetricsLog implements AutoCloseable {
                 }
             }
             Files.createDirectories(file.toAbsolutePath().getParent());
-            writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            writer = Files.newBufferedWriter(
+                    file,
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE);
             writer.write(String.join(",", columns));
             writer.newLine();
             for (String line : kept) {

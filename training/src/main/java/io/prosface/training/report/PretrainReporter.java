@@ -19,17 +19,34 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 public final class PretrainReporter implements PretrainingRun.Listener, AutoCloseable {
 
-    public static final List<String> COLUMNS = List.of("step", "epoch", "loss", "lr", "weight_decay",
-            "teacher_momentum", "teacher_temperature", "teacher_entropy", "max_entropy", "prototype_usage",
-            "prototype_perplexity", "grad_norm", "images_per_second");
+    public static final List<String> COLUMNS = List.of(
+            "step",
+            "epoch",
+            "loss",
+            "lr",
+            "weight_decay",
+            "teacher_momentum",
+            "teacher_temperature",
+            "teacher_entropy",
+            "max_entropy",
+            "prototype_usage",
+            "prototype_perplexity",
+            "grad_norm",
+            "images_per_second");
 
     private static final List<TrainingPlots.Plot> PLOTS = List.of(
             new TrainingPlots.Plot("loss.png", "Prototype matching loss", "cross-entropy (nats)", List.of("loss")),
             new TrainingPlots.Plot("lr.png", "Learning rate (student AdamW)", "lr", List.of("lr")),
-            new TrainingPlots.Plot("teacher-entropy.png", "Teacher entropy (0: one prototype; log K: uniform)",
-                    "nats", List.of("teacher_entropy", "max_entropy")),
-            new TrainingPlots.Plot("prototype-usage.png", "Prototypes in use (argmax count, perplexity)",
-                    "prototypes", List.of("prototype_usage", "prototype_perplexity")));
+            new TrainingPlots.Plot(
+                    "teacher-entropy.png",
+                    "Teacher entropy (0: one prototype; log K: uniform)",
+                    "nats",
+                    List.of("teacher_entropy", "max_entropy")),
+            new TrainingPlots.Plot(
+                    "prototype-usage.png",
+                    "Prototypes in use (argmax count, perplexity)",
+                    "prototypes",
+                    List.of("prototype_usage", "prototype_perplexity")));
 
     private final Path runDirectory;
     private final int logEvery;
@@ -54,12 +71,24 @@ public final class PretrainReporter implements PretrainingRun.Listener, AutoClos
     public void started(long firstStep, long totalSteps, long stepsPerEpoch, String device) {
         this.totalSteps = totalSteps;
         metrics = new MetricsLog(runDirectory.resolve("metrics.csv"), COLUMNS, firstStep);
-        log.printf(Locale.ROOT, "training steps %d..%d of %d (%d per epoch) on %s%n", firstStep, totalSteps - 1,
-                totalSteps, stepsPerEpoch, device);
+        log.printf(
+                Locale.ROOT,
+                "training steps %d..%d of %d (%d per epoch) on %s%n",
+                firstStep,
+                totalSteps - 1,
+                totalSteps,
+                stepsPerEpoch,
+                device);
         if (progressBar) {
-            bar = new ProgressBarBuilder().setTaskName("pretrain").setInitialMax(totalSteps)
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000).showSpeed()
-                    .setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS).startsFrom(firstStep, Duration.ZERO).build();
+            bar = new ProgressBarBuilder()
+                    .setTaskName("pretrain")
+                    .setInitialMax(totalSteps)
+                    .setStyle(ProgressBarStyle.ASCII)
+                    .setUpdateIntervalMillis(1000)
+                    .showSpeed()
+                    .setSpeedUnit(java.time.temporal.ChronoUnit.SECONDS)
+                    .startsFrom(firstStep, Duration.ZERO)
+                    .build();
         }
     }
 
@@ -87,9 +116,18 @@ public final class PretrainReporter implements PretrainingRun.Listener, AutoClos
             row.put("images_per_second", imagesPerSecond);
             metrics.append(row);
             if (bar == null) {
-                log.printf(Locale.ROOT, "step %d (%d/%d) epoch %d loss %.4f lr %.2e entropy %.3f usage %d %.1f img/s%n", step.step(),
-                        step.step() + 1, totalSteps, step.epoch(), step.loss(), step.learningRate(),
-                        step.teacherEntropy(), step.prototypeUsage(), imagesPerSecond);
+                log.printf(
+                        Locale.ROOT,
+                        "step %d (%d/%d) epoch %d loss %.4f lr %.2e entropy %.3f usage %d %.1f img/s%n",
+                        step.step(),
+                        step.step() + 1,
+                        totalSteps,
+                        step.epoch(),
+                        step.loss(),
+                        step.learningRate(),
+                        step.teacherEntropy(),
+                        step.prototypeUsage(),
+                        imagesPerSecond);
             }
         }
     }
@@ -107,7 +145,9 @@ public final class PretrainReporter implements PretrainingRun.Listener, AutoClos
 
     /** Writes the PNG plots from every row so far; returns them. */
     public List<Path> writePlots() {
-        return metrics == null ? List.of() : TrainingPlots.write(runDirectory.resolve("plots"), metrics.series(), PLOTS);
+        return metrics == null
+                ? List.of()
+                : TrainingPlots.write(runDirectory.resolve("plots"), metrics.series(), PLOTS);
     }
 
     @Override

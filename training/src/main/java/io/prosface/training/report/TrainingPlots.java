@@ -34,8 +34,13 @@ public final class TrainingPlots {
         try {
             Files.createDirectories(directory);
             for (Plot plot : plots) {
-                XYChart chart = new XYChartBuilder().width(720).height(420).title(plot.title())
-                        .xAxisTitle("step").yAxisTitle(plot.yLabel()).build();
+                XYChart chart = new XYChartBuilder()
+                        .width(720)
+                        .height(420)
+                        .title(plot.title())
+                        .xAxisTitle("step")
+                        .yAxisTitle(plot.yLabel())
+                        .build();
                 chart.getStyler().setLegendVisible(plot.columns().size() > 1);
                 chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
                 // below the plot: inside, the legend hid the last points of the curves

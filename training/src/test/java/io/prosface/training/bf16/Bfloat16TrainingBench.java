@@ -35,11 +35,11 @@ import java.util.Map;
  */
 public final class Bfloat16TrainingBench {
 
-    private Bfloat16TrainingBench() {
-    }
+    private Bfloat16TrainingBench() {}
 
     public static void main(String[] args) {
-        VisionTransformerConfig config = VisionTransformerConfig.variant(args.length > 0 ? args[0] : "vit_tiny_patch8_64");
+        VisionTransformerConfig config =
+                VisionTransformerConfig.variant(args.length > 0 ? args[0] : "vit_tiny_patch8_64");
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         int globalViews = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         int localViews = args.length > 3 ? Integer.parseInt(args[3]) : 4;
@@ -61,15 +61,24 @@ public final class Bfloat16TrainingBench {
                     blocks.add(block);
                 }
             });
-            NDArray global = manager.randomNormal(new Shape((long) globalViews * batch, globalTokens, config.embedDim()));
+            NDArray global =
+                    manager.randomNormal(new Shape((long) globalViews * batch, globalTokens, config.embedDim()));
             NDArray local = manager.randomNormal(new Shape((long) localViews * batch, localTokens, config.embedDim()));
             Mixed mixed = new Mixed(blocks, config, toBfloat16, toFloat32);
 
             List<float[]> reference = step(manager, backbone, blocks, null, global, local);
             List<float[]> low = step(manager, backbone, blocks, mixed, global, local);
-            System.out.printf(Locale.ROOT, "%s blocks, %d x %d tokens + %d x %d tokens, forward + backward:%n",
-                    config.name(), globalViews * batch, globalTokens, localViews * batch, localTokens);
-            System.out.printf(Locale.ROOT, "  gradient relative difference bf16 vs fp32: %.2e (all parameters)%n",
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s blocks, %d x %d tokens + %d x %d tokens, forward + backward:%n",
+                    config.name(),
+                    globalViews * batch,
+                    globalTokens,
+                    localViews * batch,
+                    localTokens);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  gradient relative difference bf16 vs fp32: %.2e (all parameters)%n",
                     relativeDifference(reference, low));
             double[] fp32 = new double[rounds];
             double[] bf16 = new double[rounds];
@@ -83,28 +92,48 @@ public final class Bfloat16TrainingBench {
                 fp32[round] = (middle - cpu) / 1e9;
                 bf16[round] = (end - middle) / 1e9;
                 ratios[round] = fp32[round] / bf16[round];
-                System.out.printf(Locale.ROOT, "  round %d: fp32 %.2f CPU-s, bf16 %.2f CPU-s (%.2fx)%n", round,
-                        fp32[round], bf16[round], ratios[round]);
+                System.out.printf(
+                        Locale.ROOT,
+                        "  round %d: fp32 %.2f CPU-s, bf16 %.2f CPU-s (%.2fx)%n",
+                        round,
+                        fp32[round],
+                        bf16[round],
+                        ratios[round]);
             }
             Arrays.sort(ratios);
-            System.out.printf(Locale.ROOT, "  steps per CPU-second, bf16 / fp32: median %.2fx, best %.2fx%n",
-                    ratios[rounds / 2], ratios[rounds - 1]);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  steps per CPU-second, bf16 / fp32: median %.2fx, best %.2fx%n",
+                    ratios[rounds / 2],
+                    ratios[rounds - 1]);
         }
     }
 
     /** One forward + backward of the blocks on both token batches; returns every block parameter's gradient. */
-    private static List<float[]> step(NDManager manager, VisionTransformer backbone, List<TransformerBlock> blocks,
-            Mixed mixed, NDArray global, NDArray local) {
+    private static List<float[]> step(
+            NDManager manager,
+            VisionTransformer backbone,
+            List<TransformerBlock> blocks,
+            Mixed mixed,
+            NDArray global,
+            NDArray local) {
         try (NDManager step = manager.newSubManager();
                 GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
             ParameterStore store = new ParameterStore(step, false);
             NDArray loss;
             if (mixed == null) {
-                loss = backbone.runBlocks(store, global, 0, blocks.size(), true).square().mean()
-                        .add(backbone.runBlocks(store, local, 0, blocks.size(), true).square().mean());
+                loss = backbone.runBlocks(store, global, 0, blocks.size(), true)
+                        .square()
+                        .mean()
+                        .add(backbone.runBlocks(store, local, 0, blocks.size(), true)
+                                .square()
+                                .mean());
             } else {
                 List<Map<String, NDArray>> weights = mixed.castWeights(); // once per step, shared by both batches
-                loss = mixed.forward(global, weights).square().mean().add(mixed.forward(local, weights).square().mean());
+                loss = mixed.forward(global, weights)
+                        .square()
+                        .mean()
+                        .add(mixed.forward(local, weights).square().mean());
             }
             collector.backward(loss);
             List<float[]> gradients = new ArrayList<>();
@@ -132,7 +161,10 @@ public final class Bfloat16TrainingBench {
     }
 
     /** The autocast-style blocks on the float32 master parameters of the real ones. */
-    private record Mixed(List<TransformerBlock> blocks, VisionTransformerConfig config, TorchScriptCast toBfloat16,
+    private record Mixed(
+            List<TransformerBlock> blocks,
+            VisionTransformerConfig config,
+            TorchScriptCast toBfloat16,
             TorchScriptCast toFloat32) {
 
         /** Per block: the linear layers' weights and biases cast to bfloat16 (recorded), the norms as they are. */
@@ -142,7 +174,8 @@ public final class Bfloat16TrainingBench {
                 Map<String, NDArray> arrays = new LinkedHashMap<>();
                 block.getParameters().forEach(pair -> {
                     NDArray array = pair.getValue().getArray();
-                    boolean matrixLayer = pair.getKey().contains("attention_") || pair.getKey().contains("feedForward_");
+                    boolean matrixLayer = pair.getKey().contains("attention_")
+                            || pair.getKey().contains("feedForward_");
                     arrays.put(pair.getKey(), matrixLayer ? toBfloat16.apply(array, true) : array);
                 });
                 all.add(arrays);
@@ -165,13 +198,16 @@ public final class Bfloat16TrainingBench {
             NDArray normed = layerNorm(tokens, weights, "01attentionNorm");
             NDArray qkv = linear(toBfloat16.apply(normed, true), weights, "02attention_01queryKeyValue");
             // (B, T, 3D) -> (B, T, 3, H, D/H) -> (3, B, H, T, D/H)
-            NDArray heads = qkv.reshape(batch, length, 3, config.numHeads(), config.headDim()).transpose(2, 0, 3, 1, 4);
+            NDArray heads = qkv.reshape(batch, length, 3, config.numHeads(), config.headDim())
+                    .transpose(2, 0, 3, 1, 4);
             // (B, H, T, D/H) @ (B, H, D/H, T) -> (B, H, T_query, T_key), softmax in float32
-            NDArray scores = toFloat32.apply(heads.get(0).matMul(heads.get(1).swapAxes(2, 3)), true).mul(scale);
+            NDArray scores = toFloat32
+                    .apply(heads.get(0).matMul(heads.get(1).swapAxes(2, 3)), true)
+                    .mul(scale);
             NDArray attention = toBfloat16.apply(scores.softmax(3), true);
             // (B, H, T, T) @ (B, H, T, D/H) -> (B, H, T, D/H) -> (B, T, H, D/H) -> (B, T, D)
-            NDArray merged = attention.matMul(heads.get(2)).transpose(0, 2, 1, 3).reshape(batch, length,
-                    config.embedDim());
+            NDArray merged =
+                    attention.matMul(heads.get(2)).transpose(0, 2, 1, 3).reshape(batch, length, config.embedDim());
             tokens = tokens.add(toFloat32.apply(linear(merged, weights, "02attention_02outputProjection"), true));
             normed = layerNorm(tokens, weights, "03feedForwardNorm");
             NDArray hidden = Activation.gelu(linear(toBfloat16.apply(normed, true), weights, "04feedForward_01expand"));
@@ -179,12 +215,18 @@ public final class Bfloat16TrainingBench {
         }
 
         private static NDArray layerNorm(NDArray tokens, Map<String, NDArray> weights, String name) {
-            return LayerNorm.layerNorm(tokens, new Shape(tokens.getShape().get(2)), weights.get(name + "_gamma"),
-                    weights.get(name + "_beta"), TransformerBlock.LAYER_NORM_EPSILON).head();
+            return LayerNorm.layerNorm(
+                            tokens,
+                            new Shape(tokens.getShape().get(2)),
+                            weights.get(name + "_gamma"),
+                            weights.get(name + "_beta"),
+                            TransformerBlock.LAYER_NORM_EPSILON)
+                    .head();
         }
 
         private static NDArray linear(NDArray input, Map<String, NDArray> weights, String name) {
-            return Linear.linear(input, weights.get(name + "_weight"), weights.get(name + "_bias")).head();
+            return Linear.linear(input, weights.get(name + "_weight"), weights.get(name + "_bias"))
+                    .head();
         }
     }
 }

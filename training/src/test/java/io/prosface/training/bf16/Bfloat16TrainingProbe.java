@@ -23,8 +23,7 @@ import java.util.Locale;
  */
 public final class Bfloat16TrainingProbe {
 
-    private Bfloat16TrainingProbe() {
-    }
+    private Bfloat16TrainingProbe() {}
 
     public static void main(String[] args) {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
@@ -57,14 +56,22 @@ public final class Bfloat16TrainingProbe {
                 difference += Math.pow(mixed[index] - reference[index], 2);
                 norm += Math.pow(reference[index], 2);
             }
-            System.out.printf(Locale.ROOT, "weight gradient %s, relative difference from float32 %.2e%n",
-                    weight.getGradient().getDataType(), Math.sqrt(difference / norm));
+            System.out.printf(
+                    Locale.ROOT,
+                    "weight gradient %s, relative difference from float32 %.2e%n",
+                    weight.getGradient().getDataType(),
+                    Math.sqrt(difference / norm));
         }
     }
 
     /** d mean(y²) / dW for y = x Wᵀ + b, in float32 or (with a cast) with a bfloat16 Linear. */
-    private static float[] gradient(NDManager manager, NDArray input, NDArray weight, NDArray bias,
-            TorchScriptCast toBfloat16, TorchScriptCast toFloat32) {
+    private static float[] gradient(
+            NDManager manager,
+            NDArray input,
+            NDArray weight,
+            NDArray bias,
+            TorchScriptCast toBfloat16,
+            TorchScriptCast toFloat32) {
         try (NDManager step = manager.newSubManager();
                 GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
             NDArray output;
@@ -72,8 +79,13 @@ public final class Bfloat16TrainingProbe {
                 output = Linear.linear(input, weight, bias).head();
             } else {
                 // back to float32 through the TorchScript cast too: DJL's toType does not record autograd
-                output = toFloat32.apply(Linear.linear(toBfloat16.apply(input, true), toBfloat16.apply(weight, true),
-                        toBfloat16.apply(bias, true)).head(), true);
+                output = toFloat32.apply(
+                        Linear.linear(
+                                        toBfloat16.apply(input, true),
+                                        toBfloat16.apply(weight, true),
+                                        toBfloat16.apply(bias, true))
+                                .head(),
+                        true);
             }
             collector.backward(output.square().mean());
             float[] gradient = weight.getGradient().toFloatArray();

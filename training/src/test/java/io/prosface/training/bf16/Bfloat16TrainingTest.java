@@ -35,9 +35,15 @@ class Bfloat16TrainingTest {
     @Test
     void aBfloat16ParameterTheDjlWayAbortsTheJvm() throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "-Dai.djl.offline=true", "-cp",
-                System.getProperty("java.class.path"), Bfloat16TrainingProbe.class.getName(), "parameter")
-                .redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        java.toString(),
+                        "-Dai.djl.offline=true",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Bfloat16TrainingProbe.class.getName(),
+                        "parameter")
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes());
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the probe ends");
         assertEquals(134, process.exitValue(), "SIGABRT expected; output:\n" + output);
@@ -51,7 +57,8 @@ class Bfloat16TrainingTest {
             NDArray weight = manager.randomNormal(new Shape(4, 4));
             weight.setRequiresGradient(true);
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray viaToType = weight.toType(DataType.FLOAT64, false).square().sum();
+                NDArray viaToType =
+                        weight.toType(DataType.FLOAT64, false).square().sum();
                 EngineException cut = assertThrows(EngineException.class, () -> collector.backward(viaToType));
                 assertTrue(cut.getMessage().contains("does not require grad"), cut.getMessage());
             }
@@ -66,7 +73,8 @@ class Bfloat16TrainingTest {
     @Test
     void autocastBlocksGiveFloat32GradientsCloseToTheFloat32Blocks() {
         VisionTransformerConfig config = VisionTransformerConfig.variant("vit_micro_patch8_32");
-        try (NDManager manager = NDManager.newBaseManager("PyTorch"); Bfloat16Autocast autocast = new Bfloat16Autocast()) {
+        try (NDManager manager = NDManager.newBaseManager("PyTorch");
+                Bfloat16Autocast autocast = new Bfloat16Autocast()) {
             manager.getEngine().setRandomSeed(14);
             VisionTransformer backbone = new VisionTransformer(config);
             backbone.initializeParameters(manager);
@@ -87,10 +95,18 @@ class Bfloat16TrainingTest {
                 }
             }
             double relative = Math.sqrt(difference / norm);
-            // bfloat16 keeps 8 bits of mantissa (relative rounding 2^-9 ≈ 2e-3 per product); measured 3e-3 on the tiny ViT
+            // bfloat16 keeps 8 bits of mantissa (relative rounding 2^-9 ≈ 2e-3 per product); measured 3e-3 on the tiny
+            // ViT
             assertTrue(relative > 0 && relative < 3e-2, "relative gradient difference " + relative);
-            assertEquals(DataType.FLOAT32, backbone.getParameters().get(0).getValue().getArray().getGradient()
-                    .getDataType(), "master weights and their gradients stay float32");
+            assertEquals(
+                    DataType.FLOAT32,
+                    backbone.getParameters()
+                            .get(0)
+                            .getValue()
+                            .getArray()
+                            .getGradient()
+                            .getDataType(),
+                    "master weights and their gradients stay float32");
         }
     }
 
@@ -101,7 +117,8 @@ class Bfloat16TrainingTest {
             NDArray input = images.duplicate();
             input.attach(step);
             NDList features = backbone.forward(new ParameterStore(step, false), new NDList(input), true);
-            collector.backward(features.get(0).square().mean().add(features.get(1).square().mean()));
+            collector.backward(
+                    features.get(0).square().mean().add(features.get(1).square().mean()));
             List<float[]> gradients = new ArrayList<>();
             backbone.getParameters().values().forEach(parameter -> {
                 NDArray gradient = parameter.getArray().getGradient();

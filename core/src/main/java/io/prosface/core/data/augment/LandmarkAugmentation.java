@@ -51,10 +51,15 @@ public final class LandmarkAugmentation {
 
     public Parameters sample(SplittableRandom random) {
         double rotation = config.maxRotationDegrees() > 0
-                ? random.nextDouble(-config.maxRotationDegrees(), config.maxRotationDegrees()) : 0;
-        double scale = config.scaleMax() > config.scaleMin() ? random.nextDouble(config.scaleMin(), config.scaleMax()) : config.scaleMin();
-        double shiftX = config.maxTranslation() > 0 ? random.nextDouble(-config.maxTranslation(), config.maxTranslation()) : 0;
-        double shiftY = config.maxTranslation() > 0 ? random.nextDouble(-config.maxTranslation(), config.maxTranslation()) : 0;
+                ? random.nextDouble(-config.maxRotationDegrees(), config.maxRotationDegrees())
+                : 0;
+        double scale = config.scaleMax() > config.scaleMin()
+                ? random.nextDouble(config.scaleMin(), config.scaleMax())
+                : config.scaleMin();
+        double shiftX =
+                config.maxTranslation() > 0 ? random.nextDouble(-config.maxTranslation(), config.maxTranslation()) : 0;
+        double shiftY =
+                config.maxTranslation() > 0 ? random.nextDouble(-config.maxTranslation(), config.maxTranslation()) : 0;
         boolean flip = random.nextDouble() < config.flipProbability();
         return new Parameters(rotation, scale, shiftX, shiftY, flip);
     }
@@ -136,7 +141,8 @@ public final class LandmarkAugmentation {
         double maxY = Double.NEGATIVE_INFINITY;
         try {
             for (int corner = 0; corner < 4; corner++) {
-                Point2D point = imageToInput.inverseTransform(new Point2D.Double((corner & 1) * size, (corner >> 1) * size), null);
+                Point2D point = imageToInput.inverseTransform(
+                        new Point2D.Double((corner & 1) * size, (corner >> 1) * size), null);
                 minX = Math.min(minX, point.getX());
                 maxX = Math.max(maxX, point.getX());
                 minY = Math.min(minY, point.getY());
@@ -156,12 +162,15 @@ public final class LandmarkAugmentation {
         if (flipPermutation != null) {
             return flipPermutation;
         }
-        return landmarks != null && landmarks.length == 2 * IbugLandmarks.POINT_COUNT ? IbugLandmarks.flipPermutation() : null;
+        return landmarks != null && landmarks.length == 2 * IbugLandmarks.POINT_COUNT
+                ? IbugLandmarks.flipPermutation()
+                : null;
     }
 
     private static float[] rename(float[] points, int[] permutation) {
         if (permutation.length * 2 != points.length) {
-            throw new IllegalArgumentException("flip permutation for " + permutation.length + " points, got " + points.length / 2);
+            throw new IllegalArgumentException(
+                    "flip permutation for " + permutation.length + " points, got " + points.length / 2);
         }
         float[] renamed = new float[points.length];
         for (int i = 0; i < permutation.length; i++) {

@@ -9,14 +9,18 @@ package io.prosface.core.data.augment;
  * @param maxTranslation shift drawn from [-max, max] times the input side, per axis
  * @param flipProbability horizontal flip, with left/right point indices swapped
  */
-public record LandmarkAugmentationConfig(double maxRotationDegrees, double scaleMin, double scaleMax,
-        double maxTranslation, double flipProbability) {
+public record LandmarkAugmentationConfig(
+        double maxRotationDegrees, double scaleMin, double scaleMax, double maxTranslation, double flipProbability) {
 
     public LandmarkAugmentationConfig {
-        if (!(scaleMin > 0 && scaleMin <= scaleMax) || maxRotationDegrees < 0 || maxTranslation < 0
-                || flipProbability < 0 || flipProbability > 1) {
-            throw new IllegalArgumentException("bad landmark augmentation ranges: " + maxRotationDegrees + " deg, scale "
-                    + scaleMin + ".." + scaleMax + ", shift " + maxTranslation + ", flip " + flipProbability);
+        if (!(scaleMin > 0 && scaleMin <= scaleMax)
+                || maxRotationDegrees < 0
+                || maxTranslation < 0
+                || flipProbability < 0
+                || flipProbability > 1) {
+            throw new IllegalArgumentException(
+                    "bad landmark augmentation ranges: " + maxRotationDegrees + " deg, scale " + scaleMin + ".."
+                            + scaleMax + ", shift " + maxTranslation + ", flip " + flipProbability);
         }
     }
 

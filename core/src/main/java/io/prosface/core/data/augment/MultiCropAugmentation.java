@@ -1,11 +1,11 @@
 package io.prosface.core.data.augment;
 
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import io.prosface.core.data.FacePreprocessor;
 import io.prosface.core.data.Preprocessing;
 import io.prosface.core.data.Resampler;
 import io.prosface.core.data.RgbImage;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +24,7 @@ public final class MultiCropAugmentation {
 
     /** The reference view size of DINO's blur σ range. */
     private static final double DINO_GLOBAL_SIZE = 224;
+
     private static final float SOLARIZE_THRESHOLD = 0.5f;
 
     private final MultiCropConfig config;
@@ -49,8 +50,13 @@ public final class MultiCropAugmentation {
     public MultiCropViews apply(RgbImage image, SplittableRandom random) {
         List<float[]> globals = List.of(
                 view(image, config.globalSize(), true, config.firstGlobalBlurProbability(), 0, random),
-                view(image, config.globalSize(), true, config.secondGlobalBlurProbability(),
-                        config.solarizationProbability(), random));
+                view(
+                        image,
+                        config.globalSize(),
+                        true,
+                        config.secondGlobalBlurProbability(),
+                        config.solarizationProbability(),
+                        random));
         List<float[]> locals = new ArrayList<>(config.localCropCount());
         for (int i = 0; i < config.localCropCount(); i++) {
             locals.add(view(image, config.localSize(), false, config.localBlurProbability(), 0, random));
@@ -70,23 +76,36 @@ public final class MultiCropAugmentation {
         NDList views = new NDList();
         for (int v = 0; v < first.globalViews().size(); v++) {
             int index = v;
-            views.add(FacePreprocessor.stack(manager, batch.stream().map(item -> item.globalViews().get(index)).toList(),
+            views.add(FacePreprocessor.stack(
+                    manager,
+                    batch.stream().map(item -> item.globalViews().get(index)).toList(),
                     first.globalSize()));
         }
         for (int v = 0; v < first.localViews().size(); v++) {
             int index = v;
-            views.add(FacePreprocessor.stack(manager, batch.stream().map(item -> item.localViews().get(index)).toList(),
+            views.add(FacePreprocessor.stack(
+                    manager,
+                    batch.stream().map(item -> item.localViews().get(index)).toList(),
                     first.localSize()));
         }
         return views;
     }
 
-    private float[] view(RgbImage image, int size, boolean global, double blurProbability,
-            double solarizationProbability, SplittableRandom random) {
-        RandomResizedCrop crop = RandomResizedCrop.sample(image.width(), image.height(),
+    private float[] view(
+            RgbImage image,
+            int size,
+            boolean global,
+            double blurProbability,
+            double solarizationProbability,
+            SplittableRandom random) {
+        RandomResizedCrop crop = RandomResizedCrop.sample(
+                image.width(),
+                image.height(),
                 global ? config.globalScaleMin() : config.localScaleMin(),
                 global ? config.globalScaleMax() : config.localScaleMax(),
-                config.aspectRatioMin(), config.aspectRatioMax(), random);
+                config.aspectRatioMin(),
+                config.aspectRatioMax(),
+                random);
         float[] chw = new float[3 * size * size];
         Resampler.resizeRegion(image, crop.left(), crop.top(), crop.width(), crop.height(), size, size, chw, 0);
         if (random.nextDouble() < config.flipProbability()) {
@@ -99,7 +118,8 @@ public final class MultiCropAugmentation {
             PixelOperations.grayscale(chw);
         }
         if (random.nextDouble() < blurProbability) {
-            double sigma = random.nextDouble(config.blurSigmaMin(), Math.nextUp(config.blurSigmaMax())) * blurSigmaScale;
+            double sigma =
+                    random.nextDouble(config.blurSigmaMin(), Math.nextUp(config.blurSigmaMax())) * blurSigmaScale;
             PixelOperations.gaussianBlur(chw, size, size, sigma);
         }
         if (random.nextDouble() < solarizationProbability) {

@@ -27,11 +27,29 @@ package io.prosface.core.data.augment;
  * @param blurSigmaMax largest σ, same scale (2.0)
  * @param solarizationProbability solarisation of the second global view only (0.2)
  */
-public record MultiCropConfig(int globalSize, int localSize, int localCropCount, double globalScaleMin,
-        double globalScaleMax, double localScaleMin, double localScaleMax, double aspectRatioMin, double aspectRatioMax,
-        double flipProbability, double colorJitterProbability, double brightness, double contrast, double saturation,
-        double hue, double grayscaleProbability, double firstGlobalBlurProbability, double secondGlobalBlurProbability,
-        double localBlurProbability, double blurSigmaMin, double blurSigmaMax, double solarizationProbability) {
+public record MultiCropConfig(
+        int globalSize,
+        int localSize,
+        int localCropCount,
+        double globalScaleMin,
+        double globalScaleMax,
+        double localScaleMin,
+        double localScaleMax,
+        double aspectRatioMin,
+        double aspectRatioMax,
+        double flipProbability,
+        double colorJitterProbability,
+        double brightness,
+        double contrast,
+        double saturation,
+        double hue,
+        double grayscaleProbability,
+        double firstGlobalBlurProbability,
+        double secondGlobalBlurProbability,
+        double localBlurProbability,
+        double blurSigmaMin,
+        double blurSigmaMax,
+        double solarizationProbability) {
 
     public MultiCropConfig {
         if (globalSize <= 0 || localSize <= 0 || localCropCount < 0) {
@@ -51,16 +69,56 @@ public record MultiCropConfig(int globalSize, int localSize, int localCropCount,
 
     /** DINO's recipe with the given view sizes and number of local crops. */
     public static MultiCropConfig dino(int globalSize, int localSize, int localCropCount) {
-        return new MultiCropConfig(globalSize, localSize, localCropCount, 0.4, 1.0, 0.05, 0.4, 3.0 / 4, 4.0 / 3,
-                0.5, 0.8, 0.4, 0.4, 0.2, 0.1, 0.2, 1.0, 0.1, 0.5, 0.1, 2.0, 0.2);
+        return new MultiCropConfig(
+                globalSize,
+                localSize,
+                localCropCount,
+                0.4,
+                1.0,
+                0.05,
+                0.4,
+                3.0 / 4,
+                4.0 / 3,
+                0.5,
+                0.8,
+                0.4,
+                0.4,
+                0.2,
+                0.1,
+                0.2,
+                1.0,
+                0.1,
+                0.5,
+                0.1,
+                2.0,
+                0.2);
     }
 
     /** The same recipe with other crop scale ranges (e.g. ProS or iBOT settings). */
     public MultiCropConfig withScales(double globalMin, double globalMax, double localMin, double localMax) {
-        return new MultiCropConfig(globalSize, localSize, localCropCount, globalMin, globalMax, localMin, localMax,
-                aspectRatioMin, aspectRatioMax, flipProbability, colorJitterProbability, brightness, contrast,
-                saturation, hue, grayscaleProbability, firstGlobalBlurProbability, secondGlobalBlurProbability,
-                localBlurProbability, blurSigmaMin, blurSigmaMax, solarizationProbability);
+        return new MultiCropConfig(
+                globalSize,
+                localSize,
+                localCropCount,
+                globalMin,
+                globalMax,
+                localMin,
+                localMax,
+                aspectRatioMin,
+                aspectRatioMax,
+                flipProbability,
+                colorJitterProbability,
+                brightness,
+                contrast,
+                saturation,
+                hue,
+                grayscaleProbability,
+                firstGlobalBlurProbability,
+                secondGlobalBlurProbability,
+                localBlurProbability,
+                blurSigmaMin,
+                blurSigmaMax,
+                solarizationProbability);
     }
 
     /**
@@ -74,10 +132,29 @@ public record MultiCropConfig(int globalSize, int localSize, int localCropCount,
                 throw new IllegalArgumentException("probabilities must lie in [0, 1], got " + probability);
             }
         }
-        return new MultiCropConfig(globalSize, localSize, localCropCount, globalScaleMin, globalScaleMax,
-                localScaleMin, localScaleMax, aspectRatioMin, aspectRatioMax, flipProbability, jitter, brightness,
-                contrast, saturation, hue, grayscale, firstGlobalBlurProbability, secondGlobalBlurProbability,
-                localBlurProbability, blurSigmaMin, blurSigmaMax, solarization);
+        return new MultiCropConfig(
+                globalSize,
+                localSize,
+                localCropCount,
+                globalScaleMin,
+                globalScaleMax,
+                localScaleMin,
+                localScaleMax,
+                aspectRatioMin,
+                aspectRatioMax,
+                flipProbability,
+                jitter,
+                brightness,
+                contrast,
+                saturation,
+                hue,
+                grayscale,
+                firstGlobalBlurProbability,
+                secondGlobalBlurProbability,
+                localBlurProbability,
+                blurSigmaMin,
+                blurSigmaMax,
+                solarization);
     }
 
     /** Total views per image: 2 global + the local ones. */

@@ -11,8 +11,7 @@ final class PixelOperations {
     private static final float GREEN_LUMA = 0.587f;
     private static final float BLUE_LUMA = 0.114f;
 
-    private PixelOperations() {
-    }
+    private PixelOperations() {}
 
     static void flipHorizontally(float[] chw, int width, int height) {
         for (int row = 0; row < 3 * height; row++) {
@@ -139,7 +138,8 @@ final class PixelOperations {
     }
 
     /** Convolves {@code length} values spaced {@code step} apart, in place, via the scratch line. */
-    private static void convolve(float[] data, int start, int step, int length, float[] kernel, int radius, float[] line) {
+    private static void convolve(
+            float[] data, int start, int step, int length, float[] kernel, int radius, float[] line) {
         for (int i = 0; i < length; i++) {
             line[i] = data[start + i * step];
         }

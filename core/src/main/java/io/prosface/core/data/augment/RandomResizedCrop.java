@@ -11,8 +11,14 @@ record RandomResizedCrop(double left, double top, double width, double height) {
 
     private static final int ATTEMPTS = 10;
 
-    static RandomResizedCrop sample(int imageWidth, int imageHeight, double scaleMin, double scaleMax,
-            double ratioMin, double ratioMax, SplittableRandom random) {
+    static RandomResizedCrop sample(
+            int imageWidth,
+            int imageHeight,
+            double scaleMin,
+            double scaleMax,
+            double ratioMin,
+            double ratioMax,
+            SplittableRandom random) {
         double area = (double) imageWidth * imageHeight;
         double logRatioMin = Math.log(ratioMin);
         double logRatioMax = Math.log(ratioMax);

@@ -19,8 +19,7 @@ public final class CelebaReader {
 
     public static final String ATTRIBUTE_FILE = "list_attr_celeba.txt";
 
-    private CelebaReader() {
-    }
+    private CelebaReader() {}
 
     /** Parsed attribute file: names and one bit set per listed image (bit a = attribute a is present). */
     public record AttributeTable(List<String> names, List<String> files, long[] bits) {
@@ -37,7 +36,8 @@ public final class CelebaReader {
     /** Reads {@code root/list_attr_celeba.txt}; listed images missing on disk are dropped and counted. */
     public static ImageFileDataset read(Path root, ImageDecoder decoder) {
         AttributeTable table = parse(root.resolve(ATTRIBUTE_FILE));
-        Path imageFolder = Files.isDirectory(root.resolve("images")) ? root.resolve("images") : root.resolve("img_align_celeba");
+        Path imageFolder =
+                Files.isDirectory(root.resolve("images")) ? root.resolve("images") : root.resolve("img_align_celeba");
         DataFiles.requireDirectory(imageFolder);
         List<Path> images = new ArrayList<>();
         List<Integer> rows = new ArrayList<>();
@@ -52,25 +52,32 @@ public final class CelebaReader {
             }
         }
         if (images.isEmpty() && !table.files().isEmpty()) {
-            throw new IllegalArgumentException("none of the " + table.files().size() + " images listed in " + ATTRIBUTE_FILE
-                    + " exist in " + imageFolder.toAbsolutePath());
+            throw new IllegalArgumentException("none of the " + table.files().size() + " images listed in "
+                    + ATTRIBUTE_FILE + " exist in " + imageFolder.toAbsolutePath());
         }
         int[] rowOf = rows.stream().mapToInt(Integer::intValue).toArray();
-        return new ImageFileDataset("CelebA " + root + " (" + table.names().size() + " attributes)", imageFolder, images,
-                index -> new FaceLabels(table.attributes(rowOf[index]), null, null, null, null, null), decoder, dropped);
+        return new ImageFileDataset(
+                "CelebA " + root + " (" + table.names().size() + " attributes)",
+                imageFolder,
+                images,
+                index -> new FaceLabels(table.attributes(rowOf[index]), null, null, null, null, null),
+                decoder,
+                dropped);
     }
 
     /** Parses the attribute file; every format error names the file and line. */
     public static AttributeTable parse(Path file) {
         List<String> lines = DataFiles.readLines(file);
         if (lines.size() < 2) {
-            throw new DatasetFormatException(file, lines.size() + 1, "expected a row count and a line of attribute names");
+            throw new DatasetFormatException(
+                    file, lines.size() + 1, "expected a row count and a line of attribute names");
         }
         int declared;
         try {
             declared = Integer.parseInt(lines.get(0).trim());
         } catch (NumberFormatException e) {
-            throw new DatasetFormatException(file, 1, "expected the row count, got '" + lines.get(0).trim() + "'");
+            throw new DatasetFormatException(
+                    file, 1, "expected the row count, got '" + lines.get(0).trim() + "'");
         }
         List<String> names = List.of(lines.get(1).trim().split("\\s+"));
         if (names.isEmpty() || names.get(0).isEmpty() || names.size() > Long.SIZE) {
@@ -85,7 +92,8 @@ public final class CelebaReader {
             }
             String[] fields = line.split("\\s+");
             if (fields.length - 1 != names.size()) {
-                throw new DatasetFormatException(file, i + 1, "expected " + names.size() + " values, got " + (fields.length - 1));
+                throw new DatasetFormatException(
+                        file, i + 1, "expected " + names.size() + " values, got " + (fields.length - 1));
             }
             long row = 0;
             for (int a = 0; a < names.size(); a++) {
@@ -93,7 +101,8 @@ public final class CelebaReader {
                 if (value.equals("1")) {
                     row |= 1L << a;
                 } else if (!value.equals("-1")) {
-                    throw new DatasetFormatException(file, i + 1, "attribute " + names.get(a) + " must be 1 or -1, got '" + value + "'");
+                    throw new DatasetFormatException(
+                            file, i + 1, "attribute " + names.get(a) + " must be 1 or -1, got '" + value + "'");
                 }
             }
             bits[files.size()] = row;

@@ -7,8 +7,7 @@ import java.util.List;
 /** Splits one CSV line (RFC 4180 quoting: "a,b" and "" for a quote inside quotes); no multi-line fields. */
 final class CsvLine {
 
-    private CsvLine() {
-    }
+    private CsvLine() {}
 
     static List<String> split(String line, Path file, int lineNumber) {
         List<String> fields = new ArrayList<>();

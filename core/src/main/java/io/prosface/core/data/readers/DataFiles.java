@@ -16,8 +16,7 @@ final class DataFiles {
     /** Extensions the readers treat as images (WebP decodes only with its ImageIO plugin present). */
     static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "webp");
 
-    private DataFiles() {
-    }
+    private DataFiles() {}
 
     static String extension(Path file) {
         String name = file.getFileName().toString();

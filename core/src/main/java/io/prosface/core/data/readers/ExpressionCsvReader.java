@@ -22,12 +22,26 @@ public final class ExpressionCsvReader {
 
     /** Labels of other taxonomies that are dropped rather than refused. */
     public static final Set<String> DROPPED_LABELS = Set.of("contempt");
-    private static final Map<String, Expression> SYNONYMS = Map.of("happy", Expression.HAPPINESS, "sad", Expression.SADNESS,
-            "angry", Expression.ANGER, "surprised", Expression.SURPRISE, "fearful", Expression.FEAR, "disgusted",
-            Expression.DISGUST, "neutrality", Expression.NEUTRAL, "surprize", Expression.SURPRISE);
 
-    private ExpressionCsvReader() {
-    }
+    private static final Map<String, Expression> SYNONYMS = Map.of(
+            "happy",
+            Expression.HAPPINESS,
+            "sad",
+            Expression.SADNESS,
+            "angry",
+            Expression.ANGER,
+            "surprised",
+            Expression.SURPRISE,
+            "fearful",
+            Expression.FEAR,
+            "disgusted",
+            Expression.DISGUST,
+            "neutrality",
+            Expression.NEUTRAL,
+            "surprize",
+            Expression.SURPRISE);
+
+    private ExpressionCsvReader() {}
 
     /** Reads {@code csv}; rows whose image is missing in {@code imageFolder} are dropped as "missing image". */
     public static ImageFileDataset read(Path csv, Path imageFolder, ImageDecoder decoder) {
@@ -48,7 +62,8 @@ public final class ExpressionCsvReader {
             }
             List<String> fields = CsvLine.split(lines.get(i), csv, i + 1);
             if (fields.size() != header.size()) {
-                throw new DatasetFormatException(csv, i + 1, "expected " + header.size() + " columns, got " + fields.size());
+                throw new DatasetFormatException(
+                        csv, i + 1, "expected " + header.size() + " columns, got " + fields.size());
             }
             String label = fields.get(expressionColumn).trim().toLowerCase(Locale.ROOT);
             if (DROPPED_LABELS.contains(label)) {
@@ -64,8 +79,13 @@ public final class ExpressionCsvReader {
             images.add(image);
             expressions.add(expression);
         }
-        return new ImageFileDataset("expressions " + csv, imageFolder, images,
-                index -> new FaceLabels(null, expressions.get(index), null, null, null, null), decoder, dropped);
+        return new ImageFileDataset(
+                "expressions " + csv,
+                imageFolder,
+                images,
+                index -> new FaceLabels(null, expressions.get(index), null, null, null, null),
+                decoder,
+                dropped);
     }
 
     /** Our expression for a label of any supported spelling, or an error naming the file and line. */
@@ -78,8 +98,11 @@ public final class ExpressionCsvReader {
         try {
             return Expression.fromLabel(lower);
         } catch (IllegalArgumentException e) {
-            throw new DatasetFormatException(csv, line, "unknown expression '" + label + "'; known: " + Expression.labels()
-                    + " (and synonyms " + SYNONYMS.keySet() + "), dropped: " + DROPPED_LABELS);
+            throw new DatasetFormatException(
+                    csv,
+                    line,
+                    "unknown expression '" + label + "'; known: " + Expression.labels() + " (and synonyms "
+                            + SYNONYMS.keySet() + "), dropped: " + DROPPED_LABELS);
         }
     }
 

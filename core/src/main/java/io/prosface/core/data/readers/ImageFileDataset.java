@@ -33,8 +33,13 @@ public final class ImageFileDataset implements FaceDataset {
      * @param labels labels of sample i, computed on demand (CelebA keeps its attributes as bits, not maps)
      * @param dropped rows or files left out while reading, counted by reason (e.g. "contempt" -> 9)
      */
-    ImageFileDataset(String description, Path root, List<Path> images, IntFunction<FaceLabels> labels,
-            ImageDecoder decoder, Map<String, Integer> dropped) {
+    ImageFileDataset(
+            String description,
+            Path root,
+            List<Path> images,
+            IntFunction<FaceLabels> labels,
+            ImageDecoder decoder,
+            Map<String, Integer> dropped) {
         this.description = description;
         this.root = root;
         this.images = List.copyOf(images);

@@ -9,8 +9,7 @@ import java.util.Map;
 /** Every image under a folder (recursively, by extension: jpg, jpeg, png, bmp, webp), unlabeled, sorted by path. */
 public final class ImageFolderReader {
 
-    private ImageFolderReader() {
-    }
+    private ImageFolderReader() {}
 
     public static ImageFileDataset read(Path folder, ImageDecoder decoder) {
         List<Path> images = DataFiles.listFiles(folder, DataFiles::isImage);

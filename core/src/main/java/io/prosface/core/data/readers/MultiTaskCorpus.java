@@ -37,7 +37,10 @@ public final class MultiTaskCorpus {
 
     /** What a folder holds and how clients send its kind of face. */
     public enum Source {
-        CELEBA(true), UTKFACE(true), EXPRESSIONS(false), IBUG(false);
+        CELEBA(true),
+        UTKFACE(true),
+        EXPRESSIONS(false),
+        IBUG(false);
 
         private final boolean sentAsWholeCrop;
 
@@ -52,11 +55,18 @@ public final class MultiTaskCorpus {
      * @param wholeCropShare how often a face of a whole-crop set is framed by its whole crop instead of its points
      * @param grayscaleProbability, brightness, contrast photometric jitter (0: none)
      */
-    public record Settings(float teacherLandmarkWeight, float handExpressionShare, double wholeCropShare,
-            double grayscaleProbability, double brightness, double contrast, LandmarkAugmentationConfig geometry) {
+    public record Settings(
+            float teacherLandmarkWeight,
+            float handExpressionShare,
+            double wholeCropShare,
+            double grayscaleProbability,
+            double brightness,
+            double contrast,
+            LandmarkAugmentationConfig geometry) {
 
         public static Settings defaults() {
-            return new Settings(0.5f, 0.5f, 0.5, 0.15, 0.25, 0.25, new LandmarkAugmentationConfig(15, 0.85, 1.15, 0.06, 0.5));
+            return new Settings(
+                    0.5f, 0.5f, 0.5, 0.15, 0.25, 0.25, new LandmarkAugmentationConfig(15, 0.85, 1.15, 0.06, 0.5));
         }
     }
 
@@ -68,8 +78,8 @@ public final class MultiTaskCorpus {
     private final Settings settings;
     private final LandmarkAugmentation augmentation;
 
-    private MultiTaskCorpus(List<Part> parts, List<String> attributeNames, Preprocessing preprocessing,
-            Settings settings) {
+    private MultiTaskCorpus(
+            List<Part> parts, List<String> attributeNames, Preprocessing preprocessing, Settings settings) {
         this.parts = List.copyOf(parts);
         this.attributeNames = List.copyOf(attributeNames);
         this.preprocessing = preprocessing;
@@ -81,18 +91,25 @@ public final class MultiTaskCorpus {
      * Reads the folders ({@code source -> folder}); teacher files are looked up in {@code teacherFolders} of the same
      * source (the original set folders; a folder of links has none) and in the folder itself.
      */
-    public static MultiTaskCorpus read(Map<Source, Path> folders, Map<Source, Path> teacherFolders,
-            List<String> attributeNames, Preprocessing preprocessing, Settings settings, ImageDecoder decoder) {
+    public static MultiTaskCorpus read(
+            Map<Source, Path> folders,
+            Map<Source, Path> teacherFolders,
+            List<String> attributeNames,
+            Preprocessing preprocessing,
+            Settings settings,
+            ImageDecoder decoder) {
         List<Part> parts = new ArrayList<>();
         folders.forEach((source, folder) -> {
             FaceDataset dataset = switch (source) {
                 case CELEBA -> CelebaReader.read(folder, decoder);
                 case UTKFACE -> UtkFaceReader.read(folder, decoder);
-                case EXPRESSIONS -> ExpressionCsvReader.read(folder.resolve("labels.csv"), folder.resolve("images"), decoder);
+                case EXPRESSIONS ->
+                    ExpressionCsvReader.read(folder.resolve("labels.csv"), folder.resolve("images"), decoder);
                 case IBUG -> IbugReader.read(folder, decoder);
             };
             Path teacherFolder = teacherFolders.getOrDefault(source, folder);
-            TeacherLabels teacher = Files.isDirectory(teacherFolder) ? TeacherLabels.read(teacherFolder) : TeacherLabels.none();
+            TeacherLabels teacher =
+                    Files.isDirectory(teacherFolder) ? TeacherLabels.read(teacherFolder) : TeacherLabels.none();
             parts.add(new Part(source, dataset, teacher));
         });
         return new MultiTaskCorpus(parts, attributeNames, preprocessing, settings);
@@ -134,8 +151,12 @@ public final class MultiTaskCorpus {
     public String describe() {
         StringBuilder text = new StringBuilder();
         for (Part part : parts) {
-            text.append(String.format("%s: %d faces (%s), teacher points %d, teacher expressions %d%n", part.source(),
-                    part.dataset().size(), part.dataset().describe(), part.teacher().landmarkCount(),
+            text.append(String.format(
+                    "%s: %d faces (%s), teacher points %d, teacher expressions %d%n",
+                    part.source(),
+                    part.dataset().size(),
+                    part.dataset().describe(),
+                    part.teacher().landmarkCount(),
                     part.teacher().expressionCount()));
         }
         return text.toString();
@@ -158,7 +179,8 @@ public final class MultiTaskCorpus {
                 || part.source().sentAsWholeCrop && (augment ? random.nextDouble() < settings.wholeCropShare() : true);
         FaceBox box = wholeCrop ? new FaceBox(0, 0, image.width(), image.height()) : FaceBox.enclosing(points);
         CropTransform crop = CropTransform.around(box, preprocessing.faceMargin(), preprocessing.imageSize());
-        AugmentedFace face = augment ? augmentation.apply(image, points, crop, random)
+        AugmentedFace face = augment
+                ? augmentation.apply(image, points, crop, random)
                 : augmentation.apply(image, points, crop, LandmarkAugmentation.Parameters.identity());
         float[] pixels = face.pixels();
         if (augment) {
@@ -166,10 +188,16 @@ public final class MultiTaskCorpus {
         }
         float[] landmarks = points == null ? new float[2 * IbugLandmarks.POINT_COUNT] : face.normalizedLandmarks();
         float[] teacherExpression = part.teacher().expression(fileName);
-        return new MultiTaskExample(pixels, attributes(labels, true), attributes(labels, false),
-                expression(labels, teacherExpression), labels.expression() != null || teacherExpression != null ? 1f : 0f,
-                landmarks, points == null ? 0f : landmarkWeight,
-                labels.age() == null ? 0f : labels.age(), labels.age() == null ? 0f : 1f);
+        return new MultiTaskExample(
+                pixels,
+                attributes(labels, true),
+                attributes(labels, false),
+                expression(labels, teacherExpression),
+                labels.expression() != null || teacherExpression != null ? 1f : 0f,
+                landmarks,
+                points == null ? 0f : landmarkWeight,
+                labels.age() == null ? 0f : labels.age(),
+                labels.age() == null ? 0f : 1f);
     }
 
     public List<String> attributeNames() {
@@ -180,8 +208,11 @@ public final class MultiTaskCorpus {
     private float[] attributes(FaceLabels labels, boolean values) {
         float[] result = new float[attributeNames.size()];
         for (int i = 0; i < result.length; i++) {
-            Boolean known = labels.attributes() == null ? null : labels.attributes().get(attributeNames.get(i));
-            if (known == null && labels.gender() != null && attributeNames.get(i).equals("Male")) {
+            Boolean known =
+                    labels.attributes() == null ? null : labels.attributes().get(attributeNames.get(i));
+            if (known == null
+                    && labels.gender() != null
+                    && attributeNames.get(i).equals("Male")) {
                 known = labels.gender() == 0;
             }
             result[i] = known == null ? 0f : values ? (known ? 1f : 0f) : 1f;
@@ -213,8 +244,12 @@ public final class MultiTaskCorpus {
             float[] mean = preprocessing.mean();
             float[] std = preprocessing.std();
             int plane = chw.length / 3;
-            double brightness = 1 + (settings.brightness() > 0 ? random.nextDouble(-settings.brightness(), settings.brightness()) : 0);
-            double contrast = 1 + (settings.contrast() > 0 ? random.nextDouble(-settings.contrast(), settings.contrast()) : 0);
+            double brightness = 1
+                    + (settings.brightness() > 0
+                            ? random.nextDouble(-settings.brightness(), settings.brightness())
+                            : 0);
+            double contrast =
+                    1 + (settings.contrast() > 0 ? random.nextDouble(-settings.contrast(), settings.contrast()) : 0);
             boolean gray = random.nextDouble() < settings.grayscaleProbability();
             double average = 0;
             for (int i = 0; i < chw.length; i++) {

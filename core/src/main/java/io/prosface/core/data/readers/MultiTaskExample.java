@@ -14,6 +14,13 @@ package io.prosface.core.data.readers;
  * @param age years (0 when unknown)
  * @param ageWeight 0 when the age is unknown
  */
-public record MultiTaskExample(float[] pixels, float[] attributes, float[] attributeMask, float[] expression,
-        float expressionWeight, float[] landmarks, float landmarkWeight, float age, float ageWeight) {
-}
+public record MultiTaskExample(
+        float[] pixels,
+        float[] attributes,
+        float[] attributeMask,
+        float[] expression,
+        float expressionWeight,
+        float[] landmarks,
+        float landmarkWeight,
+        float age,
+        float ageWeight) {}

@@ -36,8 +36,8 @@ public final class TeacherLabels {
 
     /** Reads the teacher files in {@code setFolder} (either may be absent). */
     public static TeacherLabels read(Path setFolder) {
-        return new TeacherLabels(readLandmarks(setFolder.resolve(LANDMARK_FILE)),
-                readExpressions(setFolder.resolve(EXPRESSION_FILE)));
+        return new TeacherLabels(
+                readLandmarks(setFolder.resolve(LANDMARK_FILE)), readExpressions(setFolder.resolve(EXPRESSION_FILE)));
     }
 
     /** dlib's 68 points (x0, y0, ...) in pixels of the image, or null when dlib found no face there. */
@@ -73,7 +73,8 @@ public final class TeacherLabels {
             List<String> fields = CsvLine.split(lines.get(i), file, i + 1);
             int expected = LANDMARK_FIRST_COLUMN + 2 * IbugLandmarks.POINT_COUNT;
             if (fields.size() != expected) {
-                throw new DatasetFormatException(file, i + 1, "expected " + expected + " columns, got " + fields.size());
+                throw new DatasetFormatException(
+                        file, i + 1, "expected " + expected + " columns, got " + fields.size());
             }
             float[] points = new float[2 * IbugLandmarks.POINT_COUNT];
             for (int p = 0; p < points.length; p++) {

@@ -17,8 +17,7 @@ public final class UtkFaceReader {
 
     private static final int MAX_AGE = 130;
 
-    private UtkFaceReader() {
-    }
+    private UtkFaceReader() {}
 
     public static ImageFileDataset read(Path folder, ImageDecoder decoder) {
         List<Path> files = DataFiles.listFiles(folder, DataFiles::isImage);
@@ -35,11 +34,18 @@ public final class UtkFaceReader {
                 firstProblem = firstProblem == null ? e.getMessage() : firstProblem;
             }
         }
-        String description = "UTKFace " + folder + (firstProblem == null ? "" : " (first malformed: " + firstProblem + ")");
-        return new ImageFileDataset(description, folder, images, index -> {
-            int[] values = labels.get(index);
-            return new FaceLabels(null, null, null, values[0], values[1], values[2]);
-        }, decoder, dropped);
+        String description =
+                "UTKFace " + folder + (firstProblem == null ? "" : " (first malformed: " + firstProblem + ")");
+        return new ImageFileDataset(
+                description,
+                folder,
+                images,
+                index -> {
+                    int[] values = labels.get(index);
+                    return new FaceLabels(null, null, null, values[0], values[1], values[2]);
+                },
+                decoder,
+                dropped);
     }
 
     /** {age, gender, race} from the file name, or an error naming the file. */
@@ -47,14 +53,18 @@ public final class UtkFaceReader {
         String name = file.getFileName().toString();
         String[] parts = name.split("_");
         if (parts.length < 4) {
-            throw new DatasetFormatException(file, 0, "expected AGE_GENDER_RACE_DATETIME in the name, got " + parts.length + " fields");
+            throw new DatasetFormatException(
+                    file, 0, "expected AGE_GENDER_RACE_DATETIME in the name, got " + parts.length + " fields");
         }
         int age = number(parts[0], "age", file);
         int gender = number(parts[1], "gender", file);
         int race = number(parts[2], "race", file);
         if (age < 0 || age > MAX_AGE || gender < 0 || gender > 1 || race < 0 || race > 4) {
-            throw new DatasetFormatException(file, 0, "out of range: age " + age + " (0-" + MAX_AGE + "), gender " + gender
-                    + " (0-1), race " + race + " (0-4)");
+            throw new DatasetFormatException(
+                    file,
+                    0,
+                    "out of range: age " + age + " (0-" + MAX_AGE + "), gender " + gender + " (0-1), race " + race
+                            + " (0-4)");
         }
         return new int[] {age, gender, race};
     }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import io.prosface.core.model.DropPath;
 import io.prosface.core.model.TransformerBlock;
@@ -37,7 +36,8 @@ public final class Bfloat16Autocast implements TransformerBlock.Forward, AutoClo
         for (var pair : block.getParameters()) {
             Parameter parameter = pair.getValue();
             NDArray value = parameterStore.getValue(parameter, tokens.getDevice(), training);
-            boolean matrixLayer = pair.getKey().contains("attention_") || pair.getKey().contains("feedForward_");
+            boolean matrixLayer =
+                    pair.getKey().contains("attention_") || pair.getKey().contains("feedForward_");
             if (matrixLayer) {
                 value = toBfloat16.apply(value, training);
                 value.attach(manager); // the cast follows its input's (long-lived) manager; it belongs to this pass
@@ -56,7 +56,9 @@ public final class Bfloat16Autocast implements TransformerBlock.Forward, AutoClo
         // (B, T, 3D) -> (B, T, 3, H, D/H) -> (3, B, H, T, D/H)
         NDArray split = qkv.reshape(batch, length, 3, heads, headDim).transpose(2, 0, 3, 1, 4);
         // (B, H, T, D/H) @ (B, H, D/H, T) -> (B, H, T_query, T_key) in bfloat16; scale and softmax in float32
-        NDArray scores = toFloat32.apply(split.get(0).matMul(split.get(1).swapAxes(2, 3)), training).mul(scale);
+        NDArray scores = toFloat32
+                .apply(split.get(0).matMul(split.get(1).swapAxes(2, 3)), training)
+                .mul(scale);
         NDArray attention = toBfloat16.apply(scores.softmax(3), training);
         // (B, H, T, T) @ (B, H, T, D/H) -> (B, H, T, D/H) -> (B, T, H, D/H) -> (B, T, D)
         NDArray merged = attention.matMul(split.get(2)).transpose(0, 2, 1, 3).reshape(batch, length, width);

@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import io.prosface.core.model.BackbonePass;
 import io.prosface.core.model.TransformerBlock;
@@ -50,7 +49,8 @@ public final class Bfloat16Forward implements AutoCloseable {
                 Map<String, NDArray> arrays = new LinkedHashMap<>();
                 block.getParameters().forEach(pair -> {
                     NDArray array = pair.getValue().getArray();
-                    boolean matrixLayer = pair.getKey().contains("attention_") || pair.getKey().contains("feedForward_");
+                    boolean matrixLayer = pair.getKey().contains("attention_")
+                            || pair.getKey().contains("feedForward_");
                     NDArray copy = array.duplicate();
                     copy.attach(weights);
                     arrays.put(pair.getKey(), matrixLayer ? toBfloat16.apply(copy) : copy);
@@ -92,24 +92,28 @@ public final class Bfloat16Forward implements AutoCloseable {
         return new BackbonePass(output, Map.copyOf(kept));
     }
 
-    private NDArray block(NDArray tokens, Map<String, NDArray> weights, VisionTransformerConfig config,
-            NDArray scale) {
+    private NDArray block(NDArray tokens, Map<String, NDArray> weights, VisionTransformerConfig config, NDArray scale) {
         long batch = tokens.getShape().get(0);
         long length = tokens.getShape().get(1);
         int width = config.embedDim();
         NDArray normed = layerNorm(tokens, weights, "01attentionNorm");
         NDArray qkv = linear(toBfloat16.apply(normed), weights, "02attention_01queryKeyValue");
         // (B, T, 3D) -> (B, T, 3, H, D/H) -> (3, B, H, T, D/H)
-        NDArray heads = qkv.reshape(batch, length, 3, config.numHeads(), config.headDim()).transpose(2, 0, 3, 1, 4);
+        NDArray heads = qkv.reshape(batch, length, 3, config.numHeads(), config.headDim())
+                .transpose(2, 0, 3, 1, 4);
         // bfloat16 products, float32 softmax (a bfloat16 array's softmax aborts in DJL 0.36, and autocast does the
         // same); (B, H, T, D/H) @ (B, H, D/H, T) -> (B, H, T_query, T_key)
-        NDArray scores = heads.get(0).matMul(heads.get(1).swapAxes(2, 3)).toType(DataType.FLOAT32, false).mul(scale);
+        NDArray scores = heads.get(0)
+                .matMul(heads.get(1).swapAxes(2, 3))
+                .toType(DataType.FLOAT32, false)
+                .mul(scale);
         NDArray attention = toBfloat16.apply(scores.softmax(3));
         // (B, H, T, T) @ (B, H, T, D/H) -> (B, H, T, D/H)
         NDArray attended = attention.matMul(heads.get(2));
         // (B, H, T, D/H) -> (B, T, H, D/H) -> (B, T, D)
         NDArray merged = attended.transpose(0, 2, 1, 3).reshape(batch, length, width);
-        tokens = tokens.add(linear(merged, weights, "02attention_02outputProjection").toType(DataType.FLOAT32, false));
+        tokens = tokens.add(
+                linear(merged, weights, "02attention_02outputProjection").toType(DataType.FLOAT32, false));
         normed = layerNorm(tokens, weights, "03feedForwardNorm");
         NDArray hidden = Activation.gelu(linear(toBfloat16.apply(normed), weights, "04feedForward_01expand"));
         return tokens.add(linear(hidden, weights, "04feedForward_02contract").toType(DataType.FLOAT32, false));

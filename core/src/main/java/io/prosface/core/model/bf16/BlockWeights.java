@@ -17,12 +17,18 @@ final class BlockWeights {
 
     /** LayerNorm over the token width with {@code name}'s gamma and beta (the block's epsilon). */
     static NDArray layerNorm(NDArray tokens, Map<String, NDArray> weights, String name) {
-        return LayerNorm.layerNorm(tokens, new Shape(tokens.getShape().get(2)), weights.get(name + "_gamma"),
-                weights.get(name + "_beta"), TransformerBlock.LAYER_NORM_EPSILON).head();
+        return LayerNorm.layerNorm(
+                        tokens,
+                        new Shape(tokens.getShape().get(2)),
+                        weights.get(name + "_gamma"),
+                        weights.get(name + "_beta"),
+                        TransformerBlock.LAYER_NORM_EPSILON)
+                .head();
     }
 
     /** {@code input} times {@code name}'s weight (transposed) plus its bias, in {@code input}'s precision. */
     static NDArray linear(NDArray input, Map<String, NDArray> weights, String name) {
-        return Linear.linear(input, weights.get(name + "_weight"), weights.get(name + "_bias")).head();
+        return Linear.linear(input, weights.get(name + "_weight"), weights.get(name + "_bias"))
+                .head();
     }
 }

@@ -28,6 +28,7 @@ public final class TorchScriptCast implements AutoCloseable {
 
     /** c10::ScalarType codes (libtorch's, not DJL's DataType ordinals). */
     public static final int FLOAT32 = 6;
+
     public static final int BFLOAT16 = 15;
 
     private final Model model;

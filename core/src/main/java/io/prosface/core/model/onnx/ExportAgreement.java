@@ -17,6 +17,7 @@ public final class ExportAgreement {
 
     /** Decisions that must agree: attributes 99%, classes 98% (issue 14's bar). */
     public static final double DECISION_BAR = 0.99;
+
     public static final double TOP1_BAR = 0.98;
     /** Mean landmark displacement at most 0.2% of the inter-ocular distance. */
     public static final double LANDMARK_BAR = 0.002;
@@ -33,17 +34,22 @@ public final class ExportAgreement {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%-12s %-44s %10.5f  %s  (max |diff| %.2e)", output, measure, value,
-                    passes ? "ok  " : "FAIL", maxAbsoluteDifference);
+            return String.format(
+                    Locale.ROOT,
+                    "%-12s %-44s %10.5f  %s  (max |diff| %.2e)",
+                    output,
+                    measure,
+                    value,
+                    passes ? "ok  " : "FAIL",
+                    maxAbsoluteDifference);
         }
     }
 
-    private ExportAgreement() {
-    }
+    private ExportAgreement() {}
 
     /** Compares every output of {@code exported} with {@code reference} for {@code faces} faces. */
-    public static List<Line> compare(CheckpointConfig config, Map<String, float[]> reference,
-            Map<String, float[]> exported, int faces) {
+    public static List<Line> compare(
+            CheckpointConfig config, Map<String, float[]> reference, Map<String, float[]> exported, int faces) {
         List<Line> lines = new ArrayList<>();
         lines.add(embedding(reference.get(OnnxExporter.EMBEDDING), exported.get(OnnxExporter.EMBEDDING), faces));
         for (HeadConfig head : config.heads()) {
@@ -54,34 +60,50 @@ public final class ExportAgreement {
                         + (actual == null ? 0 : actual.length) + " values, expected " + expected.length);
             }
             double maxDifference = maxAbsoluteDifference(expected, actual);
-            lines.add(switch (head.kind()) {
-                case ATTRIBUTES, MULTILABEL -> {
-                    double equal = 0;
-                    for (int index = 0; index < expected.length; index++) {
-                        equal += (expected[index] > 0.5f) == (actual[index] > 0.5f) ? 1 : 0;
-                    }
-                    double share = equal / expected.length;
-                    yield new Line(head.name(), "equal decisions (p > 0.5), share", share, share >= DECISION_BAR,
-                            maxDifference);
-                }
-                case EXPRESSION, CLASSIFICATION -> {
-                    int classes = expected.length / faces;
-                    double equal = 0;
-                    for (int face = 0; face < faces; face++) {
-                        equal += argmax(expected, face * classes, classes) == argmax(actual, face * classes, classes)
-                                ? 1 : 0;
-                    }
-                    double share = equal / faces;
-                    yield new Line(head.name(), "equal top-1, share", share, share >= TOP1_BAR, maxDifference);
-                }
-                case LANDMARKS -> {
-                    double nme = landmarkDifference(expected, actual, faces);
-                    yield new Line(head.name(), "mean point shift / inter-ocular distance", nme,
-                            nme <= LANDMARK_BAR, maxDifference);
-                }
-                case REGRESSION -> new Line(head.name(), "mean |difference|",
-                        meanAbsoluteDifference(expected, actual), true, maxDifference);
-            });
+            lines.add(
+                    switch (head.kind()) {
+                        case ATTRIBUTES, MULTILABEL -> {
+                            double equal = 0;
+                            for (int index = 0; index < expected.length; index++) {
+                                equal += (expected[index] > 0.5f) == (actual[index] > 0.5f) ? 1 : 0;
+                            }
+                            double share = equal / expected.length;
+                            yield new Line(
+                                    head.name(),
+                                    "equal decisions (p > 0.5), share",
+                                    share,
+                                    share >= DECISION_BAR,
+                                    maxDifference);
+                        }
+                        case EXPRESSION, CLASSIFICATION -> {
+                            int classes = expected.length / faces;
+                            double equal = 0;
+                            for (int face = 0; face < faces; face++) {
+                                equal += argmax(expected, face * classes, classes)
+                                                == argmax(actual, face * classes, classes)
+                                        ? 1
+                                        : 0;
+                            }
+                            double share = equal / faces;
+                            yield new Line(head.name(), "equal top-1, share", share, share >= TOP1_BAR, maxDifference);
+                        }
+                        case LANDMARKS -> {
+                            double nme = landmarkDifference(expected, actual, faces);
+                            yield new Line(
+                                    head.name(),
+                                    "mean point shift / inter-ocular distance",
+                                    nme,
+                                    nme <= LANDMARK_BAR,
+                                    maxDifference);
+                        }
+                        case REGRESSION ->
+                            new Line(
+                                    head.name(),
+                                    "mean |difference|",
+                                    meanAbsoluteDifference(expected, actual),
+                                    true,
+                                    maxDifference);
+                    });
         }
         return lines;
     }
@@ -110,7 +132,11 @@ public final class ExportAgreement {
             }
             lowest = Math.min(lowest, dot);
         }
-        return new Line(OnnxExporter.EMBEDDING, "lowest cosine similarity", lowest, true,
+        return new Line(
+                OnnxExporter.EMBEDDING,
+                "lowest cosine similarity",
+                lowest,
+                true,
                 maxAbsoluteDifference(expected, actual));
     }
 
@@ -121,7 +147,8 @@ public final class ExportAgreement {
         for (int face = 0; face < faces; face++) {
             int base = face * points * 2;
             double normaliser = points == 68
-                    ? Math.hypot(expected[base + 2 * 45] - expected[base + 2 * 36],
+                    ? Math.hypot(
+                            expected[base + 2 * 45] - expected[base + 2 * 36],
                             expected[base + 2 * 45 + 1] - expected[base + 2 * 36 + 1])
                     : Math.sqrt(2);
             normaliser = Math.max(normaliser, 1e-6);

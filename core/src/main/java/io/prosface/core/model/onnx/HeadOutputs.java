@@ -32,10 +32,15 @@ final class HeadOutputs {
         String name = head.name();
         switch (head.kind()) {
             case LANDMARKS -> landmarks(name, block, features.get(1));
-            case ATTRIBUTES, MULTILABEL -> ops.graph().namedNode("Sigmoid", name, List.of(probe(name, block,
-                    features)));
-            case EXPRESSION, CLASSIFICATION -> ops.graph().namedNode("Softmax", name, List.of(probe(name, block,
-                    features)), OnnxGraph.attribute("axis", -1L));
+            case ATTRIBUTES, MULTILABEL ->
+                ops.graph().namedNode("Sigmoid", name, List.of(probe(name, block, features)));
+            case EXPRESSION, CLASSIFICATION ->
+                ops.graph()
+                        .namedNode(
+                                "Softmax",
+                                name,
+                                List.of(probe(name, block, features)),
+                                OnnxGraph.attribute("axis", -1L));
             case REGRESSION -> ops.graph().namedNode("Identity", name, List.of(probe(name, block, features)));
         }
     }
@@ -45,11 +50,19 @@ final class HeadOutputs {
         String key = features.get(0) + "|" + features.get(1);
         String pooledFeatures = pooled.computeIfAbsent(key, ignored -> {
             // (B, N, D) -> (B, D)
-            String meanPatch = ops.graph().node("ReduceMean", "mean_patch", List.of(features.get(1)),
-                    OnnxGraph.attribute("axes", new long[] {1}), OnnxGraph.attribute("keepdims", 0L));
+            String meanPatch = ops.graph()
+                    .node(
+                            "ReduceMean",
+                            "mean_patch",
+                            List.of(features.get(1)),
+                            OnnxGraph.attribute("axes", new long[] {1}),
+                            OnnxGraph.attribute("keepdims", 0L));
             return ops.concat("pooled", 1, features.get(0), meanPatch);
         });
-        return ops.linear(name + "_logits", pooledFeatures, parameter(block, "01probe_01linear_weight"),
+        return ops.linear(
+                name + "_logits",
+                pooledFeatures,
+                parameter(block, "01probe_01linear_weight"),
                 parameter(block, "01probe_01linear_bias"));
     }
 
@@ -60,25 +73,58 @@ final class HeadOutputs {
     private void landmarks(String name, TaskHead block, String patches) {
         int numPoints = block.outputs();
         Parameter offsetBias = parameter(block, "01landmarks_03offset_bias");
-        String features = ops.gelu(name + "_gelu", ops.linear(name + "_hidden", patches,
-                parameter(block, "01landmarks_01hidden_weight"), parameter(block, "01landmarks_01hidden_bias")));
+        String features = ops.gelu(
+                name + "_gelu",
+                ops.linear(
+                        name + "_hidden",
+                        patches,
+                        parameter(block, "01landmarks_01hidden_weight"),
+                        parameter(block, "01landmarks_01hidden_bias")));
         // softmax over the tokens, axis 1 of (B, N, K)
-        String weights = ops.softmax(name + "_weights", ops.linear(name + "_heatmap", features,
-                parameter(block, "01landmarks_02heatmap_weight"), parameter(block, "01landmarks_02heatmap_bias")), 1);
-        String raw = ops.graph().node("Tanh", name + "_tanh", List.of(ops.linear(name + "_offset", features,
-                parameter(block, "01landmarks_03offset_weight"), offsetBias)));
+        String weights = ops.softmax(
+                name + "_weights",
+                ops.linear(
+                        name + "_heatmap",
+                        features,
+                        parameter(block, "01landmarks_02heatmap_weight"),
+                        parameter(block, "01landmarks_02heatmap_bias")),
+                1);
+        String raw = ops.graph()
+                .node(
+                        "Tanh",
+                        name + "_tanh",
+                        List.of(ops.linear(
+                                name + "_offset",
+                                features,
+                                parameter(block, "01landmarks_03offset_weight"),
+                                offsetBias)));
         // (B, N, 2K) -> (B, N, K, 2), each offset within ±half a patch
-        String offsets = ops.reshape(name + "_offsets", ops.multiply(name + "_half_patch", raw,
-                ops.graph().scalar(0.5f / grid)), 0, 0, numPoints, 2);
+        String offsets = ops.reshape(
+                name + "_offsets",
+                ops.multiply(name + "_half_patch", raw, ops.graph().scalar(0.5f / grid)),
+                0,
+                0,
+                numPoints,
+                2);
         String centres = ops.graph().floats(name + "_patch_centres", new long[] {grid * grid, 2}, centres(grid));
         // (B, N, K) -> (B, K, N); @ (N, 2) -> (B, K, 2): Σ_n p_kn c_n
-        String expectedCentre = ops.matMul(name + "_centre", ops.transpose(name + "_weights_t", weights, 0, 2, 1),
-                centres);
+        String expectedCentre =
+                ops.matMul(name + "_centre", ops.transpose(name + "_weights_t", weights, 0, 2, 1), centres);
         // (B, N, K, 1) * (B, N, K, 2) summed over N -> (B, K, 2): Σ_n p_kn o_kn
-        String weighted = ops.multiply(name + "_weighted_offsets", ops.graph().node("Unsqueeze", name + "_weights_4d",
-                List.of(weights, ops.graph().vector(3))), offsets);
-        String expectedOffset = ops.graph().node("ReduceSum", name + "_offset_sum", List.of(weighted,
-                ops.graph().vector(1)), OnnxGraph.attribute("keepdims", 0L));
+        String weighted = ops.multiply(
+                name + "_weighted_offsets",
+                ops.graph()
+                        .node(
+                                "Unsqueeze",
+                                name + "_weights_4d",
+                                List.of(weights, ops.graph().vector(3))),
+                offsets);
+        String expectedOffset = ops.graph()
+                .node(
+                        "ReduceSum",
+                        name + "_offset_sum",
+                        List.of(weighted, ops.graph().vector(1)),
+                        OnnxGraph.attribute("keepdims", 0L));
         ops.graph().namedNode("Add", name, List.of(expectedCentre, expectedOffset));
     }
 

@@ -46,6 +46,7 @@ public final class OnnxExporter {
     public static final String EMBEDDING = "embedding";
     /** Outputs of {@link #exportBackbone}: the final class token (B, D) and patch tokens (B, N, D). */
     public static final String CLASS_TOKEN = "class_token";
+
     public static final String PATCH_TOKENS = "patch_tokens";
     /** Floor of the embedding's norm, as in the server. */
     static final float NORM_EPSILON = 1e-12f;
@@ -58,8 +59,7 @@ public final class OnnxExporter {
         INT8
     }
 
-    private OnnxExporter() {
-    }
+    private OnnxExporter() {}
 
     /** The ONNX model of {@code checkpoint} as bytes (a serialized ModelProto). */
     public static OnnxModel export(Checkpoint checkpoint, Weights weights) {
@@ -86,17 +86,24 @@ public final class OnnxExporter {
             List<String> headFeatures = features;
             BackboneTail tail = checkpoint.tail(head.name()).orElse(null);
             if (tail != null) {
-                headFeatures = finish(ops, head.name() + "_tail",
-                        blocks(ops, head.name() + "_tail", tokensAtDepth.get(tail.inputDepth()), children(tail),
-                                architecture), normOf(tail));
+                headFeatures = finish(
+                        ops,
+                        head.name() + "_tail",
+                        blocks(
+                                ops,
+                                head.name() + "_tail",
+                                tokensAtDepth.get(tail.inputDepth()),
+                                children(tail),
+                                architecture),
+                        normOf(tail));
             }
             TaskHead block = checkpoint.heads().get(head.name());
             heads.emit(head, block, headFeatures);
             graph.output(head.name(), OnnxGraph.FLOAT, outputDims(head, block));
             outputNames.add(head.name());
         }
-        return OnnxModel.ofCheckpoint(graph, checkpoint.config(), checkpoint.backboneSha256().orElse(""), weights,
-                outputNames);
+        return OnnxModel.ofCheckpoint(
+                graph, checkpoint.config(), checkpoint.backboneSha256().orElse(""), weights, outputNames);
     }
 
     /**
@@ -132,8 +139,12 @@ public final class OnnxExporter {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("prosface.architecture", architecture.name());
         metadata.put("prosface.weights", weights.name().toLowerCase(java.util.Locale.ROOT));
-        return new OnnxModel(graph, metadata, "ProS Face " + architecture.name() + " backbone: input '" + INPUT
-                + "', outputs class_token, patch_tokens and tokens_<d> before block d", outputNames);
+        return new OnnxModel(
+                graph,
+                metadata,
+                "ProS Face " + architecture.name() + " backbone: input '" + INPUT
+                        + "', outputs class_token, patch_tokens and tokens_<d> before block d",
+                outputNames);
     }
 
     /** Name of the backbone model's output that holds the tokens before block {@code depth}. */
@@ -161,14 +172,24 @@ public final class OnnxExporter {
         List<Block> children = children(backbone);
         String patches = patchEmbedding(ops, children.get(0), config);
         // (1, 1, D) -> (B, 1, D): the class token once per image, broadcast along the batch of the patches
-        String batch = ops.graph().node("Slice", "batch_size", List.of(
-                ops.graph().node("Shape", "patch_shape", List.of(patches)), ops.graph().vector(0),
-                ops.graph().vector(1)));
+        String batch = ops.graph()
+                .node(
+                        "Slice",
+                        "batch_size",
+                        List.of(
+                                ops.graph().node("Shape", "patch_shape", List.of(patches)),
+                                ops.graph().vector(0),
+                                ops.graph().vector(1)));
         String expandShape = ops.concat("class_shape", 0, batch, ops.graph().vector(1, config.embedDim()));
-        String classTokens = ops.graph().node("Expand", "class_tokens", List.of(
-                ops.parameter("class_token", direct(backbone, "classToken")), expandShape));
+        String classTokens = ops.graph()
+                .node(
+                        "Expand",
+                        "class_tokens",
+                        List.of(ops.parameter("class_token", direct(backbone, "classToken")), expandShape));
         // (B, 1, D) ++ (B, N, D) -> (B, 1 + N, D), + E_pos (1, 1 + N, D) at the trained size
-        String tokens = ops.add("tokens", ops.concat("sequence", 1, classTokens, patches),
+        String tokens = ops.add(
+                "tokens",
+                ops.concat("sequence", 1, classTokens, patches),
                 ops.parameter("position_embedding", direct(backbone, "positionEmbedding")));
         List<Block> blocks = children.subList(1, children.size() - 1);
         int depth = 0;
@@ -191,14 +212,20 @@ public final class OnnxExporter {
         if (block instanceof ConvStem || block instanceof PatchEmbedding) {
             convolutions = children(block);
         } else {
-            throw new IllegalArgumentException("no ONNX export for a patch embedding " + block.getClass().getName());
+            throw new IllegalArgumentException(
+                    "no ONNX export for a patch embedding " + block.getClass().getName());
         }
         String x = INPUT;
         for (int index = 0; index < convolutions.size(); index++) {
             Convolution convolution = (Convolution) convolutions.get(index);
-            x = ops.convolution("stem" + index, x, direct(convolution, "weight"), direct(convolution, "bias"),
+            x = ops.convolution(
+                    "stem" + index,
+                    x,
+                    direct(convolution, "weight"),
+                    direct(convolution, "bias"),
                     Math.toIntExact(convolution.getKernelShape().get(0)),
-                    Math.toIntExact(convolution.getStride().get(0)), Math.toIntExact(convolution.getPadding().get(0)));
+                    Math.toIntExact(convolution.getStride().get(0)),
+                    Math.toIntExact(convolution.getPadding().get(0)));
             if (block instanceof ConvStem && index < convolutions.size() - 1) { // GELU between the stem's convolutions
                 x = ops.gelu("stem" + index + "_gelu", x);
             }
@@ -207,8 +234,8 @@ public final class OnnxExporter {
         return ops.transpose("patches", ops.reshape("patch_grid", x, 0, config.embedDim(), -1), 0, 2, 1);
     }
 
-    private static String blocks(OnnxOps ops, String hint, String tokens, List<Block> blocks,
-            VisionTransformerConfig config) {
+    private static String blocks(
+            OnnxOps ops, String hint, String tokens, List<Block> blocks, VisionTransformerConfig config) {
         int index = 0;
         for (Block block : blocks) {
             if (block instanceof TransformerBlock) {
@@ -221,44 +248,75 @@ public final class OnnxExporter {
     /** One pre-norm block: x + MSA(LN(x)), then x + MLP(LN(x)). */
     private static String block(OnnxOps ops, String hint, String tokens, Block block, VisionTransformerConfig config) {
         if (!(block instanceof TransformerBlock)) {
-            throw new IllegalArgumentException("expected a TransformerBlock, found " + block.getClass().getName());
+            throw new IllegalArgumentException(
+                    "expected a TransformerBlock, found " + block.getClass().getName());
         }
         float epsilon = TransformerBlock.LAYER_NORM_EPSILON;
-        String normed = ops.layerNorm(hint + "_norm1", tokens, named(block, "01attentionNorm_gamma"),
-                named(block, "01attentionNorm_beta"), epsilon);
-        String attended = ops.selfAttention(hint + "_attention", normed,
-                named(block, "02attention_01queryKeyValue_weight"), named(block, "02attention_01queryKeyValue_bias"),
+        String normed = ops.layerNorm(
+                hint + "_norm1",
+                tokens,
+                named(block, "01attentionNorm_gamma"),
+                named(block, "01attentionNorm_beta"),
+                epsilon);
+        String attended = ops.selfAttention(
+                hint + "_attention",
+                normed,
+                named(block, "02attention_01queryKeyValue_weight"),
+                named(block, "02attention_01queryKeyValue_bias"),
                 named(block, "02attention_02outputProjection_weight"),
-                named(block, "02attention_02outputProjection_bias"), config.embedDim(), config.numHeads());
+                named(block, "02attention_02outputProjection_bias"),
+                config.embedDim(),
+                config.numHeads());
         tokens = ops.add(hint + "_residual1", tokens, attended);
-        normed = ops.layerNorm(hint + "_norm2", tokens, named(block, "03feedForwardNorm_gamma"),
-                named(block, "03feedForwardNorm_beta"), epsilon);
-        String hidden = ops.gelu(hint + "_gelu", ops.linear(hint + "_expand", normed,
-                named(block, "04feedForward_01expand_weight"), named(block, "04feedForward_01expand_bias")));
-        String fed = ops.linear(hint + "_contract", hidden, named(block, "04feedForward_02contract_weight"),
+        normed = ops.layerNorm(
+                hint + "_norm2",
+                tokens,
+                named(block, "03feedForwardNorm_gamma"),
+                named(block, "03feedForwardNorm_beta"),
+                epsilon);
+        String hidden = ops.gelu(
+                hint + "_gelu",
+                ops.linear(
+                        hint + "_expand",
+                        normed,
+                        named(block, "04feedForward_01expand_weight"),
+                        named(block, "04feedForward_01expand_bias")));
+        String fed = ops.linear(
+                hint + "_contract",
+                hidden,
+                named(block, "04feedForward_02contract_weight"),
                 named(block, "04feedForward_02contract_bias"));
         return ops.add(hint + "_residual2", tokens, fed);
     }
 
     /** Final LayerNorm, then (B, 1 + N, D) -> [classToken (B, D), patchTokens (B, N, D)]. */
     private static List<String> finish(OnnxOps ops, String hint, String tokens, LayerNorm norm) {
-        String normed = ops.layerNorm(hint + "_norm", tokens, direct(norm, "gamma"), direct(norm, "beta"),
+        String normed = ops.layerNorm(
+                hint + "_norm",
+                tokens,
+                direct(norm, "gamma"),
+                direct(norm, "beta"),
                 TransformerBlock.LAYER_NORM_EPSILON);
-        return List.of(ops.select(hint + "_class_token", normed, 1, 0),
-                ops.sliceFrom(hint + "_patch_tokens", normed, 1, 1));
+        return List.of(
+                ops.select(hint + "_class_token", normed, 1, 0), ops.sliceFrom(hint + "_patch_tokens", normed, 1, 1));
     }
 
     /** class token / max(‖class token‖, ε): a dot product of two embeddings is their cosine similarity. */
     private static void embedding(OnnxOps ops, String classToken) {
         OnnxGraph graph = ops.graph();
-        String norm = graph.node("ReduceL2", "class_token_norm", List.of(classToken),
-                OnnxGraph.attribute("axes", new long[] {1}), OnnxGraph.attribute("keepdims", 1L));
+        String norm = graph.node(
+                "ReduceL2",
+                "class_token_norm",
+                List.of(classToken),
+                OnnxGraph.attribute("axes", new long[] {1}),
+                OnnxGraph.attribute("keepdims", 1L));
         String floor = graph.node("Max", "class_token_norm_floor", List.of(norm, graph.scalar(NORM_EPSILON)));
         graph.namedNode("Div", EMBEDDING, List.of(classToken, floor));
     }
 
     private static Object[] outputDims(HeadConfig head, TaskHead block) {
-        return head.kind() == HeadKind.LANDMARKS ? new Object[] {"batch", (long) block.outputs(), 2L}
+        return head.kind() == HeadKind.LANDMARKS
+                ? new Object[] {"batch", (long) block.outputs(), 2L}
                 : new Object[] {"batch", (long) block.outputs()};
     }
 

@@ -20,6 +20,7 @@ final class OnnxGraph {
 
     /** TensorProto.DataType codes. */
     static final int FLOAT = 1;
+
     static final int UINT8 = 2;
     static final int INT8 = 3;
     static final int INT32 = 6;
@@ -77,17 +78,23 @@ final class OnnxGraph {
 
     /** An attribute of a node: {@code name = value}. */
     static ProtoWriter attribute(String name, long value) {
-        return new ProtoWriter().string(ATTRIBUTE_NAME, name).varint(ATTRIBUTE_INT, value)
+        return new ProtoWriter()
+                .string(ATTRIBUTE_NAME, name)
+                .varint(ATTRIBUTE_INT, value)
                 .varint(ATTRIBUTE_TYPE, TYPE_INT);
     }
 
     static ProtoWriter attribute(String name, float value) {
-        return new ProtoWriter().string(ATTRIBUTE_NAME, name).float32(ATTRIBUTE_FLOAT, value)
+        return new ProtoWriter()
+                .string(ATTRIBUTE_NAME, name)
+                .float32(ATTRIBUTE_FLOAT, value)
                 .varint(ATTRIBUTE_TYPE, TYPE_FLOAT);
     }
 
     static ProtoWriter attribute(String name, long[] values) {
-        return new ProtoWriter().string(ATTRIBUTE_NAME, name).repeatedVarints(ATTRIBUTE_INTS, values)
+        return new ProtoWriter()
+                .string(ATTRIBUTE_NAME, name)
+                .repeatedVarints(ATTRIBUTE_INTS, values)
                 .varint(ATTRIBUTE_TYPE, TYPE_INTS);
     }
 
@@ -97,8 +104,7 @@ final class OnnxGraph {
     }
 
     /** One operator with {@code outputCount} outputs; returns their names. */
-    List<String> node(String opType, String hint, List<String> inputNames, int outputCount,
-            ProtoWriter... attributes) {
+    List<String> node(String opType, String hint, List<String> inputNames, int outputCount, ProtoWriter... attributes) {
         List<String> outputNames = new ArrayList<>();
         for (int index = 0; index < outputCount; index++) {
             outputNames.add(unique(outputCount == 1 ? hint : hint + "_" + index));
@@ -114,8 +120,8 @@ final class OnnxGraph {
         return add(opType, inputNames, List.of(outputName), attributes).get(0);
     }
 
-    private List<String> add(String opType, List<String> inputNames, List<String> outputNames,
-            ProtoWriter... attributes) {
+    private List<String> add(
+            String opType, List<String> inputNames, List<String> outputNames, ProtoWriter... attributes) {
         ProtoWriter node = new ProtoWriter();
         for (String input : inputNames) {
             node.string(NODE_INPUT, input);
@@ -154,8 +160,8 @@ final class OnnxGraph {
 
     /** A float32 scalar constant, shared by every node that uses the same value. */
     String scalar(float value) {
-        return constants.computeIfAbsent("f" + Float.floatToIntBits(value),
-                key -> floats("constant", new long[0], new float[] {value}));
+        return constants.computeIfAbsent(
+                "f" + Float.floatToIntBits(value), key -> floats("constant", new long[0], new float[] {value}));
     }
 
     /** A 1-D int64 constant (a shape, axes, slice bounds), shared by equal uses. */
@@ -164,8 +170,8 @@ final class OnnxGraph {
         for (long value : values) {
             key.append(value).append(',');
         }
-        return constants.computeIfAbsent(key.toString(),
-                ignored -> int64s("constant", new long[] {values.length}, values));
+        return constants.computeIfAbsent(
+                key.toString(), ignored -> int64s("constant", new long[] {values.length}, values));
     }
 
     /** A 0-d int64 constant (an index that drops its axis in Gather). */
@@ -207,21 +213,26 @@ final class OnnxGraph {
 
     private String initializer(String hint, int dataType, long[] dims, byte[] raw) {
         String tensorName = unique(hint);
-        initializers.add(new ProtoWriter().repeatedVarints(TENSOR_DIMS, dims).varint(TENSOR_DATA_TYPE, dataType)
-                .string(TENSOR_NAME, tensorName).bytes(TENSOR_RAW_DATA, raw));
+        initializers.add(new ProtoWriter()
+                .repeatedVarints(TENSOR_DIMS, dims)
+                .varint(TENSOR_DATA_TYPE, dataType)
+                .string(TENSOR_NAME, tensorName)
+                .bytes(TENSOR_RAW_DATA, raw));
         return tensorName;
     }
 
     private static ProtoWriter valueInfo(String valueName, int elementType, Object... dims) {
         ProtoWriter shape = new ProtoWriter();
         for (Object dim : dims) {
-            ProtoWriter dimension = dim instanceof String symbol ? new ProtoWriter().string(DIM_PARAM, symbol)
+            ProtoWriter dimension = dim instanceof String symbol
+                    ? new ProtoWriter().string(DIM_PARAM, symbol)
                     : new ProtoWriter().varint(DIM_VALUE, ((Number) dim).longValue());
             shape.message(SHAPE_DIM, dimension);
         }
-        ProtoWriter tensorType = new ProtoWriter().varint(TENSOR_TYPE_ELEMENT, elementType)
-                .message(TENSOR_TYPE_SHAPE, shape);
-        return new ProtoWriter().string(VALUE_INFO_NAME, valueName)
+        ProtoWriter tensorType =
+                new ProtoWriter().varint(TENSOR_TYPE_ELEMENT, elementType).message(TENSOR_TYPE_SHAPE, shape);
+        return new ProtoWriter()
+                .string(VALUE_INFO_NAME, valueName)
                 .message(VALUE_INFO_TYPE, new ProtoWriter().message(TYPE_TENSOR, tensorType));
     }
 

@@ -48,17 +48,23 @@ public final class OnnxModel {
                 .varint(MODEL_VERSION, 1)
                 .string(MODEL_DOC, doc)
                 .message(MODEL_GRAPH, graph.toProto(doc))
-                .message(MODEL_OPSET_IMPORT, new ProtoWriter().string(OPSET_DOMAIN, "")
-                        .varint(OPSET_VERSION, OnnxExporter.OPSET));
-        metadata.forEach((key, value) -> model.message(MODEL_METADATA,
-                new ProtoWriter().string(ENTRY_KEY, key).string(ENTRY_VALUE, value)));
+                .message(
+                        MODEL_OPSET_IMPORT,
+                        new ProtoWriter().string(OPSET_DOMAIN, "").varint(OPSET_VERSION, OnnxExporter.OPSET));
+        metadata.forEach((key, value) -> model.message(
+                MODEL_METADATA, new ProtoWriter().string(ENTRY_KEY, key).string(ENTRY_VALUE, value)));
         this.bytes = model.toByteArray();
     }
 
     /** A whole checkpoint's model: its preprocessing, heads and labels in the metadata. */
-    static OnnxModel ofCheckpoint(OnnxGraph graph, CheckpointConfig config, String backboneSha256,
-            OnnxExporter.Weights weights, List<String> outputNames) {
-        String doc = "ProS Face " + config.architecture().name() + " (" + weights.name().toLowerCase(Locale.ROOT)
+    static OnnxModel ofCheckpoint(
+            OnnxGraph graph,
+            CheckpointConfig config,
+            String backboneSha256,
+            OnnxExporter.Weights weights,
+            List<String> outputNames) {
+        String doc = "ProS Face " + config.architecture().name() + " ("
+                + weights.name().toLowerCase(Locale.ROOT)
                 + " weights): input '" + OnnxExporter.INPUT + "', outputs " + outputNames
                 + "; preprocessing and labels in metadata_props (prosface.*).";
         return new OnnxModel(graph, metadata(config, backboneSha256, weights), doc, outputNames);
@@ -88,21 +94,25 @@ public final class OnnxModel {
         return parameterCount;
     }
 
-    private static Map<String, String> metadata(CheckpointConfig config, String backboneSha256,
-            OnnxExporter.Weights weights) {
+    private static Map<String, String> metadata(
+            CheckpointConfig config, String backboneSha256, OnnxExporter.Weights weights) {
         Preprocessing preprocessing = config.preprocessing();
         Map<String, String> entries = new LinkedHashMap<>();
         entries.put("prosface.architecture", config.architecture().name());
         entries.put("prosface.weights", weights.name().toLowerCase(Locale.ROOT));
-        entries.put("prosface.input", OnnxExporter.INPUT + ": float32 (batch, 3, S, S), RGB planes, S = image_size."
-                + " Crop the face box grown by face_margin of its side on every side, as a square (or take the whole"
-                + " image, letterboxed), resize to S x S with antialiasing, then per channel (pixel / 255 - mean) / std.");
+        entries.put(
+                "prosface.input",
+                OnnxExporter.INPUT + ": float32 (batch, 3, S, S), RGB planes, S = image_size."
+                        + " Crop the face box grown by face_margin of its side on every side, as a square (or take the whole"
+                        + " image, letterboxed), resize to S x S with antialiasing, then per channel (pixel / 255 - mean) / std.");
         entries.put("prosface.preprocessing.image_size", Integer.toString(preprocessing.imageSize()));
         entries.put("prosface.preprocessing.mean", join(preprocessing.mean()));
         entries.put("prosface.preprocessing.std", join(preprocessing.std()));
         entries.put("prosface.preprocessing.face_margin", Float.toString(preprocessing.faceMargin()));
-        entries.put("prosface.output." + OnnxExporter.EMBEDDING, "float32 (batch, D): the class token scaled to unit"
-                + " length; a dot product of two is their cosine similarity");
+        entries.put(
+                "prosface.output." + OnnxExporter.EMBEDDING,
+                "float32 (batch, D): the class token scaled to unit"
+                        + " length; a dot product of two is their cosine similarity");
         for (HeadConfig head : config.heads()) {
             entries.put("prosface.output." + head.name(), describe(head));
             entries.put("prosface.output." + head.name() + ".labels", jsonArray(head.labelNames()));

@@ -47,24 +47,32 @@ final class OnnxOps {
         float[] transposed = transpose(array.toFloatArray(), outputs, inputs);
         String product = weights == OnnxExporter.Weights.INT8
                 ? WeightQuantization.matMul(graph, hint, input, transposed, inputs, outputs)
-                : graph.node("MatMul", hint + "_matmul", List.of(input,
-                        graph.floats(hint + "_weight", new long[] {inputs, outputs}, transposed)));
+                : graph.node(
+                        "MatMul",
+                        hint + "_matmul",
+                        List.of(input, graph.floats(hint + "_weight", new long[] {inputs, outputs}, transposed)));
         return graph.node("Add", hint, List.of(product, parameter(hint + "_bias", bias)));
     }
 
     /** DJL's Conv2d with bias: square kernel, equal strides and paddings on all sides. */
-    String convolution(String hint, String input, Parameter weight, Parameter bias, int kernel, int stride,
-            int padding) {
-        return graph.node("Conv", hint, List.of(input, parameter(hint + "_weight", weight),
-                parameter(hint + "_bias", bias)), OnnxGraph.attribute("kernel_shape", new long[] {kernel, kernel}),
+    String convolution(
+            String hint, String input, Parameter weight, Parameter bias, int kernel, int stride, int padding) {
+        return graph.node(
+                "Conv",
+                hint,
+                List.of(input, parameter(hint + "_weight", weight), parameter(hint + "_bias", bias)),
+                OnnxGraph.attribute("kernel_shape", new long[] {kernel, kernel}),
                 OnnxGraph.attribute("strides", new long[] {stride, stride}),
                 OnnxGraph.attribute("pads", new long[] {padding, padding, padding, padding}));
     }
 
     /** LayerNorm over the last axis with DJL's γ (gamma) and β (beta). */
     String layerNorm(String hint, String input, Parameter gamma, Parameter beta, float epsilon) {
-        return graph.node("LayerNormalization", hint, List.of(input, parameter(hint + "_gamma", gamma),
-                parameter(hint + "_beta", beta)), OnnxGraph.attribute("axis", -1L),
+        return graph.node(
+                "LayerNormalization",
+                hint,
+                List.of(input, parameter(hint + "_gamma", gamma), parameter(hint + "_beta", beta)),
+                OnnxGraph.attribute("axis", -1L),
                 OnnxGraph.attribute("epsilon", epsilon));
     }
 
@@ -89,8 +97,8 @@ final class OnnxOps {
         String cubed = graph.node("Pow", hint + "_cube", List.of(input, graph.scalar(3f)));
         String cubic = graph.node("Mul", hint + "_cubic", List.of(cubed, graph.scalar(0.044715f)));
         String inner = graph.node("Add", hint + "_inner", List.of(input, cubic));
-        String scaled = graph.node("Mul", hint + "_scaled",
-                List.of(inner, graph.scalar((float) Math.sqrt(2 / Math.PI))));
+        String scaled =
+                graph.node("Mul", hint + "_scaled", List.of(inner, graph.scalar((float) Math.sqrt(2 / Math.PI))));
         String tanh = graph.node("Tanh", hint + "_tanh", List.of(scaled));
         String shifted = graph.node("Add", hint + "_add", List.of(tanh, graph.scalar(1f)));
         String half = graph.node("Mul", hint + "_half", List.of(input, graph.scalar(0.5f)));
@@ -129,8 +137,8 @@ final class OnnxOps {
 
     /** x[from:] on {@code axis}. */
     String sliceFrom(String hint, String input, long axis, long from) {
-        return graph.node("Slice", hint, List.of(input, graph.vector(from), graph.vector(Long.MAX_VALUE),
-                graph.vector(axis)));
+        return graph.node(
+                "Slice", hint, List.of(input, graph.vector(from), graph.vector(Long.MAX_VALUE), graph.vector(axis)));
     }
 
     String concat(String hint, long axis, String... inputs) {
@@ -142,23 +150,29 @@ final class OnnxOps {
      * at once, output projection. DJL builds the scores transposed for a faster libtorch softmax; the math is the
      * same, here in the usual orientation.
      */
-    String selfAttention(String hint, String tokens, Parameter qkvWeight, Parameter qkvBias, Parameter outWeight,
-            Parameter outBias, int embedDim, int numHeads) {
+    String selfAttention(
+            String hint,
+            String tokens,
+            Parameter qkvWeight,
+            Parameter qkvBias,
+            Parameter outWeight,
+            Parameter outBias,
+            int embedDim,
+            int numHeads) {
         long headDim = embedDim / numHeads;
         String qkv = linear(hint + "_qkv", tokens, qkvWeight, qkvBias);
         // (B, T, 3D) -> (B, T, 3, H, D/H) -> (3, B, H, T, D/H)
-        String heads = transpose(hint + "_heads", reshape(hint + "_split", qkv, 0, 0, 3, numHeads, headDim),
-                2, 0, 3, 1, 4);
-        String query = multiply(hint + "_q", select(hint + "_query", heads, 0, 0),
-                graph.scalar((float) (1.0 / Math.sqrt(headDim))));
+        String heads =
+                transpose(hint + "_heads", reshape(hint + "_split", qkv, 0, 0, 3, numHeads, headDim), 2, 0, 3, 1, 4);
+        String query = multiply(
+                hint + "_q", select(hint + "_query", heads, 0, 0), graph.scalar((float) (1.0 / Math.sqrt(headDim))));
         String key = select(hint + "_key", heads, 0, 1);
         String value = select(hint + "_value", heads, 0, 2);
         // (B, H, T, D/H) @ (B, H, D/H, T) -> (B, H, T_query, T_key), softmax over the keys
         String scores = matMul(hint + "_scores", query, transpose(hint + "_keyT", key, 0, 1, 3, 2));
         String attended = matMul(hint + "_attended", softmax(hint + "_weights", scores, -1), value);
         // (B, H, T, D/H) -> (B, T, H, D/H) -> (B, T, D)
-        String merged = reshape(hint + "_merge", transpose(hint + "_heads_back", attended, 0, 2, 1, 3),
-                0, 0, embedDim);
+        String merged = reshape(hint + "_merge", transpose(hint + "_heads_back", attended, 0, 2, 1, 3), 0, 0, embedDim);
         return linear(hint + "_out", merged, outWeight, outBias);
     }
 

@@ -22,8 +22,7 @@ import java.util.TreeSet;
  */
 public final class ReferenceOutputs {
 
-    private ReferenceOutputs() {
-    }
+    private ReferenceOutputs() {}
 
     /**
      * @param images (B, 3, S, S) normalised float32; its manager owns every intermediate array
@@ -54,12 +53,16 @@ public final class ReferenceOutputs {
         Map<String, float[]> outputs = new LinkedHashMap<>();
         NDArray classToken = features.get(0);
         // (B, D) / (B, 1), as the server's embedding
-        outputs.put(OnnxExporter.EMBEDDING, classToken.div(classToken.norm(new int[] {1}, true)
-                .maximum(OnnxExporter.NORM_EPSILON)).toFloatArray());
+        outputs.put(
+                OnnxExporter.EMBEDDING,
+                classToken
+                        .div(classToken.norm(new int[] {1}, true).maximum(OnnxExporter.NORM_EPSILON))
+                        .toFloatArray());
         for (HeadConfig head : checkpoint.config().heads()) {
             TaskHead block = checkpoint.heads().get(head.name());
             BackboneTail tail = checkpoint.tail(head.name()).orElse(null);
-            NDList inputs = tail == null ? features
+            NDList inputs = tail == null
+                    ? features
                     : tail.forward(parameters, new NDList(pass.tokensAtDepth().get(tail.inputDepth())), false);
             NDArray output = block.forward(parameters, inputs, false).head();
             NDArray served = switch (head.kind()) {

@@ -14,8 +14,7 @@ final class WeightQuantization {
 
     static final int LEVELS = 127;
 
-    private WeightQuantization() {
-    }
+    private WeightQuantization() {}
 
     /**
      * x (..., in) · W (in, out) with W quantized per output column.
@@ -40,16 +39,17 @@ final class WeightQuantization {
                 quantized[row * outputs + column] = (byte) Math.max(-LEVELS, Math.min(LEVELS, level));
             }
         }
-        String weightInt8 = graph.bytes(hint + "_weight_int8", OnnxGraph.INT8, new long[] {inputs, outputs},
-                quantized);
+        String weightInt8 = graph.bytes(hint + "_weight_int8", OnnxGraph.INT8, new long[] {inputs, outputs}, quantized);
         String weightZero = graph.bytes(hint + "_weight_zero", OnnxGraph.INT8, new long[0], new byte[] {0});
         String weightScale = graph.floats(hint + "_weight_scale", new long[] {outputs}, scales);
         // x -> (x_uint8, x_scale, x_zero_point), over the whole tensor
         List<String> dynamic = graph.node("DynamicQuantizeLinear", hint + "_x", List.of(input), 3);
-        String integers = graph.node("MatMulInteger", hint + "_matmul_int32",
+        String integers = graph.node(
+                "MatMulInteger",
+                hint + "_matmul_int32",
                 List.of(dynamic.get(0), weightInt8, dynamic.get(2), weightZero));
-        String floats = graph.node("Cast", hint + "_matmul_float", List.of(integers),
-                OnnxGraph.attribute("to", (long) OnnxGraph.FLOAT));
+        String floats = graph.node(
+                "Cast", hint + "_matmul_float", List.of(integers), OnnxGraph.attribute("to", (long) OnnxGraph.FLOAT));
         String scale = graph.node("Mul", hint + "_scale", List.of(dynamic.get(1), weightScale));
         return graph.node("Mul", hint + "_matmul", List.of(floats, scale));
     }

@@ -1,5 +1,9 @@
 package io.prosface.core.data.augment;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.prosface.core.data.CropTransform;
 import io.prosface.core.data.FaceBox;
 import io.prosface.core.data.FacePreprocessor;
@@ -9,10 +13,6 @@ import io.prosface.core.data.Preprocessing;
 import io.prosface.core.data.Resampler;
 import io.prosface.core.data.RgbImage;
 import io.prosface.core.data.TestImages;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.prosface.core.data.augment.LandmarkAugmentation.Parameters;
 import java.awt.image.BufferedImage;
 import java.util.SplittableRandom;
@@ -22,6 +22,7 @@ class LandmarkAugmentationTest {
 
     /** mean 0, std 1: pixels stay on the 0..1 scale, which makes them easy to compare and to re-pack. */
     private static final Preprocessing UNIT = new Preprocessing(32, new float[] {0, 0, 0}, new float[] {1, 1, 1}, 0.2f);
+
     private final LandmarkAugmentation augmentation =
             new LandmarkAugmentation(LandmarkAugmentationConfig.defaults(), UNIT, null);
 
@@ -38,7 +39,9 @@ class LandmarkAugmentationTest {
         int plane = size * size;
         int[] packed = new int[plane];
         for (int i = 0; i < plane; i++) {
-            packed[i] = (Math.round(chw[i] * 255) << 16) | (Math.round(chw[plane + i] * 255) << 8) | Math.round(chw[2 * plane + i] * 255);
+            packed[i] = (Math.round(chw[i] * 255) << 16)
+                    | (Math.round(chw[plane + i] * 255) << 8)
+                    | Math.round(chw[2 * plane + i] * 255);
         }
         return new RgbImage(size, size, packed);
     }
@@ -86,16 +89,20 @@ class LandmarkAugmentationTest {
         points[2 * 36] = 40.5f;
         points[2 * 36 + 1] = 60.5f;
         Preprocessing preprocessing = new Preprocessing(size, new float[] {0, 0, 0}, new float[] {1, 1, 1}, 0.1f);
-        LandmarkAugmentation landmarks = new LandmarkAugmentation(LandmarkAugmentationConfig.defaults(), preprocessing, null);
+        LandmarkAugmentation landmarks =
+                new LandmarkAugmentation(LandmarkAugmentationConfig.defaults(), preprocessing, null);
         CropTransform crop = CropTransform.around(new FaceBox(20, 20, 80, 80), 0.1f, size);
-        AugmentedFace face = landmarks.apply(RgbImage.of(picture), points, crop, new Parameters(30, 1.1, 0.05, -0.03, true));
+        AugmentedFace face =
+                landmarks.apply(RgbImage.of(picture), points, crop, new Parameters(30, 1.1, 0.05, -0.03, true));
         float[] dot = FacePreprocessorTest.brightCentroid(face.pixels(), size);
         // after the flip the point is named 45 (the other eye's outer corner)
         float expectedX = face.landmarks()[2 * 45];
         float expectedY = face.landmarks()[2 * 45 + 1];
         assertEquals(expectedX, dot[0], 1.0, "x at size " + size);
         assertEquals(expectedY, dot[1], 1.0, "y at size " + size);
-        assertTrue(Math.abs(expectedX - crop.imageToInput(new float[] {40.5f, 60.5f})[0]) > 3, "the augmentation moved the point");
+        assertTrue(
+                Math.abs(expectedX - crop.imageToInput(new float[] {40.5f, 60.5f})[0]) > 3,
+                "the augmentation moved the point");
     }
 
     @Test
@@ -115,8 +122,8 @@ class LandmarkAugmentationTest {
     void otherPointCountsAreNeverFlippedWithoutAPermutation() {
         RgbImage image = RgbImage.of(TestImages.gradient(32, 32));
         float[] fivePoints = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
-        AugmentedFace face = augmentation.apply(image, fivePoints, CropTransform.wholeImage(32, 32, 32),
-                new Parameters(0, 1, 0, 0, true));
+        AugmentedFace face = augmentation.apply(
+                image, fivePoints, CropTransform.wholeImage(32, 32, 32), new Parameters(0, 1, 0, 0, true));
         assertArrayEquals(fivePoints, face.landmarks(), 1e-5f);
     }
 }

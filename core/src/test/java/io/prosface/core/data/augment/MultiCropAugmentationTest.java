@@ -1,11 +1,5 @@
 package io.prosface.core.data.augment;
 
-import io.prosface.core.data.CropTransform;
-import io.prosface.core.data.FacePreprocessor;
-import io.prosface.core.data.ImageDecoder;
-import io.prosface.core.data.Preprocessing;
-import io.prosface.core.data.RgbImage;
-import io.prosface.core.data.TestImages;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,6 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.prosface.core.data.CropTransform;
+import io.prosface.core.data.FacePreprocessor;
+import io.prosface.core.data.ImageDecoder;
+import io.prosface.core.data.Preprocessing;
+import io.prosface.core.data.RgbImage;
+import io.prosface.core.data.TestImages;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,7 +35,8 @@ class MultiCropAugmentationTest {
         views.localViews().forEach(view -> assertEquals(3 * 32 * 32, view.length));
         for (float[] view : views.globalViews()) {
             for (float value : view) {
-                assertTrue(Float.isFinite(value) && value > -2.2f && value < 2.7f, "normalised ImageNet range: " + value);
+                assertTrue(
+                        Float.isFinite(value) && value > -2.2f && value < 2.7f, "normalised ImageNet range: " + value);
             }
         }
     }
@@ -51,15 +52,18 @@ class MultiCropAugmentationTest {
         for (int i = 0; i < 6; i++) {
             assertArrayEquals(first.localViews().get(i), again.localViews().get(i));
         }
-        assertFalse(Arrays.equals(first.globalViews().get(0), other.globalViews().get(0)));
+        assertFalse(
+                Arrays.equals(first.globalViews().get(0), other.globalViews().get(0)));
     }
 
     @Test
     void withoutRandomnessAGlobalViewIsTheServingResize() {
-        MultiCropConfig plain = new MultiCropConfig(64, 32, 0, 1, 1, 0.1, 0.2, 1, 1, 0, 0, 0.4, 0.4, 0.2, 0.1, 0,
-                0, 0, 0, 0.1, 2, 0);
-        float[] view = new MultiCropAugmentation(plain, Preprocessing.imagenet(64)).apply(source, new SplittableRandom(0))
-                .globalViews().get(0);
+        MultiCropConfig plain =
+                new MultiCropConfig(64, 32, 0, 1, 1, 0.1, 0.2, 1, 1, 0, 0, 0.4, 0.4, 0.2, 0.1, 0, 0, 0, 0, 0.1, 2, 0);
+        float[] view = new MultiCropAugmentation(plain, Preprocessing.imagenet(64))
+                .apply(source, new SplittableRandom(0))
+                .globalViews()
+                .get(0);
         float[] served = new FacePreprocessor(Preprocessing.imagenet(64), ImageDecoder.withDefaultLimits())
                 .toChw(source, CropTransform.wholeImage(128, 128, 64));
         assertArrayEquals(served, view, 1e-5f);
@@ -77,7 +81,8 @@ class MultiCropAugmentationTest {
             assertEquals(new Shape(3, 3, 64, 64), views.get(0).getShape());
             assertEquals(new Shape(3, 3, 64, 64), views.get(1).getShape());
             assertEquals(new Shape(3, 3, 32, 32), views.get(7).getShape());
-            assertEquals(batch.get(2).localViews().get(5)[100], views.get(7).get("2").toFloatArray()[100], 1e-6);
+            assertEquals(
+                    batch.get(2).localViews().get(5)[100], views.get(7).get("2").toFloatArray()[100], 1e-6);
         }
     }
 
@@ -126,7 +131,9 @@ class MultiCropAugmentationTest {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
-        System.out.printf("MultiCropAugmentation (2x64px + 6x32px from 128px, 1 thread): %.0f images/s = %.0f views/s"
-                + " per CPU second; %.0f images/s wall%n", images / cpuSeconds, images * 8 / cpuSeconds, images / seconds);
+        System.out.printf(
+                "MultiCropAugmentation (2x64px + 6x32px from 128px, 1 thread): %.0f images/s = %.0f views/s"
+                        + " per CPU second; %.0f images/s wall%n",
+                images / cpuSeconds, images * 8 / cpuSeconds, images / seconds);
     }
 }

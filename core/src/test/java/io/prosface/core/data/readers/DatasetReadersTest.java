@@ -1,5 +1,11 @@
 package io.prosface.core.data.readers;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.prosface.core.data.Expression;
 import io.prosface.core.data.FaceDataset;
 import io.prosface.core.data.FaceDatasets;
@@ -8,12 +14,6 @@ import io.prosface.core.data.FaceSample;
 import io.prosface.core.data.ImageDecoder;
 import io.prosface.core.data.InvalidImageException;
 import io.prosface.core.data.TestImages;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +33,8 @@ class DatasetReadersTest {
     private Path image(String relative) throws IOException {
         Path file = folder.resolve(relative);
         Files.createDirectories(file.getParent());
-        return Files.write(file, TestImages.encode(TestImages.gradient(12, 10), relative.endsWith(".png") ? "png" : "jpeg"));
+        return Files.write(
+                file, TestImages.encode(TestImages.gradient(12, 10), relative.endsWith(".png") ? "png" : "jpeg"));
     }
 
     private Path text(String relative, String content) throws IOException {
@@ -46,11 +47,15 @@ class DatasetReadersTest {
     void celebaAttributesBecomeNamedBooleans() throws IOException {
         image("images/000001.jpg");
         image("images/000002.jpg");
-        text("list_attr_celeba.txt", "3\nSmiling Male Eyeglasses\n000001.jpg  1 -1 -1\n000002.jpg -1  1  1\n000003.jpg 1 1 1\n");
+        text(
+                "list_attr_celeba.txt",
+                "3\nSmiling Male Eyeglasses\n000001.jpg  1 -1 -1\n000002.jpg -1  1  1\n000003.jpg 1 1 1\n");
         ImageFileDataset dataset = CelebaReader.read(folder, decoder);
         assertEquals(2, dataset.size());
         assertEquals(Map.of("missing image", 1), dataset.droppedCounts());
-        assertEquals(Map.of("Smiling", true, "Male", false, "Eyeglasses", false), dataset.labels(0).attributes());
+        assertEquals(
+                Map.of("Smiling", true, "Male", false, "Eyeglasses", false),
+                dataset.labels(0).attributes());
         FaceSample second = dataset.get(1);
         assertEquals("000002.jpg", second.id());
         assertEquals(true, second.labels().attributes().get("Male"));
@@ -63,19 +68,27 @@ class DatasetReadersTest {
         StringBuilder rows = new StringBuilder("20\n" + names + "\n");
         for (int i = 1; i <= 20; i++) {
             int values = i == 15 ? 39 : 40;
-            rows.append(String.format("%06d.jpg", i)).append(" 1".repeat(values)).append('\n');
+            rows.append(String.format("%06d.jpg", i))
+                    .append(" 1".repeat(values))
+                    .append('\n');
         }
         Path file = text("list_attr_celeba.txt", rows.toString());
         DatasetFormatException error = assertThrows(DatasetFormatException.class, () -> CelebaReader.parse(file));
-        assertTrue(error.getMessage().endsWith("list_attr_celeba.txt:17: expected 40 values, got 39"), error.getMessage());
+        assertTrue(
+                error.getMessage().endsWith("list_attr_celeba.txt:17: expected 40 values, got 39"), error.getMessage());
 
         text("bad/list_attr_celeba.txt", "2\nSmiling\n1.jpg 1\n2.jpg 0\n");
-        error = assertThrows(DatasetFormatException.class, () -> CelebaReader.parse(folder.resolve("bad/list_attr_celeba.txt")));
-        assertTrue(error.getMessage().contains("list_attr_celeba.txt:4: attribute Smiling must be 1 or -1, got '0'"), error.getMessage());
+        error = assertThrows(
+                DatasetFormatException.class, () -> CelebaReader.parse(folder.resolve("bad/list_attr_celeba.txt")));
+        assertTrue(
+                error.getMessage().contains("list_attr_celeba.txt:4: attribute Smiling must be 1 or -1, got '0'"),
+                error.getMessage());
 
         text("short/list_attr_celeba.txt", "3\nSmiling\n1.jpg 1\n");
-        error = assertThrows(DatasetFormatException.class, () -> CelebaReader.parse(folder.resolve("short/list_attr_celeba.txt")));
-        assertTrue(error.getMessage().contains("list_attr_celeba.txt:1: header says 3 rows, found 1"), error.getMessage());
+        error = assertThrows(
+                DatasetFormatException.class, () -> CelebaReader.parse(folder.resolve("short/list_attr_celeba.txt")));
+        assertTrue(
+                error.getMessage().contains("list_attr_celeba.txt:1: header says 3 rows, found 1"), error.getMessage());
     }
 
     @Test
@@ -85,11 +98,13 @@ class DatasetReadersTest {
         text("faces/orphan.pts", "version: 1\nn_points: 3\n{\n1 2\n3 4\n5 6\n}\n");
         ImageFileDataset dataset = IbugReader.read(folder.resolve("faces"), decoder);
         assertEquals(1, dataset.size());
-        assertArrayEquals(new float[] {1.5f, 2, 3, 4.25f, 5, 6}, dataset.get(0).labels().landmarks());
+        assertArrayEquals(
+                new float[] {1.5f, 2, 3, 4.25f, 5, 6}, dataset.get(0).labels().landmarks());
         assertEquals(Map.of("no image next to the .pts", 1), dataset.droppedCounts());
 
         Path shortPoint = text("broken/b.pts", "version: 1\nn_points: 3\n{\n1 2\n3\n5 6\n}\n");
-        DatasetFormatException error = assertThrows(DatasetFormatException.class, () -> IbugReader.parsePts(shortPoint));
+        DatasetFormatException error =
+                assertThrows(DatasetFormatException.class, () -> IbugReader.parsePts(shortPoint));
         assertTrue(error.getMessage().endsWith("b.pts:5: expected 2 numbers (x y), got 1"), error.getMessage());
         Path unclosed = text("broken/c.pts", "version: 1\nn_points: 2\n{\n1 2\n3 4\n5 6\n");
         error = assertThrows(DatasetFormatException.class, () -> IbugReader.parsePts(unclosed));
@@ -104,7 +119,9 @@ class DatasetReadersTest {
         for (String name : List.of("a.jpg", "b.jpg", "c.jpg", "d.jpg")) {
             image("pics/" + name);
         }
-        Path csv = text("labels.csv", "image,expression\na.jpg,Happiness\nb.jpg,NEUTRAL\n\"c.jpg\",sad\nd.jpg,contempt\ne.jpg,anger\n");
+        Path csv = text(
+                "labels.csv",
+                "image,expression\na.jpg,Happiness\nb.jpg,NEUTRAL\n\"c.jpg\",sad\nd.jpg,contempt\ne.jpg,anger\n");
         ImageFileDataset dataset = ExpressionCsvReader.read(csv, folder.resolve("pics"), decoder);
         assertEquals(3, dataset.size());
         assertEquals(Expression.HAPPINESS, dataset.labels(0).expression());
@@ -114,11 +131,13 @@ class DatasetReadersTest {
         assertTrue(dataset.describe().contains("contempt=1"), dataset.describe());
 
         Path unknown = text("unknown.csv", "expression,image\nhappy,a.jpg\nbored,b.jpg\n");
-        DatasetFormatException error = assertThrows(DatasetFormatException.class,
-                () -> ExpressionCsvReader.read(unknown, folder.resolve("pics"), decoder));
+        DatasetFormatException error = assertThrows(
+                DatasetFormatException.class, () -> ExpressionCsvReader.read(unknown, folder.resolve("pics"), decoder));
         assertTrue(error.getMessage().contains("unknown.csv:3: unknown expression 'bored'"), error.getMessage());
         Path noColumn = text("nocolumn.csv", "file,label\na.jpg,happy\n");
-        error = assertThrows(DatasetFormatException.class, () -> ExpressionCsvReader.read(noColumn, folder.resolve("pics"), decoder));
+        error = assertThrows(
+                DatasetFormatException.class,
+                () -> ExpressionCsvReader.read(noColumn, folder.resolve("pics"), decoder));
         assertTrue(error.getMessage().contains("nocolumn.csv:1: header has no 'image' column"), error.getMessage());
     }
 
@@ -168,7 +187,8 @@ class DatasetReadersTest {
         image("one/a.jpg");
         image("two/b.jpg");
         image("two/c.jpg");
-        FaceDataset all = FaceDatasets.concat(List.of(ImageFolderReader.read(folder.resolve("one"), decoder),
+        FaceDataset all = FaceDatasets.concat(List.of(
+                ImageFolderReader.read(folder.resolve("one"), decoder),
                 ImageFolderReader.read(folder.resolve("two"), decoder)));
         assertEquals(3, all.size());
         assertEquals("c.jpg", all.get(2).id());

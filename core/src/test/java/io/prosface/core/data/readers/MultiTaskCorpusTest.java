@@ -1,5 +1,10 @@
 package io.prosface.core.data.readers;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.prosface.core.data.CropTransform;
 import io.prosface.core.data.Expression;
 import io.prosface.core.data.FaceBox;
@@ -8,11 +13,6 @@ import io.prosface.core.data.FaceSample;
 import io.prosface.core.data.ImageDecoder;
 import io.prosface.core.data.Preprocessing;
 import io.prosface.core.data.TestImages;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
@@ -26,15 +26,21 @@ import org.junit.jupiter.api.Test;
  */
 class MultiTaskCorpusTest {
 
-    private static final Preprocessing PREPROCESSING = new Preprocessing(64, new float[] {0.485f, 0.456f, 0.406f},
-            new float[] {0.229f, 0.224f, 0.225f}, 0.2f);
+    private static final Preprocessing PREPROCESSING =
+            new Preprocessing(64, new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}, 0.2f);
 
     private static MultiTaskCorpus corpus(MultiTaskCorpus.Source source, Path folder, Path teachers) {
         Map<MultiTaskCorpus.Source, Path> folders = new EnumMap<>(MultiTaskCorpus.Source.class);
         folders.put(source, folder);
-        List<String> names = CelebaReader.parse(TestImages.sharedData("celeba").resolve(CelebaReader.ATTRIBUTE_FILE)).names();
-        return MultiTaskCorpus.read(folders, Map.of(source, teachers), names, PREPROCESSING,
-                MultiTaskCorpus.Settings.defaults(), ImageDecoder.withDefaultLimits());
+        List<String> names = CelebaReader.parse(TestImages.sharedData("celeba").resolve(CelebaReader.ATTRIBUTE_FILE))
+                .names();
+        return MultiTaskCorpus.read(
+                folders,
+                Map.of(source, teachers),
+                names,
+                PREPROCESSING,
+                MultiTaskCorpus.Settings.defaults(),
+                ImageDecoder.withDefaultLimits());
     }
 
     private static MultiTaskExample first(MultiTaskCorpus corpus) {
@@ -74,7 +80,10 @@ class MultiTaskCorpusTest {
         MultiTaskExample example = corpus.example(sample, new SplittableRandom(1), false);
         int male = corpus.attributeNames().indexOf("Male");
         for (int a = 0; a < 40; a++) {
-            assertEquals(a == male ? 1f : 0f, example.attributeMask()[a], corpus.attributeNames().get(a));
+            assertEquals(
+                    a == male ? 1f : 0f,
+                    example.attributeMask()[a],
+                    corpus.attributeNames().get(a));
         }
         assertEquals(sample.labels().gender() == 0 ? 1f : 0f, example.attributes()[male]);
         assertEquals(sample.labels().age().floatValue(), example.age());
@@ -88,7 +97,8 @@ class MultiTaskCorpusTest {
         FaceDataset dataset = corpus.dataset();
         FaceSample sample = dataset.get(0);
         MultiTaskExample example = corpus.example(sample, new SplittableRandom(1), false);
-        float[] teacher = TeacherLabels.read(expressions).expression(sample.id().substring(sample.id().lastIndexOf('/') + 1));
+        float[] teacher = TeacherLabels.read(expressions)
+                .expression(sample.id().substring(sample.id().lastIndexOf('/') + 1));
         assertNotNull(teacher);
         for (int c = 0; c < 7; c++) {
             float hand = c == sample.labels().expression().ordinal() ? 0.5f : 0f;
@@ -104,7 +114,8 @@ class MultiTaskCorpusTest {
         FaceSample sample = dataset.get(3);
         MultiTaskExample example = corpus.example(sample, new SplittableRandom(1), false);
         assertEquals(1f, example.landmarkWeight());
-        CropTransform crop = CropTransform.around(FaceBox.enclosing(sample.labels().landmarks()), 0.2f, 64);
+        CropTransform crop =
+                CropTransform.around(FaceBox.enclosing(sample.labels().landmarks()), 0.2f, 64);
         assertArrayEquals(crop.imageToNormalized(sample.labels().landmarks()), example.landmarks(), 1e-4f);
         // augmented draws keep every point on the face: inside the input, and a different view each time
         MultiTaskExample augmented = corpus.example(sample, new SplittableRandom(2), true);

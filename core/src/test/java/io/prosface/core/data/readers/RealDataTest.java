@@ -1,5 +1,9 @@
 package io.prosface.core.data.readers;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.prosface.core.data.Expression;
 import io.prosface.core.data.FaceBatchLoader;
 import io.prosface.core.data.FaceBox;
@@ -14,10 +18,6 @@ import io.prosface.core.data.TestImages;
 import io.prosface.core.data.augment.MultiCropAugmentation;
 import io.prosface.core.data.augment.MultiCropConfig;
 import io.prosface.core.data.augment.MultiCropViews;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -47,7 +47,9 @@ class RealDataTest {
             assertTrue(Math.max(image.getWidth(), image.getHeight()) <= 257, sample.id());
             float[] points = sample.labels().landmarks();
             FaceBox box = FaceBox.enclosing(points);
-            assertTrue(box.x() > -1 && box.x() + box.width() < image.getWidth() + 1, sample.id() + " points inside the crop");
+            assertTrue(
+                    box.x() > -1 && box.x() + box.width() < image.getWidth() + 1,
+                    sample.id() + " points inside the crop");
             // the README's crops are the points' box plus 40% margin: the face fills most but not all of the image
             assertTrue(box.width() > 0.4 * image.getWidth(), sample.id());
             assertTrue(IbugLandmarks.interocularDistance(points) > 10, sample.id());
@@ -84,15 +86,31 @@ class RealDataTest {
     @Test
     void facialExpressionsMatchTheReadmeCountsWithContemptDropped() {
         Path root = TestImages.sharedData("facial_expressions");
-        ImageFileDataset dataset = ExpressionCsvReader.read(root.resolve("labels.csv"), root.resolve("images"), decoder);
+        ImageFileDataset dataset =
+                ExpressionCsvReader.read(root.resolve("labels.csv"), root.resolve("images"), decoder);
         assertEquals(Map.of("contempt", 9), dataset.droppedCounts());
         assertEquals(13682 - 9, dataset.size());
         Map<Expression, Integer> counts = new EnumMap<>(Expression.class);
         for (int i = 0; i < dataset.size(); i++) {
             counts.merge(dataset.labels(i).expression(), 1, Integer::sum);
         }
-        assertEquals(Map.of(Expression.NEUTRAL, 6864, Expression.HAPPINESS, 5693, Expression.SURPRISE, 367,
-                Expression.SADNESS, 268, Expression.ANGER, 252, Expression.DISGUST, 208, Expression.FEAR, 21), counts);
+        assertEquals(
+                Map.of(
+                        Expression.NEUTRAL,
+                        6864,
+                        Expression.HAPPINESS,
+                        5693,
+                        Expression.SURPRISE,
+                        367,
+                        Expression.SADNESS,
+                        268,
+                        Expression.ANGER,
+                        252,
+                        Expression.DISGUST,
+                        208,
+                        Expression.FEAR,
+                        21),
+                counts);
         assertEquals(128, dataset.get(0).image().getWidth());
         assertEquals(128, dataset.get(dataset.size() - 1).image().getHeight());
     }
@@ -101,15 +119,17 @@ class RealDataTest {
     @Test
     void printsLoaderThroughputOnRealFaces() {
         ImageFileDataset celeba = CelebaReader.read(TestImages.sharedData("celeba"), decoder);
-        FaceDataset subset = FaceDatasets.subset(celeba, java.util.stream.IntStream.range(0, 256).toArray(), "first 256");
-        MultiCropAugmentation augmentation = new MultiCropAugmentation(MultiCropConfig.dino(64, 32, 6), Preprocessing.imagenet(64));
+        FaceDataset subset = FaceDatasets.subset(
+                celeba, java.util.stream.IntStream.range(0, 256).toArray(), "first 256");
+        MultiCropAugmentation augmentation =
+                new MultiCropAugmentation(MultiCropConfig.dino(64, 32, 6), Preprocessing.imagenet(64));
         FaceBatchLoader.Options options = new FaceBatchLoader.Options(32, true, true, 1, 2, 2);
-        try (FaceBatchLoader<MultiCropViews> loader = new FaceBatchLoader<>(subset,
-                (sample, random) -> augmentation.apply(sample.image(), random), options)) {
-            loader.epoch(0).forEachRemaining(batch -> { }); // warm-up
+        try (FaceBatchLoader<MultiCropViews> loader = new FaceBatchLoader<>(
+                subset, (sample, random) -> augmentation.apply(sample.image(), random), options)) {
+            loader.epoch(0).forEachRemaining(batch -> {}); // warm-up
             // process CPU time too (includes JIT and GC): the machine is shared, so wall time alone says little
-            com.sun.management.OperatingSystemMXBean system =
-                    (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            com.sun.management.OperatingSystemMXBean system = (com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             long cpuStart = system.getProcessCpuTime();
             long start = System.nanoTime();
             int images = 0;
@@ -118,8 +138,10 @@ class RealDataTest {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             double cpuSeconds = (system.getProcessCpuTime() - cpuStart) / 1e9;
-            System.out.printf("FaceBatchLoader on CelebA (JPEG decode + 2x64px + 6x32px views, 2 threads): %.0f images/s"
-                    + " wall, %.0f images per process CPU second%n", images / seconds, images / cpuSeconds);
+            System.out.printf(
+                    "FaceBatchLoader on CelebA (JPEG decode + 2x64px + 6x32px views, 2 threads): %.0f images/s"
+                            + " wall, %.0f images per process CPU second%n",
+                    images / seconds, images / cpuSeconds);
             assertEquals(0, loader.skippedCount());
         }
     }

@@ -30,8 +30,7 @@ import java.util.stream.Stream;
  */
 public final class Bfloat16ForwardBench {
 
-    private Bfloat16ForwardBench() {
-    }
+    private Bfloat16ForwardBench() {}
 
     public static void main(String[] args) throws Exception {
         Path checkpointDirectory = Path.of(args.length > 0 ? args[0] : "models/default");
@@ -40,23 +39,27 @@ public final class Bfloat16ForwardBench {
         int batch = args.length > 3 ? Integer.parseInt(args[3]) : 8;
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
             Checkpoint checkpoint = Checkpoint.load(checkpointDirectory, manager);
-            FacePreprocessor preprocessor = new FacePreprocessor(checkpoint.config().preprocessing(),
-                    ImageDecoder.withDefaultLimits());
+            FacePreprocessor preprocessor =
+                    new FacePreprocessor(checkpoint.config().preprocessing(), ImageDecoder.withDefaultLimits());
             int size = preprocessor.imageSize();
             List<float[]> faces = faces(data, preprocessor, count);
             count = faces.size() / batch * batch;
             try (Bfloat16Forward bfloat16 = new Bfloat16Forward(checkpoint.backbone(), manager)) {
-                Function<NDArray, Map<String, float[]>> mixedOutputs = x -> ReferenceOutputs.afterBackbone(checkpoint,
-                        bfloat16.run(x, ReferenceOutputs.tailDepths(checkpoint), true), x.getManager());
+                Function<NDArray, Map<String, float[]>> mixedOutputs = x -> ReferenceOutputs.afterBackbone(
+                        checkpoint, bfloat16.run(x, ReferenceOutputs.tailDepths(checkpoint), true), x.getManager());
                 Map<String, float[]> reference = new LinkedHashMap<>();
                 Map<String, float[]> mixed = new LinkedHashMap<>();
                 for (int start = 0; start < count; start += batch) {
                     float[] images = flatten(faces.subList(start, start + batch), size);
-                    ExportAgreement.append(reference, run(manager, images, batch, size, x -> ReferenceOutputs.of(checkpoint, x)));
+                    ExportAgreement.append(
+                            reference, run(manager, images, batch, size, x -> ReferenceOutputs.of(checkpoint, x)));
                     ExportAgreement.append(mixed, run(manager, images, batch, size, mixedOutputs));
                 }
-                System.out.printf(Locale.ROOT, "bfloat16 (linear layers, attention products) vs float32 DJL, %d real"
-                        + " faces, batch %d:%n", count, batch);
+                System.out.printf(
+                        Locale.ROOT,
+                        "bfloat16 (linear layers, attention products) vs float32 DJL, %d real" + " faces, batch %d:%n",
+                        count,
+                        batch);
                 ExportAgreement.compare(checkpoint.config(), reference, mixed, count)
                         .forEach(line -> System.out.println("  " + line));
                 float[] images = flatten(faces.subList(0, batch), size);
@@ -64,19 +67,28 @@ public final class Bfloat16ForwardBench {
                 double best32 = 0;
                 double best16 = 0;
                 for (int round = 0; round < 6; round++) {
-                    best32 = Math.max(best32, rate(system, () -> run(manager, images, batch, size,
-                            x -> ReferenceOutputs.of(checkpoint, x)), batch));
-                    best16 = Math.max(best16, rate(system, () -> run(manager, images, batch, size,
-                            mixedOutputs), batch));
+                    best32 = Math.max(
+                            best32,
+                            rate(
+                                    system,
+                                    () -> run(manager, images, batch, size, x -> ReferenceOutputs.of(checkpoint, x)),
+                                    batch));
+                    best16 = Math.max(
+                            best16, rate(system, () -> run(manager, images, batch, size, mixedOutputs), batch));
                 }
-                System.out.printf(Locale.ROOT, "faces per CPU-second at batch %d: float32 %.0f, bfloat16 %.0f (%.2f×)%n",
-                        batch, best32, best16, best16 / best32);
+                System.out.printf(
+                        Locale.ROOT,
+                        "faces per CPU-second at batch %d: float32 %.0f, bfloat16 %.0f (%.2f×)%n",
+                        batch,
+                        best32,
+                        best16,
+                        best16 / best32);
             }
         }
     }
 
-    private static Map<String, float[]> run(NDManager manager, float[] images, int batch, int size,
-            Function<NDArray, Map<String, float[]>> forward) {
+    private static Map<String, float[]> run(
+            NDManager manager, float[] images, int batch, int size, Function<NDArray, Map<String, float[]>> forward) {
         try (NDManager batchManager = manager.newSubManager()) {
             return forward.apply(batchManager.create(images, new Shape(batch, 3, size, size)));
         }
@@ -96,7 +108,10 @@ public final class Bfloat16ForwardBench {
         List<List<Path>> sets = new ArrayList<>();
         for (String folder : List.of("celeba/images", "utkface", "facial_expressions/images", "lfpw/train")) {
             try (Stream<Path> files = Files.list(data.resolve(folder))) {
-                sets.add(files.filter(file -> file.toString().endsWith(".jpg")).sorted().limit(count).toList());
+                sets.add(files.filter(file -> file.toString().endsWith(".jpg"))
+                        .sorted()
+                        .limit(count)
+                        .toList());
             }
         }
         List<float[]> faces = new ArrayList<>();
@@ -104,7 +119,8 @@ public final class Bfloat16ForwardBench {
             for (List<Path> set : sets) {
                 if (faces.size() < count) {
                     BufferedImage image = preprocessor.decoder().decode(set.get(index));
-                    faces.add(preprocessor.prepare(image, new FaceBox(0, 0, image.getWidth(), image.getHeight()))
+                    faces.add(preprocessor
+                            .prepare(image, new FaceBox(0, 0, image.getWidth(), image.getHeight()))
                             .pixels());
                 }
             }
@@ -120,5 +136,4 @@ public final class Bfloat16ForwardBench {
         }
         return batch;
     }
-
 }

@@ -14,8 +14,7 @@ import java.util.Locale;
  */
 public final class Bfloat16GemmBench {
 
-    private Bfloat16GemmBench() {
-    }
+    private Bfloat16GemmBench() {}
 
     public static void main(String[] args) {
         OperatingSystemMXBean system = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -37,14 +36,21 @@ public final class Bfloat16GemmBench {
                     best32 = Math.max(best32, rate(system, left, right, repetitions, flops));
                     best16 = Math.max(best16, rate(system, lowLeft, lowRight, repetitions, flops));
                 }
-                System.out.println(String.format(Locale.ROOT, "| %d×%d×%d | %.0f | %.0f | %.1f× |", shape[0], shape[1],
-                        shape[2], best32, best16, best16 / best32));
+                System.out.println(String.format(
+                        Locale.ROOT,
+                        "| %d×%d×%d | %.0f | %.0f | %.1f× |",
+                        shape[0],
+                        shape[1],
+                        shape[2],
+                        best32,
+                        best16,
+                        best16 / best32));
             }
         }
     }
 
-    private static double rate(OperatingSystemMXBean system, NDArray left, NDArray right, int repetitions,
-            double flops) {
+    private static double rate(
+            OperatingSystemMXBean system, NDArray left, NDArray right, int repetitions, double flops) {
         left.matMul(right).close();
         long cpu = system.getProcessCpuTime();
         for (int i = 0; i < repetitions; i++) {

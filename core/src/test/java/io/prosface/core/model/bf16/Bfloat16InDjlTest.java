@@ -10,9 +10,9 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Pins what bfloat16 does in DJL 0.36 + libtorch 2.7.1 (training/docs/bf16-djl.md): asking DJL for BFLOAT16 aborts the JVM;
@@ -25,9 +25,15 @@ class Bfloat16InDjlTest {
     @ValueSource(strings = {"zeros", "toType", "softmax"})
     void askingTheJniForBfloat16AbortsTheJvm(String probe) throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process process = new ProcessBuilder(java.toString(), "-Dai.djl.offline=true", "-cp",
-                System.getProperty("java.class.path"), Bfloat16Probe.class.getName(), probe)
-                .redirectErrorStream(true).start();
+        Process process = new ProcessBuilder(
+                        java.toString(),
+                        "-Dai.djl.offline=true",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Bfloat16Probe.class.getName(),
+                        probe)
+                .redirectErrorStream(true)
+                .start();
         String output = new String(process.getInputStream().readAllBytes());
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the probe ends");
         assertEquals(134, process.exitValue(), "SIGABRT expected; output:\n" + output);
@@ -45,9 +51,11 @@ class Bfloat16InDjlTest {
             // the JNI maps kBFloat16 to its catch-all code 9, which is DataType.UNKNOWN in Java
             assertEquals(DataType.UNKNOWN, lowLeft.getDataType());
             assertEquals(2L * 64 * 192, lowLeft.toByteBuffer().remaining(), "2 bytes per element");
-            NDArray product = lowLeft.matMul(lowRight).add(lowLeft.matMul(lowRight)).toType(DataType.FLOAT32, false);
+            NDArray product =
+                    lowLeft.matMul(lowRight).add(lowLeft.matMul(lowRight)).toType(DataType.FLOAT32, false);
             NDArray reference = left.matMul(right).mul(2);
-            float error = reference.sub(product).abs().max().getFloat() / reference.abs().max().getFloat();
+            float error = reference.sub(product).abs().max().getFloat()
+                    / reference.abs().max().getFloat();
             assertTrue(error > 0 && error < 2e-2f, "bfloat16 rounding (8 mantissa bits), got relative error " + error);
         }
     }

@@ -17,8 +17,7 @@ import ai.djl.ndarray.types.Shape;
  */
 public final class Bfloat16Probe {
 
-    private Bfloat16Probe() {
-    }
+    private Bfloat16Probe() {}
 
     public static void main(String[] args) {
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
