@@ -8,7 +8,7 @@ import io.prosface.core.model.CheckpointConfig;
 import io.prosface.core.model.HeadConfig;
 import io.prosface.core.model.HeadKind;
 import io.prosface.core.model.VisionTransformerConfig;
-import io.prosface.server.inference.analysis.FaceTask;
+import io.prosface.server.inference.registry.FaceTask;
 import io.prosface.server.inference.registry.RandomCheckpoint;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;

@@ -24,9 +24,9 @@ import io.prosface.grpc.v1.ResolvedHead;
 import io.prosface.grpc.v1.Timing;
 import io.prosface.server.inference.analysis.AnalysisResult;
 import io.prosface.server.inference.analysis.FaceResult;
-import io.prosface.server.inference.analysis.FaceTask;
 import io.prosface.server.inference.analysis.RequestTiming;
-import io.prosface.server.inference.analysis.TaskOutput;
+import io.prosface.server.inference.engine.TaskOutput;
+import io.prosface.server.inference.registry.FaceTask;
 
 /**
  * {@link AnalysisResult} to pros.v1 messages. Every RPC's response has the same four fields (faces, image, model,

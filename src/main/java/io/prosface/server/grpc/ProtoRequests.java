@@ -8,7 +8,7 @@ import io.prosface.grpc.v1.Task;
 import io.prosface.server.error.ServingException;
 import io.prosface.server.inference.analysis.AnalysisRequest;
 import io.prosface.server.inference.analysis.ClientBoxes;
-import io.prosface.server.inference.analysis.FaceTask;
+import io.prosface.server.inference.registry.FaceTask;
 import io.prosface.server.inference.registry.HeadChoice;
 import io.prosface.server.inference.registry.HeadSelector;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.prosface.server.health;
 
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
-import io.prosface.server.inference.InferenceEngine;
+import io.prosface.server.inference.engine.InferenceEngine;
 import io.quarkus.grpc.runtime.health.GrpcHealthCheck;
 import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
 import io.quarkus.runtime.ShutdownEvent;

@@ -1,6 +1,6 @@
 package io.prosface.server.health;
 
-import io.prosface.server.inference.InferenceEngine;
+import io.prosface.server.inference.engine.InferenceEngine;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;

@@ -1,6 +1,7 @@
 package io.prosface.server.health;
 
 import io.prosface.server.config.HealthConfig;
+import io.prosface.server.inference.OutOfMemoryWatch;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.concurrent.TimeUnit;

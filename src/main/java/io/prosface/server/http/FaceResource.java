@@ -1,9 +1,9 @@
 package io.prosface.server.http;
 
 import io.prosface.server.error.ServingException;
-import io.prosface.server.inference.AnalysisCalls;
+import io.prosface.server.inference.analysis.AnalysisCalls;
 import io.prosface.server.inference.analysis.FaceAnalyzer;
-import io.prosface.server.inference.analysis.FaceTask;
+import io.prosface.server.inference.registry.FaceTask;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;

@@ -1,8 +1,8 @@
 package io.prosface.server.http;
 
-import io.prosface.server.inference.RequestMetrics;
 import io.prosface.server.inference.analysis.AnalysisRequest;
 import io.prosface.server.inference.analysis.FaceAnalyzer;
+import io.prosface.server.inference.analysis.RequestMetrics;
 import io.prosface.server.render.AnswerPainter;
 import io.prosface.server.render.AnswerRenderer;
 import io.prosface.server.render.PictureFormat;

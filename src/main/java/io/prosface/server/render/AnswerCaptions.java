@@ -1,8 +1,8 @@
 package io.prosface.server.render;
 
 import io.prosface.server.inference.analysis.FaceResult;
-import io.prosface.server.inference.analysis.FaceTask;
-import io.prosface.server.inference.analysis.TaskOutput;
+import io.prosface.server.inference.engine.TaskOutput;
+import io.prosface.server.inference.registry.FaceTask;
 import io.prosface.server.inference.registry.HeadId;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -14,7 +14,7 @@ import io.prosface.grpc.inference.ServerMetadataResponse;
 import io.prosface.grpc.inference.ServerReadyRequest;
 import io.prosface.grpc.inference.ServerReadyResponse;
 import io.prosface.server.grpc.GrpcDeadlines;
-import io.prosface.server.inference.AnalysisCalls;
+import io.prosface.server.inference.analysis.AnalysisCalls;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;

@@ -1,6 +1,6 @@
 package io.prosface.server.v2;
 
-import io.prosface.server.inference.InferenceEngine;
+import io.prosface.server.inference.engine.InferenceEngine;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;

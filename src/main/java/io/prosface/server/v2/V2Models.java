@@ -1,8 +1,8 @@
 package io.prosface.server.v2;
 
 import io.prosface.server.error.ServingException;
-import io.prosface.server.inference.InferenceEngine;
-import io.prosface.server.inference.analysis.FaceTask;
+import io.prosface.server.inference.engine.InferenceEngine;
+import io.prosface.server.inference.registry.FaceTask;
 import io.prosface.server.inference.registry.HeadSelector;
 import io.prosface.server.inference.registry.LoadedHead;
 import io.prosface.server.inference.registry.ModelRegistry;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.prosface.server.error.ApiError;
 import io.prosface.server.error.ErrorMapper;
-import io.prosface.server.inference.AnalysisCalls;
+import io.prosface.server.inference.analysis.AnalysisCalls;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;

@@ -1,6 +1,6 @@
 package io.prosface.server.v2;
 
-import io.prosface.server.inference.analysis.FaceTask;
+import io.prosface.server.inference.registry.FaceTask;
 import java.util.List;
 
 /**

@@ -141,7 +141,7 @@ abstract class SharedStoreReplicaTest {
     }
 
     @Inject
-    io.prosface.server.inference.InferenceEngine engine;
+    io.prosface.server.inference.engine.InferenceEngine engine;
 
     /** What another replica's publication leaves in the database: a complete, checksummed, published row. */
     private void publishElsewhere(String name, int version) {

@@ -99,14 +99,14 @@
  *       current version) or {@code name@vN}.</li>
  *   <li>{@code io.prosface.server.inference.registry.HeadChoice}: a head the client picked, with the task it is meant
  *       for.</li>
- *   <li>{@code io.prosface.server.inference.registry.HeadResolution}: turns a request's head choices into retained
+ *   <li>{@code io.prosface.server.inference.analysis.HeadResolution}: turns a request's head choices into retained
  *       heads, one per requested task that needs a head.</li>
  *   <li>{@code io.prosface.server.inference.registry.HeadId}: a resolved head, name and version number
  *       ({@code name@vN}).</li>
  *   <li>{@code io.prosface.server.inference.registry.LoadedHead}: one version of a head in the model registry,
  *       reference counted (by the registry while it is current, by each batch that uses it) and freed with its last
  *       reference.</li>
- *   <li>{@code io.prosface.server.inference.HeadMeters}: per-head serving metrics, labelled model, head and
+ *   <li>{@code io.prosface.server.inference.registry.HeadMeters}: per-head serving metrics, labelled model, head and
  *       version.</li>
  *   <li>{@code io.prosface.server.finetune.heads.HeadStore}: head artifacts in the database, published in two
  *       transactions so a replica sees a complete, checksummed head or none.</li>

@@ -1,7 +1,7 @@
 package io.prosface.server.finetune.heads;
 
 import io.prosface.server.finetune.store.Database;
-import io.prosface.server.inference.InferenceEngine;
+import io.prosface.server.inference.engine.InferenceEngine;
 import io.prosface.server.inference.registry.LoadedHead;
 import io.prosface.server.inference.registry.ModelRegistry;
 import jakarta.enterprise.context.ApplicationScoped;

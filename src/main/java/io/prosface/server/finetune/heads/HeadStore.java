@@ -3,8 +3,6 @@ package io.prosface.server.finetune.heads;
 import io.prosface.core.model.HeadKind;
 import io.prosface.server.error.ErrorCode;
 import io.prosface.server.error.ServingException;
-import io.prosface.server.finetune.jobs.JobState;
-import io.prosface.server.finetune.jobs.JobStore;
 import io.prosface.server.finetune.store.Database;
 import io.prosface.server.finetune.store.Sha256;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,12 +28,10 @@ public class HeadStore {
     public record Artifact(byte[] bytes, String sha256) {}
 
     private final Database database;
-    private final JobStore jobs;
 
     @Inject
-    HeadStore(Database database, JobStore jobs) {
+    HeadStore(Database database) {
         this.database = database;
-        this.jobs = jobs;
     }
 
     /** The version the next publication of {@code name} would get (versions are never reused). */
@@ -78,13 +74,13 @@ public class HeadStore {
     }
 
     /**
-     * Step 2, last: publishes the staged version and ends its job SUCCEEDED in one transaction; makes it current when
-     * asked or when the name has none. False (and nothing published) when the job stopped running meanwhile
-     * (cancelled); the staged row is then removed.
+     * Step 2, last: publishes the staged version in the same transaction as {@code first} (the job's end, SUCCEEDED);
+     * makes it current when asked or when the name has none. False (and nothing published) when {@code first} says
+     * no, e.g. the job stopped running meanwhile (cancelled); the staged row is then removed.
      */
-    public boolean publish(String jobId, String name, int version, boolean makeCurrent) {
+    public boolean publish(String name, int version, boolean makeCurrent, Database.Work<Boolean> first) {
         boolean published = database.transaction(connection -> {
-            if (!jobs.end(connection, jobId, JobState.SUCCEEDED, null, version)) {
+            if (!first.run(connection)) {
                 return false;
             }
             execute(

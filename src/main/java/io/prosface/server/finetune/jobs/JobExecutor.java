@@ -3,7 +3,7 @@ package io.prosface.server.finetune.jobs;
 import io.prosface.server.config.FineTuneConfig;
 import io.prosface.server.finetune.heads.HeadCatalog;
 import io.prosface.server.finetune.store.Database;
-import io.prosface.server.inference.InferenceEngine;
+import io.prosface.server.inference.engine.InferenceEngine;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;

@@ -17,10 +17,10 @@ import io.prosface.server.finetune.heads.HeadStore;
 import io.prosface.server.finetune.store.Database;
 import io.prosface.server.finetune.upload.Example;
 import io.prosface.server.finetune.upload.TaskSpec;
-import io.prosface.server.inference.InferenceEngine;
 import io.prosface.server.inference.analysis.DetectedFace;
 import io.prosface.server.inference.analysis.FaceFinder;
 import io.prosface.server.inference.analysis.ImageDecoding;
+import io.prosface.server.inference.engine.InferenceEngine;
 import io.prosface.server.inference.registry.ModelRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -56,7 +56,7 @@ public class JobRunner {
     private final FaceFinder faceFinder;
     private final InferencePriority priority;
     private final FineTuneConfig config;
-    private final io.prosface.server.health.OutOfMemoryWatch outOfMemory;
+    private final io.prosface.server.inference.OutOfMemoryWatch outOfMemory;
     private final ImageDecoding decoding;
 
     @Inject
@@ -68,7 +68,7 @@ public class JobRunner {
             FaceFinder faceFinder,
             InferencePriority priority,
             FineTuneConfig config,
-            io.prosface.server.health.OutOfMemoryWatch outOfMemory,
+            io.prosface.server.inference.OutOfMemoryWatch outOfMemory,
             ImageDecoding decoding) {
         this.jobs = jobs;
         this.heads = heads;
@@ -183,7 +183,10 @@ public class JobRunner {
                                 Instant.now()),
                         artifact);
                 if (!heads.publish(
-                        job.id(), spec.headName(), version, spec.options().promote())) {
+                        spec.headName(),
+                        version,
+                        spec.options().promote(),
+                        connection -> jobs.end(connection, job.id(), JobState.SUCCEEDED, null, version))) {
                     throw new JobInterruptedException(JobInterruptedException.Cause.CANCELLED);
                 }
                 return version;

@@ -1,6 +1,7 @@
 package io.prosface.server.inference.analysis;
 
 import io.prosface.core.data.FaceBox;
+import io.prosface.server.inference.registry.FaceTask;
 import io.prosface.server.inference.registry.HeadChoice;
 import java.util.Collections;
 import java.util.EnumSet;

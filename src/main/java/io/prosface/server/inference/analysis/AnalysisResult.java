@@ -1,5 +1,6 @@
 package io.prosface.server.inference.analysis;
 
+import io.prosface.server.inference.registry.FaceTask;
 import io.prosface.server.inference.registry.HeadId;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,8 @@
 package io.prosface.server.inference.analysis;
 
 import io.prosface.core.data.FaceBox;
+import io.prosface.server.inference.engine.TaskOutput;
+import io.prosface.server.inference.registry.FaceTask;
 import java.util.Map;
 
 /**

@@ -2,8 +2,11 @@ package io.prosface.server.inference.analysis;
 
 import io.prosface.core.data.FaceBox;
 import io.prosface.core.data.PreparedFace;
-import io.prosface.server.inference.InferenceEngine;
 import io.prosface.server.inference.batching.Batched;
+import io.prosface.server.inference.engine.FaceInput;
+import io.prosface.server.inference.engine.FaceOutputs;
+import io.prosface.server.inference.engine.InferenceEngine;
+import io.prosface.server.inference.registry.FaceTask;
 import io.prosface.server.inference.registry.LoadedHead;
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -1,7 +1,5 @@
 package io.prosface.server.inference.registry;
 
-import io.prosface.server.inference.analysis.FaceTask;
-
 /**
  * A head the client picked.
  *

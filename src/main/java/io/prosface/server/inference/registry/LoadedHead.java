@@ -3,7 +3,6 @@ package io.prosface.server.inference.registry;
 import ai.djl.nn.Block;
 import io.prosface.core.model.BackboneTail;
 import io.prosface.core.model.HeadKind;
-import io.prosface.server.inference.analysis.FaceTask;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;

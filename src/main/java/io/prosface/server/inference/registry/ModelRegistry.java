@@ -11,7 +11,6 @@ import io.prosface.core.model.HeadKind;
 import io.prosface.core.model.VisionTransformer;
 import io.prosface.core.model.VisionTransformerConfig;
 import io.prosface.server.error.ServingException;
-import io.prosface.server.inference.analysis.FaceTask;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;

@@ -1,7 +1,6 @@
 package io.prosface.server.inference.registry;
 
 import io.prosface.core.model.HeadKind;
-import io.prosface.server.inference.analysis.FaceTask;
 
 /** Which face-API task a checkpoint head kind answers. */
 final class ModelTasks {

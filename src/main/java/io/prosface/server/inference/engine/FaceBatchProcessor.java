@@ -1,4 +1,4 @@
-package io.prosface.server.inference.analysis;
+package io.prosface.server.inference.engine;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -10,10 +10,11 @@ import ai.djl.training.ParameterStore;
 import io.prosface.core.data.FacePreprocessor;
 import io.prosface.core.model.BackbonePass;
 import io.prosface.core.model.HeadKind;
-import io.prosface.server.inference.HeadMeters;
 import io.prosface.server.inference.batching.BatchProcessor;
 import io.prosface.server.inference.registry.BackboneRunner;
 import io.prosface.server.inference.registry.DjlBackboneRunner;
+import io.prosface.server.inference.registry.FaceTask;
+import io.prosface.server.inference.registry.HeadMeters;
 import io.prosface.server.inference.registry.LoadedHead;
 import io.prosface.server.inference.registry.ModelRegistry;
 import java.util.ArrayList;

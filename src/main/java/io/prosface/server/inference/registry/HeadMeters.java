@@ -1,9 +1,9 @@
-package io.prosface.server.inference;
+package io.prosface.server.inference.registry;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.prosface.server.inference.registry.LoadedHead;
+import io.prosface.server.inference.MetricNames;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +36,7 @@ public final class HeadMeters {
      */
     private final Map<String, Entry> byHead = new ConcurrentHashMap<>();
 
-    HeadMeters(MeterRegistry registry, String model) {
+    public HeadMeters(MeterRegistry registry, String model) {
         this.registry = registry;
         this.model = model;
     }
@@ -88,7 +88,7 @@ public final class HeadMeters {
     }
 
     /** Removes every series (the engine stops; a registry may outlive it in tests). */
-    void close() {
+    public void close() {
         if (registry == null) {
             return;
         }

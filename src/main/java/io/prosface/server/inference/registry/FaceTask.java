@@ -1,4 +1,4 @@
-package io.prosface.server.inference.analysis;
+package io.prosface.server.inference.registry;
 
 import java.util.Locale;
 

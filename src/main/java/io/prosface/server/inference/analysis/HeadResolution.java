@@ -1,8 +1,11 @@
-package io.prosface.server.inference.registry;
+package io.prosface.server.inference.analysis;
 
 import io.prosface.server.error.ServingException;
-import io.prosface.server.inference.analysis.AnalysisRequest;
-import io.prosface.server.inference.analysis.FaceTask;
+import io.prosface.server.inference.registry.FaceTask;
+import io.prosface.server.inference.registry.HeadChoice;
+import io.prosface.server.inference.registry.HeadSelector;
+import io.prosface.server.inference.registry.LoadedHead;
+import io.prosface.server.inference.registry.ModelRegistry;
 import java.util.EnumMap;
 import java.util.Map;
 

@@ -1,6 +1,5 @@
-package io.prosface.server.inference;
+package io.prosface.server.inference.batching;
 
-import io.prosface.server.inference.batching.BatchHook;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;

@@ -1,8 +1,5 @@
-package io.prosface.server.inference;
+package io.prosface.server.inference.analysis;
 
-import io.prosface.server.inference.analysis.AnalysisRequest;
-import io.prosface.server.inference.analysis.AnalysisResult;
-import io.prosface.server.inference.analysis.FaceAnalyzer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;

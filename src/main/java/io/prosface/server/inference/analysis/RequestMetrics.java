@@ -1,8 +1,10 @@
-package io.prosface.server.inference;
+package io.prosface.server.inference.analysis;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.prosface.server.error.ErrorMapper;
+import io.prosface.server.inference.MetricNames;
+import io.prosface.server.inference.engine.InferenceEngine;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

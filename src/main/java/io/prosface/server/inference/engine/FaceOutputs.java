@@ -1,5 +1,6 @@
-package io.prosface.server.inference.analysis;
+package io.prosface.server.inference.engine;
 
+import io.prosface.server.inference.registry.FaceTask;
 import java.util.Map;
 
 /** The model's answers for one face crop, by task. */

@@ -1,5 +1,6 @@
-package io.prosface.server.inference.analysis;
+package io.prosface.server.inference.engine;
 
+import io.prosface.server.inference.registry.FaceTask;
 import io.prosface.server.inference.registry.LoadedHead;
 import java.util.Map;
 import java.util.Set;

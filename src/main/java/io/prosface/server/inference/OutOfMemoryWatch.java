@@ -1,4 +1,4 @@
-package io.prosface.server.health;
+package io.prosface.server.inference;
 
 import io.prosface.server.config.HealthConfig;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package io.prosface.server.inference;
+package io.prosface.server.inference.engine;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -7,16 +7,15 @@ import io.micrometer.core.instrument.Tags;
 import io.prosface.server.config.InferenceConfig;
 import io.prosface.server.config.ModelConfig;
 import io.prosface.server.error.ServingException;
-import io.prosface.server.inference.analysis.FaceBatchProcessor;
-import io.prosface.server.inference.analysis.FaceInput;
-import io.prosface.server.inference.analysis.FaceOutputs;
-import io.prosface.server.inference.analysis.FaceTask;
+import io.prosface.server.inference.MetricNames;
 import io.prosface.server.inference.batching.BatchHook;
 import io.prosface.server.inference.batching.BatchSettings;
 import io.prosface.server.inference.batching.Batched;
 import io.prosface.server.inference.batching.DynamicBatcher;
 import io.prosface.server.inference.batching.WorkerThreads;
 import io.prosface.server.inference.registry.BackbonePrecision;
+import io.prosface.server.inference.registry.FaceTask;
+import io.prosface.server.inference.registry.HeadMeters;
 import io.prosface.server.inference.registry.LoadedHead;
 import io.prosface.server.inference.registry.ModelLoader;
 import io.prosface.server.inference.registry.ModelRegistry;

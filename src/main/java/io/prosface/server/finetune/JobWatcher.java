@@ -1,6 +1,6 @@
-package io.prosface.server.finetune.jobs;
+package io.prosface.server.finetune;
 
-import io.prosface.server.finetune.FineTuneService;
+import io.prosface.server.finetune.jobs.JobRecord;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.annotation.PreDestroy;
