@@ -23,10 +23,6 @@ import java.util.Set;
 @ApplicationScoped
 public class JobStore {
 
-    private static final String COLUMNS = "id, state, spec, backbone, head_version, epoch, total_epochs, step, "
-            + "total_steps, train_metrics, validation_metrics, train_examples, validation_examples, error_message, "
-            + "cancel_requested, owner, revision, created_at, started_at, ended_at";
-
     private final Database database;
 
     @Inject
@@ -68,10 +64,10 @@ public class JobStore {
 
     Optional<JobRecord> find(Connection connection, String id) throws SQLException {
         try (PreparedStatement select =
-                connection.prepareStatement("SELECT " + COLUMNS + " FROM finetune_job WHERE id = ?")) {
+                connection.prepareStatement("SELECT " + JobRows.COLUMNS + " FROM finetune_job WHERE id = ?")) {
             select.setString(1, id);
             try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+                return rows.next() ? Optional.of(JobRows.read(rows)) : Optional.empty();
             }
         }
     }
@@ -81,7 +77,7 @@ public class JobStore {
      * are added).
      */
     public List<JobRecord> page(int size, JobRecord after, Set<JobState> states, String headName) {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM finetune_job WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder("SELECT " + JobRows.COLUMNS + " FROM finetune_job WHERE 1 = 1");
         List<Object> arguments = new ArrayList<>();
         if (after != null) {
             sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
@@ -109,7 +105,7 @@ public class JobStore {
                 List<JobRecord> jobs = new ArrayList<>();
                 try (ResultSet rows = select.executeQuery()) {
                     while (rows.next() && jobs.size() < size) {
-                        jobs.add(read(rows));
+                        jobs.add(JobRows.read(rows));
                     }
                 }
                 return jobs;
@@ -210,29 +206,7 @@ public class JobStore {
                     == 0) {
                 return null;
             }
-            // only the job's own replica writes its rows (it holds the RUNNING claim): no insert race to guard
-            if (update(
-                            connection,
-                            "UPDATE finetune_job_epoch SET step = ?, train_metrics = ?, validation_metrics = ?, "
-                                    + "recorded_at = ? WHERE job_id = ? AND epoch = ?",
-                            step,
-                            trainJson,
-                            validationJson,
-                            now,
-                            id,
-                            epoch)
-                    == 0) {
-                update(
-                        connection,
-                        "INSERT INTO finetune_job_epoch (job_id, epoch, step, train_metrics, "
-                                + "validation_metrics, recorded_at) VALUES (?, ?, ?, ?, ?, ?)",
-                        id,
-                        epoch,
-                        step,
-                        trainJson,
-                        validationJson,
-                        now);
-            }
+            JobEpochs.record(connection, id, epoch, step, trainJson, validationJson, now);
             return null;
         });
     }
@@ -243,22 +217,7 @@ public class JobStore {
             if (find(connection, id).isEmpty()) {
                 return Optional.empty();
             }
-            try (PreparedStatement select = connection.prepareStatement("SELECT epoch, step, train_metrics, "
-                    + "validation_metrics, recorded_at FROM finetune_job_epoch WHERE job_id = ? ORDER BY epoch")) {
-                select.setString(1, id);
-                List<EpochMetrics> epochs = new ArrayList<>();
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        epochs.add(new EpochMetrics(
-                                rows.getInt(1),
-                                rows.getLong(2),
-                                Database.metrics(rows.getString(3)),
-                                Database.metrics(rows.getString(4)),
-                                Database.instant(rows.getTimestamp(5))));
-                    }
-                }
-                return Optional.of(List.copyOf(epochs));
-            }
+            return Optional.of(JobEpochs.read(connection, id));
         });
     }
 
@@ -281,7 +240,7 @@ public class JobStore {
                             id)
                     == 1) {
                 // the rerun starts from epoch 1: its history must not mix with this run's
-                update(connection, "DELETE FROM finetune_job_epoch WHERE job_id = ?", id);
+                JobEpochs.clear(connection, id);
             }
             return null;
         });
@@ -388,37 +347,13 @@ public class JobStore {
         return database.transaction(connection -> update(connection, sql, arguments));
     }
 
-    private static int update(Connection connection, String sql, Object... arguments) throws SQLException {
+    /** Runs one statement of {@code sql} with {@code arguments} in {@code connection}'s transaction. */
+    static int update(Connection connection, String sql, Object... arguments) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < arguments.length; i++) {
                 statement.setObject(i + 1, arguments[i]);
             }
             return statement.executeUpdate();
         }
-    }
-
-    private static JobRecord read(ResultSet rows) throws SQLException {
-        Object version = rows.getObject("head_version");
-        return new JobRecord(
-                rows.getString("id"),
-                JobState.valueOf(rows.getString("state")),
-                Database.spec(rows.getString("spec")),
-                rows.getString("backbone"),
-                version == null ? null : ((Number) version).intValue(),
-                rows.getInt("epoch"),
-                rows.getInt("total_epochs"),
-                rows.getLong("step"),
-                rows.getLong("total_steps"),
-                Database.metrics(rows.getString("train_metrics")),
-                Database.metrics(rows.getString("validation_metrics")),
-                rows.getInt("train_examples"),
-                rows.getInt("validation_examples"),
-                rows.getString("error_message"),
-                rows.getBoolean("cancel_requested"),
-                rows.getString("owner"),
-                rows.getLong("revision"),
-                Database.instant(rows.getTimestamp("created_at")),
-                Database.instant(rows.getTimestamp("started_at")),
-                Database.instant(rows.getTimestamp("ended_at")));
     }
 }
