@@ -13,7 +13,6 @@ import io.prosface.server.inference.batching.Batched;
 import io.prosface.server.inference.engine.FaceInput;
 import io.prosface.server.inference.engine.FaceOutputs;
 import io.prosface.server.inference.engine.InferenceEngine;
-import io.prosface.server.inference.engine.TaskOutput;
 import io.prosface.server.inference.registry.FaceTask;
 import io.prosface.server.inference.registry.HeadId;
 import io.prosface.server.inference.registry.LoadedHead;
@@ -54,9 +53,6 @@ import org.jboss.logging.Logger;
 public class FaceAnalyzer {
 
     private static final Logger LOG = Logger.getLogger(FaceAnalyzer.class);
-
-    /** A face to run: the box to crop around and what to report. */
-    private record Candidate(FaceBox cropBox, FaceBox reportedBox, boolean detected, float score) {}
 
     private final InferenceEngine engine;
     private final InferenceConfig inferenceConfig;
@@ -319,16 +315,6 @@ public class FaceAnalyzer {
                 .toList();
     }
 
-    /** What every face's answer shares; {@code image} maps decoded pixels back to the full-size upright image. */
-    private record ResultShape(
-            String backbone,
-            Map<FaceTask, HeadId> heads,
-            DecodedImage image,
-            String format,
-            long decodeNanos,
-            long detectNanos,
-            long startedNanos) {}
-
     private void submitAll(
             AnalysisRequest request,
             Map<FaceTask, LoadedHead> heads,
@@ -357,53 +343,13 @@ public class FaceAnalyzer {
             }
         }));
         CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
-                .thenRun(() -> {
-                    List<FaceResult> results = new ArrayList<>(faces.size());
-                    long queue = 0;
-                    long compute = 0;
-                    for (int index = 0; index < faces.size(); index++) {
-                        Batched<FaceOutputs> batched = pending.get(index).join();
-                        queue = Math.max(queue, batched.queueNanos());
-                        compute = Math.max(compute, batched.computeNanos());
-                        results.add(toResult(candidates.get(index), faces.get(index), batched.output(), shape.image()));
-                    }
-                    RequestTiming timing = new RequestTiming(
-                            shape.decodeNanos(),
-                            shape.detectNanos(),
-                            queue,
-                            compute,
-                            System.nanoTime() - shape.startedNanos());
-                    answer.complete(new AnalysisResult(
-                            results,
-                            shape.backbone(),
-                            shape.heads(),
-                            shape.image().width(),
-                            shape.image().height(),
-                            shape.format(),
-                            timing));
-                })
+                .thenRun(() -> answer.complete(shape.answer(
+                        candidates,
+                        faces,
+                        pending.stream().map(CompletableFuture::join).toList())))
                 .exceptionally(broken -> {
                     answer.completeExceptionally(broken); // a failure while assembling the answer must still answer
                     return null;
                 });
-    }
-
-    /**
-     * Landmarks come out in [0,1] of the model input square; clients want pixels of the image they sent (upright,
-     * full size).
-     */
-    private static FaceResult toResult(
-            Candidate candidate, PreparedFace face, FaceOutputs outputs, DecodedImage image) {
-        Map<FaceTask, TaskOutput> mapped = new EnumMap<>(FaceTask.class);
-        outputs.outputs()
-                .forEach((task, output) -> mapped.put(
-                        task,
-                        task == FaceTask.LANDMARKS
-                                ? new TaskOutput(
-                                        output.head(),
-                                        output.labels(),
-                                        image.toFullSize(face.crop().normalizedToImage(output.values())))
-                                : output));
-        return new FaceResult(candidate.reportedBox(), candidate.detected(), candidate.score(), mapped);
     }
 }
