@@ -81,15 +81,11 @@ public final class AnswerPainter {
     };
 
     private static final Color HALO = new Color(0, 0, 0, 140);
-    private static final Color CAPTION_BACKGROUND = new Color(0, 0, 0, 190);
-    /** Lighter over the face itself, so the forehead still shows through. */
-    private static final Color CAPTION_INSIDE_BACKGROUND = new Color(0, 0, 0, 150);
 
     private static final String FAMILY = "DejaVu Sans";
-    /** Smallest text, in pixels, when a caption is set smaller to fit a narrow picture. */
-    private static final float MIN_FONT_SIZE = 8f;
 
     private final Function<Float, Font> fonts;
+    private final CaptionLayout captionLayout;
     private final AtomicBoolean textUnavailable = new AtomicBoolean();
 
     /** A painter writing in DejaVu Sans, or the JDK's logical sans-serif font where DejaVu is not installed. */
@@ -100,6 +96,7 @@ public final class AnswerPainter {
     /** A painter with its own fonts, by size in pixels (tests use one that fails). */
     AnswerPainter(Function<Float, Font> fonts) {
         this.fonts = fonts;
+        this.captionLayout = new CaptionLayout(fonts);
     }
 
     /** Whether text has failed once and is no longer attempted. */
@@ -141,7 +138,7 @@ public final class AnswerPainter {
                 guardText(() -> {
                     List<Rectangle> captions = new ArrayList<>();
                     for (int index = 0; index < faces.size() && layers.contains(Layer.LABELS); index++) {
-                        drawCaption(
+                        captionLayout.draw(
                                 graphics,
                                 image,
                                 scaled(faces.get(index).box(), scale),
@@ -236,130 +233,6 @@ public final class AnswerPainter {
         graphics.fillRect(left, top, width, height);
         graphics.setColor(Color.BLACK);
         graphics.drawString(text, left + (width - metrics.stringWidth(text)) / 2, top + pad + metrics.getAscent());
-    }
-
-    /**
-     * White lines on a dark box with a stripe of the face's colour, in the first place that fits in the picture
-     * without covering an earlier face's caption: above the face, below it, right of it, left of it. A face that
-     * fills the picture gets a compact caption inside its box, above its highest landmark point (the forehead), on a
-     * lighter box: the lines that do not fit there are left out, last first ({@link AnswerCaptions} orders them by
-     * importance), and the text is set smaller down to {@value #MIN_FONT_SIZE} px. Text wider than the picture is set
-     * smaller.
-     */
-    private void drawCaption(
-            Graphics2D graphics,
-            BufferedImage image,
-            Rectangle2D box,
-            double pointsTop,
-            List<String> lines,
-            Color color,
-            float fontSize,
-            float line,
-            List<Rectangle> placed) {
-        if (lines.isEmpty()) {
-            return;
-        }
-        int stripe = Math.max(2, Math.round(line * 1.5f));
-        int gap = Math.round(line * 1.5f);
-        float size = Math.min(fontSize, fittingSize(graphics, lines, fontSize, image.getWidth() - stripe));
-        CaptionBox outside = CaptionBox.of(graphics, fonts.apply(size), lines, stripe);
-        int width = outside.width();
-        int height = outside.height();
-        // above and below start at the box's left edge, moved left where the picture ends; beside it they start level
-        int left = clamp((int) Math.round(box.getX()), image.getWidth() - width);
-        int[][] corners = {
-            {left, (int) Math.round(box.getY()) - gap - height},
-            {left, (int) Math.round(box.getMaxY()) + gap},
-            {(int) Math.round(box.getMaxX()) + gap, (int) Math.round(box.getY())},
-            {(int) Math.round(box.getX()) - gap - width, (int) Math.round(box.getY())}
-        };
-        for (int[] corner : corners) {
-            Rectangle candidate = new Rectangle(corner[0], corner[1], width, height);
-            if (new Rectangle(0, 0, image.getWidth(), image.getHeight()).contains(candidate)
-                    && placed.stream().noneMatch(candidate::intersects)) {
-                placed.add(candidate);
-                outside.draw(graphics, candidate, color, CAPTION_BACKGROUND);
-                return;
-            }
-        }
-        // inside the box, between its top edge and the highest point (or its top third without points)
-        int top = (int) Math.round(box.getY()) + gap;
-        double bottom = Double.isFinite(pointsTop) ? pointsTop - gap : box.getY() + box.getHeight() / 3;
-        int room = (int) Math.max(0, bottom - top);
-        int innerWidth = (int) Math.min(box.getWidth() - 2 * gap, image.getWidth()) - stripe;
-        List<String> kept = lines;
-        CaptionBox inside = null;
-        while (!kept.isEmpty()) {
-            float fits = Math.min(size, fittingSize(graphics, kept, size, innerWidth));
-            fits = Math.max(
-                    MIN_FONT_SIZE,
-                    Math.min(
-                            fits,
-                            size
-                                    * room
-                                    / (float) CaptionBox.of(graphics, fonts.apply(size), kept, stripe)
-                                            .height()));
-            inside = CaptionBox.of(graphics, fonts.apply(fits), kept, stripe);
-            if (inside.height() <= room || kept.size() == 1) {
-                break;
-            }
-            kept = kept.subList(0, kept.size() - 1);
-        }
-        Rectangle candidate = new Rectangle(
-                clamp((int) Math.round(box.getX()) + gap, image.getWidth() - inside.width()),
-                clamp(top, image.getHeight() - inside.height()),
-                inside.width(),
-                inside.height());
-        placed.add(candidate);
-        inside.draw(graphics, candidate, color, CAPTION_INSIDE_BACKGROUND);
-    }
-
-    /** The largest size, at most {@code size}, at which the widest line fits in {@code width} pixels. */
-    private float fittingSize(Graphics2D graphics, List<String> lines, float size, int width) {
-        FontMetrics metrics = graphics.getFontMetrics(fonts.apply(size));
-        int widest = lines.stream().mapToInt(metrics::stringWidth).max().orElse(0);
-        int pad = Math.max(2, metrics.getAscent() / 4);
-        return widest + 2 * pad <= width
-                ? size
-                : Math.max(MIN_FONT_SIZE, (float) Math.floor(size * (width - 2 * pad) / (float) Math.max(1, widest)));
-    }
-
-    /** Lines set in one font: their box's size, and how they are drawn into a place. */
-    private record CaptionBox(
-            Font font, FontMetrics metrics, List<String> lines, int stripe, int pad, int width, int height) {
-
-        static CaptionBox of(Graphics2D graphics, Font font, List<String> lines, int stripe) {
-            FontMetrics metrics = graphics.getFontMetrics(font);
-            int pad = Math.max(2, metrics.getAscent() / 4);
-            int widest = lines.stream().mapToInt(metrics::stringWidth).max().orElse(0);
-            return new CaptionBox(
-                    font,
-                    metrics,
-                    lines,
-                    stripe,
-                    pad,
-                    stripe + 2 * pad + widest,
-                    lines.size() * metrics.getHeight() + 2 * pad);
-        }
-
-        void draw(Graphics2D graphics, Rectangle place, Color color, Color background) {
-            graphics.setColor(background);
-            graphics.fill(place);
-            graphics.setColor(color);
-            graphics.fillRect(place.x, place.y, stripe, place.height);
-            graphics.setColor(Color.WHITE);
-            graphics.setFont(font);
-            int baseline = place.y + pad + metrics.getAscent();
-            for (String text : lines) {
-                graphics.drawString(text, place.x + stripe + pad, baseline);
-                baseline += metrics.getHeight();
-            }
-        }
-    }
-
-    /** {@code value} kept in [0, max]; 0 when even that does not fit. */
-    private static int clamp(int value, int max) {
-        return Math.max(0, Math.min(value, max));
     }
 
     /**
