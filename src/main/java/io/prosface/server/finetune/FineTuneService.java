@@ -166,8 +166,8 @@ public class FineTuneService {
                 Instant.now(),
                 null,
                 null);
-        // stored in split order: the job reads this split back (DataSplit.stored) instead of splitting again
-        jobs.insert(job, DatasetCodec.encode(split.inStoredOrder(set.examples())));
+        // stored in split order with the split's counts: the job reads this split back instead of splitting again
+        jobs.insert(job, DatasetCodec.encode(set.examples(), split));
         executor.wake();
         return job;
     }

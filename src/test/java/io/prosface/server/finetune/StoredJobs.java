@@ -62,7 +62,7 @@ final class StoredJobs {
                         Instant.now(),
                         null,
                         null),
-                DatasetCodec.encode(split.inStoredOrder(examples)));
+                DatasetCodec.encode(examples, split));
         return id;
     }
 }

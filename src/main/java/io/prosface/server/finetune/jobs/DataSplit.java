@@ -13,7 +13,9 @@ import java.util.stream.IntStream;
  * The seeded train/validation split of a job, computed once when the upload is accepted. Classification is
  * stratified: each class gives the same share to validation and keeps at least one example for training, so small
  * classes are never trained without examples. The job's input is stored in split order ({@link #inStoredOrder}) with
- * the two counts in its record, so the job reads the same split back ({@link #stored}) instead of splitting again.
+ * the two counts ({@link DatasetCodec}), so the job reads the same split back ({@link #stored}) instead of splitting
+ * again; an input stored before the split was recorded gets the split those versions drew when the job ran
+ * ({@link #forStored}).
  */
 public record DataSplit(List<Integer> train, List<Integer> validation) {
 
@@ -42,6 +44,14 @@ public record DataSplit(List<Integer> train, List<Integer> validation) {
         train.forEach(index -> ordered.add(examples.get(index)));
         validation.forEach(index -> ordered.add(examples.get(index)));
         return ordered;
+    }
+
+    /**
+     * The split a job trains on: the one recorded with its input, else (an input stored in upload order by an earlier
+     * version) {@link #of} over it, as those versions did when the job ran.
+     */
+    public static DataSplit forStored(DatasetCodec.Stored input, HeadKind kind, double validationShare, long seed) {
+        return input.split().orElseGet(() -> of(input.examples(), kind, validationShare, seed));
     }
 
     /** The split of an input stored {@link #inStoredOrder in split order}: its first {@code train} examples train. */

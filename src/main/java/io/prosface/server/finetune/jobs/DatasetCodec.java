@@ -11,26 +11,45 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
- * The stored form of a job's examples: one zip with {@code examples.json} (name, file, target per example) and the
- * encoded images as {@code images/NNNNN} (stored, not deflated: JPEG/PNG do not compress). Only the server writes
- * these, after validation, so reading trusts the layout; the blob's SHA-256 is checked by the store.
+ * The stored form of a job's examples: one zip with {@code examples.json} (name, file, target per example), the
+ * encoded images as {@code images/NNNNN} (stored, not deflated: JPEG/PNG do not compress) and {@code split.json}, the
+ * train/validation split drawn at upload: the examples are stored in split order, the training ones first. Inputs
+ * stored by versions before the split was recorded have no {@code split.json} and are in upload order
+ * ({@link Stored#split()} empty). Only the server writes these, after validation, so reading trusts the layout; the
+ * blob's SHA-256 is checked by the store.
  */
 public final class DatasetCodec {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String INDEX = "examples.json";
+    private static final String SPLIT = "split.json";
 
     /** One entry of {@code examples.json}. */
     record Entry(String name, String file, float[] target) {}
 
+    /** {@code split.json}: how many of the stored examples, from the first, train; the rest validate. */
+    record SplitCounts(int train, int validation) {}
+
+    /**
+     * A job's stored input.
+     *
+     * @param examples in stored order
+     * @param split the split recorded at upload, over {@code examples}; empty for an input stored before splits were
+     *     recorded (upload order)
+     */
+    public record Stored(List<Example> examples, Optional<DataSplit> split) {}
+
     private DatasetCodec() {}
 
-    public static byte[] encode(List<Example> examples) {
+    /** The examples in {@code split}'s order (training first) with the split's counts. */
+    public static byte[] encode(List<Example> uploaded, DataSplit split) {
+        List<Example> examples = split.inStoredOrder(uploaded);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
             List<Entry> index = new ArrayList<>();
@@ -46,13 +65,17 @@ public final class DatasetCodec {
             zip.putNextEntry(new ZipEntry(INDEX));
             zip.write(JSON.writeValueAsBytes(index));
             zip.closeEntry();
+            zip.putNextEntry(new ZipEntry(SPLIT));
+            zip.write(JSON.writeValueAsBytes(
+                    new SplitCounts(split.train().size(), split.validation().size())));
+            zip.closeEntry();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot pack the examples", e);
         }
         return bytes.toByteArray();
     }
 
-    static List<Example> decode(byte[] dataset) {
+    public static Stored decode(byte[] dataset) {
         Map<String, byte[]> files = new HashMap<>();
         try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(dataset))) {
             for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
@@ -63,7 +86,12 @@ public final class DatasetCodec {
             for (Entry entry : index) {
                 examples.add(new Example(entry.name(), files.get(entry.file()), entry.target()));
             }
-            return examples;
+            if (!files.containsKey(SPLIT)) {
+                return new Stored(examples, Optional.empty());
+            }
+            SplitCounts counts = JSON.readValue(files.get(SPLIT), SplitCounts.class);
+            return new Stored(
+                    examples, Optional.of(DataSplit.stored(counts.train(), counts.validation(), examples.size())));
         } catch (IOException | NullPointerException e) {
             throw new IllegalStateException("stored examples are unreadable", e);
         }

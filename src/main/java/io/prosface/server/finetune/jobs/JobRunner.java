@@ -91,7 +91,8 @@ public class JobRunner {
         try {
             ModelRegistry registry = engine.readyRegistry();
             TaskSpec spec = job.spec();
-            List<Example> examples = DatasetCodec.decode(jobs.input(jobId));
+            DatasetCodec.Stored input = DatasetCodec.decode(jobs.input(jobId));
+            List<Example> examples = input.examples();
             ProgressWriter progress = new ProgressWriter(jobId, spec.options().epochs(), stop);
             ImageDecoder decoder = decoding.decoder(
                     config.upload().maxImageBytes(), config.upload().maxImagePixels());
@@ -104,7 +105,11 @@ public class JobRunner {
                         bytes -> decode(decoder, bytes, progress),
                         this::largestFace,
                         config.featureChunkSize());
-                DataSplit split = DataSplit.stored(job.trainExamples(), job.validationExamples(), examples.size());
+                DataSplit split = DataSplit.forStored(
+                        input,
+                        spec.kind(),
+                        spec.options().validationSplit(),
+                        spec.options().seed());
                 JobTrainer.Result result = trainer.train(spec, examples, split, manager, progress);
                 progress.checkpoint();
                 int version = publish(job, registry, backbone, result);
