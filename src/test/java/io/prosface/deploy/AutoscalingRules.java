@@ -17,7 +17,9 @@ final class AutoscalingRules {
 
     private AutoscalingRules() {}
 
-    /** Published metric name -> the series its rule reads; fails on a rule reading a series the server never exports. */
+    /**
+     * Published metric name -> the series its rule reads; fails on a rule reading a series the server never exports.
+     */
     static Map<String, String> publishedMetrics() {
         Map<String, Object> values = YamlDocuments.read(ADAPTER_VALUES).get(0);
         List<Map<String, Object>> rules = YamlDocuments.at(values, "rules", "custom");

@@ -208,7 +208,9 @@ class KustomizeRendererTest {
         }
     }
 
-    /** Resources keyed by kind/namespace/name, lists of named elements sorted (kustomize may order them differently). */
+    /**
+     * Resources keyed by kind/namespace/name, lists of named elements sorted (kustomize may order them differently).
+     */
     private static Map<String, Object> normalised(List<Map<String, Object>> resources) {
         Map<String, Object> byId = new TreeMap<>();
         for (Map<String, Object> resource : resources) {

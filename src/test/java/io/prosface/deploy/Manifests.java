@@ -44,7 +44,9 @@ final class Manifests {
             // KEDA has no fabric8 model: checked field by field in MonitoringManifestsTest
             "keda.sh/v1alpha1/ScaledObject", GenericKubernetesResource.class);
 
-    /** Fails on unknown fields only through {@link #unknownFields}: fabric8 models keep them in additionalProperties. */
+    /**
+     * Fails on unknown fields only through {@link #unknownFields}: fabric8 models keep them in additionalProperties.
+     */
     private static final ObjectMapper JSON =
             new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 

@@ -41,7 +41,9 @@ class MonitoringManifestsTest {
         }
     }
 
-    /** Catches: adapter rules reading a series the server does not export, or renaming it so the HPA's metric is gone. */
+    /**
+     * Catches: adapter rules reading a series the server does not export, or renaming it so the HPA's metric is gone.
+     */
     @Test
     void adapterPublishesTheInFlightGauge() {
         Map<String, String> published = AutoscalingRules.publishedMetrics();

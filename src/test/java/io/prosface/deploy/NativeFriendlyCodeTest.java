@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Keeps the product code free of what a native image rejects or needs metadata for: reflective lookups by name,
  * dynamic proxies, runtime class definition and bytecode generators. Gson/Jackson reflection inside libraries is
- * out of this rule's reach: register such classes in META-INF/native-image/io.prosface/pros-face-server/reflect-config.json.
- * Generated gRPC/protobuf code is excluded (Quarkus registers it for native builds itself).
+ * out of this rule's reach: register such classes in
+ * META-INF/native-image/io.prosface/pros-face-server/reflect-config.json. Generated gRPC/protobuf code is excluded
+ * (Quarkus registers it for native builds itself).
  */
 class NativeFriendlyCodeTest {
     /** Owner class -> methods that resolve or create code at run time. */
@@ -79,7 +80,9 @@ class NativeFriendlyCodeTest {
                 || type.isAssignableTo("com.google.protobuf.ProtocolMessageEnum");
     }
 
-    /** Catches: product code that would need reflection metadata nobody wrote, or that cannot work in a native image. */
+    /**
+     * Catches: product code that would need reflection metadata nobody wrote, or that cannot work in a native image.
+     */
     @Test
     void productCodeResolvesNoCodeAtRunTime() {
         JavaClasses product = new ClassFileImporter()

@@ -71,7 +71,10 @@ class NativeImageConfigTest {
         return ProjectFiles.text(ProjectFiles.child(item, "includes"));
     }
 
-    /** Where the native profile leaves libtorch, relative to the repository (the server module builds into server/target). */
+    /**
+     * Where the native profile leaves libtorch, relative to the repository (the server module builds into
+     * server/target).
+     */
     static String unpackedLibtorchDirectory() {
         String output = ProjectFiles.text(ProjectFiles.path(
                         ProjectFiles.profile("native"),
@@ -118,7 +121,9 @@ class NativeImageConfigTest {
         }
     }
 
-    /** Catches: a resource DJL needs at run time left out of the executable (or excluded), e.g. the cu128 JNI library. */
+    /**
+     * Catches: a resource DJL needs at run time left out of the executable (or excluded), e.g. the cu128 JNI library.
+     */
     @Test
     void djlRuntimeResourcesAreIncluded() {
         List<Pattern> includes = globs("quarkus.native.resources.includes");

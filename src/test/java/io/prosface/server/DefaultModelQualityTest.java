@@ -84,7 +84,9 @@ class DefaultModelQualityTest {
      * default model scores about 0.053 (0.07 leaves room for run-to-run noise, not for a regression to 0.08).
      */
     private static final double MAX_LANDMARKS_MEAN_NME = 0.07;
-    /** Faces missed (none detected within one inter-ocular distance of the truth), as a share of the LFPW dev images. */
+    /**
+     * Faces missed (none detected within one inter-ocular distance of the truth), as a share of the LFPW dev images.
+     */
     private static final double MAX_LANDMARKS_MISSED_SHARE = 0.10;
     /**
      * Attributes: mean accuracy must beat the majority answer (per attribute always answering the more frequent

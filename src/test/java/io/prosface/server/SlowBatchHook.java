@@ -21,7 +21,9 @@ public class SlowBatchHook implements BatchHook {
     public static volatile long delayMillis = 600;
     private static volatile CountDownLatch held;
 
-    /** From now on every batch waits (at most a minute, so a failed test cannot hang the run) for {@link #release()}. */
+    /**
+     * From now on every batch waits (at most a minute, so a failed test cannot hang the run) for {@link #release()}.
+     */
     public static void hold() {
         held = new CountDownLatch(1);
     }

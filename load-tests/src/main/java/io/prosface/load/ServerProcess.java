@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged server (server/target/quarkus-app, built by run.sh) in its own process, configured from the scenario through
- * system properties, its log in the report folder. A shutdown hook stops it if the load test dies first.
+ * The packaged server (server/target/quarkus-app, built by run.sh) in its own process, configured from the scenario
+ * through system properties, its log in the report folder. A shutdown hook stops it if the load test dies first.
  */
 final class ServerProcess implements AutoCloseable {
 

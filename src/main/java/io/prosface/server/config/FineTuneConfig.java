@@ -60,7 +60,9 @@ public interface FineTuneConfig {
     /** Upload limits. */
     interface Upload {
 
-        /** Total bytes of all uploaded parts (must not exceed quarkus.http.limits.max-body-size, which answers first). */
+        /**
+         * Total bytes of all uploaded parts (must not exceed quarkus.http.limits.max-body-size, which answers first).
+         */
         @WithDefault("16777216")
         long maxBytes();
 

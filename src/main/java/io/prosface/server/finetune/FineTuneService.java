@@ -200,7 +200,9 @@ public class FineTuneService {
         }
     }
 
-    /** The optional training fields of an upload, their defaults and ranges (unfrozen_blocks: up to the served depth). */
+    /**
+     * The optional training fields of an upload, their defaults and ranges (unfrozen_blocks: up to the served depth).
+     */
     public FormOptions formOptions() {
         return formOptions(engine.readyRegistry());
     }

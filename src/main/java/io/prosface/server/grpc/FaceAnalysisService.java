@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The pros.v1.FaceAnalysis service: a thin adapter over {@link FaceAnalyzer} (unary calls through
  * {@link AnalysisCalls}). Methods run on the Vert.x event loop only long enough to validate and hand the request off;
- * the answer comes back asynchronously and is written from the call's own event loop again. Failures become statuses in {@link io.prosface.server.error.GrpcErrorHandler}.
+ * the answer comes back asynchronously and is written from the call's own event loop again. Failures become statuses in
+ * {@link io.prosface.server.error.GrpcErrorHandler}.
  */
 @GrpcService
 public class FaceAnalysisService extends MutinyFaceAnalysisGrpc.FaceAnalysisImplBase {

@@ -39,7 +39,9 @@ public final class OrderedWindow<I, O> implements Flow.Subscriber<I> {
         this.emitter = emitter;
     }
 
-    /** Answers of {@code start} applied to every message of {@code requests}, in order, at most {@code window} at once. */
+    /**
+     * Answers of {@code start} applied to every message of {@code requests}, in order, at most {@code window} at once.
+     */
     public static <I, O> Multi<O> apply(Multi<I> requests, int window, Function<I, CompletionStage<O>> start) {
         if (window < 1) {
             throw new IllegalArgumentException("window must be >= 1: " + window);

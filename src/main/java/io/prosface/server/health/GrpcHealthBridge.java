@@ -74,7 +74,9 @@ public class GrpcHealthBridge {
         refresh();
     }
 
-    /** First of the shutdown observers: NOT_SERVING before anything stops (quarkus-grpc then ends the Watch streams). */
+    /**
+     * First of the shutdown observers: NOT_SERVING before anything stops (quarkus-grpc then ends the Watch streams).
+     */
     void onStop(@Observes @Priority(1) ShutdownEvent event) {
         if (timer != null) {
             timer.shutdownNow();

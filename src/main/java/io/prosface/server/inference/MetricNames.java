@@ -18,7 +18,9 @@ public final class MetricNames {
     public static final String BATCH_SIZE = "pros.inference.batch.size";
     /** Gauge: requests waiting in the queue. Prometheus: {@code pros_inference_queue_depth}. */
     public static final String QUEUE_DEPTH = "pros.inference.queue.depth";
-    /** Gauge: requests accepted and not yet answered (queued + computing). Prometheus: {@code pros_inference_in_flight}. */
+    /**
+     * Gauge: requests accepted and not yet answered (queued + computing). Prometheus: {@code pros_inference_in_flight}.
+     */
     public static final String IN_FLIGHT = "pros.inference.in.flight";
     /**
      * Gauge, always 1: what serves, in its tags {@code model} (backbone@hash), {@code device}, {@code precision},

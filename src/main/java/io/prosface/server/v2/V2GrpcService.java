@@ -21,8 +21,9 @@ import jakarta.inject.Inject;
 
 /**
  * {@code inference.GRPCInferenceService}, the Open Inference Protocol v2 over gRPC, on the HTTP port beside pros.v1:
- * a thin adapter over {@link V2Inference}. Failures become statuses in {@link io.prosface.server.error.GrpcErrorHandler}
- * (unknown model: NOT_FOUND, bad tensors: INVALID_ARGUMENT, not ready: UNAVAILABLE).
+ * a thin adapter over {@link V2Inference}. Failures become statuses in
+ * {@link io.prosface.server.error.GrpcErrorHandler} (unknown model: NOT_FOUND, bad tensors: INVALID_ARGUMENT, not
+ * ready: UNAVAILABLE).
  */
 @GrpcService
 public class V2GrpcService extends MutinyGRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {

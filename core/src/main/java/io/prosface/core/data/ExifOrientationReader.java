@@ -86,7 +86,10 @@ public final class ExifOrientationReader {
         return 1;
     }
 
-    /** RIFF chunks (little-endian lengths, padded to even): "EXIF" holds a TIFF structure, some writers prefix "Exif\0\0". */
+    /**
+     * RIFF chunks (little-endian lengths, padded to even): "EXIF" holds a TIFF structure, some writers prefix
+     * "Exif\0\0".
+     */
     private static int fromWebp(byte[] bytes) {
         int position = 12;
         for (int chunk = 0; chunk < MAX_SEGMENTS && position + 8 <= bytes.length; chunk++) {

@@ -50,7 +50,9 @@ public final class ImageDecoder {
 
     private static final Set<String> ACCEPTED_FORMATS = Set.of("jpeg", "jpg", "png", "bmp", "webp");
 
-    /** Bytes per pixel assumed when a reader cannot tell its raw type: 16-bit RGBA, the most any accepted format has. */
+    /**
+     * Bytes per pixel assumed when a reader cannot tell its raw type: 16-bit RGBA, the most any accepted format has.
+     */
     private static final int WORST_CASE_BYTES_PER_PIXEL = 8;
     /** Smallest decode memory limit: a limit below what a 16x16 image takes would subsample faces to nothing. */
     private static final long MIN_DECODED_BYTES = 16 * 16 * (WORST_CASE_BYTES_PER_PIXEL + 2 * Integer.BYTES);

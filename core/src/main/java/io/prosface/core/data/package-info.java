@@ -14,7 +14,8 @@
  *       skipping and counting broken images.</li>
  *   <li>In {@link io.prosface.core.data.augment}: {@link io.prosface.core.data.augment.MultiCropAugmentation}
  *       (pretraining views) and
- *       {@link io.prosface.core.data.augment.LandmarkAugmentation} (geometry that moves landmarks along), both seeded.</li>
+ *       {@link io.prosface.core.data.augment.LandmarkAugmentation} (geometry that moves landmarks along), both
+ *       seeded.</li>
  * </ul>
  *
  * <p>Coordinates are continuous image pixels: pixel (i, j) covers [i, i+1) x [j, j+1); points are interleaved

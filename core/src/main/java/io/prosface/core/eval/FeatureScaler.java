@@ -19,8 +19,8 @@ import java.util.List;
  * weakly trained backbone), so a linear head on raw features needs many more steps than a few-shot job has. On
  * z-scored features x' = (x - μ) / σ the same head learns in a few epochs. In an evaluation it also makes the probe's
  * effective step size and regularisation the same for every backbone: unscaled, a backbone whose features barely vary
- * keeps its few-shot probe at the majority answer while the others overfit, which reads as a win. Folding: for the first linear layer
- * y = W x' + b = (W / σ) x + (b - (W / σ) μ), column by column.
+ * keeps its few-shot probe at the majority answer while the others overfit, which reads as a win. Folding: for the
+ * first linear layer y = W x' + b = (W / σ) x + (b - (W / σ) μ), column by column.
  *
  * <p>Statistics: class tokens over the training views; patch tokens over every token of the training views (the
  * linear probe reads their mean, the landmark head each token).

@@ -18,8 +18,8 @@ import java.util.stream.IntStream;
  * learning rate (a fraction: the copied blocks already compute good features and should move less than a freshly
  * initialised head). The shared backbone never changes.
  *
- * <p>The head sees standardised features as with a frozen backbone; the statistics are those of the backbone's own features
- * (the fresh tail's output) and are applied inside the recorded graph, then folded into the head at the end.
+ * <p>The head sees standardised features as with a frozen backbone; the statistics are those of the backbone's own
+ * features (the fresh tail's output) and are applied inside the recorded graph, then folded into the head at the end.
  */
 final class TailTokens implements CachedHeadModel {
 

@@ -22,9 +22,9 @@ import java.util.function.Function;
 /**
  * Fine-tuning "with additional layers", end to end: the whole backbone and every task head (attributes, expression,
  * landmarks, age) train together on one stream of faces, each face contributing to the heads it has labels for
- * ({@link MultiTaskLoss}). AdamW with linear warm-up and cosine decay; the backbone at {@code backboneLearningRateScale}
- * of the heads' rate; per-parameter gradient clipping on the backbone. Resumable: {@link #run} starts at any step and
- * the schedule continues (the AdamW moments restart, as in pretraining's resume).
+ * ({@link MultiTaskLoss}). AdamW with linear warm-up and cosine decay; the backbone at
+ * {@code backboneLearningRateScale} of the heads' rate; per-parameter gradient clipping on the backbone. Resumable:
+ * {@link #run} starts at any step and the schedule continues (the AdamW moments restart, as in pretraining's resume).
  */
 public final class MultiTaskFineTuning {
 

@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>job threads run at {@link Thread#MIN_PRIORITY} (a hint the OS may honour);</li>
  *   <li>a job's work comes in small pieces (decoding, cropping and augmenting one image; one backbone forward over a
  *       chunk of {@code pros.finetune.feature-chunk-size} images; one optimiser step of the head (and of its tail,
- *       for unfrozen_blocks &gt; 0) on cached features or tokens; a few milliseconds each), and before every piece the job calls {@link #yieldToInference}: while
- *       the inference batcher has requests queued or in flight (its {@link MetricNames#IN_FLIGHT} gauge), the job
- *       sleeps in 2 ms slices;</li>
+ *       for unfrozen_blocks &gt; 0) on cached features or tokens; a few milliseconds each), and before every piece the
+ *       job calls {@link #yieldToInference}: while the inference batcher has requests queued or in flight (its
+ *       {@link MetricNames#IN_FLIGHT} gauge), the job sleeps in 2 ms slices;</li>
  *   <li>so that a saturated server still finishes jobs, one wait lasts at most {@code pros.finetune.max-yield}; then
  *       the piece runs anyway, sharing the cores for those few milliseconds.</li>
  * </ol>

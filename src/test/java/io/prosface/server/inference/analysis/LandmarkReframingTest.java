@@ -12,7 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The second cut of a detected face: around the box its first-pass points span, or not at all when they are unusable. */
+/**
+ * The second cut of a detected face: around the box its first-pass points span, or not at all when they are unusable.
+ */
 class LandmarkReframingTest {
 
     private static PreparedFace face(float left) {

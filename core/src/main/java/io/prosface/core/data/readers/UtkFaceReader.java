@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * UTKFace: labels live in the file name {@code AGE_GENDER_RACE_DATETIME.jpg.chip.jpg} (gender 0 male, 1 female;
  * race 0-4). The full UTKFace has a few names without a race; such files are dropped and counted as
- * "malformed name" (the first one's message is kept in {@link ImageFileDataset#describe}) rather than failing the whole set.
+ * "malformed name" (the first one's message is kept in {@link ImageFileDataset#describe}) rather than failing the whole
+ * set.
  */
 public final class UtkFaceReader {
 

@@ -7,7 +7,7 @@
  * {@link io.prosface.core.data.readers.ImageFolderReader} (unlabeled folders for pretraining) and
  * {@link io.prosface.core.data.readers.TeacherLabels} (labels a teacher model wrote for faces that lack them).
  * {@link io.prosface.core.data.readers.MultiTaskCorpus} puts all of them together into the multi-task examples that
- * fine-tuning and validation draw from. A malformed file is a {@link io.prosface.core.data.readers.DatasetFormatException}
- * naming the file and line.
+ * fine-tuning and validation draw from. A malformed file is a
+ * {@link io.prosface.core.data.readers.DatasetFormatException} naming the file and line.
  */
 package io.prosface.core.data.readers;

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Pins what bfloat16 does in DJL 0.36 + libtorch 2.7.1 (training/docs/bf16-djl.md): asking DJL for BFLOAT16 aborts the JVM;
- * a bfloat16 tensor made inside libtorch by a TorchScript cast works for dtype-free operations. When DJL learns
+ * Pins what bfloat16 does in DJL 0.36 + libtorch 2.7.1 (training/docs/bf16-djl.md): asking DJL for BFLOAT16 aborts the
+ * JVM; a bfloat16 tensor made inside libtorch by a TorchScript cast works for dtype-free operations. When DJL learns
  * BFLOAT16 the first test fails: then the workaround can go.
  */
 class Bfloat16InDjlTest {
