@@ -109,7 +109,8 @@ public final class HeadFitting {
      * Full fine-tuning, in one go: {@code backbone} (the caller's own copy with gradients attached: its weights
      * change) trains end to end with a fresh head, at {@link HeadTrainer.Settings#backboneLearningRateScale()} of the
      * head's learning rate. Nothing is cached or standardised (the features move while training); regression targets
-     * are z-scored and folded like in {@link #train}. Metrics once, after training.
+     * are z-scored and folded like in {@link #train}. Validation metrics once, after training; the training set's are
+     * left out ({@link Fitted#train()} empty): they would cost one more backbone pass over it and nobody reads them.
      */
     public static Fitted fineTune(
             VisionTransformer backbone, Task task, HeadTrainer.Settings settings, NDManager manager) {
@@ -127,10 +128,6 @@ public final class HeadFitting {
                 settings,
                 manager);
         targets.foldInto(head, manager);
-        List<float[]> trainOutputs = HeadTrainer.predict(
-                head,
-                FeatureExtractor.extract(backbone, task.train().pixels(), task.imageSize(), 64, manager),
-                manager);
         List<float[]> validationOutputs = HeadTrainer.predict(
                 head,
                 FeatureExtractor.extract(backbone, task.validation().pixels(), task.imageSize(), 64, manager),
@@ -138,7 +135,7 @@ public final class HeadFitting {
         return new Fitted(
                 head,
                 null,
-                TaskMetrics.named(task.kind(), trainOutputs, trainTargets),
+                Map.of(),
                 TaskMetrics.named(
                         task.kind(), validationOutputs, task.validation().targets()),
                 validationOutputs);

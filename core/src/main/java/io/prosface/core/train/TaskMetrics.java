@@ -129,23 +129,15 @@ public final class TaskMetrics {
         if (outputs.isEmpty()) {
             throw new IllegalArgumentException("no samples to evaluate");
         }
+        if (kind != HeadKind.LANDMARKS) {
+            // the same numbers a job reports: accuracy (mean over labels and images for multi-label), or MAE
+            return named(kind, outputs, targets).get(kind == HeadKind.REGRESSION ? "mae" : "accuracy");
+        }
         try (NDManager metricManager = manager.newSubManager()) {
-            int count = outputs.size();
-            int width = outputs.get(0).length;
-            Shape outputShape = kind == HeadKind.LANDMARKS ? new Shape(count, width / 2, 2) : new Shape(count, width);
-            NDArray predictions = metricManager.create(flatten(outputs), outputShape);
-            Shape targetShape = switch (kind) {
-                case EXPRESSION, CLASSIFICATION -> new Shape(count);
-                case LANDMARKS -> outputShape;
-                default -> new Shape(count, targets.get(0).length);
-            };
-            NDArray truth = metricManager.create(flatten(targets), targetShape);
-            return switch (kind) {
-                case ATTRIBUTES, MULTILABEL -> attributeAccuracy(predictions, truth);
-                case EXPRESSION, CLASSIFICATION -> accuracy(predictions, truth);
-                case LANDMARKS -> normalisedMeanError(predictions, truth);
-                case REGRESSION -> meanAbsoluteError(predictions, truth);
-            };
+            // (B, K, 2) points for the inter-ocular NME
+            Shape shape = new Shape(outputs.size(), outputs.get(0).length / 2, 2);
+            return normalisedMeanError(
+                    metricManager.create(flatten(outputs), shape), metricManager.create(flatten(targets), shape));
         }
     }
 
